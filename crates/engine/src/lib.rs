@@ -1,0 +1,1 @@
+//! The LLM Atlas inference engine: GGUF parsing, quant formats, tokenizer and models.

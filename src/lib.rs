@@ -1,0 +1,1 @@
+//! LLM Atlas: the client-side app (Leptos CSR).
