@@ -1,1 +1,8 @@
 //! The LLM Atlas inference engine: GGUF parsing, quant formats, tokenizer and models.
+#![deny(missing_docs)]
+
+#[cfg(feature = "gpu")]
+pub mod gpu;
+#[cfg(feature = "gpu")]
+pub mod ops;
+pub mod quant;
