@@ -190,7 +190,7 @@ impl GgmlType {
     /// of blocks or the size overflows.
     pub fn bytes_for(self, n_elements: u64) -> Option<u64> {
         let bs = self.block_size() as u64;
-        if n_elements % bs != 0 {
+        if !n_elements.is_multiple_of(bs) {
             return None;
         }
         (n_elements / bs).checked_mul(self.type_size() as u64)
@@ -203,7 +203,7 @@ impl GgmlType {
 /// number of blocks times [`GgmlType::block_size`].
 pub fn dequantize(ty: GgmlType, bytes: &[u8], out: &mut [f32]) -> Result<(), QuantError> {
     let ts = ty.type_size();
-    if bytes.len() % ts != 0 {
+    if !bytes.len().is_multiple_of(ts) {
         return Err(QuantError::PartialBlock {
             ty,
             len: bytes.len(),
