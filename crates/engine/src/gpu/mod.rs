@@ -1,1 +1,54 @@
-//! GPU runtime.
+//! GPU runtime on wgpu (WebGPU in the browser, Vulkan/Metal/DX12 natively).
+//!
+//! [`GpuContext`] owns the device and queue and turns wgpu's asynchronous failure modes (device loss,
+//! uncaptured validation errors) into [`GpuError`] values. [`buffers`] uploads tensors (quantized
+//! weights stay quantized, split into row chunks when a tensor exceeds the binding limit),
+//! [`readback`] copies results back with one async API on every target and [`kernel`] builds compute
+//! pipelines with explicit bind-group layouts. The kernels themselves live in [`crate::ops`].
+
+pub mod buffers;
+pub mod context;
+pub mod kernel;
+pub mod readback;
+
+pub use buffers::{GpuWeights, WeightChunk};
+pub use context::{AdapterSummary, GpuContext};
+pub use kernel::{Binding, Dispatch, Kernel};
+
+/// Errors from the GPU runtime and the GPU ops.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpuError {
+    /// No adapter (GPU or software rasterizer) was found.
+    #[error("no GPU adapter found: {0}")]
+    NoAdapter(String),
+    /// The adapter refused to create a device.
+    #[error("the GPU adapter refused to create a device: {0}")]
+    RequestDevice(String),
+    /// The device was lost (driver reset, out of memory, destroyed); create a new context.
+    #[error("the GPU device was lost: {0}")]
+    DeviceLost(String),
+    /// A resource needs more than a device limit allows.
+    #[error("{what} needs {needed} but the device's {limit} is {allowed}")]
+    LimitExceeded {
+        /// What was being created.
+        what: String,
+        /// The wgpu limit that is too small, e.g. `max_storage_buffer_binding_size`.
+        limit: &'static str,
+        /// The amount required.
+        needed: u64,
+        /// The device's value of the limit.
+        allowed: u64,
+    },
+    /// wgpu reported a validation, out-of-memory or internal error.
+    #[error("GPU error: {0}")]
+    Wgpu(String),
+    /// Mapping a buffer for readback failed.
+    #[error("GPU buffer mapping failed: {0}")]
+    Map(String),
+    /// The shapes or types handed to an op do not fit it.
+    #[error("invalid GPU op input: {0}")]
+    Shape(String),
+    /// A quantized type has no GPU kernel.
+    #[error("the GPU has no kernel for weights of type {0}")]
+    UnsupportedType(String),
+}

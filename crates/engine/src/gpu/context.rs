@@ -1,0 +1,215 @@
+//! Device creation within the adapter's own limits, device-loss and error tracking.
+
+use std::sync::{Arc, Mutex};
+
+use super::GpuError;
+
+/// What the engine reports about the adapter it runs on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AdapterSummary {
+    /// Adapter name, e.g. `llvmpipe (LLVM 19.1.7, 256 bits)`.
+    pub name: String,
+    /// Backend, e.g. `Vulkan` or `BrowserWebGpu`.
+    pub backend: String,
+    /// Device type, e.g. `Cpu` or `DiscreteGpu`.
+    pub device_type: String,
+    /// Driver name and version as reported by the adapter.
+    pub driver: String,
+    /// The largest storage-buffer binding the device accepts, in bytes.
+    pub max_storage_buffer_binding_size: u64,
+    /// The largest buffer the device accepts, in bytes.
+    pub max_buffer_size: u64,
+}
+
+/// Failure state shared with wgpu's callbacks.
+#[derive(Default)]
+struct Health {
+    lost: Option<String>,
+    error: Option<String>,
+}
+
+/// A wgpu device and queue, created within the adapter's limits.
+///
+/// A lost device or an uncaptured wgpu error is recorded and surfaces as a [`GpuError`] from
+/// [`GpuContext::check`] (which every op entry point calls); drop the context and create a new
+/// one to recover.
+pub struct GpuContext {
+    /// The wgpu device.
+    pub device: wgpu::Device,
+    /// The device's queue.
+    pub queue: wgpu::Queue,
+    summary: AdapterSummary,
+    limits: wgpu::Limits,
+    health: Arc<Mutex<Health>>,
+}
+
+impl std::fmt::Debug for GpuContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpuContext")
+            .field("adapter", &self.summary)
+            .finish()
+    }
+}
+
+impl GpuContext {
+    /// Finds an adapter (high-performance preferred; `WGPU_BACKEND` and friends are honoured
+    /// natively) and creates a device that asks for the adapter's own storage-buffer and buffer
+    /// size limits, never more.
+    pub async fn new() -> Result<Self, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                force_fallback_adapter: false,
+                compatible_surface: None,
+                apply_limit_buckets: false,
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let info = adapter.get_info();
+        let have = adapter.limits();
+        // WebGPU defaults everywhere, except for the sizes that decide which models fit: those
+        // are the adapter's own.
+        let defaults = wgpu::Limits::default();
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: have.max_storage_buffer_binding_size,
+            max_buffer_size: have.max_buffer_size,
+            max_storage_buffers_per_shader_stage: have
+                .max_storage_buffers_per_shader_stage
+                .min(defaults.max_storage_buffers_per_shader_stage.max(8)),
+            ..defaults
+        }
+        .using_resolution(have.clone());
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("atlas-engine"),
+                required_features: wgpu::Features::empty(),
+                required_limits: limits.clone(),
+                experimental_features: wgpu::ExperimentalFeatures::disabled(),
+                memory_hints: wgpu::MemoryHints::Performance,
+                trace: wgpu::Trace::Off,
+            })
+            .await
+            .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
+        let health = Arc::new(Mutex::new(Health::default()));
+        {
+            let health = Arc::clone(&health);
+            device.set_device_lost_callback(move |reason, message| {
+                if let Ok(mut h) = health.lock() {
+                    h.lost = Some(format!("{reason:?}: {message}"));
+                }
+            });
+        }
+        {
+            let health = Arc::clone(&health);
+            device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+                if let Ok(mut h) = health.lock() {
+                    if h.error.is_none() {
+                        h.error = Some(error.to_string());
+                    }
+                }
+            }));
+        }
+        let summary = AdapterSummary {
+            name: info.name.clone(),
+            backend: format!("{:?}", info.backend),
+            device_type: format!("{:?}", info.device_type),
+            driver: format!("{} {}", info.driver, info.driver_info)
+                .trim()
+                .to_string(),
+            max_storage_buffer_binding_size: limits.max_storage_buffer_binding_size,
+            max_buffer_size: limits.max_buffer_size,
+        };
+        Ok(Self {
+            device,
+            queue,
+            summary,
+            limits,
+            health,
+        })
+    }
+
+    /// The adapter this context runs on.
+    pub fn adapter(&self) -> &AdapterSummary {
+        &self.summary
+    }
+
+    /// The limits the device was created with.
+    pub fn limits(&self) -> &wgpu::Limits {
+        &self.limits
+    }
+
+    /// The largest storage-buffer binding, in bytes.
+    pub fn max_binding(&self) -> u64 {
+        self.limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size)
+    }
+
+    /// Returns an error if the device was lost or wgpu reported an uncaptured error since the
+    /// last call (the error is reported once; a lost device stays lost).
+    pub fn check(&self) -> Result<(), GpuError> {
+        let mut h = self
+            .health
+            .lock()
+            .map_err(|_| GpuError::DeviceLost("device state poisoned".into()))?;
+        if let Some(lost) = &h.lost {
+            return Err(GpuError::DeviceLost(lost.clone()));
+        }
+        if let Some(error) = h.error.take() {
+            return Err(GpuError::Wgpu(error));
+        }
+        Ok(())
+    }
+
+    /// Whether the device was lost.
+    pub fn is_lost(&self) -> bool {
+        self.health.lock().map(|h| h.lost.is_some()).unwrap_or(true)
+    }
+
+    /// Destroys the device (as a driver reset would); later calls fail with
+    /// [`GpuError::DeviceLost`]. Used to test recovery.
+    pub fn destroy(&self) {
+        self.device.destroy();
+        // Native wgpu reports the loss on the next poll; make it visible right away.
+        let _ = self.device.poll(wgpu::PollType::Poll);
+        if let Ok(mut h) = self.health.lock() {
+            if h.lost.is_none() {
+                h.lost = Some("device destroyed".into());
+            }
+        }
+    }
+
+    /// Fails with [`GpuError::LimitExceeded`] when one binding of `bytes` would not fit.
+    pub fn check_binding(&self, what: &str, bytes: u64) -> Result<(), GpuError> {
+        let allowed = self.limits.max_storage_buffer_binding_size;
+        if bytes > allowed {
+            return Err(GpuError::LimitExceeded {
+                what: what.to_string(),
+                limit: "max_storage_buffer_binding_size",
+                needed: bytes,
+                allowed,
+            });
+        }
+        if bytes > self.limits.max_buffer_size {
+            return Err(GpuError::LimitExceeded {
+                what: what.to_string(),
+                limit: "max_buffer_size",
+                needed: bytes,
+                allowed: self.limits.max_buffer_size,
+            });
+        }
+        Ok(())
+    }
+
+    /// Submits command buffers, then reports device loss or errors seen so far.
+    pub fn submit(
+        &self,
+        commands: impl IntoIterator<Item = wgpu::CommandBuffer>,
+    ) -> Result<(), GpuError> {
+        self.check()?;
+        self.queue.submit(commands);
+        self.check()
+    }
+}

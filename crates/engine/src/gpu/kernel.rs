@@ -1,0 +1,196 @@
+//! Compute pipelines with explicit bind-group layouts, and recorded dispatches.
+
+use super::{GpuContext, GpuError};
+
+/// The kind of one binding of a kernel, in binding-index order (group 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// `var<uniform>`.
+    Uniform,
+    /// `var<storage, read>`.
+    ReadOnly,
+    /// `var<storage, read_write>`.
+    Storage,
+}
+
+/// A compiled compute pipeline (entry point `main`) and its bind-group layout.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    label: String,
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+    bindings: Vec<Binding>,
+}
+
+/// One recorded dispatch: a pipeline, its bind group and the workgroup grid. Built once, encoded
+/// every time it runs.
+#[derive(Debug, Clone)]
+pub struct Dispatch {
+    pipeline: wgpu::ComputePipeline,
+    bind_group: wgpu::BindGroup,
+    /// Workgroup grid.
+    pub workgroups: [u32; 3],
+}
+
+impl Dispatch {
+    /// Records this dispatch into a compute pass.
+    pub fn encode(&self, pass: &mut wgpu::ComputePass<'_>) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind_group, &[]);
+        let [x, y, z] = self.workgroups;
+        pass.dispatch_workgroups(x, y, z);
+    }
+}
+
+/// Splits `total` workgroups into a 2-D grid within `max_per_dim`; shaders rebuild the linear id
+/// as `wid.x + wid.y * nwg.x` and skip ids `>= total`.
+pub fn grid(total: u32, max_per_dim: u32) -> [u32; 3] {
+    let max = max_per_dim.max(1);
+    if total <= max {
+        [total.max(1), 1, 1]
+    } else {
+        let y = total.div_ceil(max);
+        [total.div_ceil(y), y, 1]
+    }
+}
+
+impl Kernel {
+    /// Compiles `source` with the given override constants. Fails with [`GpuError::Wgpu`]
+    /// if wgpu rejects the shader or pipeline.
+    pub async fn new(
+        ctx: &GpuContext,
+        label: &str,
+        source: &str,
+        constants: &[(&str, f64)],
+        bindings: &[Binding],
+    ) -> Result<Self, GpuError> {
+        ctx.check()?;
+        let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = ctx
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(source.into()),
+            });
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupLayoutEntry {
+                binding: i as u32,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: match b {
+                        Binding::Uniform => wgpu::BufferBindingType::Uniform,
+                        Binding::ReadOnly => wgpu::BufferBindingType::Storage { read_only: true },
+                        Binding::Storage => wgpu::BufferBindingType::Storage { read_only: false },
+                    },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let layout = ctx
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some(label),
+                entries: &entries,
+            });
+        let pipeline_layout = ctx
+            .device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some(label),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+        let pipeline = ctx
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(label),
+                layout: Some(&pipeline_layout),
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants,
+                    zero_initialize_workgroup_memory: false,
+                },
+                cache: None,
+            });
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Wgpu(format!("{label}: {error}")));
+        }
+        ctx.check()?;
+        Ok(Self {
+            label: label.to_string(),
+            pipeline,
+            layout,
+            bindings: bindings.to_vec(),
+        })
+    }
+
+    /// Binds whole buffers (in binding order) and records a dispatch over `workgroups`.
+    pub fn bind(
+        &self,
+        ctx: &GpuContext,
+        buffers: &[&wgpu::Buffer],
+        workgroups: [u32; 3],
+    ) -> Result<Dispatch, GpuError> {
+        if buffers.len() != self.bindings.len() {
+            return Err(GpuError::Shape(format!(
+                "{} takes {} bindings, got {}",
+                self.label,
+                self.bindings.len(),
+                buffers.len()
+            )));
+        }
+        let max = ctx.limits().max_compute_workgroups_per_dimension;
+        if workgroups.iter().any(|&w| w > max) {
+            return Err(GpuError::LimitExceeded {
+                what: format!("{} dispatch {workgroups:?}", self.label),
+                limit: "max_compute_workgroups_per_dimension",
+                needed: u64::from(workgroups.iter().copied().max().unwrap_or(0)),
+                allowed: u64::from(max),
+            });
+        }
+        for (buffer, kind) in buffers.iter().zip(&self.bindings) {
+            if *kind != Binding::Uniform {
+                ctx.check_binding(&self.label, buffer.size())?;
+            }
+        }
+        let entries: Vec<wgpu::BindGroupEntry> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(&self.label),
+            layout: &self.layout,
+            entries: &entries,
+        });
+        Ok(Dispatch {
+            pipeline: self.pipeline.clone(),
+            bind_group,
+            workgroups,
+        })
+    }
+}
+
+/// Encodes `dispatches` into one compute pass of a new command buffer and submits it.
+pub fn run(ctx: &GpuContext, dispatches: &[&Dispatch]) -> Result<(), GpuError> {
+    let mut enc = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("ops") });
+    {
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("ops"),
+            timestamp_writes: None,
+        });
+        for d in dispatches {
+            d.encode(&mut pass);
+        }
+    }
+    ctx.submit([enc.finish()])
+}

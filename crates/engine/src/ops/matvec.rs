@@ -1,0 +1,171 @@
+//! Quantized mat-vec (decode) and batched mat-mul (prefill) over weights kept in GGUF form.
+//!
+//! Supported weight types: F32, F16, Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K. The kernel is
+//! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
+//! override constants.
+
+use crate::gpu::kernel::grid;
+use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
+use crate::quant::{dequantize, GgmlType};
+
+/// The WGSL source.
+pub const SOURCE: &str = include_str!("matvec.wgsl");
+
+/// Tokens handled by one workgroup in the batched (prefill) variant.
+pub const PREFILL_COLS: u32 = 8;
+
+const ROWS_PER_WG: u32 = 4;
+
+/// Whether the GPU mat-vec handles weights of type `ty`.
+pub fn supports(ty: GgmlType) -> bool {
+    matches!(
+        ty,
+        GgmlType::F32
+            | GgmlType::F16
+            | GgmlType::Q4_0
+            | GgmlType::Q5_0
+            | GgmlType::Q8_0
+            | GgmlType::Q4_K
+            | GgmlType::Q5_K
+            | GgmlType::Q6_K
+    )
+}
+
+/// Compiles the kernel for weights of type `ty`; `ncols` = 1 for decode, up to 8 for prefill.
+pub async fn kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel, GpuError> {
+    if !supports(ty) {
+        return Err(GpuError::UnsupportedType(format!("{ty:?}")));
+    }
+    if ncols == 0 || ncols > 8 {
+        return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=8")));
+    }
+    Kernel::new(
+        ctx,
+        &format!("matvec_{ty:?}_x{ncols}"),
+        SOURCE,
+        &[
+            ("QTYPE", f64::from(ty.to_u32())),
+            ("NCOLS", f64::from(ncols)),
+            ("ROWS_PER_WG", f64::from(ROWS_PER_WG)),
+        ],
+        &[
+            Binding::Uniform,
+            Binding::Uniform,
+            Binding::ReadOnly,
+            Binding::ReadOnly,
+            Binding::Storage,
+        ],
+    )
+    .await
+}
+
+/// Where the input comes from and where the output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatVecLayout {
+    /// Tokens in `x`; 0 = read the count from the step uniform at run time.
+    pub n_tok: u32,
+    /// Tokens handled per workgroup (must equal the kernel's `ncols`).
+    pub ncols: u32,
+    /// Largest token count this dispatch will see (sets the grid's z size).
+    pub max_tok: u32,
+    /// Floats between consecutive tokens in `x` (a multiple of 4, at least `cols`).
+    pub x_stride: u32,
+    /// Floats between consecutive tokens in `y`.
+    pub y_stride: u32,
+    /// First element of `y` written (row 0 of the matrix).
+    pub y_offset: u32,
+    /// Added to `y_offset` per position of the step uniform (writes into a KV cache).
+    pub y_pos_stride: u32,
+    /// Add into `y` instead of overwriting (a fused residual add).
+    pub accumulate: bool,
+}
+
+impl MatVecLayout {
+    /// A plain single-token mat-vec: `y[0..rows] = W x`.
+    pub fn single(cols: u32, rows: u32) -> Self {
+        Self {
+            n_tok: 1,
+            ncols: 1,
+            max_tok: 1,
+            x_stride: cols,
+            y_stride: rows,
+            y_offset: 0,
+            y_pos_stride: 0,
+            accumulate: false,
+        }
+    }
+}
+
+/// Records the dispatches (one per weight chunk) computing `y = W x` under `layout`.
+pub fn bind(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    weights: &GpuWeights,
+    step: &wgpu::Buffer,
+    x: &wgpu::Buffer,
+    y: &wgpu::Buffer,
+    layout: MatVecLayout,
+) -> Result<Vec<Dispatch>, GpuError> {
+    if !weights.cols.is_multiple_of(8)
+        || !layout.x_stride.is_multiple_of(4)
+        || layout.x_stride < weights.cols
+    {
+        return Err(GpuError::Shape(format!(
+            "mat-vec needs cols % 8 == 0 and a 4-aligned x stride >= cols (cols {}, stride {})",
+            weights.cols, layout.x_stride
+        )));
+    }
+    let row_bytes = GpuWeights::row_bytes(weights.ty, weights.cols);
+    let row_bytes = u32::try_from(row_bytes)
+        .map_err(|_| GpuError::Shape(format!("row of {row_bytes} bytes")))?;
+    let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
+    let z = layout.max_tok.max(1).div_ceil(layout.ncols.max(1));
+    weights
+        .chunks
+        .iter()
+        .map(|chunk| {
+            let params = buffers::uniform(
+                ctx,
+                "matvec params",
+                &[
+                    chunk.rows,
+                    weights.cols,
+                    row_bytes,
+                    layout.n_tok,
+                    layout.x_stride,
+                    layout.y_stride,
+                    layout.y_offset + chunk.row_start,
+                    layout.y_pos_stride,
+                    u32::from(layout.accumulate),
+                ],
+            );
+            let [gx, gy, _] = grid(chunk.rows.div_ceil(ROWS_PER_WG), max_dim);
+            kernel.bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
+        })
+        .collect()
+}
+
+/// CPU reference: `y[t * rows + r] = sum_k W[r][k] x[t * cols + k]` for `n_tok` tokens.
+pub fn reference(
+    ty: GgmlType,
+    bytes: &[u8],
+    rows: usize,
+    cols: usize,
+    x: &[f32],
+    n_tok: usize,
+) -> Result<Vec<f32>, GpuError> {
+    let mut w = vec![0f32; rows * cols];
+    dequantize(ty, bytes, &mut w).map_err(|e| GpuError::Shape(e.to_string()))?;
+    if x.len() < n_tok * cols {
+        return Err(GpuError::Shape("x too short".into()));
+    }
+    let mut y = vec![0f32; n_tok * rows];
+    for t in 0..n_tok {
+        let xt = &x[t * cols..(t + 1) * cols];
+        for r in 0..rows {
+            let row = &w[r * cols..(r + 1) * cols];
+            y[t * rows + r] = row.iter().zip(xt).map(|(a, b)| a * b).sum();
+        }
+    }
+    Ok(y)
+}

@@ -1,0 +1,241 @@
+// Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
+//   y[t][row] (+)= sum_k W[row][k] * x[t][k]
+// W keeps its GGUF bytes (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
+// here. Blocks of 18/22/34/210 bytes are not 4-aligned, so every read goes through byte offsets.
+// A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
+// its 8-element units (one unit never straddles a quant block or sub-block) and the partial sums
+// are reduced in workgroup memory. Each thread keeps NCOLS accumulators, so one weight read
+// serves NCOLS tokens.
+
+override QTYPE: u32 = 8u;
+override NCOLS: u32 = 1u;
+override ROWS_PER_WG: u32 = 4u;
+
+const WG: u32 = 64u;
+const MAX_NCOLS: u32 = 8u;
+
+struct Params {
+    rows: u32,         // rows held by this weight chunk
+    cols: u32,         // K
+    row_bytes: u32,
+    n_tok: u32,        // tokens in x; 0 = take step.n_tok
+    x_stride: u32,     // floats between tokens in x (multiple of 4)
+    y_stride: u32,     // floats between tokens in y
+    y_offset: u32,     // first y element (the chunk's first row)
+    y_pos_stride: u32, // y_offset += step.pos0 * y_pos_stride (KV-cache writes)
+    accumulate: u32,   // 1: y += W x (fused residual add)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+struct Step {
+    pos0: u32,
+    n_tok: u32,
+    rand: f32,
+    flags: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read> w: array<u32>;
+@group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+var<workgroup> partial: array<f32, 512>; // WG * MAX_NCOLS
+
+fn byte_at(off: u32) -> u32 {
+    return (w[off >> 2u] >> ((off & 3u) * 8u)) & 0xFFu;
+}
+
+// Little-endian u32 starting at any byte offset.
+fn u32_at(off: u32) -> u32 {
+    let i = off >> 2u;
+    let s = (off & 3u) * 8u;
+    let lo = w[i] >> s;
+    let hi = select(w[i + 1u] << ((32u - s) & 31u), 0u, s == 0u);
+    return lo | hi;
+}
+
+fn f16_at(off: u32) -> f32 {
+    return unpack2x16float(u32_at(off) & 0xFFFFu).x;
+}
+
+// One `mask`-wide field at bit `shift` of each of the four bytes of `a`.
+fn fields(a: u32, shift: u32, mask: u32) -> vec4<f32> {
+    let v = (vec4<u32>(a) >> (vec4<u32>(0u, 8u, 16u, 24u) + vec4<u32>(shift))) & vec4<u32>(mask);
+    return vec4<f32>(v);
+}
+
+fn nibbles(a: u32, shift: u32) -> vec4<f32> {
+    return fields(a, shift, 0xFu);
+}
+
+// The four bits `first..first+4` of `bits`, as 0/1.
+fn bits4(bits: u32, first: u32) -> vec4<f32> {
+    let v = (vec4<u32>(bits) >> (vec4<u32>(0u, 1u, 2u, 3u) + vec4<u32>(first))) & vec4<u32>(1u);
+    return vec4<f32>(v);
+}
+
+fn signed_bytes(a: u32) -> vec4<f32> {
+    let v = bitcast<vec4<i32>>(vec4<u32>(a) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u);
+    return vec4<f32>(v);
+}
+
+// Q4_K / Q5_K 6-bit scale and min of sub-block j (0..8); `s` = byte offset of scales[12].
+fn scale_min_k4(s: u32, j: u32) -> vec2<f32> {
+    if (j < 4u) {
+        return vec2<f32>(f32(byte_at(s + j) & 63u), f32(byte_at(s + j + 4u) & 63u));
+    }
+    let sc = (byte_at(s + j + 4u) & 0xFu) | ((byte_at(s + j - 4u) >> 6u) << 4u);
+    let m = (byte_at(s + j + 4u) >> 4u) | ((byte_at(s + j) >> 6u) << 4u);
+    return vec2<f32>(f32(sc), f32(m));
+}
+
+struct Unit {
+    a: vec4<f32>,
+    b: vec4<f32>,
+}
+
+// The 8 weights of unit `u` (elements 8u..8u+8) of the row starting at byte `rb`.
+fn dequant8(rb: u32, u: u32) -> Unit {
+    let e = u * 8u;
+    switch QTYPE {
+        case 0u: { // F32
+            let i = (rb >> 2u) + u * 8u;
+            return Unit(bitcast<vec4<f32>>(vec4<u32>(w[i], w[i + 1u], w[i + 2u], w[i + 3u])),
+                        bitcast<vec4<f32>>(vec4<u32>(w[i + 4u], w[i + 5u], w[i + 6u], w[i + 7u])));
+        }
+        case 1u: { // F16
+            let i = (rb >> 2u) + u * 4u;
+            return Unit(vec4<f32>(unpack2x16float(w[i]), unpack2x16float(w[i + 1u])),
+                        vec4<f32>(unpack2x16float(w[i + 2u]), unpack2x16float(w[i + 3u])));
+        }
+        case 2u: { // Q4_0: 18 bytes = d, qs[16]; low nibbles = elements 0..16
+            let bo = rb + (e / 32u) * 18u;
+            let q = (e % 32u) / 8u;
+            let d = f16_at(bo);
+            let off = bo + 2u + (q % 2u) * 8u;
+            let sh = select(0u, 4u, q >= 2u);
+            return Unit((nibbles(u32_at(off), sh) - 8.0) * d, (nibbles(u32_at(off + 4u), sh) - 8.0) * d);
+        }
+        case 6u: { // Q5_0: 22 bytes = d, qh (u32), qs[16]
+            let bo = rb + (e / 32u) * 22u;
+            let j = e % 32u;
+            let q = j / 8u;
+            let d = f16_at(bo);
+            let qh = u32_at(bo + 2u);
+            let off = bo + 6u + (q % 2u) * 8u;
+            let sh = select(0u, 4u, q >= 2u);
+            let a = nibbles(u32_at(off), sh) + 16.0 * bits4(qh, j) - 16.0;
+            let b = nibbles(u32_at(off + 4u), sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
+            return Unit(a * d, b * d);
+        }
+        case 8u: { // Q8_0: 34 bytes = d, qs[32] (i8)
+            let bo = rb + (e / 32u) * 34u;
+            let d = f16_at(bo);
+            let off = bo + 2u + (e % 32u);
+            return Unit(signed_bytes(u32_at(off)) * d, signed_bytes(u32_at(off + 4u)) * d);
+        }
+        case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
+            let bo = rb + (e / 256u) * 144u;
+            let ee = e % 256u;
+            let c = ee / 64u;
+            let h = (ee % 64u) / 32u;
+            let l0 = ee % 32u;
+            let sm = scale_min_k4(bo + 4u, 2u * c + h);
+            let d = f16_at(bo) * sm.x;
+            let m = f16_at(bo + 2u) * sm.y;
+            let off = bo + 16u + 32u * c + l0;
+            return Unit(nibbles(u32_at(off), 4u * h) * d - m, nibbles(u32_at(off + 4u), 4u * h) * d - m);
+        }
+        case 13u: { // Q5_K: 176 bytes = d, dmin, scales[12], qh[32], qs[128]
+            let bo = rb + (e / 256u) * 176u;
+            let ee = e % 256u;
+            let c = ee / 64u;
+            let h = (ee % 64u) / 32u;
+            let l0 = ee % 32u;
+            let j = 2u * c + h;
+            let sm = scale_min_k4(bo + 4u, j);
+            let d = f16_at(bo) * sm.x;
+            let m = f16_at(bo + 2u) * sm.y;
+            let off = bo + 48u + 32u * c + l0;
+            let hoff = bo + 16u + l0;
+            let a = nibbles(u32_at(off), 4u * h) + 16.0 * fields(u32_at(hoff), j, 1u);
+            let b = nibbles(u32_at(off + 4u), 4u * h) + 16.0 * fields(u32_at(hoff + 4u), j, 1u);
+            return Unit(a * d - m, b * d - m);
+        }
+        case 14u: { // Q6_K: 210 bytes = ql[128], qh[64], scales[16] (i8), d
+            let bo = rb + (e / 256u) * 210u;
+            let ee = e % 256u;
+            let n = ee / 128u;
+            let r = ee % 128u;
+            let q4 = r / 32u;
+            let l0 = r % 32u;
+            let d = f16_at(bo + 208u);
+            let sc = f32(bitcast<i32>(byte_at(bo + 192u + n * 8u + l0 / 16u + 2u * q4) << 24u) >> 24u);
+            let ql = bo + n * 64u + (q4 % 2u) * 32u + l0;
+            let qh = bo + 128u + n * 32u + l0;
+            let sh = select(0u, 4u, q4 >= 2u);
+            let a = nibbles(u32_at(ql), sh) + 16.0 * fields(u32_at(qh), 2u * q4, 3u) - 32.0;
+            let b = nibbles(u32_at(ql + 4u), sh) + 16.0 * fields(u32_at(qh + 4u), 2u * q4, 3u) - 32.0;
+            return Unit(a * (d * sc), b * (d * sc));
+        }
+        default: {
+            return Unit(vec4<f32>(0.0), vec4<f32>(0.0));
+        }
+    }
+}
+
+@compute @workgroup_size(64)
+fn main(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let lanes = WG / ROWS_PER_WG;
+    let lane = lid % lanes;
+    let row = (wid.x + wid.y * nwg.x) * ROWS_PER_WG + lid / lanes;
+    let t0 = wid.z * NCOLS;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    var acc: array<f32, MAX_NCOLS>;
+    for (var c = 0u; c < MAX_NCOLS; c++) {
+        acc[c] = 0.0;
+    }
+    if (row < p.rows) {
+        let rb = row * p.row_bytes;
+        let units = p.cols / 8u;
+        for (var u = lane; u < units; u += lanes) {
+            let v = dequant8(rb, u);
+            for (var c = 0u; c < NCOLS; c++) {
+                let t = t0 + c;
+                if (t < n_tok) {
+                    let xi = (t * p.x_stride + u * 8u) / 4u;
+                    acc[c] += dot(v.a, x[xi]) + dot(v.b, x[xi + 1u]);
+                }
+            }
+        }
+    }
+    for (var c = 0u; c < NCOLS; c++) {
+        partial[c * WG + lid] = acc[c];
+    }
+    workgroupBarrier();
+    for (var s = lanes / 2u; s > 0u; s >>= 1u) {
+        if (lane < s) {
+            for (var c = 0u; c < NCOLS; c++) {
+                partial[c * WG + lid] += partial[c * WG + lid + s];
+            }
+        }
+        workgroupBarrier();
+    }
+    if (lane == 0u && row < p.rows) {
+        for (var c = 0u; c < NCOLS; c++) {
+            let t = t0 + c;
+            if (t < n_tok) {
+                let yi = p.y_offset + step.pos0 * p.y_pos_stride + t * p.y_stride + row;
+                let prev = select(0.0, y[yi], p.accumulate == 1u);
+                y[yi] = prev + partial[c * WG + lid];
+            }
+        }
+    }
+}
