@@ -1,9 +1,12 @@
 //! The LLM Atlas inference engine: GGUF parsing, quant formats, tokenizer and models.
 #![deny(missing_docs)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod files;
 pub mod gguf;
 #[cfg(feature = "gpu")]
 pub mod gpu;
 #[cfg(feature = "gpu")]
 pub mod ops;
 pub mod quant;
+pub mod tokenizer;
