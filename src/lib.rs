@@ -1,1 +1,2 @@
 //! LLM Atlas: the client-side app (Leptos CSR).
+pub mod data;

@@ -1,0 +1,289 @@
+//! The shipped dataset under `public/data/` parses and validates, and broken
+//! copies of it fail with the exact path and reason a reader needs.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use llm_atlas::data::{DataError, Dataset, Date, FILES};
+use serde_json::{json, Value};
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("public/data")
+}
+
+/// The shipped files as (name, text) pairs.
+fn shipped() -> Vec<(&'static str, String)> {
+    FILES
+        .iter()
+        .map(|name| {
+            let path = data_dir().join(name);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            (*name, text)
+        })
+        .collect()
+}
+
+/// Today's UTC date from the system clock (days since 1970 to a civil date).
+fn today() -> Date {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
+    Date::new(y, m, d).expect("valid date")
+}
+
+/// A fixed "today" for the negative tests, so their messages are stable.
+fn fixed_today() -> Date {
+    Date::parse("2026-11-24").unwrap()
+}
+
+fn load(files: &[(&str, String)], today: Date) -> Result<Dataset, Vec<DataError>> {
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    Dataset::from_json_files(&refs, today)
+}
+
+/// Applies `edit` to the parsed JSON of one shipped file and returns all files.
+fn mutated(file: &str, edit: impl FnOnce(&mut Value)) -> Vec<(&'static str, String)> {
+    let mut files = shipped();
+    let slot = files
+        .iter_mut()
+        .find(|(n, _)| *n == file)
+        .expect("file exists");
+    let mut v: Value = serde_json::from_str(&slot.1).unwrap();
+    edit(&mut v);
+    slot.1 = serde_json::to_string_pretty(&v).unwrap();
+    files
+}
+
+fn errors_of(files: &[(&str, String)]) -> Vec<String> {
+    match load(files, fixed_today()) {
+        Ok(_) => panic!("the broken dataset was accepted"),
+        Err(errs) => errs.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn assert_single_error(files: &[(&str, String)], expected: &str) {
+    let errs = errors_of(files);
+    assert_eq!(errs, vec![expected.to_string()], "errors: {errs:#?}");
+}
+
+#[test]
+fn shipped_dataset_is_valid() {
+    let ds = match load(&shipped(), today()) {
+        Ok(ds) => ds,
+        Err(errs) => {
+            let list: Vec<String> = errs.iter().map(ToString::to_string).collect();
+            panic!("{} problem(s):\n{}", list.len(), list.join("\n"));
+        }
+    };
+    assert!(ds.models.len() >= 15, "only {} models", ds.models.len());
+    assert!(!ds.prices.is_empty());
+    assert!(!ds.claims.is_empty());
+}
+
+#[test]
+fn shipped_dataset_covers_the_article_models() {
+    let ds = load(&shipped(), today()).expect("valid");
+    for id in [
+        "llama-4-scout",
+        "llama-4-maverick",
+        "llama-4-behemoth",
+        "deepseek-r1",
+        "deepseek-r1-distill-qwen-32b",
+        "deepseek-r1-0528-qwen3-8b",
+        "gemma-3-270m",
+        "gemma-3-1b",
+        "gemma-3-4b",
+        "gemma-3-12b",
+        "gemma-3-27b",
+        "gpt-4o",
+        "o1",
+        "o3",
+        "o3-mini",
+        "claude-3-5-sonnet",
+        "gemini-2.5-flash",
+    ] {
+        assert!(ds.model(id).is_some(), "missing model {id}");
+    }
+    let maverick = ds.model("llama-4-maverick").unwrap();
+    let mmlu_pro = &maverick.benchmarks["mmlu_pro"];
+    assert_eq!(mmlu_pro.value, 80.5);
+    assert!(mmlu_pro.self_reported);
+    assert_eq!(ds.source(&mmlu_pro.source).unwrap().publisher, "Meta");
+}
+
+#[test]
+fn every_model_value_names_a_known_source() {
+    // validate() already checks this; here we make sure a source is actually used.
+    let ds = load(&shipped(), today()).expect("valid");
+    let text: String = shipped().into_iter().map(|(_, t)| t).collect();
+    for s in &ds.sources {
+        let needle = format!("\"{}\"", s.id);
+        assert!(
+            text.matches(&needle).count() > 1,
+            "source {} is listed but never cited",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn unknown_field_is_rejected_with_its_path() {
+    let files = mutated("models.json", |v| {
+        v[0]["colour"] = json!("red");
+    });
+    let errs = errors_of(&files);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].starts_with("models[0].colour: unknown field `colour`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn dangling_source_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["params_total_b"]["source"] = json!("no-such-source");
+    });
+    assert_single_error(
+        &files,
+        "models[0].params_total_b.source: unknown source id \"no-such-source\"",
+    );
+}
+
+#[test]
+fn missing_source_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["params_total_b"]
+            .as_object_mut()
+            .unwrap()
+            .remove("source");
+    });
+    let errs = errors_of(&files);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].starts_with("models[0].params_total_b: missing field `source`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn negative_score_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["benchmarks"]["gpqa_diamond"]["value"] = json!(-3);
+    });
+    assert_single_error(
+        &files,
+        "models[0].benchmarks.gpqa_diamond.value: -3 is below 0",
+    );
+}
+
+#[test]
+fn percent_above_100_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["benchmarks"]["mmlu_pro"]["value"] = json!(743);
+    });
+    assert_single_error(
+        &files,
+        "models[0].benchmarks.mmlu_pro.value: 743 is above 100",
+    );
+}
+
+#[test]
+fn active_above_total_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["params_active_b"]["value"] = json!(500);
+    });
+    assert_single_error(
+        &files,
+        "models[0].params_active_b.value: 500 active is above 109 total",
+    );
+}
+
+#[test]
+fn duplicate_id_is_rejected() {
+    let files = mutated("models.json", |v| {
+        let first = v[0]["id"].clone();
+        v[1]["id"] = first;
+    });
+    let errs = errors_of(&files);
+    // The renamed model's own id is now unknown to prices and claims, which
+    // are reported too; the duplicate comes first.
+    assert_eq!(
+        errs[0],
+        "models[1].id: duplicate id \"llama-4-scout\" (first at models[0])"
+    );
+}
+
+#[test]
+fn future_date_is_rejected() {
+    let files = mutated("models.json", |v| {
+        v[0]["release_date"]["value"] = json!("2999-01-01");
+    });
+    assert_single_error(
+        &files,
+        "models[0].release_date.value: 2999-01-01 is in the future (today is 2026-11-24)",
+    );
+}
+
+#[test]
+fn price_without_as_of_is_rejected() {
+    let files = mutated("prices.json", |v| {
+        v[0].as_object_mut().unwrap().remove("as_of");
+    });
+    assert_single_error(&files, "prices[0].as_of: a price has no as-of date");
+}
+
+#[test]
+fn negative_price_is_rejected() {
+    let files = mutated("prices.json", |v| {
+        v[0]["output_usd_per_mtok"] = json!(-1.5);
+    });
+    assert_single_error(&files, "prices[0].output_usd_per_mtok: -1.5 is below 0");
+}
+
+#[test]
+fn all_problems_are_reported_not_just_the_first() {
+    let files = mutated("models.json", |v| {
+        v[0]["benchmarks"]["gpqa_diamond"]["value"] = json!(-3);
+        v[2]["context_window"] = json!({"value": 0, "source": "meta-llama4-card"});
+    });
+    let errs = errors_of(&files);
+    assert_eq!(
+        errs,
+        vec![
+            "models[0].benchmarks.gpqa_diamond.value: -3 is below 0".to_string(),
+            "models[2].context_window.value: 0 is not above 0".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn missing_file_is_reported() {
+    let files: Vec<(&str, String)> = shipped()
+        .into_iter()
+        .filter(|(n, _)| *n != "stacks.json")
+        .collect();
+    assert_single_error(&files, "stacks: file stacks.json is missing");
+}
+
+#[test]
+fn syntax_error_names_the_file() {
+    let mut files = shipped();
+    files.iter_mut().find(|(n, _)| *n == "meta.json").unwrap().1 = "{".into();
+    let errs = errors_of(&files);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].starts_with("meta: EOF"), "{}", errs[0]);
+}
