@@ -54,7 +54,7 @@ fn days_in_month(y: u16, m: u8) -> u8 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -558,7 +558,9 @@ impl Validator<'_> {
     }
 
     fn prices(&mut self, prices: &[Price], models: &HashSet<&str>) {
-        let mut seen: HashMap<(&str, &str, Option<&str>, Option<&str>), usize> = HashMap::new();
+        // (model, provider, tier, as_of) -> first index
+        type PriceKey<'k> = (&'k str, &'k str, Option<&'k str>, Option<&'k str>);
+        let mut seen: HashMap<PriceKey, usize> = HashMap::new();
         for (i, pr) in prices.iter().enumerate() {
             let p = format!("prices[{i}]");
             if !models.contains(pr.model.as_str()) {
