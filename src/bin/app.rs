@@ -1,1 +1,6 @@
-fn main() {}
+//! The wasm entry point: mounts the app, nothing else.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(llm_atlas::app::App);
+}

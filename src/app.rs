@@ -1,0 +1,87 @@
+//! The router and the page shell.
+
+use crate::components::shell::{Footer, Header};
+use crate::pages::{about, demo, embed, not_found, overview, unbuilt};
+use crate::theme::provide_theme;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use std::sync::OnceLock;
+use wasm_bindgen::JsCast;
+
+/// The path the site is served under, read once from the `<base href>` Trunk writes (`/` at a
+/// domain's root, `/atlas/` under a sub-path), without its trailing slash, as the router wants it.
+fn base_path() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let href = document().base_uri().ok().flatten().unwrap_or_default();
+        router_base(&href)
+    })
+}
+
+/// The address of an app route (`/models`) as a link must give it: the router leaves absolute
+/// paths alone, so under a sub-path the prefix is added here.
+pub fn href(route: &str) -> String {
+    format!("{}{route}", base_path())
+}
+
+/// `http://host/atlas/` → `/atlas`; `http://host/` → `` (no base).
+pub fn router_base(base_uri: &str) -> String {
+    let after_scheme = base_uri
+        .split_once("://")
+        .map_or(base_uri, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    path.trim_end_matches('/').to_string()
+}
+
+/// Moves focus to the page's content; the router would otherwise treat `#main` as a navigation.
+fn skip_to_content(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document().get_element_by_id("main") {
+        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+            // Focusing an element cannot fail in a way worth reporting.
+            let _ = main.focus();
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_theme();
+    view! {
+        <Router base=base_path()>
+            <a class="skip-link" href="#main" on:click=skip_to_content>
+                "Skip to content"
+            </a>
+            <Header />
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=overview::Overview />
+                    <Route path=path!("/models") view=unbuilt::Models />
+                    <Route path=path!("/costs") view=unbuilt::Costs />
+                    <Route path=path!("/hardware") view=unbuilt::Hardware />
+                    <Route path=path!("/demo") view=demo::Demo />
+                    <Route path=path!("/embed/:chart") view=embed::Embed />
+                    <Route path=path!("/about") view=about::About />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::router_base;
+
+    #[test]
+    fn base_from_base_uri() {
+        assert_eq!(router_base("http://127.0.0.1:8080/"), "");
+        assert_eq!(router_base("https://example.github.io/atlas/"), "/atlas");
+        assert_eq!(router_base("https://example.org/a/b/?x=1"), "/a/b");
+        assert_eq!(router_base(""), "");
+    }
+}

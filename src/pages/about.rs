@@ -1,0 +1,42 @@
+//! `/about`: method, sources, privacy and licenses.
+
+use crate::components::shell::PageTitle;
+use leptos::prelude::*;
+
+#[component]
+pub fn About() -> impl IntoView {
+    view! {
+        <PageTitle text="About: method and sources" />
+        <h1>"About LLM Atlas"</h1>
+        <section>
+            <h2>"Method"</h2>
+            <p>
+                "Numbers about language models travel far from where they were measured: blog posts misquote "
+                "parameter counts, prices and scores. LLM Atlas keeps every number with the source it was read "
+                "from (a model card, a vendor's pricing page, a paper, a leaderboard), the date it was read, and "
+                "whether the vendor reported it about its own model. A number without a source is left out."
+            </p>
+            <p>
+                "The dataset is a set of static JSON files served with the site and checked by the project's tests: "
+                "unknown fields, dangling sources, out-of-range values, duplicate ids, future dates and prices without "
+                "an as-of date are errors, and the app shows such an error instead of a blank page."
+            </p>
+        </section>
+        <section>
+            <h2>"Privacy"</h2>
+            <p>
+                "The site is plain files on a static host. Nothing runs on a server: the calculators and the "
+                "on-device demo run in your browser, and no prompt you type leaves your device."
+            </p>
+        </section>
+        <section>
+            <h2>"Licenses"</h2>
+            <p>
+                "The on-device demo runs Google's Gemma 3 270M (base model) quantized to GGUF Q4_K_M, provided "
+                "under and subject to the "
+                <a href="https://ai.google.dev/gemma/terms" rel="noopener">"Gemma Terms of Use"</a>
+                ". Charts are drawn with Apache ECharts (Apache-2.0). LLM Atlas's own code is MIT or Apache-2.0."
+            </p>
+        </section>
+    }
+}

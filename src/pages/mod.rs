@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod about;
+pub mod demo;
+pub mod embed;
+pub mod not_found;
+pub mod overview;
+pub mod unbuilt;

@@ -1,0 +1,79 @@
+// Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, WebGPU on
+// SwiftShader, console errors collected per page. `cargo xtask test` serves the built site and
+// passes its address in ATLAS_URL (and a sub-path build in ATLAS_SUBPATH_URL).
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const SITE = must("ATLAS_URL");
+export const SUBPATH_SITE = process.env.ATLAS_SUBPATH_URL;
+export const SCREENSHOTS = process.env.ATLAS_SCREENSHOTS ?? "target/screenshots";
+
+function must(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests through \`cargo xtask test\``);
+  return v;
+}
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--enable-unsafe-webgpu",
+  "--enable-features=Vulkan",
+  "--use-webgpu-adapter=swiftshader",
+];
+
+export async function launch({ webgpu = true } = {}) {
+  const args = webgpu
+    ? CHROMIUM_ARGS
+    : CHROMIUM_ARGS.filter((a) => !/webgpu|Vulkan/i.test(a));
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args,
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 360, height: 740 };
+
+/// A fresh context and page that records console errors, page errors and failed requests.
+/// A 404 for the document itself is expected on deep links (the static host answers with the
+/// app's 404.html, which routes on the client), so it is not counted.
+export async function openPage(browser, { viewport = DESKTOP, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const where = msg.location()?.url ?? "";
+    const isDocument404 = /status of 404/.test(msg.text()) && sameDocument(where, page.url());
+    if (!isDocument404) errors.push(`console: ${msg.text()} (${where})`);
+  });
+  page.on("pageerror", (err) => errors.push(`page error: ${err.message}`));
+  return { context, page, errors };
+}
+
+function sameDocument(a, b) {
+  const strip = (u) => u.split(/[?#]/)[0];
+  return strip(a) === strip(b);
+}
+
+/// Absolute URL of an app path (`/models`) under a site root (`http://…/` or `http://…/atlas/`).
+export function at(root, path) {
+  return new URL(path.replace(/^\//, ""), root).toString();
+}
+
+/// Waits until the app has mounted (the header or an embed is in the DOM).
+export async function appReady(page) {
+  await page.waitForSelector("main#main", { timeout: 30_000 });
+}
+
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}

@@ -1,0 +1,173 @@
+// The app shell as a visitor meets it: every route, the theme toggle, deep links, the 404 page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, at, appReady, screenshotPath, SITE, SUBPATH_SITE, DESKTOP, PHONE } from "./lib.mjs";
+
+const ROUTES = [
+  { path: "/", name: "overview", heading: /Choose a language model/, title: /LLM Atlas/ },
+  { path: "/models", name: "models", heading: /^Models$/, title: /^Models · LLM Atlas$/ },
+  { path: "/costs", name: "costs", heading: /^Costs$/, title: /^Costs · LLM Atlas$/ },
+  { path: "/hardware", name: "hardware", heading: /^Hardware$/, title: /^Hardware · LLM Atlas$/ },
+  { path: "/demo", name: "demo", heading: /On-device demo/, title: /On-device demo · LLM Atlas/ },
+  { path: "/about", name: "about", heading: /About LLM Atlas/, title: /^About: method and sources · LLM Atlas$/ },
+  { path: "/embed/price-per-token", name: "embed", heading: null, title: /Embedded chart · LLM Atlas/ },
+  { path: "/no/such/page", name: "404", heading: /Page not found/, title: /Page not found · LLM Atlas/ },
+];
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+  test(`every route renders without console errors (${label}, ${viewport.width}px)`, async () => {
+    const { context, page, errors } = await openPage(browser, { viewport });
+    try {
+      for (const route of ROUTES) {
+        await page.goto(at(SITE, route.path));
+        await appReady(page);
+        if (route.heading) {
+          await page.getByRole("heading", { level: 1, name: route.heading }).waitFor();
+        } else {
+          await page.getByTestId("not-built").waitFor();
+        }
+        assert.match(await page.title(), route.title, `title of ${route.path}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${route.path} overflows horizontally by ${overflow}px at ${viewport.width}px`);
+        await page.screenshot({ path: screenshotPath(`${route.name}-${label}`), fullPage: true });
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("the header navigates between sections and marks the current one", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(SITE);
+    await appReady(page);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Costs" }).click();
+    await page.getByRole("heading", { level: 1, name: "Costs" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/costs");
+    assert.equal(await nav.getByRole("link", { name: "Costs" }).getAttribute("aria-current"), "page");
+    await page.goBack();
+    await page.getByRole("heading", { level: 1, name: /Choose a language model/ }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the theme follows the system, toggles, and is remembered across reloads", async () => {
+  const dark = await openPage(browser, { colorScheme: "dark" });
+  try {
+    await dark.page.goto(SITE);
+    await appReady(dark.page);
+    assert.equal(await dark.page.getAttribute("html", "data-theme"), "dark");
+  } finally {
+    await dark.context.close();
+  }
+
+  const { context, page, errors } = await openPage(browser, { colorScheme: "light" });
+  try {
+    await page.goto(at(SITE, "/about"));
+    await appReady(page);
+    const html = page.locator("html");
+    assert.equal(await html.getAttribute("data-theme"), "light");
+    const bgLight = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const toggle = page.getByTestId("theme-toggle");
+    assert.equal(await toggle.getAttribute("aria-label"), "Switch to dark theme");
+    await toggle.click();
+    assert.equal(await html.getAttribute("data-theme"), "dark");
+    const bgDark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.notEqual(bgDark, bgLight, "the background colour changes with the theme");
+    await page.reload();
+    await appReady(page);
+    assert.equal(await html.getAttribute("data-theme"), "dark", "the choice survives a reload");
+    assert.equal(await page.getByTestId("theme-toggle").getAttribute("aria-label"), "Switch to light theme");
+    // Keyboard: the toggle is a real button.
+    await page.getByTestId("theme-toggle").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await html.getAttribute("data-theme"), "light");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a deep link survives a reload", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/hardware?gpu=h100"));
+    await appReady(page);
+    await page.getByRole("heading", { level: 1, name: "Hardware" }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Hardware" }).waitFor();
+    assert.equal(new URL(page.url()).search, "?gpu=h100");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the 404 page says so and links home", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const response = await page.goto(at(SITE, "/definitely-not-a-page"));
+    assert.equal(response.status(), 404, "the static host answers an unknown path with 404.html");
+    await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+    assert.match(await page.getByTestId("not-found").innerText(), /\/definitely-not-a-page/);
+    await page.getByRole("link", { name: "Go to the overview" }).click();
+    await page.getByRole("heading", { level: 1, name: /Choose a language model/ }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the skip link moves keyboard focus to the content", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(SITE);
+    await appReady(page);
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    assert.equal(focused, "Skip to content");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("under a sub-path, links, deep links and reloads keep the prefix", { skip: !SUBPATH_SITE && "ATLAS_SUBPATH_URL is not set" }, async () => {
+  const prefix = new URL(SUBPATH_SITE).pathname; // e.g. /atlas/
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(SUBPATH_SITE);
+    await appReady(page);
+    await page.getByRole("heading", { level: 1, name: /Choose a language model/ }).waitFor();
+    const href = await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Models" }).getAttribute("href");
+    assert.equal(href, `${prefix}models`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Models" }).click();
+    await page.getByRole("heading", { level: 1, name: "Models" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `${prefix}models`);
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Models" }).waitFor();
+    await page.goto(at(SUBPATH_SITE, "/nowhere"));
+    await page.getByRole("link", { name: "Go to the overview" }).click();
+    await page.getByRole("heading", { level: 1, name: /Choose a language model/ }).waitFor();
+    assert.equal(new URL(page.url()).pathname, prefix);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
