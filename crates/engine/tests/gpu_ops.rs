@@ -141,3 +141,359 @@ fn gpu_matvec_row_chunks() {
         Ok(())
     });
 }
+
+use atlas_engine::ops::{attention, gelu, rmsnorm, rope, sample, Step};
+
+fn step_buffer(ctx: &GpuContext, step: Step) -> wgpu::Buffer {
+    let b = buffers::uniform(ctx, "step", &[0, 0, 0, 0]);
+    ctx.queue.write_buffer(&b, 0, &step.bytes());
+    b
+}
+
+#[test]
+fn gpu_embedding_lookup_chunked() {
+    let Some(ctx) = context("gpu_embedding_lookup_chunked") else {
+        return;
+    };
+    block(async {
+        for (i, ty) in [
+            GgmlType::Q8_0,
+            GgmlType::Q6_K,
+            GgmlType::Q5_0,
+            GgmlType::F16,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut rng = Rng::new(70 + i as u64);
+            let (rows, cols) = (53usize, if ty.block_size() == 256 { 256 } else { 96 });
+            let w = random_weights(&mut rng, ty, rows, cols);
+            let cap = GpuWeights::row_bytes(ty, cols as u32) * 7 + 64;
+            let weights =
+                GpuWeights::upload_chunked(&ctx, "emb", ty, rows as u32, cols as u32, &w, cap)?;
+            assert!(weights.chunks.len() > 1, "embedding should be chunked");
+            let tokens = [52u32, 0, 7, 8, 31];
+            let k = matvec::embed_kernel(&ctx, ty).await?;
+            let step = step_buffer(
+                &ctx,
+                Step {
+                    pos0: 0,
+                    n_tok: 5,
+                    rand: 0.0,
+                    flags: 0,
+                },
+            );
+            let tb = buffers::storage_u32(&ctx, "tokens", &tokens)?;
+            let yb = buffers::storage_zeroed(&ctx, "y", (tokens.len() * cols * 4) as u64)?;
+            let d = matvec::bind_embed(&ctx, &k, &weights, &step, &tb, &yb, 0, 5, 1.5)?;
+            kernel::run(&ctx, &d.iter().collect::<Vec<_>>())?;
+            let got = readback::read_f32(&ctx, &yb, 0, tokens.len() * cols).await?;
+            let want = matvec::embed_reference(ty, &w, cols, &tokens, 1.5)?;
+            let scale = vec![1.0; want.len()];
+            assert_close(&format!("embed {ty:?}"), &got, &want, &scale, 1e-6, 1e-6);
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn gpu_rmsnorm_plain_and_fused() {
+    let Some(ctx) = context("gpu_rmsnorm_plain_and_fused") else {
+        return;
+    };
+    block(async {
+        let mut rng = Rng::new(80);
+        let (n, t) = (643usize, 3usize);
+        let a: Vec<f32> = rng.vec(n * t).iter().map(|v| v * 30.0).collect();
+        let res: Vec<f32> = rng.vec(n * t).iter().map(|v| v * 100.0).collect();
+        let w1 = rng.vec(n);
+        let w2 = rng.vec(n);
+        let eps = 1e-6;
+        let norm = rmsnorm::RmsNorm::new(&ctx).await?;
+        let step = step_buffer(
+            &ctx,
+            Step {
+                pos0: 0,
+                n_tok: t as u32,
+                rand: 0.0,
+                flags: 0,
+            },
+        );
+        let ab = buffers::storage_f32(&ctx, "a", &a)?;
+        let w1b = buffers::storage_f32(&ctx, "w1", &w1)?;
+        let w2b = buffers::storage_f32(&ctx, "w2", &w2)?;
+        let rb = buffers::storage_f32(&ctx, "res", &res)?;
+        let yb = buffers::storage_zeroed(&ctx, "y", (n * t * 4) as u64)?;
+        let y2b = buffers::storage_zeroed(&ctx, "y2", (n * t * 4) as u64)?;
+        let shape = rmsnorm::NormShape {
+            n: n as u32,
+            rows_per_tok: 1,
+            n_tok: 0,
+            max_tok: t as u32,
+            eps,
+        };
+        let d1 = norm.bind_norm(&ctx, shape, &step, &ab, &w1b, &yb)?;
+        let d2 = norm.bind_add_norm(&ctx, shape, &step, &ab, &w1b, &w2b, &rb, &y2b)?;
+        kernel::run(&ctx, &[&d1, &d2])?;
+        let ones = vec![1.0; n * t];
+        let got = readback::read_f32(&ctx, &yb, 0, n * t).await?;
+        assert_close(
+            "rmsnorm",
+            &got,
+            &rmsnorm::reference(&a, &w1, eps),
+            &ones,
+            1e-5,
+            1e-5,
+        );
+        let (want_res, want_y) = rmsnorm::add_norm_reference(&a, &w1, &w2, &res, eps);
+        let got_res = readback::read_f32(&ctx, &rb, 0, n * t).await?;
+        let got_y = readback::read_f32(&ctx, &y2b, 0, n * t).await?;
+        let scale: Vec<f32> = want_res.iter().map(|v| v.abs()).collect();
+        assert_close(
+            "add_rmsnorm residual",
+            &got_res,
+            &want_res,
+            &scale,
+            1e-5,
+            1e-6,
+        );
+        assert_close("add_rmsnorm output", &got_y, &want_y, &ones, 1e-4, 1e-5);
+        Ok(())
+    });
+}
+
+#[test]
+fn gpu_rope_neox_with_qk_norm_into_cache() {
+    let Some(ctx) = context("gpu_rope_neox_with_qk_norm_into_cache") else {
+        return;
+    };
+    block(async {
+        let mut rng = Rng::new(90);
+        let (hd, heads, t, pos0) = (66usize, 3usize, 2usize, 37u32);
+        let src = rng.vec(t * heads * hd);
+        let w = rng.vec(hd);
+        let k = rope::kernel(&ctx).await?;
+        let step = step_buffer(
+            &ctx,
+            Step {
+                pos0,
+                n_tok: t as u32,
+                rand: 0.0,
+                flags: 0,
+            },
+        );
+        let sb = buffers::storage_f32(&ctx, "src", &src)?;
+        let wb = buffers::storage_f32(&ctx, "w", &w)?;
+        let cache_rows = 45usize;
+        let db = buffers::storage_zeroed(&ctx, "cache", (cache_rows * heads * hd * 4) as u64)?;
+        let shape = rope::RopeShape {
+            head_dim: hd as u32,
+            n_heads: heads as u32,
+            src_stride: (heads * hd) as u32,
+            dst_stride: (heads * hd) as u32,
+            dst_base: 0,
+            dst_by_pos: true,
+            eps: Some(1e-6),
+            n_tok: 0,
+            max_tok: t as u32,
+            theta_base: 10_000.0,
+            freq_scale: 1.0,
+            out_scale: 0.25,
+        };
+        let d = rope::bind(&ctx, &k, shape, &step, &wb, &sb, &db)?;
+        kernel::run(&ctx, &[&d])?;
+        let got = readback::read_f32(&ctx, &db, 0, cache_rows * heads * hd).await?;
+        let mut want = vec![0f32; cache_rows * heads * hd];
+        for ti in 0..t {
+            for h in 0..heads {
+                let mut x = src[(ti * heads + h) * hd..(ti * heads + h + 1) * hd].to_vec();
+                rope::reference_head(
+                    &mut x,
+                    pos0 + ti as u32,
+                    10_000.0,
+                    1.0,
+                    Some((&w, 1e-6)),
+                    0.25,
+                );
+                let o = ((pos0 as usize + ti) * heads + h) * hd;
+                want[o..o + hd].copy_from_slice(&x);
+            }
+        }
+        let ones = vec![1.0; want.len()];
+        assert_close("rope", &got, &want, &ones, 2e-4, 0.0);
+        Ok(())
+    });
+}
+
+#[test]
+fn gpu_attention_gqa_sliding_window() {
+    let Some(ctx) = context("gpu_attention_gqa_sliding_window") else {
+        return;
+    };
+    block(async {
+        let k = attention::kernel(&ctx).await?;
+        for (seed, window, positions, t) in [
+            (100u64, 0u32, 300usize, 1usize),
+            (101, 7, 21, 3),
+            (102, 260, 530, 2),
+        ] {
+            let mut rng = Rng::new(seed);
+            let s = attention::AttentionShape {
+                head_dim: 72,
+                n_head: 6,
+                n_kv_head: 2,
+                window,
+                n_tok: 0,
+                max_tok: t as u32,
+            };
+            let hd = s.head_dim as usize;
+            let kv = s.n_kv_head as usize * hd;
+            let qn = s.n_head as usize * hd;
+            let kc: Vec<f32> = rng.vec(positions * kv).iter().map(|v| v * 2.0).collect();
+            let vc = rng.vec(positions * kv);
+            let q = rng.vec(t * qn);
+            let pos0 = (positions - t) as u32;
+            let step = step_buffer(
+                &ctx,
+                Step {
+                    pos0,
+                    n_tok: t as u32,
+                    rand: 0.0,
+                    flags: 0,
+                },
+            );
+            let qb = buffers::storage_f32(&ctx, "q", &q)?;
+            let kb = buffers::storage_f32(&ctx, "k", &kc)?;
+            let vb = buffers::storage_f32(&ctx, "v", &vc)?;
+            let ob = buffers::storage_zeroed(&ctx, "o", (t * qn * 4) as u64)?;
+            let d = attention::bind(&ctx, &k, s, &step, &qb, &kb, &vb, &ob)?;
+            kernel::run(&ctx, &[&d])?;
+            let got = readback::read_f32(&ctx, &ob, 0, t * qn).await?;
+            let mut want = Vec::new();
+            for ti in 0..t {
+                want.extend(attention::reference(
+                    s,
+                    &q[ti * qn..(ti + 1) * qn],
+                    &kc,
+                    &vc,
+                    pos0 as usize + ti,
+                ));
+            }
+            let ones = vec![1.0; want.len()];
+            assert_close(
+                &format!("attention window {window}"),
+                &got,
+                &want,
+                &ones,
+                1e-4,
+                0.0,
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn gpu_gelu_gate() {
+    let Some(ctx) = context("gpu_gelu_gate") else {
+        return;
+    };
+    block(async {
+        let mut rng = Rng::new(110);
+        let (n, t) = (1001usize, 3usize);
+        let g: Vec<f32> = rng.vec(n * t).iter().map(|v| v * 8.0).collect();
+        let u = rng.vec(n * t);
+        let k = gelu::kernel(&ctx).await?;
+        let step = step_buffer(
+            &ctx,
+            Step {
+                pos0: 0,
+                n_tok: t as u32,
+                rand: 0.0,
+                flags: 0,
+            },
+        );
+        let gb = buffers::storage_f32(&ctx, "g", &g)?;
+        let ub = buffers::storage_f32(&ctx, "u", &u)?;
+        let ob = buffers::storage_zeroed(&ctx, "o", (n * t * 4) as u64)?;
+        let d = gelu::bind(&ctx, &k, n as u32, 0, t as u32, &step, &gb, &ub, &ob)?;
+        kernel::run(&ctx, &[&d])?;
+        let got = readback::read_f32(&ctx, &ob, 0, n * t).await?;
+        let ones = vec![1.0; n * t];
+        assert_close("gelu", &got, &gelu::reference(&g, &u), &ones, 1e-5, 0.0);
+        Ok(())
+    });
+}
+
+#[test]
+fn gpu_sampling_greedy_and_top_k_top_p() {
+    let Some(ctx) = context("gpu_sampling_greedy_and_top_k_top_p") else {
+        return;
+    };
+    block(async {
+        let sampler = sample::Sampler::new(&ctx).await?;
+        let mut rng = Rng::new(120);
+        let n = 70_001usize;
+        let mut logits: Vec<f32> = rng.vec(n).iter().map(|v| v * 4.0).collect();
+        logits[n - 1] = 9.0; // the best is the last element of the last, partial slice
+        logits[12_345] = 8.5;
+        logits[40_000] = 8.5; // a tie: the smaller index ranks first
+        let offset = 5usize;
+        let mut padded = vec![100.0f32; offset];
+        padded.extend(&logits);
+        let lb = buffers::storage_f32(&ctx, "logits", &padded)?;
+        let tb = buffers::storage_u32(&ctx, "tok", &[u32::MAX])?;
+        let cases = [
+            (sample::SampleParams::GREEDY, 0.3f32),
+            (
+                sample::SampleParams {
+                    temperature: 1.0,
+                    top_k: 40,
+                    top_p: 0.9,
+                },
+                0.0,
+            ),
+            (
+                sample::SampleParams {
+                    temperature: 1.0,
+                    top_k: 40,
+                    top_p: 0.9,
+                },
+                0.7,
+            ),
+            (
+                sample::SampleParams {
+                    temperature: 0.7,
+                    top_k: 64,
+                    top_p: 1.0,
+                },
+                0.999,
+            ),
+            (
+                sample::SampleParams {
+                    temperature: 2.0,
+                    top_k: 5,
+                    top_p: 0.5,
+                },
+                0.45,
+            ),
+        ];
+        for (i, (params, rand)) in cases.into_iter().enumerate() {
+            let step = step_buffer(
+                &ctx,
+                Step {
+                    pos0: 0,
+                    n_tok: 1,
+                    rand,
+                    flags: 0,
+                },
+            );
+            let b = sampler.bind(&ctx, params, n as u32, offset as u32, &step, &lb, &tb)?;
+            kernel::run(&ctx, &[&b.partial, &b.finalize])?;
+            let got = readback::read_u32(&ctx, &tb, 0, 1).await?[0];
+            let want = sample::reference(&logits, params, rand).expect("non-empty");
+            assert_eq!(got, want, "case {i}: {params:?} rand {rand}");
+        }
+        Ok(())
+    });
+}

@@ -13,13 +13,22 @@ pub enum Binding {
     Storage,
 }
 
-/// A compiled compute pipeline (entry point `main`) and its bind-group layout.
+/// `kinds` bound at binding indices `0..kinds.len()`.
+pub fn seq(kinds: &[Binding]) -> Vec<(u32, Binding)> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (i as u32, *k))
+        .collect()
+}
+
+/// A compiled compute pipeline and its bind-group layout.
 #[derive(Debug, Clone)]
 pub struct Kernel {
     label: String,
     pipeline: wgpu::ComputePipeline,
     layout: wgpu::BindGroupLayout,
-    bindings: Vec<Binding>,
+    bindings: Vec<(u32, Binding)>,
 }
 
 /// One recorded dispatch: a pipeline, its bind group and the workgroup grid. Built once, encoded
@@ -55,14 +64,16 @@ pub fn grid(total: u32, max_per_dim: u32) -> [u32; 3] {
 }
 
 impl Kernel {
-    /// Compiles `source` with the given override constants. Fails with [`GpuError::Wgpu`]
-    /// if wgpu rejects the shader or pipeline.
+    /// Compiles entry point `entry` of `source` with the given override constants and the
+    /// given `(binding index, kind)` layout (group 0). Fails with [`GpuError::Wgpu`] if wgpu
+    /// rejects the shader or pipeline.
     pub async fn new(
         ctx: &GpuContext,
         label: &str,
         source: &str,
+        entry: &str,
         constants: &[(&str, f64)],
-        bindings: &[Binding],
+        bindings: &[(u32, Binding)],
     ) -> Result<Self, GpuError> {
         ctx.check()?;
         let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
@@ -74,9 +85,8 @@ impl Kernel {
             });
         let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings
             .iter()
-            .enumerate()
             .map(|(i, b)| wgpu::BindGroupLayoutEntry {
-                binding: i as u32,
+                binding: *i,
                 visibility: wgpu::ShaderStages::COMPUTE,
                 ty: wgpu::BindingType::Buffer {
                     ty: match b {
@@ -109,7 +119,7 @@ impl Kernel {
                 label: Some(label),
                 layout: Some(&pipeline_layout),
                 module: &module,
-                entry_point: Some("main"),
+                entry_point: Some(entry),
                 compilation_options: wgpu::PipelineCompilationOptions {
                     constants,
                     zero_initialize_workgroup_memory: false,
@@ -128,7 +138,8 @@ impl Kernel {
         })
     }
 
-    /// Binds whole buffers (in binding order) and records a dispatch over `workgroups`.
+    /// Binds whole buffers (in the order of the layout's bindings) and records a dispatch
+    /// over `workgroups`.
     pub fn bind(
         &self,
         ctx: &GpuContext,
@@ -152,16 +163,16 @@ impl Kernel {
                 allowed: u64::from(max),
             });
         }
-        for (buffer, kind) in buffers.iter().zip(&self.bindings) {
+        for (buffer, (_, kind)) in buffers.iter().zip(&self.bindings) {
             if *kind != Binding::Uniform {
                 ctx.check_binding(&self.label, buffer.size())?;
             }
         }
         let entries: Vec<wgpu::BindGroupEntry> = buffers
             .iter()
-            .enumerate()
-            .map(|(i, b)| wgpu::BindGroupEntry {
-                binding: i as u32,
+            .zip(&self.bindings)
+            .map(|(b, (i, _))| wgpu::BindGroupEntry {
+                binding: *i,
                 resource: b.as_entire_binding(),
             })
             .collect();

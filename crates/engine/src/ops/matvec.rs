@@ -4,7 +4,7 @@
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
 //! override constants.
 
-use crate::gpu::kernel::grid;
+use crate::gpu::kernel::{grid, seq};
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
 use crate::quant::{dequantize, GgmlType};
 
@@ -43,18 +43,19 @@ pub async fn kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel
         ctx,
         &format!("matvec_{ty:?}_x{ncols}"),
         SOURCE,
+        "main",
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),
             ("ROWS_PER_WG", f64::from(ROWS_PER_WG)),
         ],
-        &[
+        &seq(&[
             Binding::Uniform,
             Binding::Uniform,
             Binding::ReadOnly,
             Binding::ReadOnly,
             Binding::Storage,
-        ],
+        ]),
     )
     .await
 }
@@ -168,4 +169,101 @@ pub fn reference(
         }
     }
     Ok(y)
+}
+
+/// Compiles the embedding-lookup entry point for rows of type `ty`.
+pub async fn embed_kernel(ctx: &GpuContext, ty: GgmlType) -> Result<Kernel, GpuError> {
+    if !supports(ty) {
+        return Err(GpuError::UnsupportedType(format!("{ty:?}")));
+    }
+    Kernel::new(
+        ctx,
+        &format!("embed_{ty:?}"),
+        SOURCE,
+        "embed",
+        &[("QTYPE", f64::from(ty.to_u32()))],
+        &[
+            (0, Binding::Uniform),
+            (1, Binding::Uniform),
+            (2, Binding::ReadOnly),
+            (4, Binding::Storage),
+            (5, Binding::ReadOnly),
+        ],
+    )
+    .await
+}
+
+/// Records the dispatches (one per chunk) writing `y[t] = scale * W[tokens[t]]` for `max_tok`
+/// tokens (`n_tok` = 0 reads the token count from the step uniform).
+#[allow(clippy::too_many_arguments)]
+pub fn bind_embed(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    weights: &GpuWeights,
+    step: &wgpu::Buffer,
+    tokens: &wgpu::Buffer,
+    y: &wgpu::Buffer,
+    n_tok: u32,
+    max_tok: u32,
+    scale: f32,
+) -> Result<Vec<Dispatch>, GpuError> {
+    if !weights.cols.is_multiple_of(8) {
+        return Err(GpuError::Shape(format!(
+            "embedding width {} % 8 != 0",
+            weights.cols
+        )));
+    }
+    let row_bytes = u32::try_from(GpuWeights::row_bytes(weights.ty, weights.cols))
+        .map_err(|_| GpuError::Shape("embedding row too large".into()))?;
+    weights
+        .chunks
+        .iter()
+        .map(|chunk| {
+            let params = buffers::uniform(
+                ctx,
+                "embed params",
+                &[
+                    chunk.rows,
+                    weights.cols,
+                    row_bytes,
+                    n_tok,
+                    0,
+                    weights.cols,
+                    0,
+                    0,
+                    0,
+                    chunk.row_start,
+                    scale.to_bits(),
+                ],
+            );
+            let units = weights.cols / 8;
+            kernel.bind(
+                ctx,
+                &[&params, step, &chunk.buffer, y, tokens],
+                [units.div_ceil(64), max_tok.max(1), 1],
+            )
+        })
+        .collect()
+}
+
+/// CPU reference of the embedding lookup.
+pub fn embed_reference(
+    ty: GgmlType,
+    bytes: &[u8],
+    cols: usize,
+    tokens: &[u32],
+    scale: f32,
+) -> Result<Vec<f32>, GpuError> {
+    let row_bytes = cols / ty.block_size() * ty.type_size();
+    let mut out = vec![0f32; tokens.len() * cols];
+    for (t, &tok) in tokens.iter().enumerate() {
+        let a = tok as usize * row_bytes;
+        let row = bytes
+            .get(a..a + row_bytes)
+            .ok_or_else(|| GpuError::Shape(format!("token {tok} out of range")))?;
+        let o = &mut out[t * cols..(t + 1) * cols];
+        dequantize(ty, row, o).map_err(|e| GpuError::Shape(e.to_string()))?;
+        o.iter_mut().for_each(|v| *v *= scale);
+    }
+    Ok(out)
 }

@@ -1,3 +1,4 @@
+// Entry points: `main` (below) and `embed` (an embedding lookup from the same quantized rows).
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
 // W keeps its GGUF bytes (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
@@ -24,9 +25,9 @@ struct Params {
     y_offset: u32,     // first y element (the chunk's first row)
     y_pos_stride: u32, // y_offset += step.pos0 * y_pos_stride (KV-cache writes)
     accumulate: u32,   // 1: y += W x (fused residual add)
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
+    row_start: u32,    // embed: first matrix row held by this chunk
+    scale: f32,        // embed: factor applied to the looked-up row
+    _pad: u32,
 }
 
 struct Step {
@@ -41,6 +42,7 @@ struct Step {
 @group(0) @binding(2) var<storage, read> w: array<u32>;
 @group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read> tokens: array<u32>;
 
 var<workgroup> partial: array<f32, 512>; // WG * MAX_NCOLS
 
@@ -237,5 +239,27 @@ fn main(
                 y[yi] = prev + partial[c * WG + lid];
             }
         }
+    }
+}
+
+// Embedding lookup: y[t][k] = scale * W[tokens[t]][k] for the rows this chunk holds (other chunks'
+// dispatches write the rest). Grid: (ceil(cols / 8 / 64), tokens).
+@compute @workgroup_size(64)
+fn embed(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let t = gid.y;
+    let u = gid.x;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (t >= n_tok || u >= p.cols / 8u) {
+        return;
+    }
+    let tok = tokens[t];
+    if (tok < p.row_start || tok >= p.row_start + p.rows) {
+        return;
+    }
+    let v = dequant8((tok - p.row_start) * p.row_bytes, u);
+    let o = t * p.y_stride + u * 8u;
+    for (var i = 0u; i < 4u; i++) {
+        y[o + i] = v.a[i] * p.scale;
+        y[o + 4u + i] = v.b[i] * p.scale;
     }
 }

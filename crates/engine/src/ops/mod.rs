@@ -1,9 +1,50 @@
 //! GPU ops: one op = `op.rs` (pipeline set-up, binding, CPU reference) + `op.wgsl` side by side.
 //!
 //! Every shader is plain WGSL specialised with `override` constants; [`SHADERS`] lists them all so
-//! a plain `cargo test` validates each with naga, without a GPU.
+//! a plain `cargo test` validates each with naga, without a GPU. All kernels share one
+//! convention: a 16-byte `Step` uniform (`pos0`, `n_tok`, `rand`, `flags`) written once per
+//! forward call, so dispatches are recorded once and replayed for every token.
 
+pub mod attention;
+pub mod gelu;
 pub mod matvec;
+pub mod readbw;
+pub mod rmsnorm;
+pub mod rope;
+pub mod sample;
 
 /// Every WGSL source of the engine, by file name.
-pub const SHADERS: &[(&str, &str)] = &[("matvec.wgsl", matvec::SOURCE)];
+pub const SHADERS: &[(&str, &str)] = &[
+    ("attention.wgsl", attention::SOURCE),
+    ("gelu.wgsl", gelu::SOURCE),
+    ("matvec.wgsl", matvec::SOURCE),
+    ("readbw.wgsl", readbw::SOURCE),
+    ("rmsnorm.wgsl", rmsnorm::SOURCE),
+    ("rope.wgsl", rope::SOURCE),
+    ("sample.wgsl", sample::SOURCE),
+];
+
+/// The per-forward-call uniform every kernel reads.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Step {
+    /// Position of the first token of this call.
+    pub pos0: u32,
+    /// Tokens in this call.
+    pub n_tok: u32,
+    /// Uniform random number in [0, 1) for sampling.
+    pub rand: f32,
+    /// Reserved.
+    pub flags: u32,
+}
+
+impl Step {
+    /// The uniform's bytes.
+    pub fn bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&self.pos0.to_le_bytes());
+        b[4..8].copy_from_slice(&self.n_tok.to_le_bytes());
+        b[8..12].copy_from_slice(&self.rand.to_le_bytes());
+        b[12..16].copy_from_slice(&self.flags.to_le_bytes());
+        b
+    }
+}

@@ -1,0 +1,119 @@
+//! Causal attention over a KV cache with grouped KV heads and an optional sliding window.
+
+use crate::gpu::kernel::seq;
+use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
+
+/// The WGSL source.
+pub const SOURCE: &str = include_str!("attention.wgsl");
+
+/// Largest head dimension the kernel handles.
+pub const MAX_HEAD_DIM: u32 = 512;
+
+/// Compiles the kernel.
+pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
+    use Binding::*;
+    Kernel::new(
+        ctx,
+        "attention",
+        SOURCE,
+        "main",
+        &[],
+        &seq(&[Uniform, Uniform, ReadOnly, ReadOnly, ReadOnly, Storage]),
+    )
+    .await
+}
+
+/// Shape of an attention dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttentionShape {
+    /// Head dimension.
+    pub head_dim: u32,
+    /// Query heads.
+    pub n_head: u32,
+    /// KV heads (divides `n_head`).
+    pub n_kv_head: u32,
+    /// Sliding window in positions (0 = full causal attention).
+    pub window: u32,
+    /// Tokens; 0 = the step uniform's count.
+    pub n_tok: u32,
+    /// Largest token count (sets the grid).
+    pub max_tok: u32,
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Records a dispatch: `out[t][h] = softmax(q[t][h] . K) V` over the cached positions.
+pub fn bind(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    s: AttentionShape,
+    step: &wgpu::Buffer,
+    q: &wgpu::Buffer,
+    k_cache: &wgpu::Buffer,
+    v_cache: &wgpu::Buffer,
+    out: &wgpu::Buffer,
+) -> Result<Dispatch, GpuError> {
+    if s.head_dim > MAX_HEAD_DIM || s.n_kv_head == 0 || !s.n_head.is_multiple_of(s.n_kv_head) {
+        return Err(GpuError::Shape(format!(
+            "attention: head_dim {} (max {MAX_HEAD_DIM}), {} heads over {} KV heads",
+            s.head_dim, s.n_head, s.n_kv_head
+        )));
+    }
+    let p = buffers::uniform(
+        ctx,
+        "attention params",
+        &[
+            s.head_dim,
+            s.n_head,
+            s.n_kv_head,
+            s.window,
+            s.n_head * s.head_dim,
+            s.n_kv_head * s.head_dim,
+            s.n_tok,
+        ],
+    );
+    kernel.bind(
+        ctx,
+        &[&p, step, q, k_cache, v_cache, out],
+        [s.n_head, s.max_tok.max(1), 1],
+    )
+}
+
+/// CPU reference for one query token at position `pos`: `q` is `[n_head * head_dim]`, the caches
+/// are `[positions][n_kv_head * head_dim]`.
+pub fn reference(
+    s: AttentionShape,
+    q: &[f32],
+    k_cache: &[f32],
+    v_cache: &[f32],
+    pos: usize,
+) -> Vec<f32> {
+    let hd = s.head_dim as usize;
+    let kv_stride = s.n_kv_head as usize * hd;
+    let group = (s.n_head / s.n_kv_head) as usize;
+    let start = if s.window > 0 && pos + 1 > s.window as usize {
+        pos + 1 - s.window as usize
+    } else {
+        0
+    };
+    let mut out = vec![0f32; s.n_head as usize * hd];
+    for h in 0..s.n_head as usize {
+        let kv0 = (h / group) * hd;
+        let qh = &q[h * hd..(h + 1) * hd];
+        let scores: Vec<f32> = (start..=pos)
+            .map(|p| {
+                let k = &k_cache[p * kv_stride + kv0..p * kv_stride + kv0 + hd];
+                qh.iter().zip(k).map(|(a, b)| a * b).sum()
+            })
+            .collect();
+        let m = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let e: Vec<f32> = scores.iter().map(|v| (v - m).exp()).collect();
+        let sum: f32 = e.iter().sum();
+        for (j, p) in (start..=pos).enumerate() {
+            let v = &v_cache[p * kv_stride + kv0..p * kv_stride + kv0 + hd];
+            for d in 0..hd {
+                out[h * hd + d] += e[j] / sum * v[d];
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! NEOX RoPE with optional per-head RMSNorm (QK-norm) and output scale; writes K into the cache.
+
+use crate::gpu::kernel::seq;
+use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
+
+/// The WGSL source.
+pub const SOURCE: &str = include_str!("rope.wgsl");
+
+/// Compiles the kernel.
+pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
+    use Binding::*;
+    Kernel::new(
+        ctx,
+        "rope",
+        SOURCE,
+        "main",
+        &[],
+        &seq(&[Uniform, Uniform, ReadOnly, ReadOnly, Storage]),
+    )
+    .await
+}
+
+/// Shape and placement of one RoPE dispatch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RopeShape {
+    /// Head dimension (rotated in full, NEOX pairing).
+    pub head_dim: u32,
+    /// Heads per token.
+    pub n_heads: u32,
+    /// Floats between tokens in the source.
+    pub src_stride: u32,
+    /// Floats between tokens (or positions) in the destination.
+    pub dst_stride: u32,
+    /// First destination float.
+    pub dst_base: u32,
+    /// Place token `t` at row `pos0 + t` of the destination (a KV cache) instead of row `t`.
+    pub dst_by_pos: bool,
+    /// RMSNorm epsilon when a norm weight is applied.
+    pub eps: Option<f32>,
+    /// Tokens; 0 = the step uniform's count.
+    pub n_tok: u32,
+    /// Largest token count (sets the grid).
+    pub max_tok: u32,
+    /// RoPE base frequency.
+    pub theta_base: f32,
+    /// Position scale (1 / linear scaling factor).
+    pub freq_scale: f32,
+    /// Factor applied to the output.
+    pub out_scale: f32,
+}
+
+/// Records a dispatch; `norm_w` (length `head_dim`) is used when `shape.eps` is set.
+pub fn bind(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    shape: RopeShape,
+    step: &wgpu::Buffer,
+    norm_w: &wgpu::Buffer,
+    src: &wgpu::Buffer,
+    dst: &wgpu::Buffer,
+) -> Result<Dispatch, GpuError> {
+    if !shape.head_dim.is_multiple_of(2) {
+        return Err(GpuError::Shape(format!("odd head_dim {}", shape.head_dim)));
+    }
+    let p = buffers::uniform(
+        ctx,
+        "rope params",
+        &[
+            shape.head_dim,
+            shape.n_heads,
+            shape.src_stride,
+            shape.dst_stride,
+            shape.dst_base,
+            u32::from(shape.dst_by_pos),
+            u32::from(shape.eps.is_some()),
+            shape.n_tok,
+            shape.theta_base.to_bits(),
+            shape.freq_scale.to_bits(),
+            shape.eps.unwrap_or(0.0).to_bits(),
+            shape.out_scale.to_bits(),
+        ],
+    );
+    kernel.bind(
+        ctx,
+        &[&p, step, norm_w, src, dst],
+        [shape.n_heads, shape.max_tok.max(1), 1],
+    )
+}
+
+/// CPU reference for one head vector at position `pos` (in place): optional RMSNorm with `w`,
+/// NEOX rotation, then `out_scale`.
+pub fn reference_head(
+    x: &mut [f32],
+    pos: u32,
+    theta_base: f32,
+    freq_scale: f32,
+    norm: Option<(&[f32], f32)>,
+    out_scale: f32,
+) {
+    let hd = x.len();
+    if let Some((w, eps)) = norm {
+        let ms = x.iter().map(|v| f64::from(*v) * f64::from(*v)).sum::<f64>() / hd as f64;
+        let inv = 1.0 / (ms as f32 + eps).sqrt();
+        x.iter_mut().zip(w).for_each(|(v, g)| *v = *v * inv * g);
+    }
+    let half = hd / 2;
+    for i in 0..half {
+        let theta = pos as f32 * freq_scale * theta_base.powf(-2.0 * i as f32 / hd as f32);
+        let (s, c) = theta.sin_cos();
+        let (x0, x1) = (x[i], x[i + half]);
+        x[i] = (x0 * c - x1 * s) * out_scale;
+        x[i + half] = (x0 * s + x1 * c) * out_scale;
+    }
+}

@@ -1,0 +1,82 @@
+// NEOX RoPE (pairs (i, i + head_dim / 2)), optionally preceded by a per-head RMSNorm (Gemma's
+// QK-norm) and followed by a scale (the attention scale, folded into Q).
+// Grid: (heads, tokens). Token t sits at position step.pos0 + t. The result goes to
+//   dst[dst_base + (select(0, pos0, dst_by_pos) + t) * dst_stride + h * head_dim + i]
+// so K lands straight in the KV cache.
+
+const WG: u32 = 128u;
+
+struct Params {
+    head_dim: u32,
+    n_heads: u32,
+    src_stride: u32,
+    dst_stride: u32,
+    dst_base: u32,
+    dst_by_pos: u32,
+    has_norm: u32,
+    n_tok: u32,
+    theta_base: f32,
+    freq_scale: f32,
+    eps: f32,
+    out_scale: f32,
+}
+
+struct Step {
+    pos0: u32,
+    n_tok: u32,
+    rand: f32,
+    flags: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> src: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;
+
+var<workgroup> red: array<f32, WG>;
+
+@compute @workgroup_size(128)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let h = wid.x;
+    let t = wid.y;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (h >= p.n_heads || t >= n_tok) {
+        return;
+    }
+    let hd = p.head_dim;
+    let half = hd / 2u;
+    let s0 = t * p.src_stride + h * hd;
+    var inv = 1.0;
+    if (p.has_norm == 1u) {
+        var ss = 0.0;
+        for (var i = lid; i < hd; i += WG) {
+            ss += src[s0 + i] * src[s0 + i];
+        }
+        red[lid] = ss;
+        workgroupBarrier();
+        for (var s = WG / 2u; s > 0u; s >>= 1u) {
+            if (lid < s) {
+                red[lid] += red[lid + s];
+            }
+            workgroupBarrier();
+        }
+        inv = inverseSqrt(red[0] / f32(hd) + p.eps);
+    }
+    let pos = step.pos0 + t;
+    let d0 = p.dst_base + (select(0u, step.pos0, p.dst_by_pos == 1u) + t) * p.dst_stride + h * hd;
+    for (var i = lid; i < half; i += WG) {
+        var x0 = src[s0 + i];
+        var x1 = src[s0 + i + half];
+        if (p.has_norm == 1u) {
+            x0 = x0 * inv * w[i];
+            x1 = x1 * inv * w[i + half];
+        }
+        // theta_i = pos * freq_scale * base^(-2i / head_dim)
+        let theta = f32(pos) * p.freq_scale * pow(p.theta_base, -2.0 * f32(i) / f32(hd));
+        let c = cos(theta);
+        let s = sin(theta);
+        dst[d0 + i] = (x0 * c - x1 * s) * p.out_scale;
+        dst[d0 + i + half] = (x0 * s + x1 * c) * p.out_scale;
+    }
+}
