@@ -6,6 +6,7 @@ pub mod files;
 pub mod gguf;
 #[cfg(feature = "gpu")]
 pub mod gpu;
+pub mod model;
 #[cfg(feature = "gpu")]
 pub mod ops;
 pub mod quant;
