@@ -2,7 +2,10 @@
 #![deny(missing_docs)]
 
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod files;
+pub mod generate;
 pub mod gguf;
 #[cfg(feature = "gpu")]
 pub mod gpu;
@@ -10,4 +13,5 @@ pub mod model;
 #[cfg(feature = "gpu")]
 pub mod ops;
 pub mod quant;
+pub mod sampler;
 pub mod tokenizer;

@@ -1,0 +1,135 @@
+//! The `atlas-run` contract that scripts rely on, run on the bundled model.
+
+mod common;
+
+use std::process::Command;
+
+fn atlas_run(args: &[&str]) -> std::process::Output {
+    let manifest = common::workspace_root().join(common::MANIFEST);
+    assert!(
+        manifest.exists(),
+        "model missing: run `cargo xtask setup` ({} not found)",
+        manifest.display()
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlas-run"));
+    cmd.args(&args[..1])
+        .arg("--model")
+        .arg(&manifest)
+        .args(&args[1..]);
+    cmd.output().expect("run atlas-run")
+}
+
+#[test]
+fn tokenize_prints_ids_without_bos() {
+    let r = common::reference();
+    let case = &r.tokenize[0];
+    let out = atlas_run(&["tokenize", "--text", &case.text]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<u32> = serde_json::from_slice(&out.stdout).expect("JSON array");
+    assert_eq!(ids, case.ids);
+}
+
+#[test]
+fn generate_json_contract() {
+    let r = common::reference();
+    let case = &r.generate[2]; // every step of this case has a clear margin in llama.cpp
+    let out = atlas_run(&[
+        "generate",
+        "--prompt",
+        &case.prompt,
+        "-n",
+        "6",
+        "--temperature",
+        "0",
+        "--seed",
+        "1",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let ids = |k: &str| -> Vec<u32> { serde_json::from_value(v[k].clone()).expect(k) };
+    assert_eq!(ids("prompt_ids"), case.prompt_ids);
+    assert_eq!(ids("ids"), case.greedy_ids[..6]);
+    assert_eq!(v["backend"], "cpu");
+    assert!(v["adapter"].as_str().is_some_and(|a| !a.is_empty()));
+    assert!(v["text"]
+        .as_str()
+        .is_some_and(|t| case.greedy_text.starts_with(t)));
+    assert!(v["prefill_tok_s"].as_f64().is_some_and(|x| x > 0.0));
+    assert!(v["decode_tok_s"].as_f64().is_some_and(|x| x > 0.0));
+}
+
+#[test]
+fn gpu_backend_and_bad_input_fail_clearly() {
+    let out = atlas_run(&[
+        "generate",
+        "--prompt",
+        "x",
+        "-n",
+        "1",
+        "--backend",
+        "gpu",
+        "--json",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gpu"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_atlas-run"))
+        .args([
+            "tokenize",
+            "--model",
+            "/nonexistent/model.gguf",
+            "--text",
+            "x",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/model.gguf"));
+    let out = Command::new(env!("CARGO_BIN_EXE_atlas-run"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn seeded_sampling_is_reproducible() {
+    let run = |seed: &str| {
+        let out = atlas_run(&[
+            "generate",
+            "--prompt",
+            "Once upon a time",
+            "-n",
+            "8",
+            "--temperature",
+            "0.9",
+            "--top-k",
+            "40",
+            "--top-p",
+            "0.95",
+            "--repeat-penalty",
+            "1.1",
+            "--seed",
+            seed,
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["ids"].clone()
+    };
+    assert_eq!(run("7"), run("7"));
+}
