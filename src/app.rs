@@ -1,7 +1,8 @@
 //! The router and the page shell.
 
+use crate::components::dataset::provide_dataset;
 use crate::components::shell::{Footer, Header};
-use crate::pages::{about, demo, embed, not_found, overview, unbuilt};
+use crate::pages::{about, claims, demo, embed, not_found, overview, unbuilt};
 use crate::theme::provide_theme;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -51,6 +52,7 @@ fn skip_to_content(ev: leptos::ev::MouseEvent) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_theme();
+    provide_dataset();
     view! {
         <Router base=base_path()>
             <a class="skip-link" href="#main" on:click=skip_to_content>
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hardware") view=unbuilt::Hardware />
                     <Route path=path!("/demo") view=demo::Demo />
                     <Route path=path!("/embed/:chart") view=embed::Embed />
+                    <Route path=path!("/claims") view=claims::Claims />
                     <Route path=path!("/about") view=about::About />
                 </Routes>
             </main>

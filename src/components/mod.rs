@@ -1,3 +1,5 @@
 //! Reusable components.
 
+pub mod dataset;
 pub mod shell;
+pub mod sourced;

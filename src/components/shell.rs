@@ -13,6 +13,7 @@ pub const NAV: &[(&str, &str)] = &[
     ("/costs", "Costs"),
     ("/hardware", "Hardware"),
     ("/demo", "On-device demo"),
+    ("/claims", "Claims checked"),
     ("/about", "About"),
 ];
 

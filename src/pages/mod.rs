@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod about;
+pub mod claims;
 pub mod demo;
 pub mod embed;
 pub mod not_found;

@@ -9,6 +9,7 @@ const ROUTES = [
   { path: "/costs", name: "costs", heading: /^Costs$/, title: /^Costs · LLM Atlas$/ },
   { path: "/hardware", name: "hardware", heading: /^Hardware$/, title: /^Hardware · LLM Atlas$/ },
   { path: "/demo", name: "demo", heading: /On-device demo/, title: /On-device demo · LLM Atlas/ },
+  { path: "/claims", name: "claims", heading: /^Claims checked$/, title: /^Claims checked · LLM Atlas$/ },
   { path: "/about", name: "about", heading: /About LLM Atlas/, title: /^About: method and sources · LLM Atlas$/ },
   { path: "/embed/price-per-token", name: "embed", heading: null, title: /Embedded chart · LLM Atlas/ },
   { path: "/no/such/page", name: "404", heading: /Page not found/, title: /Page not found · LLM Atlas/ },

@@ -1,0 +1,115 @@
+//! A value with its provenance: the source it was read from, on hover and on keyboard focus.
+
+use crate::data::Dataset;
+use leptos::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Where a value was read, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Provenance {
+    pub source_id: String,
+    pub publisher: String,
+    pub title: String,
+    pub url: String,
+    pub date_read: String,
+    /// For benchmark scores: the vendor measured its own model.
+    pub self_reported: Option<bool>,
+    /// Setting, as-of date or note, where the value needs one.
+    pub detail: Option<String>,
+}
+
+impl Provenance {
+    /// Looks the source up in the dataset (validation guarantees it exists).
+    pub fn new(ds: &Dataset, source_id: &str) -> Provenance {
+        let source = ds.source(source_id);
+        Provenance {
+            source_id: source_id.to_string(),
+            publisher: source.map(|s| s.publisher.clone()).unwrap_or_default(),
+            title: source
+                .map(|s| s.title.clone())
+                .unwrap_or_else(|| format!("unknown source {source_id}")),
+            url: source.map(|s| s.url.clone()).unwrap_or_default(),
+            date_read: source.map(|s| s.date_read.clone()).unwrap_or_default(),
+            self_reported: None,
+            detail: None,
+        }
+    }
+
+    pub fn self_reported(mut self, yes: bool) -> Self {
+        self.self_reported = Some(yes);
+        self
+    }
+
+    /// Joins the present parts into the detail line.
+    pub fn detail(mut self, parts: &[Option<&str>]) -> Self {
+        let parts: Vec<&str> = parts.iter().flatten().copied().collect();
+        if !parts.is_empty() {
+            self.detail = Some(parts.join(" · "));
+        }
+        self
+    }
+}
+
+fn next_id() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("src-tip-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The value as text; focusing or hovering it shows the source, date read, self-reported badge
+/// and detail. The tooltip's link is reachable with Tab, and Escape hides the tooltip.
+#[component]
+pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl IntoView {
+    let id = next_id();
+    let Provenance {
+        source_id,
+        publisher,
+        title,
+        url,
+        date_read,
+        self_reported,
+        detail,
+    } = provenance;
+    let dismissed = RwSignal::new(false);
+    view! {
+        <span
+            class="sv"
+            class:sv-dismissed=move || dismissed.get()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    dismissed.set(true);
+                }
+            }
+            on:focusin=move |_| dismissed.set(false)
+            on:mouseenter=move |_| dismissed.set(false)
+        >
+            <button
+                type="button"
+                class="sv-value"
+                class:sv-self=self_reported == Some(true)
+                aria-describedby=id.clone()
+                data-source=source_id
+            >
+                {text}
+            </button>
+            <span class="sv-tip" role="tooltip" id=id>
+                <span class="sv-line">
+                    "Source: " <a href=url target="_blank" rel="noopener noreferrer">
+                        {publisher} ": " {title}
+                    </a>
+                </span>
+                <span class="sv-line sv-muted">"Read " {date_read}</span>
+                {self_reported
+                    .map(|yes| {
+                        view! {
+                            <span class="sv-line">
+                                <span class=if yes { "badge badge-self" } else { "badge badge-indep" }>
+                                    {if yes { "Self-reported by the vendor" } else { "Measured independently" }}
+                                </span>
+                            </span>
+                        }
+                    })}
+                {detail.map(|d| view! { <span class="sv-line sv-muted">{d}</span> })}
+            </span>
+        </span>
+    }
+}

@@ -1,0 +1,87 @@
+// The dataset as a reader meets it: the claims page, sources on focus, and the error panel when a
+// served file is malformed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, at, appReady, SITE } from "./lib.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch({ webgpu: false });
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("the claims page lists every claim with a verdict and its sources", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const claims = await (await fetch(at(SITE, "/data/claims.json"))).json();
+    await page.goto(at(SITE, "/claims"));
+    await appReady(page);
+    const list = page.getByTestId("claims");
+    await list.waitFor();
+    const items = list.locator(":scope > li");
+    assert.equal(await items.count(), claims.length);
+    const maverick = page.locator("#maverick-mmlu-pro-80-5");
+    assert.match(await maverick.innerText(), /Llama 4 Maverick hits 80\.5 on MMLU Pro/);
+    assert.match(await maverick.locator(".verdict").innerText(), /Confirmed|Wrong|Outdated|Unverifiable/);
+    for (let i = 0; i < claims.length; i++) {
+      const links = await items.nth(i).locator(".claim-sources a").count();
+      assert.ok(links >= 1, `claim ${claims[i].id} shows at least one source link`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a malformed data file shows the error panel with the path and reason", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+    const id = Object.keys(models[1].benchmarks)[0];
+    models[1].benchmarks[id].value = -3;
+    models[2].colour = "blue";
+    await page.route("**/data/models.json", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(models) }),
+    );
+    await page.goto(at(SITE, "/claims"));
+    await appReady(page);
+    const panel = page.getByTestId("data-error");
+    await panel.waitFor();
+    const text = await panel.innerText();
+    // Parsing stops at the first unknown field, with its precise path.
+    assert.match(text, /models\[2\]\.colour: unknown field `colour`/);
+    assert.equal(await page.getByTestId("claims").count(), 0, "no half-rendered data");
+    // The shell still works: navigation is there and another page renders.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "About" }).click();
+    await page.getByRole("heading", { level: 1, name: "About LLM Atlas" }).waitFor();
+
+    // With only the out-of-range score left, validation names it.
+    delete models[2].colour;
+    await page.unroute("**/data/models.json");
+    await page.route("**/data/models.json", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(models) }),
+    );
+    await page.goto(at(SITE, "/claims"));
+    await panel.waitFor();
+    assert.match(await panel.innerText(), new RegExp(`models\\[1\\]\\.benchmarks\\.${id}\\.value: -3 is below 0`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a data file the server cannot find is reported, not a blank page", async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await page.route("**/data/prices.json", (route) => route.fulfill({ status: 503, body: "unavailable" }));
+    await page.goto(at(SITE, "/claims"));
+    await appReady(page);
+    const panel = page.getByTestId("data-error");
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /data\/prices\.json: the server answered HTTP 503/);
+  } finally {
+    await context.close();
+  }
+});
