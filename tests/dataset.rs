@@ -86,8 +86,10 @@ fn shipped_dataset_is_valid() {
             panic!("{} problem(s):\n{}", list.len(), list.join("\n"));
         }
     };
-    assert!(ds.models.len() >= 15, "only {} models", ds.models.len());
+    assert!(ds.models.len() >= 30, "only {} models", ds.models.len());
     assert!(!ds.prices.is_empty());
+    assert!(!ds.hardware.is_empty());
+    assert!(!ds.stacks.is_empty());
     assert!(!ds.claims.is_empty());
 }
 
@@ -112,6 +114,17 @@ fn shipped_dataset_covers_the_article_models() {
         "o3-mini",
         "claude-3-5-sonnet",
         "gemini-2.5-flash",
+        "ministral-3-3b",
+        "ministral-3-3b-reasoning",
+        "ministral-3-8b",
+        "ministral-3-8b-reasoning",
+        "ministral-3-14b",
+        "ministral-3-14b-reasoning",
+        "mistral-large-3",
+        "qwen2.5-vl-3b",
+        "qwen2.5-vl-7b",
+        "qwen2.5-vl-32b",
+        "qwen2.5-vl-72b",
     ] {
         assert!(ds.model(id).is_some(), "missing model {id}");
     }
