@@ -4,6 +4,49 @@
 //! Pure Rust with no web dependencies: the app fetches the JSON texts and
 //! hands them to [`Dataset::from_json_files`]; native tests do the same with
 //! the files under `public/data/`.
+//!
+//! # Loading
+//!
+//! ```
+//! use llm_atlas::data::{Dataset, Date, FILES};
+//! # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
+//! # let texts: Vec<(&str, String)> = FILES
+//! #     .iter()
+//! #     .map(|f| (*f, std::fs::read_to_string(dir.join(f)).unwrap()))
+//! #     .collect();
+//! // `texts`: one (file name, text) pair per name in FILES, e.g. fetched from /data/<name>.
+//! let pairs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+//! let today = Date::parse("2026-11-24").unwrap();
+//! match Dataset::from_json_files(&pairs, today) {
+//!     Ok(ds) => assert!(ds.model("llama-4-maverick").is_some()),
+//!     // Every problem, each displayed as `path: reason`, e.g.
+//!     // `models[7].benchmarks.gpqa_diamond.value: -3 is below 0`.
+//!     Err(errors) => panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+//! }
+//! ```
+//!
+//! # Files and shapes
+//!
+//! `meta.json` is an object; the others are arrays:
+//! `sources.json` ([`Source`]), `benchmarks.json` ([`Benchmark`]),
+//! `models.json` ([`Model`]), `prices.json` ([`Price`]),
+//! `hardware.json` ([`Hardware`]), `stacks.json` ([`Stack`]) and
+//! `claims.json` ([`Claim`]).
+//!
+//! Every number names the id of the source it was read from. A sourced value
+//! is `{"value": 400, "source": "meta-llama4-card", "note": "..."}`
+//! ([`Sourced`]); a benchmark score adds who measured it and how:
+//! `{"value": 80.5, "source": "meta-llama4-card", "self_reported": true,
+//! "setting": "instruct model, 0-shot, macro_avg/acc", "as_of": "2025-12-11"}`
+//! ([`Score`]). Values nobody published (e.g. a closed model's parameter
+//! count) are absent, never guessed.
+//!
+//! # Tables
+//!
+//! [`query::run`] applies a [`Query`] (a [`Filter`] and an optional [`Sort`]
+//! on a [`Column`]) and returns the matching models; [`Pinned`] holds the
+//! compare set (at most [`MAX_PINNED`]). [`Column::key`] / [`Column::parse`]
+//! give URL-safe names for the sort column.
 
 pub mod query;
 pub mod schema;
