@@ -314,3 +314,42 @@ fn header_errors() {
         .to_string()
         .contains("not aligned"));
 }
+
+/// A seeded stand-in for the cargo-fuzz target that runs in every `cargo test`: random
+/// byte writes, u64 overwrites with extreme values, insertions and deletions.
+#[test]
+fn random_mutations_never_panic() {
+    let base = sample();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..4000 {
+        let mut b = base.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % b.len() as u64) as usize;
+            match next() % 4 {
+                0 => b[at] = next() as u8,
+                1 if at + 8 <= b.len() => {
+                    let v = [u64::MAX, 1 << 63, 1 << 32, 0, next()][(next() % 5) as usize];
+                    b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+                }
+                2 => b.insert(at, next() as u8),
+                _ => {
+                    b.remove(at);
+                }
+            }
+        }
+        let _ = parse_and_read(&b);
+        let cut = (next() % (b.len() as u64 + 1)) as usize;
+        let parts = MultiSlice::new(vec![&b[..cut], &b[cut..]]);
+        if let Ok(f) = GgufFile::parse(&parts) {
+            for t in &f.tensors {
+                let _ = f.tensor_f32(&parts, &t.name);
+            }
+        }
+    }
+}
