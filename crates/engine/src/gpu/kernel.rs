@@ -37,8 +37,21 @@ pub struct Kernel {
 pub struct Dispatch {
     pipeline: wgpu::ComputePipeline,
     bind_group: wgpu::BindGroup,
-    /// Workgroup grid.
+    /// Workgroup grid (for the largest token count the dispatch was bound for).
     pub workgroups: [u32; 3],
+    /// How the grid shrinks with fewer tokens, if it does.
+    pub token_axis: Option<TokenAxis>,
+}
+
+/// The grid axis that counts tokens: `workgroups[axis] = ceil(n_tok / per) * mult`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenAxis {
+    /// Grid axis (0, 1 or 2).
+    pub axis: usize,
+    /// Tokens per workgroup along that axis.
+    pub per: u32,
+    /// Workgroups per token group.
+    pub mult: u32,
 }
 
 impl Dispatch {
@@ -48,6 +61,25 @@ impl Dispatch {
         pass.set_bind_group(0, &self.bind_group, &[]);
         let [x, y, z] = self.workgroups;
         pass.dispatch_workgroups(x, y, z);
+    }
+
+    /// Records this dispatch with its grid shrunk to `n_tok` tokens (never grown).
+    pub fn encode_tokens(&self, pass: &mut wgpu::ComputePass<'_>, n_tok: u32) {
+        let mut g = self.workgroups;
+        if let Some(t) = self.token_axis {
+            if let Some(slot) = g.get_mut(t.axis) {
+                *slot = (*slot).min(n_tok.div_ceil(t.per.max(1)).max(1) * t.mult.max(1));
+            }
+        }
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind_group, &[]);
+        pass.dispatch_workgroups(g[0], g[1], g[2]);
+    }
+
+    /// Declares the token axis of the grid (see [`Dispatch::encode_tokens`]).
+    pub fn tokens_on(mut self, axis: usize, per: u32, mult: u32) -> Self {
+        self.token_axis = Some(TokenAxis { axis, per, mult });
+        self
     }
 }
 
@@ -185,6 +217,7 @@ impl Kernel {
             pipeline: self.pipeline.clone(),
             bind_group,
             workgroups,
+            token_axis: None,
         })
     }
 }

@@ -10,10 +10,12 @@ pub mod buffers;
 pub mod context;
 pub mod kernel;
 pub mod readback;
+pub mod runner;
 
 pub use buffers::{GpuWeights, WeightChunk};
 pub use context::{AdapterSummary, GpuContext};
-pub use kernel::{Binding, Dispatch, Kernel};
+pub use kernel::{Binding, Dispatch, Kernel, TokenAxis};
+pub use runner::{GpuModel, GpuModelError, GpuModelOptions};
 
 /// Errors from the GPU runtime and the GPU ops.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

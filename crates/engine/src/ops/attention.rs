@@ -71,11 +71,13 @@ pub fn bind(
             s.n_tok,
         ],
     );
-    kernel.bind(
-        ctx,
-        &[&p, step, q, k_cache, v_cache, out],
-        [s.n_head, s.max_tok.max(1), 1],
-    )
+    kernel
+        .bind(
+            ctx,
+            &[&p, step, q, k_cache, v_cache, out],
+            [s.n_head, s.max_tok.max(1), 1],
+        )
+        .map(|d| d.tokens_on(1, 1, 1))
 }
 
 /// CPU reference for one query token at position `pos`: `q` is `[n_head * head_dim]`, the caches

@@ -141,7 +141,9 @@ pub fn bind(
                 ],
             );
             let [gx, gy, _] = grid(chunk.rows.div_ceil(ROWS_PER_WG), max_dim);
-            kernel.bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
+            kernel
+                .bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
+                .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
         })
         .collect()
 }
@@ -237,11 +239,13 @@ pub fn bind_embed(
                 ],
             );
             let units = weights.cols / 8;
-            kernel.bind(
-                ctx,
-                &[&params, step, &chunk.buffer, y, tokens],
-                [units.div_ceil(64), max_tok.max(1), 1],
-            )
+            kernel
+                .bind(
+                    ctx,
+                    &[&params, step, &chunk.buffer, y, tokens],
+                    [units.div_ceil(64), max_tok.max(1), 1],
+                )
+                .map(|d| d.tokens_on(1, 1, 1))
         })
         .collect()
 }

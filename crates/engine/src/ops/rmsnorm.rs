@@ -86,7 +86,9 @@ impl RmsNorm {
         y: &wgpu::Buffer,
     ) -> Result<Dispatch, GpuError> {
         let (p, g) = Self::params(ctx, shape);
-        self.norm.bind(ctx, &[&p, step, a, w, y], g)
+        self.norm
+            .bind(ctx, &[&p, step, a, w, y], g)
+            .map(|d| d.tokens_on(0, 1, shape.rows_per_tok))
     }
 
     /// `res += rms(a) * w1; y = rms(res) * w2`.
@@ -103,7 +105,9 @@ impl RmsNorm {
         y: &wgpu::Buffer,
     ) -> Result<Dispatch, GpuError> {
         let (p, g) = Self::params(ctx, shape);
-        self.add_norm.bind(ctx, &[&p, step, a, w1, w2, res, y], g)
+        self.add_norm
+            .bind(ctx, &[&p, step, a, w1, w2, res, y], g)
+            .map(|d| d.tokens_on(0, 1, shape.rows_per_tok))
     }
 }
 

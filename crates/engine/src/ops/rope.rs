@@ -80,11 +80,13 @@ pub fn bind(
             shape.out_scale.to_bits(),
         ],
     );
-    kernel.bind(
-        ctx,
-        &[&p, step, norm_w, src, dst],
-        [shape.n_heads, shape.max_tok.max(1), 1],
-    )
+    kernel
+        .bind(
+            ctx,
+            &[&p, step, norm_w, src, dst],
+            [shape.n_heads, shape.max_tok.max(1), 1],
+        )
+        .map(|d| d.tokens_on(1, 1, 1))
 }
 
 /// CPU reference for one head vector at position `pos` (in place): optional RMSNorm with `w`,

@@ -1,0 +1,721 @@
+//! The GPU model runner: Gemma 3 on wgpu with weights kept quantized, every dispatch recorded
+//! once at load, one command submission per decoded token and sampling on the GPU (4 bytes read
+//! back per token).
+
+use std::collections::HashMap;
+
+use super::kernel::Dispatch;
+use super::readback::{read_f32, Staging};
+use super::{buffers, GpuContext, GpuError, GpuWeights, Kernel};
+use crate::gguf::{GgufFile, Source};
+use crate::model::{Activation, ModelConfig, ModelError, RopeStyle};
+use crate::ops::attention::{self, AttentionShape};
+use crate::ops::matvec::{self, MatVecLayout, PREFILL_COLS};
+use crate::ops::rmsnorm::{NormShape, RmsNorm};
+use crate::ops::rope::{self, RopeShape};
+use crate::ops::sample::{BoundSampler, SampleParams, Sampler};
+use crate::ops::{gelu, Step};
+use crate::quant::GgmlType;
+
+/// Errors from loading or running a model on the GPU.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuModelError {
+    /// A GPU failure (device lost, limit exceeded, ...).
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    /// Reading the model failed.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The model uses a feature the GPU runner does not implement.
+    #[error("the GPU runner does not support this model: {0}")]
+    Unsupported(String),
+}
+
+impl From<crate::gguf::GgufError> for GpuModelError {
+    fn from(e: crate::gguf::GgufError) -> Self {
+        Self::Model(ModelError::Gguf(e))
+    }
+}
+
+/// Sizes fixed at load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuModelOptions {
+    /// KV-cache length in positions (capped at the model's context length).
+    pub max_context: u32,
+    /// Tokens per prefill submission (a longer prompt runs in several).
+    pub prefill_chunk: u32,
+}
+
+impl Default for GpuModelOptions {
+    fn default() -> Self {
+        Self {
+            max_context: 1024,
+            prefill_chunk: 64,
+        }
+    }
+}
+
+/// Activations, sized for `prefill_chunk` tokens.
+struct Acts {
+    x: wgpu::Buffer,
+    h: wgpu::Buffer,
+    q_raw: wgpu::Buffer,
+    q: wgpu::Buffer,
+    k_raw: wgpu::Buffer,
+    att: wgpu::Buffer,
+    o: wgpu::Buffer,
+    gate: wgpu::Buffer,
+    up: wgpu::Buffer,
+    act: wgpu::Buffer,
+    last: wgpu::Buffer,
+    logits: wgpu::Buffer,
+}
+
+struct LayerWeights {
+    attn_norm: wgpu::Buffer,
+    q_norm: wgpu::Buffer,
+    k_norm: wgpu::Buffer,
+    post_attn_norm: wgpu::Buffer,
+    ffn_norm: wgpu::Buffer,
+    post_ffn_norm: wgpu::Buffer,
+    wq: GpuWeights,
+    wk: GpuWeights,
+    wv: GpuWeights,
+    wo: GpuWeights,
+    w_gate: GpuWeights,
+    w_up: GpuWeights,
+    w_down: GpuWeights,
+    k_cache: wgpu::Buffer,
+    v_cache: wgpu::Buffer,
+}
+
+/// Compiled kernels shared by every dispatch.
+struct Kernels {
+    matvec: HashMap<(GgmlType, u32), Kernel>,
+    embed: Kernel,
+    norm: RmsNorm,
+    rope: Kernel,
+    attention: Kernel,
+    gelu: Kernel,
+    sampler: Sampler,
+}
+
+/// Gemma 3 on the GPU.
+pub struct GpuModel {
+    ctx: GpuContext,
+    cfg: ModelConfig,
+    opts: GpuModelOptions,
+    step: wgpu::Buffer,
+    tokens: wgpu::Buffer,
+    acts: Acts,
+    /// Dispatches of one decode step up to (not including) sampling.
+    decode: Vec<Dispatch>,
+    /// Dispatches of one prefill chunk (all layers, every token).
+    prefill: Vec<Dispatch>,
+    /// Output projection of the last prefill token (reads `acts.last`).
+    prefill_head: Vec<Dispatch>,
+    decode_sampler: BoundSampler,
+    prefill_sampler: BoundSampler,
+    kernels: Kernels,
+    sampling: SampleParams,
+    staging: Staging,
+    n_past: u32,
+    weight_bytes: u64,
+}
+
+fn f32_bytes(n: u64) -> u64 {
+    n * 4
+}
+
+impl GpuModel {
+    /// Checks that the GPU runner implements this configuration (Gemma 3 style: QK-norm,
+    /// post-norms, GELU(tanh), NEOX RoPE, no biases, no softcap).
+    pub fn supports(cfg: &ModelConfig) -> Result<(), GpuModelError> {
+        let mut missing = Vec::new();
+        if !cfg.post_norms {
+            missing.push("pre-norm-only layers");
+        }
+        if !cfg.qk_norm {
+            missing.push("models without QK-norm");
+        }
+        if cfg.qkv_bias {
+            missing.push("QKV biases");
+        }
+        if cfg.activation != Activation::GeluTanh {
+            missing.push("activations other than GELU(tanh)");
+        }
+        if cfg.rope_style != RopeStyle::Neox || cfg.rope_dim != cfg.head_dim {
+            missing.push("non-NEOX or partial RoPE");
+        }
+        if cfg.final_logit_softcap.is_some() {
+            missing.push("final logit soft-capping");
+        }
+        if cfg.head_dim as u32 > attention::MAX_HEAD_DIM {
+            missing.push("head_dim above 512");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(GpuModelError::Unsupported(missing.join(", ")))
+        }
+    }
+
+    /// Uploads the model's weights (still quantized) and records every dispatch.
+    pub async fn load<S: Source + ?Sized>(
+        ctx: GpuContext,
+        f: &GgufFile,
+        src: &S,
+        opts: GpuModelOptions,
+    ) -> Result<Self, GpuModelError> {
+        let cfg = ModelConfig::from_gguf(f)?;
+        Self::supports(&cfg)?;
+        let opts = GpuModelOptions {
+            max_context: opts.max_context.min(cfg.context_length as u32).max(1),
+            prefill_chunk: opts.prefill_chunk.clamp(1, 256),
+        };
+        let e = cfg.n_embd as u32;
+        let hd = cfg.head_dim as u32;
+        let q_dim = cfg.n_head as u32 * hd;
+        let kv_dim = cfg.n_head_kv as u32 * hd;
+        let n_ff = cfg.n_ff as u32;
+        let n_vocab = cfg.n_vocab as u32;
+        let p = opts.prefill_chunk;
+        let mut weight_bytes = 0u64;
+
+        let tensor = |name: &str| {
+            f.tensor(name)
+                .ok_or_else(|| ModelError::MissingTensor(name.to_string()))
+        };
+        let mut upload = |name: &str, rows: u32, cols: u32| -> Result<GpuWeights, GpuModelError> {
+            let info = tensor(name)?;
+            if info.dims.len() != 2
+                || info.dims[0] != u64::from(cols)
+                || info.dims[1] != u64::from(rows)
+            {
+                return Err(ModelError::Shape {
+                    name: name.to_string(),
+                    expected: vec![u64::from(cols), u64::from(rows)],
+                    got: info.dims.clone(),
+                }
+                .into());
+            }
+            if !matvec::supports(info.ty) {
+                return Err(GpuError::UnsupportedType(format!("{:?} ({name})", info.ty)).into());
+            }
+            let bytes = f.tensor_bytes(src, info)?;
+            let w = GpuWeights::upload(&ctx, name, info.ty, rows, cols, &bytes)?;
+            weight_bytes += w.byte_len();
+            Ok(w)
+        };
+        let token_embd = upload("token_embd.weight", n_vocab, e)?;
+        let output = match f.tensor("output.weight") {
+            Some(_) => upload("output.weight", n_vocab, e)?,
+            None => token_embd.clone(),
+        };
+        let vector = |name: &str, len: usize| -> Result<wgpu::Buffer, GpuModelError> {
+            let info = tensor(name)?;
+            if info.n_elements != len as u64 {
+                return Err(ModelError::Shape {
+                    name: name.to_string(),
+                    expected: vec![len as u64],
+                    got: info.dims.clone(),
+                }
+                .into());
+            }
+            let v = f.tensor_f32(src, name)?;
+            Ok(buffers::storage_f32(&ctx, name, &v)?)
+        };
+        let output_norm = vector("output_norm.weight", cfg.n_embd)?;
+        let cache_bytes = f32_bytes(u64::from(opts.max_context) * u64::from(kv_dim));
+        let mut layers = Vec::with_capacity(cfg.n_layer);
+        for i in 0..cfg.n_layer {
+            let n = |s: &str| format!("blk.{i}.{s}");
+            layers.push(LayerWeights {
+                attn_norm: vector(&n("attn_norm.weight"), cfg.n_embd)?,
+                q_norm: vector(&n("attn_q_norm.weight"), cfg.head_dim)?,
+                k_norm: vector(&n("attn_k_norm.weight"), cfg.head_dim)?,
+                post_attn_norm: vector(&n("post_attention_norm.weight"), cfg.n_embd)?,
+                ffn_norm: vector(&n("ffn_norm.weight"), cfg.n_embd)?,
+                post_ffn_norm: vector(&n("post_ffw_norm.weight"), cfg.n_embd)?,
+                wq: upload(&n("attn_q.weight"), q_dim, e)?,
+                wk: upload(&n("attn_k.weight"), kv_dim, e)?,
+                wv: upload(&n("attn_v.weight"), kv_dim, e)?,
+                wo: upload(&n("attn_output.weight"), e, q_dim)?,
+                w_gate: upload(&n("ffn_gate.weight"), n_ff, e)?,
+                w_up: upload(&n("ffn_up.weight"), n_ff, e)?,
+                w_down: upload(&n("ffn_down.weight"), e, n_ff)?,
+                k_cache: buffers::storage_zeroed(&ctx, "k cache", cache_bytes)?,
+                v_cache: buffers::storage_zeroed(&ctx, "v cache", cache_bytes)?,
+            });
+        }
+        // The token embedding is read once per token as a lookup (one row); the output
+        // projection reads it whole.
+        weight_bytes -= token_embd.byte_len();
+        weight_bytes += GpuWeights::row_bytes(token_embd.ty, e);
+        if f.tensor("output.weight").is_none() {
+            weight_bytes += output.byte_len();
+        }
+
+        let pz = |n: u32| {
+            buffers::storage_zeroed(&ctx, "activation", f32_bytes(u64::from(n) * u64::from(p)))
+        };
+        let acts = Acts {
+            x: pz(e)?,
+            h: pz(e)?,
+            q_raw: pz(q_dim)?,
+            q: pz(q_dim)?,
+            k_raw: pz(kv_dim)?,
+            att: pz(q_dim)?,
+            o: pz(e)?,
+            gate: pz(n_ff)?,
+            up: pz(n_ff)?,
+            act: pz(n_ff)?,
+            last: buffers::storage_zeroed(&ctx, "last", f32_bytes(u64::from(e)))?,
+            logits: buffers::storage_zeroed(&ctx, "logits", f32_bytes(u64::from(n_vocab)))?,
+        };
+        let step = buffers::uniform(&ctx, "step", &[0, 0, 0, 0]);
+        let tokens = buffers::storage_zeroed(&ctx, "tokens", f32_bytes(u64::from(p)))?;
+
+        let mut types: Vec<GgmlType> = vec![token_embd.ty, output.ty];
+        for l in &layers {
+            types.extend([
+                l.wq.ty,
+                l.wk.ty,
+                l.wv.ty,
+                l.wo.ty,
+                l.w_gate.ty,
+                l.w_up.ty,
+                l.w_down.ty,
+            ]);
+        }
+        types.sort_by_key(|t| t.to_u32());
+        types.dedup();
+        let mut mv = HashMap::new();
+        for ty in types {
+            mv.insert((ty, 1), matvec::kernel(&ctx, ty, 1).await?);
+            mv.insert(
+                (ty, PREFILL_COLS),
+                matvec::kernel(&ctx, ty, PREFILL_COLS).await?,
+            );
+        }
+        let kernels = Kernels {
+            matvec: mv,
+            embed: matvec::embed_kernel(&ctx, token_embd.ty).await?,
+            norm: RmsNorm::new(&ctx).await?,
+            rope: rope::kernel(&ctx).await?,
+            attention: attention::kernel(&ctx).await?,
+            gelu: gelu::kernel(&ctx).await?,
+            sampler: Sampler::new(&ctx).await?,
+        };
+
+        let record = |max_tok: u32, ncols: u32| -> Result<Vec<Dispatch>, GpuModelError> {
+            let k = &kernels;
+            let a = &acts;
+            let eps = cfg.rms_eps;
+            let mut d = Vec::new();
+            let mv = |w: &GpuWeights,
+                      x: &wgpu::Buffer,
+                      y: &wgpu::Buffer,
+                      layout: MatVecLayout|
+             -> Result<Vec<Dispatch>, GpuModelError> {
+                let kern = k
+                    .matvec
+                    .get(&(w.ty, ncols))
+                    .ok_or_else(|| GpuError::UnsupportedType(format!("{:?}", w.ty)))?;
+                Ok(matvec::bind(&ctx, kern, w, &step, x, y, layout)?)
+            };
+            let lay = |cols: u32, rows: u32| MatVecLayout {
+                n_tok: 0,
+                ncols,
+                max_tok,
+                x_stride: cols,
+                y_stride: rows,
+                y_offset: 0,
+                y_pos_stride: 0,
+                accumulate: false,
+            };
+            let norm_shape = |n: u32, rows_per_tok: u32| NormShape {
+                n,
+                rows_per_tok,
+                n_tok: 0,
+                max_tok,
+                eps,
+            };
+            let embed_scale = cfg.embed_scale.unwrap_or(1.0);
+            d.extend(matvec::bind_embed(
+                &ctx,
+                &k.embed,
+                &token_embd,
+                &step,
+                &tokens,
+                &a.x,
+                0,
+                max_tok,
+                embed_scale,
+            )?);
+            d.push(k.norm.bind_norm(
+                &ctx,
+                norm_shape(e, 1),
+                &step,
+                &a.x,
+                &layers[0].attn_norm,
+                &a.h,
+            )?);
+            for (il, l) in layers.iter().enumerate() {
+                d.extend(mv(&l.wq, &a.h, &a.q_raw, lay(e, q_dim))?);
+                d.extend(mv(&l.wk, &a.h, &a.k_raw, lay(e, kv_dim))?);
+                // V goes straight into the cache at the step's positions.
+                d.extend(mv(
+                    &l.wv,
+                    &a.h,
+                    &l.v_cache,
+                    MatVecLayout {
+                        y_pos_stride: kv_dim,
+                        ..lay(e, kv_dim)
+                    },
+                )?);
+                let (base, fscale) = cfg.rope_for_layer(il);
+                let rope_shape = |n_heads: u32, dst_by_pos: bool, out_scale: f32| RopeShape {
+                    head_dim: hd,
+                    n_heads,
+                    src_stride: n_heads * hd,
+                    dst_stride: n_heads * hd,
+                    dst_base: 0,
+                    dst_by_pos,
+                    eps: Some(eps),
+                    n_tok: 0,
+                    max_tok,
+                    theta_base: base,
+                    freq_scale: fscale,
+                    out_scale,
+                };
+                d.push(rope::bind(
+                    &ctx,
+                    &k.rope,
+                    rope_shape(cfg.n_head as u32, false, cfg.attention_scale),
+                    &step,
+                    &l.q_norm,
+                    &a.q_raw,
+                    &a.q,
+                )?);
+                d.push(rope::bind(
+                    &ctx,
+                    &k.rope,
+                    rope_shape(cfg.n_head_kv as u32, true, 1.0),
+                    &step,
+                    &l.k_norm,
+                    &a.k_raw,
+                    &l.k_cache,
+                )?);
+                let window = match cfg.sliding_window {
+                    Some(w) if cfg.is_sliding(il) => w as u32,
+                    _ => 0,
+                };
+                d.push(attention::bind(
+                    &ctx,
+                    &k.attention,
+                    AttentionShape {
+                        head_dim: hd,
+                        n_head: cfg.n_head as u32,
+                        n_kv_head: cfg.n_head_kv as u32,
+                        window,
+                        n_tok: 0,
+                        max_tok,
+                    },
+                    &step,
+                    &a.q,
+                    &l.k_cache,
+                    &l.v_cache,
+                    &a.att,
+                )?);
+                d.extend(mv(&l.wo, &a.att, &a.o, lay(q_dim, e))?);
+                d.push(k.norm.bind_add_norm(
+                    &ctx,
+                    norm_shape(e, 1),
+                    &step,
+                    &a.o,
+                    &l.post_attn_norm,
+                    &l.ffn_norm,
+                    &a.x,
+                    &a.h,
+                )?);
+                d.extend(mv(&l.w_gate, &a.h, &a.gate, lay(e, n_ff))?);
+                d.extend(mv(&l.w_up, &a.h, &a.up, lay(e, n_ff))?);
+                d.push(gelu::bind(
+                    &ctx, &k.gelu, n_ff, 0, max_tok, &step, &a.gate, &a.up, &a.act,
+                )?);
+                d.extend(mv(&l.w_down, &a.act, &a.o, lay(n_ff, e))?);
+                let next_norm = layers.get(il + 1).map_or(&output_norm, |n| &n.attn_norm);
+                d.push(k.norm.bind_add_norm(
+                    &ctx,
+                    norm_shape(e, 1),
+                    &step,
+                    &a.o,
+                    &l.post_ffn_norm,
+                    next_norm,
+                    &a.x,
+                    &a.h,
+                )?);
+            }
+            Ok(d)
+        };
+        let mut decode = record(1, 1)?;
+        let prefill = record(p, PREFILL_COLS)?;
+        let head_kernel = kernels
+            .matvec
+            .get(&(output.ty, 1))
+            .ok_or_else(|| GpuError::UnsupportedType(format!("{:?}", output.ty)))?;
+        decode.extend(matvec::bind(
+            &ctx,
+            head_kernel,
+            &output,
+            &step,
+            &acts.h,
+            &acts.logits,
+            MatVecLayout::single(e, n_vocab),
+        )?);
+        let prefill_head = matvec::bind(
+            &ctx,
+            head_kernel,
+            &output,
+            &step,
+            &acts.last,
+            &acts.logits,
+            MatVecLayout::single(e, n_vocab),
+        )?;
+        let sampling = SampleParams::GREEDY;
+        let decode_sampler =
+            kernels
+                .sampler
+                .bind(&ctx, sampling, n_vocab, 0, &step, &acts.logits, &tokens)?;
+        let prefill_sampler = decode_sampler.clone();
+        let staging = Staging::new(&ctx, 4);
+        ctx.check()?;
+        Ok(Self {
+            ctx,
+            cfg,
+            opts,
+            step,
+            tokens,
+            acts,
+            decode,
+            prefill,
+            prefill_head,
+            decode_sampler,
+            prefill_sampler,
+            kernels,
+            sampling,
+            staging,
+            n_past: 0,
+            weight_bytes,
+        })
+    }
+
+    /// The model configuration.
+    pub fn config(&self) -> &ModelConfig {
+        &self.cfg
+    }
+
+    /// The GPU context.
+    pub fn context(&self) -> &GpuContext {
+        &self.ctx
+    }
+
+    /// Positions in the KV cache.
+    pub fn n_past(&self) -> u32 {
+        self.n_past
+    }
+
+    /// Forgets the KV cache (the buffers are reused).
+    pub fn reset(&mut self) {
+        self.n_past = 0;
+    }
+
+    /// Weight bytes one decoded token reads (every matrix once, one embedding row).
+    pub fn weight_bytes_per_token(&self) -> u64 {
+        self.weight_bytes
+    }
+
+    /// Compute dispatches per decoded token, sampling included.
+    pub fn dispatches_per_token(&self) -> usize {
+        self.decode.len() + 2
+    }
+
+    /// Sets how tokens are picked from now on.
+    pub fn set_sampling(&mut self, params: SampleParams) -> Result<(), GpuModelError> {
+        if params == self.sampling {
+            return Ok(());
+        }
+        let n_vocab = self.cfg.n_vocab as u32;
+        let s = self.kernels.sampler.bind(
+            &self.ctx,
+            params,
+            n_vocab,
+            0,
+            &self.step,
+            &self.acts.logits,
+            &self.tokens,
+        )?;
+        self.decode_sampler = s.clone();
+        self.prefill_sampler = s;
+        self.sampling = params;
+        Ok(())
+    }
+
+    fn write_step(&self, pos0: u32, n_tok: u32, rand: f32) {
+        let step = Step {
+            pos0,
+            n_tok,
+            rand,
+            flags: 0,
+        };
+        self.ctx.queue.write_buffer(&self.step, 0, &step.bytes());
+    }
+
+    fn check_room(&self, n: u32) -> Result<(), GpuModelError> {
+        if self.n_past + n > self.opts.max_context {
+            return Err(ModelError::ContextFull(self.opts.max_context as usize).into());
+        }
+        Ok(())
+    }
+
+    /// Runs `tokens` through the model (in prefill chunks); the logits of the last token are
+    /// left on the GPU and the sampled next token id in the token buffer. `rand` in [0, 1) is
+    /// the sampler's random number.
+    async fn run_prompt(
+        &mut self,
+        tokens: &[u32],
+        rand: f32,
+        sample: bool,
+    ) -> Result<(), GpuModelError> {
+        if tokens.is_empty() {
+            return Err(GpuError::Shape("empty prompt".into()).into());
+        }
+        if let Some(&t) = tokens.iter().find(|&&t| t as usize >= self.cfg.n_vocab) {
+            return Err(ModelError::TokenOutOfRange {
+                token: t,
+                n_vocab: self.cfg.n_vocab,
+            }
+            .into());
+        }
+        self.check_room(tokens.len() as u32)?;
+        let chunk = self.opts.prefill_chunk as usize;
+        let n_chunks = tokens.len().div_ceil(chunk);
+        for (ci, part) in tokens.chunks(chunk).enumerate() {
+            let n = part.len() as u32;
+            self.ctx
+                .queue
+                .write_buffer(&self.tokens, 0, bytemuck::cast_slice(part));
+            self.write_step(self.n_past, n, rand);
+            let mut enc = self
+                .ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("prefill"),
+                });
+            {
+                let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("prefill"),
+                    timestamp_writes: None,
+                });
+                for d in &self.prefill {
+                    d.encode_tokens(&mut pass, n);
+                }
+            }
+            let last = ci + 1 == n_chunks;
+            if last {
+                let row = f32_bytes(u64::from(self.cfg.n_embd as u32));
+                enc.copy_buffer_to_buffer(
+                    &self.acts.h,
+                    row * u64::from(n - 1),
+                    &self.acts.last,
+                    0,
+                    row,
+                );
+                let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("prefill head"),
+                    timestamp_writes: None,
+                });
+                for d in &self.prefill_head {
+                    d.encode(&mut pass);
+                }
+                if sample {
+                    self.prefill_sampler.partial.encode(&mut pass);
+                    self.prefill_sampler.finalize.encode(&mut pass);
+                }
+            }
+            self.ctx.submit([enc.finish()])?;
+            self.n_past += n;
+        }
+        Ok(())
+    }
+
+    async fn read_token(&self, enc: wgpu::CommandEncoder) -> Result<u32, GpuModelError> {
+        let mut enc = enc;
+        enc.copy_buffer_to_buffer(&self.tokens, 0, self.staging.buffer(), 0, 4);
+        self.ctx.submit([enc.finish()])?;
+        let b = self.staging.read(&self.ctx, 4).await?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Runs the prompt and returns the sampled next token.
+    pub async fn prefill(&mut self, tokens: &[u32], rand: f32) -> Result<u32, GpuModelError> {
+        self.run_prompt(tokens, rand, true).await?;
+        let enc = self
+            .ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("read"),
+            });
+        self.read_token(enc).await
+    }
+
+    /// Runs the prompt and reads back all logits after its last token.
+    pub async fn prefill_logits(&mut self, tokens: &[u32]) -> Result<Vec<f32>, GpuModelError> {
+        self.run_prompt(tokens, 0.0, false).await?;
+        Ok(read_f32(&self.ctx, &self.acts.logits, 0, self.cfg.n_vocab).await?)
+    }
+
+    /// Decodes one token: feeds `token` (or, with `None`, the token the GPU sampled last),
+    /// runs every layer, samples on the GPU and returns the new token id. One submission.
+    pub async fn decode(&mut self, token: Option<u32>, rand: f32) -> Result<u32, GpuModelError> {
+        self.check_room(1)?;
+        if let Some(t) = token {
+            if t as usize >= self.cfg.n_vocab {
+                return Err(ModelError::TokenOutOfRange {
+                    token: t,
+                    n_vocab: self.cfg.n_vocab,
+                }
+                .into());
+            }
+            self.ctx
+                .queue
+                .write_buffer(&self.tokens, 0, &t.to_le_bytes());
+        }
+        self.write_step(self.n_past, 1, rand);
+        let mut enc = self
+            .ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("decode"),
+            });
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("decode"),
+                timestamp_writes: None,
+            });
+            for d in &self.decode {
+                d.encode(&mut pass);
+            }
+            self.decode_sampler.partial.encode(&mut pass);
+            self.decode_sampler.finalize.encode(&mut pass);
+        }
+        self.n_past += 1;
+        self.read_token(enc).await
+    }
+
+    /// Reads the logits left by the last prefill or decode (for tests and debugging).
+    pub async fn logits(&self) -> Result<Vec<f32>, GpuModelError> {
+        Ok(read_f32(&self.ctx, &self.acts.logits, 0, self.cfg.n_vocab).await?)
+    }
+}

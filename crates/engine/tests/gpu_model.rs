@@ -1,0 +1,145 @@
+//! The Gemma 3 GPU runner against the CPU reference forward pass and llama.cpp's outputs on the
+//! bundled model (crates/engine/tests/fixtures/gemma3-270m/README.md states the rule).
+#![cfg(feature = "gpu")]
+
+mod common;
+mod gpu_common;
+
+use std::sync::{Mutex, OnceLock};
+
+use atlas_engine::gpu::{GpuModel, GpuModelOptions};
+use atlas_engine::model::CpuModel;
+
+fn gpu_model(test: &str) -> Option<&'static Mutex<GpuModel>> {
+    static M: OnceLock<Option<Mutex<GpuModel>>> = OnceLock::new();
+    M.get_or_init(|| {
+        let ctx = gpu_common::context(test)?;
+        let m = common::model();
+        let start = std::time::Instant::now();
+        let opts = GpuModelOptions {
+            max_context: 256,
+            prefill_chunk: 16,
+        };
+        let model = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
+            .unwrap_or_else(|e| panic!("load GPU model: {e}"));
+        eprintln!(
+            "GPU model loaded in {:?}: {} weight bytes/token, {} dispatches/token",
+            start.elapsed(),
+            model.weight_bytes_per_token(),
+            model.dispatches_per_token()
+        );
+        Some(Mutex::new(model))
+    })
+    .as_ref()
+}
+
+fn log_softmax(x: &[f32]) -> Vec<f64> {
+    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let lse = x.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
+    x.iter().map(|&v| v as f64 - lse).collect()
+}
+
+/// KL(p || q) of the softmaxes of two logit vectors.
+fn kl(p: &[f32], q: &[f32]) -> f64 {
+    let (lp, lq) = (log_softmax(p), log_softmax(q));
+    lp.iter().zip(&lq).map(|(a, b)| a.exp() * (a - b)).sum()
+}
+
+fn top(x: &[f32], n: usize) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..x.len() as u32).collect();
+    idx.sort_by(|&a, &b| x[b as usize].total_cmp(&x[a as usize]));
+    idx.truncate(n);
+    idx
+}
+
+#[test]
+fn gpu_logits_match_cpu_reference_and_llamacpp() {
+    let Some(model) = gpu_model("gpu_logits_match_cpu_reference_and_llamacpp") else {
+        return;
+    };
+    let r = common::reference();
+    let prompt = &r.generate[0].prompt_ids;
+    let gpu = {
+        let mut m = model.lock().expect("model lock");
+        m.reset();
+        pollster::block_on(m.prefill_logits(prompt)).unwrap_or_else(|e| panic!("GPU forward: {e}"))
+    };
+    let cpu = {
+        let m = common::model();
+        let mut cpu = CpuModel::load(&m.file, &m.src).expect("load CPU model");
+        cpu.forward(prompt).expect("CPU forward")
+    };
+    assert_eq!(gpu.len(), cpu.len());
+    let max_diff = gpu
+        .iter()
+        .zip(&cpu)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    let kl_cpu = kl(&cpu, &gpu);
+    eprintln!("GPU vs CPU reference: KL {kl_cpu:.2e}, max |logit diff| {max_diff:.4}");
+    assert!(kl_cpu < 1e-3, "KL(cpu || gpu) = {kl_cpu}");
+    assert!(max_diff < 0.05, "max logit difference {max_diff}");
+    assert_eq!(top(&gpu, 1), top(&cpu, 1), "argmax differs");
+
+    let raw = std::fs::read(common::fixtures_dir().join("logits_prompt0_next.f32"))
+        .expect("llama.cpp logits");
+    let llama: Vec<f32> = raw
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let kl_llama = kl(&llama, &gpu);
+    eprintln!("GPU vs llama.cpp: KL {kl_llama:.2e}");
+    assert!(kl_llama < 0.01, "KL(llama.cpp || gpu) = {kl_llama}");
+}
+
+#[test]
+fn gpu_greedy_decoding_follows_llamacpp() {
+    let Some(model) = gpu_model("gpu_greedy_decoding_follows_llamacpp") else {
+        return;
+    };
+    let r = common::reference();
+    let mut m = model.lock().expect("model lock");
+    let (mut agree, mut total) = (0usize, 0usize);
+    for case in &r.generate {
+        // Free-running greedy generation, one submission and a 4-byte readback per token.
+        m.reset();
+        let mut generated = Vec::new();
+        let mut next = pollster::block_on(m.prefill(&case.prompt_ids, 0.0))
+            .unwrap_or_else(|e| panic!("prefill: {e}"));
+        for (i, step) in case.steps.iter().enumerate() {
+            if step.margin() < 0.3 {
+                break;
+            }
+            assert_eq!(
+                next,
+                case.greedy_ids[i],
+                "'{}': greedy step {i} (llama.cpp margin {:.2}) after {generated:?}",
+                case.prompt,
+                step.margin()
+            );
+            generated.push(next);
+            next =
+                pollster::block_on(m.decode(None, 0.0)).unwrap_or_else(|e| panic!("decode: {e}"));
+        }
+        // Forced decoding on llama.cpp's sequence: every clear-margin step must agree.
+        m.reset();
+        let mut pred = pollster::block_on(m.prefill(&case.prompt_ids, 0.0))
+            .unwrap_or_else(|e| panic!("prefill: {e}"));
+        for (i, step) in case.steps.iter().enumerate() {
+            total += 1;
+            agree += usize::from(pred == case.greedy_ids[i]);
+            if step.margin() >= 0.3 {
+                assert_eq!(
+                    pred,
+                    case.greedy_ids[i],
+                    "'{}': forced step {i} with llama.cpp margin {:.2}",
+                    case.prompt,
+                    step.margin()
+                );
+            }
+            pred = pollster::block_on(m.decode(Some(case.greedy_ids[i]), 0.0))
+                .unwrap_or_else(|e| panic!("decode: {e}"));
+        }
+    }
+    eprintln!("forced-decoding top-1 agreement with llama.cpp: {agree}/{total}");
+}
