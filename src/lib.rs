@@ -6,5 +6,6 @@
 pub mod app;
 pub mod components;
 pub mod data;
+pub mod econ;
 pub mod pages;
 pub mod theme;

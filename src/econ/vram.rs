@@ -1,0 +1,822 @@
+//! Memory a model needs: weights at a quantization + KV cache + overhead, and whether that fits
+//! a setup (fits in GPU memory / needs offload to system RAM / won't run).
+//!
+//! ```text
+//! weights_gb = params_total_b × bits_per_weight / 8
+//! kv_bytes   = 2 × kv_heads × head_dim × bytes_per_element
+//!              × (global_layers × context + sliding_layers × min(context, window)) × sequences
+//! kv_bytes   = layers × (kv_lora_rank + qk_rope_head_dim) × context × bytes_per_element × sequences   (MLA)
+//! total_gb   = weights_gb + kv_gb + fixed_gb_per_device + fraction × (weights_gb + kv_gb)
+//! ```
+//!
+//! Architecture numbers come from the dataset's [`Architecture`]; when one is missing the
+//! estimate is a typed [`VramError::KvFieldUnknown`], never a guess.
+
+use crate::data::{Architecture, Hardware, HardwareKind, Model, Sourced};
+
+use super::{non_negative, positive, positive_fraction, EconError, BYTES_PER_GB};
+
+/// A weight format of a GGUF file, by llama.cpp's name.
+///
+/// Bits per weight are *effective* values: the file size of a whole model divided by its
+/// parameter count, so they include the block scales and the `_M` mixes' higher-precision
+/// tensors (attention V, part of the FFN down projections, the output matrix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Quant {
+    /// 32-bit float.
+    F32,
+    /// 16-bit float.
+    F16,
+    /// bfloat16.
+    BF16,
+    /// 8-bit blocks of 32 weights with an f16 scale.
+    Q8_0,
+    /// 6-bit k-quant.
+    Q6K,
+    /// 5-bit k-quant, medium mix.
+    Q5KM,
+    /// 4-bit k-quant, medium mix.
+    Q4KM,
+    /// 3-bit k-quant, medium mix.
+    Q3KM,
+    /// 2-bit k-quant.
+    Q2K,
+}
+
+impl Quant {
+    /// Every quantization, from the largest to the smallest.
+    pub const ALL: [Quant; 9] = [
+        Quant::F32,
+        Quant::F16,
+        Quant::BF16,
+        Quant::Q8_0,
+        Quant::Q6K,
+        Quant::Q5KM,
+        Quant::Q4KM,
+        Quant::Q3KM,
+        Quant::Q2K,
+    ];
+
+    /// Effective bits per weight.
+    ///
+    /// Sources (read 2026-11-24):
+    /// - Q2_K 3.1593, Q4_K_M 4.8944, Q5_K_M 5.7036, Q6_K 6.5633: the "bits/weight" column of the
+    ///   meta-llama/Llama-3.1-8B table in ggml-org/llama.cpp `tools/quantize/README.md` (that
+    ///   table also lists Q8_0 8.5008 and F16 16.0005; the excess over 8.5 and 16 is a few f32
+    ///   norm vectors, so the nominal 8.5 = 34 bytes per 32 weights and 16 are used here).
+    /// - Q3_K_M 4.00: that README's 3.1 table has no Q3_K_M row; ggml-org/llama.cpp
+    ///   `tools/quantize/quantize.cpp` (`QUANT_OPTIONS`) gives "3.74G @ Llama-3-8B", and
+    ///   3.74 GiB × 2^30 × 8 bits / 8.03e9 parameters = 4.00 bits per weight. (The README's older
+    ///   Llama-2-7B table lists 3.91: Llama 3's larger vocabulary puts more weights into the
+    ///   output matrix, which the mix keeps at a higher precision.)
+    /// - F32 32, F16 16, BF16 16: the element sizes.
+    ///
+    /// Effective bpw shifts a little from model to model (vocabulary size, tensor shapes), so
+    /// these are 8B-Llama values used as estimates for every model.
+    pub fn bits_per_weight(self) -> f64 {
+        match self {
+            Quant::F32 => 32.0,
+            Quant::F16 | Quant::BF16 => 16.0,
+            Quant::Q8_0 => 8.5,
+            Quant::Q6K => 6.5633,
+            Quant::Q5KM => 5.7036,
+            Quant::Q4KM => 4.8944,
+            Quant::Q3KM => 4.00,
+            Quant::Q2K => 3.1593,
+        }
+    }
+
+    /// llama.cpp's name, e.g. "Q4_K_M".
+    pub fn label(self) -> &'static str {
+        match self {
+            Quant::F32 => "F32",
+            Quant::F16 => "F16",
+            Quant::BF16 => "BF16",
+            Quant::Q8_0 => "Q8_0",
+            Quant::Q6K => "Q6_K",
+            Quant::Q5KM => "Q5_K_M",
+            Quant::Q4KM => "Q4_K_M",
+            Quant::Q3KM => "Q3_K_M",
+            Quant::Q2K => "Q2_K",
+        }
+    }
+
+    /// The quantization named `label` (case-insensitive), e.g. from a URL query.
+    pub fn from_label(label: &str) -> Option<Quant> {
+        Quant::ALL
+            .into_iter()
+            .find(|q| q.label().eq_ignore_ascii_case(label))
+    }
+}
+
+/// The element type of the KV cache (llama.cpp `--cache-type-k` / `--cache-type-v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KvCacheType {
+    /// 2 bytes per element (the default).
+    F16,
+    /// 34 bytes per block of 32 elements.
+    Q8_0,
+    /// 18 bytes per block of 32 elements.
+    Q4_0,
+}
+
+impl KvCacheType {
+    /// Every cache type, largest first.
+    pub const ALL: [KvCacheType; 3] = [KvCacheType::F16, KvCacheType::Q8_0, KvCacheType::Q4_0];
+
+    /// Bytes per cached element: f16 = 2, q8_0 = 34 / 32 = 1.0625, q4_0 = 18 / 32 = 0.5625 (ggml
+    /// block sizes: an f16 scale plus 32 int8 or 32 packed 4-bit values).
+    pub fn bytes_per_element(self) -> f64 {
+        match self {
+            KvCacheType::F16 => 2.0,
+            KvCacheType::Q8_0 => 34.0 / 32.0,
+            KvCacheType::Q4_0 => 18.0 / 32.0,
+        }
+    }
+
+    /// llama.cpp's name, e.g. "q8_0".
+    pub fn label(self) -> &'static str {
+        match self {
+            KvCacheType::F16 => "f16",
+            KvCacheType::Q8_0 => "q8_0",
+            KvCacheType::Q4_0 => "q4_0",
+        }
+    }
+
+    /// The cache type named `label` (case-insensitive).
+    pub fn from_label(label: &str) -> Option<KvCacheType> {
+        KvCacheType::ALL
+            .into_iter()
+            .find(|k| k.label().eq_ignore_ascii_case(label))
+    }
+}
+
+/// Why a memory estimate cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VramError {
+    /// The model's total parameter count is not published (closed models).
+    #[error("cannot estimate weights: total parameter count unknown")]
+    ParamsUnknown,
+    /// The model's active parameter count is not published, so decode speed is unknown.
+    #[error("cannot estimate decode speed: active parameter count unknown")]
+    ActiveParamsUnknown,
+    /// An architecture number the KV cache formula needs is not in the data.
+    #[error("cannot estimate KV cache: {field} unknown")]
+    KvFieldUnknown {
+        /// The missing field of [`Architecture`], e.g. "kv_heads".
+        field: &'static str,
+    },
+    /// An input is out of range.
+    #[error(transparent)]
+    Invalid(#[from] EconError),
+}
+
+/// Sliding-window (local) attention on some layers: their cache holds at most `window` tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlidingWindow {
+    /// The window in tokens.
+    pub window: u32,
+    /// How many layers use it (the others attend to the whole context).
+    pub layers: u32,
+}
+
+/// The shape of a model's KV cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvLayout {
+    /// Multi-head or grouped-query attention: a key and a value vector per KV head, per layer
+    /// and token.
+    Standard {
+        /// Transformer blocks.
+        layers: u32,
+        /// Key/value heads (`num_key_value_heads`, not the query heads).
+        kv_heads: u32,
+        /// Dimension of one head (from the config, not hidden / heads).
+        head_dim: u32,
+        /// Sliding-window layers, if any.
+        sliding_window: Option<SlidingWindow>,
+    },
+    /// DeepSeek multi-head latent attention: one compressed latent plus a RoPE key per layer and
+    /// token.
+    Mla {
+        /// Transformer blocks.
+        layers: u32,
+        /// Size of the compressed KV latent.
+        kv_lora_rank: u32,
+        /// Size of the decoupled RoPE key.
+        qk_rope_head_dim: u32,
+    },
+}
+
+fn required(field: &'static str, value: &Option<Sourced<u32>>) -> Result<u32, VramError> {
+    let value = value
+        .as_ref()
+        .ok_or(VramError::KvFieldUnknown { field })?
+        .value;
+    if value == 0 {
+        return Err(EconError::Invalid {
+            field,
+            value: 0.0,
+            expected: "> 0",
+        }
+        .into());
+    }
+    Ok(value)
+}
+
+impl KvLayout {
+    /// The KV layout of a dataset architecture. MLA when `kv_lora_rank` or `qk_rope_head_dim` is
+    /// present; otherwise standard attention, with sliding-window layers when both
+    /// `sliding_window` and `sliding_window_layers` are present.
+    ///
+    /// ```
+    /// use llm_atlas::data::Architecture;
+    /// use llm_atlas::econ::{KvLayout, VramError};
+    /// let err = KvLayout::from_architecture(&Architecture::default()).unwrap_err();
+    /// assert_eq!(err, VramError::KvFieldUnknown { field: "layers" });
+    /// assert_eq!(err.to_string(), "cannot estimate KV cache: layers unknown");
+    /// ```
+    pub fn from_architecture(arch: &Architecture) -> Result<KvLayout, VramError> {
+        let layers = required("layers", &arch.layers)?;
+        if arch.kv_lora_rank.is_some() || arch.qk_rope_head_dim.is_some() {
+            return Ok(KvLayout::Mla {
+                layers,
+                kv_lora_rank: required("kv_lora_rank", &arch.kv_lora_rank)?,
+                qk_rope_head_dim: required("qk_rope_head_dim", &arch.qk_rope_head_dim)?,
+            });
+        }
+        let kv_heads = required("kv_heads", &arch.kv_heads)?;
+        let head_dim = required("head_dim", &arch.head_dim)?;
+        let sliding_window = match (&arch.sliding_window, &arch.sliding_window_layers) {
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(VramError::KvFieldUnknown {
+                    field: "sliding_window_layers",
+                })
+            }
+            (None, Some(_)) => {
+                return Err(VramError::KvFieldUnknown {
+                    field: "sliding_window",
+                })
+            }
+            (Some(w), Some(n)) => {
+                if n.value > layers {
+                    return Err(EconError::Invalid {
+                        field: "sliding_window_layers",
+                        value: f64::from(n.value),
+                        expected: "at most the number of layers",
+                    }
+                    .into());
+                }
+                Some(SlidingWindow {
+                    window: required("sliding_window", &Some(w.clone()))?,
+                    layers: n.value,
+                })
+            }
+        };
+        Ok(KvLayout::Standard {
+            layers,
+            kv_heads,
+            head_dim,
+            sliding_window,
+        })
+    }
+
+    /// Bytes of KV cache for one sequence of `context_tokens` tokens.
+    pub fn bytes(&self, context_tokens: u64, cache: KvCacheType) -> f64 {
+        let ctx = context_tokens as f64;
+        let b = cache.bytes_per_element();
+        match *self {
+            KvLayout::Standard {
+                layers,
+                kv_heads,
+                head_dim,
+                sliding_window,
+            } => {
+                // K and V, per layer and cached token.
+                let per_layer_token = 2.0 * f64::from(kv_heads) * f64::from(head_dim) * b;
+                let (global_layers, swa_tokens) = match sliding_window {
+                    None => (f64::from(layers), 0.0),
+                    Some(sw) => (
+                        f64::from(layers - sw.layers),
+                        f64::from(sw.layers) * ctx.min(f64::from(sw.window)),
+                    ),
+                };
+                per_layer_token * (global_layers * ctx + swa_tokens)
+            }
+            KvLayout::Mla {
+                layers,
+                kv_lora_rank,
+                qk_rope_head_dim,
+            } => f64::from(layers) * f64::from(kv_lora_rank + qk_rope_head_dim) * ctx * b,
+        }
+    }
+}
+
+/// Memory beyond weights and KV cache: CUDA/Metal context, compute (graph) buffers, fragmentation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overhead {
+    /// Fixed GB per device (each GPU holds its own context and compute buffer).
+    pub fixed_gb_per_device: f64,
+    /// Fraction of weights + KV cache added on top.
+    pub fraction: f64,
+}
+
+impl Overhead {
+    /// The assumption used unless the caller states another: 0.5 GB per device + 10% of weights
+    /// and KV cache. Calculators quote a fixed 0.3 to 1.5 GB (0.5 GB by ggufvram.radicchio.page,
+    /// which reports 200–800 MB measured) or a percentage (12% by canitrun.dev); llama.cpp's
+    /// compute buffer grows with context (about 2.4 GB for DeepSeek-V2-Lite at 32K).
+    pub const DEFAULT: Overhead = Overhead {
+        fixed_gb_per_device: 0.5,
+        fraction: 0.10,
+    };
+}
+
+impl Default for Overhead {
+    fn default() -> Overhead {
+        Overhead::DEFAULT
+    }
+}
+
+/// What to size the memory for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryOptions {
+    /// Context length per sequence in tokens.
+    pub context_tokens: u64,
+    /// KV cache element type.
+    pub kv_cache: KvCacheType,
+    /// Concurrent sequences, each with its own KV cache (batching).
+    pub sequences: u32,
+    /// Overhead assumption.
+    pub overhead: Overhead,
+}
+
+impl Default for MemoryOptions {
+    /// 8,192 tokens of context, f16 cache, one sequence, [`Overhead::DEFAULT`].
+    fn default() -> MemoryOptions {
+        MemoryOptions {
+            context_tokens: 8192,
+            kv_cache: KvCacheType::F16,
+            sequences: 1,
+            overhead: Overhead::DEFAULT,
+        }
+    }
+}
+
+/// A memory estimate for one device; see [`fit`] for several.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryEstimate {
+    /// Weights: params_total_b × bits_per_weight / 8.
+    pub weights_gb: f64,
+    /// KV cache of all sequences.
+    pub kv_cache_gb: f64,
+    /// Overhead on one device: fixed + fraction × (weights + KV).
+    pub overhead_gb: f64,
+    /// The fixed part of the overhead, paid again by every extra device.
+    pub fixed_overhead_gb_per_device: f64,
+    /// weights + KV + overhead.
+    pub total_gb: f64,
+}
+
+/// Weights in GB: params_total_b × 10^9 × bits_per_weight / 8 / 10^9.
+///
+/// ```
+/// use llm_atlas::econ::{weights_gb, Quant};
+/// // Llama 4 Maverick, 400B parameters in fp32: 400 × 32 / 8 = 1,600 GB = 1.6 TB.
+/// assert_eq!(weights_gb(400.0, Quant::F32).unwrap(), 1600.0);
+/// ```
+pub fn weights_gb(params_total_b: f64, quant: Quant) -> Result<f64, EconError> {
+    positive("params_total_b", params_total_b)?;
+    Ok(params_total_b * quant.bits_per_weight() / 8.0)
+}
+
+/// Memory of a model given by numbers: `params_total_b` parameters at `quant`, KV cache of
+/// `layout` at `options` (context, cache type, sequences), plus the overhead assumption.
+pub fn estimate_memory(
+    params_total_b: f64,
+    quant: Quant,
+    layout: &KvLayout,
+    options: &MemoryOptions,
+) -> Result<MemoryEstimate, VramError> {
+    let weights_gb = weights_gb(params_total_b, quant)?;
+    positive("sequences", f64::from(options.sequences))?;
+    non_negative(
+        "overhead.fixed_gb_per_device",
+        options.overhead.fixed_gb_per_device,
+    )?;
+    non_negative("overhead.fraction", options.overhead.fraction)?;
+    let kv_cache_gb = layout.bytes(options.context_tokens, options.kv_cache)
+        * f64::from(options.sequences)
+        / BYTES_PER_GB;
+    let overhead_gb = options.overhead.fixed_gb_per_device
+        + options.overhead.fraction * (weights_gb + kv_cache_gb);
+    Ok(MemoryEstimate {
+        weights_gb,
+        kv_cache_gb,
+        overhead_gb,
+        fixed_overhead_gb_per_device: options.overhead.fixed_gb_per_device,
+        total_gb: weights_gb + kv_cache_gb + overhead_gb,
+    })
+}
+
+/// Memory of a dataset model at `quant`. Fails with [`VramError::ParamsUnknown`] or
+/// [`VramError::KvFieldUnknown`] when the data lacks a number the formula needs.
+///
+/// ```
+/// use llm_atlas::data::Model;
+/// # fn demo(gemma_3_27b: &Model) {
+/// use llm_atlas::econ::{estimate_model_memory, MemoryOptions, Quant};
+/// let est = estimate_model_memory(gemma_3_27b, Quant::Q4KM, &MemoryOptions::default());
+/// # let _ = est; }
+/// ```
+pub fn estimate_model_memory(
+    model: &Model,
+    quant: Quant,
+    options: &MemoryOptions,
+) -> Result<MemoryEstimate, VramError> {
+    let params = model
+        .params_total_b
+        .as_ref()
+        .ok_or(VramError::ParamsUnknown)?
+        .value;
+    let layout = KvLayout::from_architecture(&model.architecture)?;
+    estimate_memory(params, quant, &layout, options)
+}
+
+/// Active parameters per token of a dataset model, in billions (what decode reads per token).
+pub fn active_params_b(model: &Model) -> Result<f64, VramError> {
+    Ok(model
+        .params_active_b
+        .as_ref()
+        .ok_or(VramError::ActiveParamsUnknown)?
+        .value)
+}
+
+/// Where a model is to run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    /// Number of identical GPUs (or 1 for an Apple silicon machine).
+    pub devices: u32,
+    /// Memory of one device in GB.
+    pub memory_gb_per_device: f64,
+    /// Fraction of that memory the runtime may use: 1.0 for a discrete GPU, 0.75 for Apple
+    /// unified memory (macOS keeps the rest for the system, per canitrun.dev).
+    pub usable_fraction: f64,
+    /// System RAM layers can be offloaded to, in GB (0 for unified memory: it is the same pool).
+    pub system_ram_gb: f64,
+}
+
+/// Usable share of Apple unified memory assumed for the GPU (canitrun.dev: ~75%).
+pub const APPLE_USABLE_FRACTION: f64 = 0.75;
+
+impl Setup {
+    /// `devices` × a dataset device, with `system_ram_gb` of host RAM (ignored for Apple
+    /// silicon, whose RAM is the GPU memory).
+    pub fn from_hardware(hardware: &Hardware, devices: u32, system_ram_gb: f64) -> Setup {
+        let apple = hardware.kind == HardwareKind::AppleSilicon;
+        Setup {
+            devices,
+            memory_gb_per_device: hardware.memory_gb.value,
+            usable_fraction: if apple { APPLE_USABLE_FRACTION } else { 1.0 },
+            system_ram_gb: if apple { 0.0 } else { system_ram_gb },
+        }
+    }
+
+    /// GPU memory the runtime may use in total: devices × memory × usable_fraction.
+    pub fn gpu_gb(&self) -> f64 {
+        f64::from(self.devices) * self.memory_gb_per_device * self.usable_fraction
+    }
+}
+
+/// Whether a model fits a setup.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fit {
+    /// Everything in GPU memory.
+    Fits {
+        /// Memory needed over all devices.
+        need_gb: f64,
+        /// GPU memory available.
+        gpu_gb: f64,
+        /// gpu_gb − need_gb.
+        headroom_gb: f64,
+    },
+    /// Runs with part of the model in system RAM (much slower: offloaded layers run at system
+    /// RAM bandwidth).
+    NeedsOffload {
+        /// Memory needed over all devices.
+        need_gb: f64,
+        /// GPU memory available.
+        gpu_gb: f64,
+        /// need_gb − gpu_gb, to hold in system RAM.
+        offload_gb: f64,
+    },
+    /// Not even GPU + system RAM hold it.
+    WontRun {
+        /// Memory needed over all devices.
+        need_gb: f64,
+        /// GPU memory + system RAM.
+        available_gb: f64,
+        /// need_gb − available_gb.
+        short_gb: f64,
+    },
+}
+
+impl Fit {
+    /// "fits", "needs offload" or "won't run".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Fit::Fits { .. } => "fits",
+            Fit::NeedsOffload { .. } => "needs offload",
+            Fit::WontRun { .. } => "won't run",
+        }
+    }
+}
+
+/// The verdict for `estimate` on `setup`. Memory is pooled over the devices (layers split
+/// across GPUs); each device after the first adds its own fixed overhead.
+///
+/// ```
+/// use llm_atlas::econ::{fit, Fit, MemoryEstimate, Setup};
+/// let est = MemoryEstimate { weights_gb: 40.0, kv_cache_gb: 2.0, overhead_gb: 4.7,
+///     fixed_overhead_gb_per_device: 0.5, total_gb: 46.7 };
+/// let one_4090 = Setup { devices: 1, memory_gb_per_device: 24.0, usable_fraction: 1.0, system_ram_gb: 64.0 };
+/// assert_eq!(fit(&est, &one_4090).unwrap().label(), "needs offload");
+/// ```
+pub fn fit(estimate: &MemoryEstimate, setup: &Setup) -> Result<Fit, EconError> {
+    positive("devices", f64::from(setup.devices))?;
+    positive("memory_gb_per_device", setup.memory_gb_per_device)?;
+    positive_fraction("usable_fraction", setup.usable_fraction)?;
+    non_negative("system_ram_gb", setup.system_ram_gb)?;
+    let need_gb =
+        estimate.total_gb + f64::from(setup.devices - 1) * estimate.fixed_overhead_gb_per_device;
+    let gpu_gb = setup.gpu_gb();
+    Ok(if need_gb <= gpu_gb {
+        Fit::Fits {
+            need_gb,
+            gpu_gb,
+            headroom_gb: gpu_gb - need_gb,
+        }
+    } else if need_gb <= gpu_gb + setup.system_ram_gb {
+        Fit::NeedsOffload {
+            need_gb,
+            gpu_gb,
+            offload_gb: need_gb - gpu_gb,
+        }
+    } else {
+        let available_gb = gpu_gb + setup.system_ram_gb;
+        Fit::WontRun {
+            need_gb,
+            available_gb,
+            short_gb: need_gb - available_gb,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::econ::assert_close;
+
+    fn s(value: u32) -> Option<Sourced<u32>> {
+        Some(Sourced {
+            value,
+            source: "test".into(),
+            note: None,
+        })
+    }
+
+    const LLAMA_31_8B: KvLayout = KvLayout::Standard {
+        layers: 32,
+        kv_heads: 8,
+        head_dim: 128,
+        sliding_window: None,
+    };
+
+    #[test]
+    fn quant_table() {
+        // Llama 3.1 8B (8.03e9 parameters) at Q4_K_M: 8.03e9 × 4.8944 / 8 = 4.9128e9 bytes
+        // = 4.575 GiB, the README's "4.58" GiB.
+        let bytes = 8.03 * 4.8944 / 8.0 * 1e9;
+        assert_close(bytes / (1u64 << 30) as f64, 4.58, 0.01);
+        // Q3_K_M: 3.74 GiB × 2^30 × 8 / 8.03e9 = 4.0015 bits.
+        assert_close(
+            3.74 * (1u64 << 30) as f64 * 8.0 / 8.03e9,
+            Quant::Q3KM.bits_per_weight(),
+            0.01,
+        );
+        // Sizes fall strictly from F16 to Q2_K.
+        let bpw: Vec<f64> = Quant::ALL[2..]
+            .iter()
+            .map(|q| q.bits_per_weight())
+            .collect();
+        assert!(bpw.windows(2).all(|w| w[0] > w[1]), "{bpw:?}");
+        for q in Quant::ALL {
+            assert_eq!(Quant::from_label(&q.label().to_lowercase()), Some(q));
+        }
+        assert_eq!(Quant::from_label("Q4_K_S"), None);
+    }
+
+    #[test]
+    fn kv_cache_types() {
+        // 34 / 32 = 1.0625 and 18 / 32 = 0.5625 bytes per element.
+        assert_eq!(KvCacheType::Q8_0.bytes_per_element(), 1.0625);
+        assert_eq!(KvCacheType::Q4_0.bytes_per_element(), 0.5625);
+        assert_eq!(KvCacheType::from_label("Q8_0"), Some(KvCacheType::Q8_0));
+    }
+
+    #[test]
+    fn gqa_kv_cache_llama_31_8b() {
+        // 2 × 32 layers × 8 KV heads × 128 × 2 bytes = 131,072 B = 128 KiB per token;
+        // × 8,192 tokens = 1,073,741,824 B = 1 GiB.
+        assert_eq!(LLAMA_31_8B.bytes(1, KvCacheType::F16), 131_072.0);
+        assert_eq!(LLAMA_31_8B.bytes(8192, KvCacheType::F16), 1_073_741_824.0);
+        // q8_0 at 32K: 2 × 32 × 8 × 128 × 32,768 × 1.0625 = 2,281,701,376 B = 2.125 GiB.
+        assert_eq!(
+            LLAMA_31_8B.bytes(32_768, KvCacheType::Q8_0),
+            2_281_701_376.0
+        );
+    }
+
+    #[test]
+    fn sliding_window_kv_cache_gemma_3_27b() {
+        // 62 layers, 16 KV heads, head_dim 128, 52 layers with a 1,024-token window.
+        let layout = KvLayout::Standard {
+            layers: 62,
+            kv_heads: 16,
+            head_dim: 128,
+            sliding_window: Some(SlidingWindow {
+                window: 1024,
+                layers: 52,
+            }),
+        };
+        // Per layer and token: 2 × 16 × 128 × 2 = 8,192 B.
+        // At 32,768 tokens: global 10 × 32,768 × 8,192 = 2,684,354,560
+        //                 + local 52 × 1,024 × 8,192 =   436,207,616
+        //                 = 3,120,562,176 B (2.906 GiB).
+        assert_eq!(layout.bytes(32_768, KvCacheType::F16), 3_120_562_176.0);
+        // Below the window every layer holds the whole context: 62 × 512 × 8,192 = 260,046,848.
+        assert_eq!(layout.bytes(512, KvCacheType::F16), 260_046_848.0);
+    }
+
+    #[test]
+    fn mla_kv_cache_deepseek() {
+        // 61 layers × (512 + 64) × 32,768 tokens × 1.0625 B = 1,223,294,976 B = 1,166.62 MiB,
+        // the "KV self size = 1166.62 MiB, c^KV (q8_0)" of ik_llama.cpp PR #259's log.
+        let layout = KvLayout::Mla {
+            layers: 61,
+            kv_lora_rank: 512,
+            qk_rope_head_dim: 64,
+        };
+        let bytes = layout.bytes(32_768, KvCacheType::Q8_0);
+        assert_eq!(bytes, 1_223_294_976.0);
+        // 1,223,294,976 / 2^20 = 1,166.625 exactly, which the log prints as 1166.62.
+        assert_eq!(bytes / (1u64 << 20) as f64, 1166.625);
+    }
+
+    #[test]
+    fn layout_from_architecture() {
+        let mut arch = Architecture {
+            layers: s(61),
+            kv_lora_rank: s(512),
+            ..Architecture::default()
+        };
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "qk_rope_head_dim"
+            })
+        );
+        arch.qk_rope_head_dim = s(64);
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Ok(KvLayout::Mla {
+                layers: 61,
+                kv_lora_rank: 512,
+                qk_rope_head_dim: 64
+            })
+        );
+
+        let mut arch = Architecture {
+            layers: s(32),
+            kv_heads: s(8),
+            ..Architecture::default()
+        };
+        let err = KvLayout::from_architecture(&arch).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot estimate KV cache: head_dim unknown"
+        );
+        arch.head_dim = s(128);
+        assert_eq!(KvLayout::from_architecture(&arch), Ok(LLAMA_31_8B));
+        arch.sliding_window = s(4096);
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "sliding_window_layers"
+            })
+        );
+        arch.sliding_window_layers = s(40);
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::Invalid(_))
+        ));
+        arch.sliding_window_layers = s(16);
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Ok(KvLayout::Standard {
+                layers: 32,
+                kv_heads: 8,
+                head_dim: 128,
+                sliding_window: Some(SlidingWindow {
+                    window: 4096,
+                    layers: 16
+                })
+            })
+        );
+    }
+
+    #[test]
+    fn memory_estimate_llama_31_8b_q4_k_m() {
+        // Weights 8.03 × 4.8944 / 8 = 4.912754 GB; KV at 8,192 tokens, f16 = 1.073741824 GB;
+        // overhead 0.5 + 0.10 × (4.912754 + 1.073742) = 0.5 + 0.5986496 = 1.0986496 GB;
+        // total 4.912754 + 1.073742 + 1.098650 = 7.085146 GB.
+        let est =
+            estimate_memory(8.03, Quant::Q4KM, &LLAMA_31_8B, &MemoryOptions::default()).unwrap();
+        assert_close(est.weights_gb, 4.912_754, 1e-6);
+        assert_close(est.kv_cache_gb, 1.073_741_824, 1e-9);
+        assert_close(est.overhead_gb, 1.098_649_6, 1e-6);
+        assert_close(est.total_gb, 7.085_146, 1e-5);
+        // Four sequences quadruple the cache: 4 × 1.073741824 = 4.294967296 GB.
+        let four = MemoryOptions {
+            sequences: 4,
+            ..MemoryOptions::default()
+        };
+        let est4 = estimate_memory(8.03, Quant::Q4KM, &LLAMA_31_8B, &four).unwrap();
+        assert_close(est4.kv_cache_gb, 4.294_967_296, 1e-9);
+    }
+
+    #[test]
+    fn verdicts() {
+        // 70B at Q4_K_M, no KV, no overhead: 70 × 4.8944 / 8 = 42.826 GB.
+        let opts = MemoryOptions {
+            context_tokens: 0,
+            overhead: Overhead {
+                fixed_gb_per_device: 0.5,
+                fraction: 0.0,
+            },
+            ..MemoryOptions::default()
+        };
+        let est = estimate_memory(70.0, Quant::Q4KM, &LLAMA_31_8B, &opts).unwrap();
+        assert_close(est.total_gb, 43.326, 1e-9);
+        // One 24 GB card + 32 GB RAM: 43.326 − 24 = 19.326 GB offloaded.
+        let one = Setup {
+            devices: 1,
+            memory_gb_per_device: 24.0,
+            usable_fraction: 1.0,
+            system_ram_gb: 32.0,
+        };
+        match fit(&est, &one).unwrap() {
+            Fit::NeedsOffload { offload_gb, .. } => assert_close(offload_gb, 19.326, 1e-9),
+            other => panic!("{other:?}"),
+        }
+        // Two cards: 43.326 + 0.5 (second device's fixed overhead) = 43.826 ≤ 48 → fits, 4.174 spare.
+        let two = Setup { devices: 2, ..one };
+        match fit(&est, &two).unwrap() {
+            Fit::Fits {
+                need_gb,
+                headroom_gb,
+                ..
+            } => {
+                assert_close(need_gb, 43.826, 1e-9);
+                assert_close(headroom_gb, 4.174, 1e-9);
+            }
+            other => panic!("{other:?}"),
+        }
+        // One card, 16 GB RAM: 43.326 > 40 → won't run, 3.326 short.
+        let small = Setup {
+            system_ram_gb: 16.0,
+            ..one
+        };
+        match fit(&est, &small).unwrap() {
+            Fit::WontRun { short_gb, .. } => assert_close(short_gb, 3.326, 1e-9),
+            other => panic!("{other:?}"),
+        }
+        // Apple unified memory, 64 GB × 0.75 = 48 GB usable, no separate RAM: fits.
+        let mac = Setup {
+            devices: 1,
+            memory_gb_per_device: 64.0,
+            usable_fraction: 0.75,
+            system_ram_gb: 0.0,
+        };
+        assert_eq!(fit(&est, &mac).unwrap().label(), "fits");
+        let bad = Setup { devices: 0, ..one };
+        assert!(fit(&est, &bad).is_err());
+    }
+
+    #[test]
+    fn weights_need_a_parameter_count() {
+        assert!(weights_gb(0.0, Quant::F16).is_err());
+        // 27 × 16 / 8 = 54 GB in F16.
+        assert_eq!(weights_gb(27.0, Quant::F16).unwrap(), 54.0);
+    }
+}
