@@ -2,7 +2,7 @@
 
 use crate::components::dataset::provide_dataset;
 use crate::components::shell::{Footer, Header};
-use crate::pages::{about, claims, demo, embed, not_found, overview, unbuilt};
+use crate::pages::{about, claims, demo, embed, models, not_found, overview, unbuilt};
 use crate::theme::provide_theme;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -62,7 +62,7 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=overview::Overview />
-                    <Route path=path!("/models") view=unbuilt::Models />
+                    <Route path=path!("/models") view=models::Models />
                     <Route path=path!("/costs") view=unbuilt::Costs />
                     <Route path=path!("/hardware") view=unbuilt::Hardware />
                     <Route path=path!("/demo") view=demo::Demo />

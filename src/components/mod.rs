@@ -1,5 +1,6 @@
 //! Reusable components.
 
 pub mod dataset;
+pub mod download;
 pub mod shell;
 pub mod sourced;

@@ -4,6 +4,7 @@ pub mod about;
 pub mod claims;
 pub mod demo;
 pub mod embed;
+pub mod models;
 pub mod not_found;
 pub mod overview;
 pub mod unbuilt;

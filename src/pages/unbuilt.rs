@@ -28,16 +28,6 @@ pub fn NotBuiltYet(
 }
 
 #[component]
-pub fn Models() -> impl IntoView {
-    view! {
-        <NotBuiltYet
-            title="Models"
-            coming="It will list open and closed models with their sizes, context windows, licenses and benchmark scores, every value with its source, sortable, filterable and comparable side by side."
-        />
-    }
-}
-
-#[component]
 pub fn Costs() -> impl IntoView {
     view! {
         <NotBuiltYet

@@ -1,0 +1,321 @@
+//! What each column of the models table shows: its label, its cells as text, and where each
+//! cell's value was read. Pure, so the CSV/JSON exports and the page agree.
+
+use crate::data::{BenchmarkUnit, Column, CommercialUse, Dataset, Model, Price};
+
+/// Every column a reader can choose, in chooser order (the name is always shown).
+pub fn all_columns(ds: &Dataset) -> Vec<Column> {
+    let mut cols = vec![
+        Column::Vendor,
+        Column::Family,
+        Column::ReleaseDate,
+        Column::ParamsTotal,
+        Column::ParamsActive,
+        Column::Context,
+        Column::MaxOutput,
+        Column::License,
+        Column::OpenWeights,
+        Column::Reasoning,
+        Column::InputPrice,
+        Column::OutputPrice,
+    ];
+    cols.extend(
+        ds.benchmarks
+            .iter()
+            .map(|b| Column::Benchmark(b.id.clone())),
+    );
+    cols
+}
+
+pub fn label(ds: &Dataset, col: &Column) -> String {
+    match col {
+        Column::Name => "Model".into(),
+        Column::Vendor => "Vendor".into(),
+        Column::Family => "Family".into(),
+        Column::ReleaseDate => "Released".into(),
+        Column::ParamsTotal => "Params (total)".into(),
+        Column::ParamsActive => "Params (active)".into(),
+        Column::Context => "Context".into(),
+        Column::MaxOutput => "Max output".into(),
+        Column::OpenWeights => "Weights".into(),
+        Column::Reasoning => "Reasoning".into(),
+        Column::License => "License".into(),
+        Column::InputPrice => "Input $/M".into(),
+        Column::OutputPrice => "Output $/M".into(),
+        Column::Benchmark(id) => ds
+            .benchmark(id)
+            .map(|b| b.name.clone())
+            .unwrap_or_else(|| id.clone()),
+    }
+}
+
+/// Numbers sort "most first" on the first click.
+pub fn is_numeric(col: &Column) -> bool {
+    matches!(
+        col,
+        Column::ParamsTotal
+            | Column::ParamsActive
+            | Column::Context
+            | Column::MaxOutput
+            | Column::InputPrice
+            | Column::OutputPrice
+            | Column::Benchmark(_)
+    )
+}
+
+/// One cell: the text shown, the plain value for exports, and its provenance.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CellInfo {
+    /// As shown in the table ("400 B", "1M", "$0.15"); empty when unknown.
+    pub text: String,
+    /// The plain value for CSV/JSON (`400`, `1048576`, `0.15`); empty when unknown.
+    pub raw: String,
+    pub source: Option<String>,
+    pub self_reported: Option<bool>,
+    /// Setting, as-of date or note.
+    pub detail: Option<String>,
+}
+
+impl CellInfo {
+    fn plain(text: impl Into<String>) -> CellInfo {
+        let text = text.into();
+        CellInfo {
+            raw: text.clone(),
+            text,
+            ..CellInfo::default()
+        }
+    }
+
+    fn sourced(text: String, raw: String, source: &str, note: Option<&str>) -> CellInfo {
+        CellInfo {
+            text,
+            raw,
+            source: Some(source.to_string()),
+            self_reported: None,
+            detail: note.map(String::from),
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// `131072` → "128K"; `128000` → "128K"; `1048576` → "1M"; `10_000_000` → "10M".
+/// Vendors state windows in either decimal or binary thousands; both read as "K".
+pub fn format_tokens(n: u64) -> String {
+    if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
+        format!("{}M", n / 1_000_000)
+    } else if n >= 1_048_576 && n.is_multiple_of(1_048_576) {
+        format!("{}M", n / 1_048_576)
+    } else if n >= 1_000_000 {
+        format!("{}M", trim(n as f64 / 1e6))
+    } else if n >= 1000 && n.is_multiple_of(1000) {
+        format!("{}K", n / 1000)
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{}K", n / 1024)
+    } else if n >= 1000 {
+        format!("{}K", trim(n as f64 / 1e3))
+    } else {
+        n.to_string()
+    }
+}
+
+/// `400` → "400 B"; `2000` → "2 T"; `0.27` → "270 M".
+pub fn format_params_b(b: f64) -> String {
+    if b < 1.0 {
+        format!("{} M", trim(b * 1000.0))
+    } else if b >= 1000.0 {
+        format!("{} T", trim(b / 1000.0))
+    } else {
+        format!("{} B", trim(b))
+    }
+}
+
+/// `0.15` → "$0.15"; `0.075` → "$0.075"; `15` → "$15".
+pub fn format_usd(x: f64) -> String {
+    format!("${}", trim_to(x, if x >= 10.0 { 2 } else { 3 }))
+}
+
+/// Up to two decimals, no trailing zeros.
+fn trim(x: f64) -> String {
+    trim_to(x, 2)
+}
+
+fn trim_to(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn commercial(c: CommercialUse) -> &'static str {
+    match c {
+        CommercialUse::Allowed => "commercial use allowed",
+        CommercialUse::Conditional => "commercial use with conditions",
+        CommercialUse::NonCommercial => "non-commercial only",
+        CommercialUse::ApiTermsOnly => "API terms only",
+        CommercialUse::Unreleased => "not released",
+    }
+}
+
+fn cheapest<'a>(ds: &'a Dataset, m: &Model, f: impl Fn(&Price) -> f64) -> Option<&'a Price> {
+    ds.current_prices(&m.id)
+        .into_iter()
+        .min_by(|a, b| f(a).total_cmp(&f(b)))
+}
+
+pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
+    match col {
+        Column::Name => CellInfo::plain(m.name.clone()),
+        Column::Vendor => CellInfo::plain(m.vendor.clone()),
+        Column::Family => CellInfo::plain(m.family.clone()),
+        Column::ReleaseDate => m
+            .release_date
+            .as_ref()
+            .map(|d| {
+                CellInfo::sourced(
+                    d.value.clone(),
+                    d.value.clone(),
+                    &d.source,
+                    d.note.as_deref(),
+                )
+            })
+            .unwrap_or_default(),
+        Column::ParamsTotal => m
+            .params_total_b
+            .as_ref()
+            .map(|p| {
+                CellInfo::sourced(
+                    format_params_b(p.value),
+                    p.value.to_string(),
+                    &p.source,
+                    p.note.as_deref(),
+                )
+            })
+            .unwrap_or_default(),
+        Column::ParamsActive => m
+            .params_active_b
+            .as_ref()
+            .map(|p| {
+                CellInfo::sourced(
+                    format_params_b(p.value),
+                    p.value.to_string(),
+                    &p.source,
+                    p.note.as_deref(),
+                )
+            })
+            .unwrap_or_default(),
+        Column::Context => m
+            .context_window
+            .as_ref()
+            .map(|c| {
+                CellInfo::sourced(
+                    format_tokens(c.value),
+                    c.value.to_string(),
+                    &c.source,
+                    c.note.as_deref(),
+                )
+            })
+            .unwrap_or_default(),
+        Column::MaxOutput => m
+            .max_output_tokens
+            .as_ref()
+            .map(|c| {
+                CellInfo::sourced(
+                    format_tokens(c.value),
+                    c.value.to_string(),
+                    &c.source,
+                    c.note.as_deref(),
+                )
+            })
+            .unwrap_or_default(),
+        Column::OpenWeights => CellInfo::plain(if m.open_weights { "open" } else { "closed" }),
+        Column::Reasoning => CellInfo::plain(if m.reasoning { "yes" } else { "no" }),
+        Column::License => CellInfo {
+            text: m.license.name.clone(),
+            raw: m.license.name.clone(),
+            source: Some(m.license.source.clone()),
+            self_reported: None,
+            detail: Some(format!(
+                "{}: {}",
+                commercial(m.license.commercial_use),
+                m.license.terms
+            )),
+        },
+        Column::InputPrice | Column::OutputPrice => {
+            let input = matches!(col, Column::InputPrice);
+            let f = |p: &Price| {
+                if input {
+                    p.input_usd_per_mtok
+                } else {
+                    p.output_usd_per_mtok
+                }
+            };
+            cheapest(ds, m, f)
+                .map(|p| {
+                    let mut detail = p.provider.clone();
+                    if let Some(tier) = &p.tier {
+                        detail.push_str(&format!(" ({tier})"));
+                    }
+                    if let Some(as_of) = &p.as_of {
+                        detail.push_str(&format!(", as of {as_of}"));
+                    }
+                    if input {
+                        if let Some(c) = p.cached_input_usd_per_mtok {
+                            detail.push_str(&format!("; cached input {}", format_usd(c)));
+                        }
+                    }
+                    CellInfo::sourced(format_usd(f(p)), f(p).to_string(), &p.source, Some(&detail))
+                })
+                .unwrap_or_default()
+        }
+        Column::Benchmark(id) => m
+            .benchmarks
+            .get(id)
+            .map(|s| {
+                let unit = ds.benchmark(id).map(|b| b.unit);
+                let text = match unit {
+                    Some(BenchmarkUnit::Percent) | None => trim(s.value),
+                    Some(_) => format!("{}", s.value.round() as i64),
+                };
+                let parts: Vec<&str> =
+                    [s.setting.as_deref(), s.as_of.as_deref(), s.note.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                CellInfo {
+                    text,
+                    raw: s.value.to_string(),
+                    source: Some(s.source.clone()),
+                    self_reported: Some(s.self_reported),
+                    detail: (!parts.is_empty()).then(|| parts.join(" · ")),
+                }
+            })
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_a_spec_sheet() {
+        assert_eq!(format_params_b(400.0), "400 B");
+        assert_eq!(format_params_b(0.27), "270 M");
+        assert_eq!(format_params_b(3.8), "3.8 B");
+        assert_eq!(format_params_b(2000.0), "2 T");
+        assert_eq!(format_tokens(131_072), "128K");
+        assert_eq!(format_tokens(128_000), "128K");
+        assert_eq!(format_tokens(1_048_576), "1M");
+        assert_eq!(format_tokens(10_000_000), "10M");
+        assert_eq!(format_tokens(200_000), "200K");
+        assert_eq!(format_tokens(32_768), "32K");
+        assert_eq!(format_usd(0.15), "$0.15");
+        assert_eq!(format_usd(15.0), "$15");
+        assert_eq!(format_usd(0.075), "$0.075");
+    }
+}

@@ -1,0 +1,688 @@
+//! `/models`: the model table: sort, filter, search, choose columns, pin up to four models to
+//! compare, download what is shown. All of it lives in the URL.
+
+pub mod columns;
+pub mod export;
+pub mod state;
+
+use crate::app::href;
+use crate::components::dataset::WithDataset;
+use crate::components::download::download_text;
+use crate::components::shell::PageTitle;
+use crate::components::sourced::{Provenance, SourcedValue};
+use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
+use columns::{all_columns, cell, is_numeric, label};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use state::{commercial_use_key, TableState, COMMERCIAL_USES};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Rows rendered at first; "Show more" adds as many again.
+const PAGE_ROWS: usize = 100;
+
+#[component]
+pub fn Models() -> impl IntoView {
+    view! {
+        <PageTitle text="Models" />
+        <h1>"Models"</h1>
+        <p class="lead">
+            "Open and closed models with their sizes, context windows, licenses, prices and benchmark scores. "
+            "Focus or hover a value to see where it was read; "
+            <span class="sv-muted">"ˢ"</span>
+            " marks a score the vendor reported about its own model."
+        </p>
+        <WithDataset let:ds>
+            <ModelsTable ds />
+        </WithDataset>
+    }
+}
+
+/// A view of the table's state plus a way to change it (pushing or replacing a history entry).
+#[derive(Clone, Copy)]
+struct Table {
+    state: Memo<TableState>,
+    go: Callback<(TableState, bool)>,
+}
+
+impl Table {
+    fn update(&self, replace: bool, f: impl FnOnce(&mut TableState)) {
+        let mut next = self.state.get_untracked();
+        f(&mut next);
+        self.go.run((next, replace));
+    }
+}
+
+#[component]
+fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
+    let params = use_query_map();
+    let state = Memo::new(move |_| {
+        params.with(|p| TableState::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let navigate = use_navigate();
+    let go = Callback::new(move |(next, replace): (TableState, bool)| {
+        let url = format!("{}{}", href("/models"), next.to_query_string());
+        navigate(
+            &url,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    let table = Table { state, go };
+
+    let index: Arc<HashMap<String, usize>> = Arc::new(
+        ds.models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect(),
+    );
+    let rows = {
+        let ds = ds.clone();
+        let index = index.clone();
+        Memo::new(move |_| {
+            state.with(|s| {
+                query::run(&ds, &s.query)
+                    .into_iter()
+                    .filter_map(|m| index.get(&m.id).copied())
+                    .collect::<Vec<usize>>()
+            })
+        })
+    };
+    let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
+    let shown = RwSignal::new(PAGE_ROWS);
+    let total = ds.models.len();
+
+    view! {
+        <Filters ds=ds.clone() table />
+        <div class="table-tools">
+            <p class="result-count" role="status" aria-live="polite" data-testid="result-count">
+                {move || {
+                    let n = rows.with(Vec::len);
+                    if n == total {
+                        format!("{total} models")
+                    } else {
+                        format!("{n} of {total} models")
+                    }
+                }}
+            </p>
+            <ColumnChooser ds=ds.clone() table />
+            <Downloads ds=ds.clone() table />
+        </div>
+        <Compare ds=ds.clone() table />
+        <Show
+            when=move || rows.with(|r| !r.is_empty())
+            fallback=move || {
+                view! {
+                    <div class="empty" data-testid="empty">
+                        <p>"No model matches these filters."</p>
+                        <button type="button" on:click=move |_| table.update(false, |s| *s = s.without_filters())>
+                            "Clear filters"
+                        </button>
+                    </div>
+                }
+            }
+        >
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Models table">
+                <table class="models" data-testid="models-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="pin-col">
+                                <span class="visually-hidden">"Compare"</span>
+                            </th>
+                            <HeaderCell ds=ds.clone() table column=Column::Name />
+                            {
+                                let ds = ds.clone();
+                                move || {
+                                    columns
+                                        .get()
+                                        .into_iter()
+                                        .map(|c| view! { <HeaderCell ds=ds.clone() table column=c /> })
+                                        .collect_view()
+                                }
+                            }
+                        </tr>
+                    </thead>
+                    <TableBody ds=ds.clone() table columns rows shown />
+                </table>
+            </div>
+            <Show when=move || { rows.with(Vec::len) > shown.get() }>
+                <button type="button" class="show-more" on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
+                    {move || format!("Show more ({} not shown)", rows.with(Vec::len) - shown.get())}
+                </button>
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn TableBody(
+    ds: Arc<Dataset>,
+    table: Table,
+    columns: Memo<Vec<Column>>,
+    rows: Memo<Vec<usize>>,
+    shown: RwSignal<usize>,
+) -> impl IntoView {
+    let visible = move || {
+        let n = shown.get();
+        rows.with(|r| r.iter().take(n).copied().collect::<Vec<usize>>())
+    };
+    view! {
+        <tbody>
+            <For each=visible key=|i| *i let:i>
+                <Row ds=ds.clone() model=i table columns />
+            </For>
+        </tbody>
+    }
+}
+
+#[component]
+fn HeaderCell(ds: Arc<Dataset>, table: Table, column: Column) -> impl IntoView {
+    let text = label(&ds, &column);
+    let numeric = is_numeric(&column);
+    let col = column.clone();
+    let sort = Memo::new(move |_| {
+        table.state.with(|s| match &s.query.sort {
+            Some(sort) if sort.column == col => Some(sort.dir),
+            _ => None,
+        })
+    });
+    let aria = move || match sort.get() {
+        Some(SortDir::Asc) => "ascending",
+        Some(SortDir::Desc) => "descending",
+        None => "none",
+    };
+    let arrow = move || match sort.get() {
+        Some(SortDir::Asc) => "▲",
+        Some(SortDir::Desc) => "▼",
+        None => "",
+    };
+    let key = column.key();
+    view! {
+        <th scope="col" aria-sort=aria class:num=numeric data-col=key>
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| {
+                    let c = column.clone();
+                    table.update(false, |s| *s = s.sorted_by(c, numeric))
+                }
+            >
+                {text}
+                <span class="arrow" aria-hidden="true">{arrow}</span>
+            </button>
+        </th>
+    }
+}
+
+fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
+    let info = cell(ds, m, col);
+    if info.is_missing() {
+        return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
+    }
+    match &info.source {
+        Some(source) => {
+            let mut p = Provenance::new(ds, source);
+            if let Some(sr) = info.self_reported {
+                p = p.self_reported(sr);
+            }
+            p = p.detail(&[info.detail.as_deref()]);
+            view! { <SourcedValue text=info.text provenance=p /> }.into_any()
+        }
+        None => info.text.into_any(),
+    }
+}
+
+#[component]
+fn Row(ds: Arc<Dataset>, model: usize, table: Table, columns: Memo<Vec<Column>>) -> impl IntoView {
+    let Some(m) = ds.models.get(model).cloned() else {
+        return ().into_any();
+    };
+    let id = m.id.clone();
+    let pinned = {
+        let id = id.clone();
+        Memo::new(move |_| table.state.with(|s| s.pinned.contains(&id)))
+    };
+    let full = move || table.state.with(|s| s.pinned.is_full());
+    let toggle = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            table.update(false, move |s| {
+                // A full set just refuses; the checkbox is disabled then anyway.
+                let _ = s.pinned.toggle(&id);
+            })
+        }
+    };
+    let name_cell = cell_view(&ds, &m, &Column::Name);
+    let m2 = m.clone();
+    view! {
+        <tr data-model=id.clone() class:pinned=move || pinned.get()>
+            <td class="pin-col">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Compare {}", m.name)
+                    prop:checked=move || pinned.get()
+                    disabled=move || full() && !pinned.get()
+                    on:change=toggle
+                />
+            </td>
+            <th scope="row" class="model-name">
+                {name_cell}
+                {m.open_weights.then(|| view! { <span class="badge">"open"</span> })}
+                {m.reasoning.then(|| view! { <span class="badge">"reasoning"</span> })}
+            </th>
+            {move || {
+                columns
+                    .get()
+                    .iter()
+                    .map(|c| {
+                        let num = is_numeric(c);
+                        view! { <td class:num=num data-col=c.key()>{cell_view(&ds, &m2, c)}</td> }
+                    })
+                    .collect_view()
+            }}
+        </tr>
+    }
+    .into_any()
+}
+
+/// Sorted distinct values of a model field, for a filter's options.
+fn distinct(ds: &Dataset, f: impl Fn(&Model) -> String) -> Vec<String> {
+    ds.models
+        .iter()
+        .map(f)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn parse_number(s: &str) -> Option<f64> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+fn num_text(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[component]
+fn Filters(ds: Arc<Dataset>, table: Table) -> impl IntoView {
+    let s = table.state;
+    let vendors = distinct(&ds, |m| m.vendor.clone());
+    let licenses = distinct(&ds, |m| m.license.name.clone());
+    let select_value = move |f: fn(&TableState) -> String| move || s.with(f);
+    view! {
+        <form class="filters" role="search" aria-label="Filter models" on:submit=|ev| ev.prevent_default()>
+            <label class="field field-wide">
+                <span>"Search"</span>
+                <input
+                    type="search"
+                    placeholder="Name, vendor or family"
+                    data-testid="search"
+                    prop:value=move || s.with(|s| s.query.filter.text.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        table.update(true, |s| s.query.filter.text = text)
+                    }
+                />
+            </label>
+            <label class="field">
+                <span>"Weights"</span>
+                <select
+                    data-testid="filter-open"
+                    prop:value=select_value(|s| match s.query.filter.open_weights {
+                        Some(true) => "open".into(),
+                        Some(false) => "closed".into(),
+                        None => String::new(),
+                    })
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| s.query.filter.open_weights = match v.as_str() {
+                            "open" => Some(true),
+                            "closed" => Some(false),
+                            _ => None,
+                        })
+                    }
+                >
+                    <option value="">"Open and closed"</option>
+                    <option value="open">"Open weights"</option>
+                    <option value="closed">"Closed (API only)"</option>
+                </select>
+            </label>
+            <label class="field">
+                <span>"Reasoning"</span>
+                <select
+                    data-testid="filter-reasoning"
+                    prop:value=select_value(|s| match s.query.filter.reasoning {
+                        Some(true) => "yes".into(),
+                        Some(false) => "no".into(),
+                        None => String::new(),
+                    })
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| s.query.filter.reasoning = match v.as_str() {
+                            "yes" => Some(true),
+                            "no" => Some(false),
+                            _ => None,
+                        })
+                    }
+                >
+                    <option value="">"Any"</option>
+                    <option value="yes">"Reasoning models"</option>
+                    <option value="no">"Non-reasoning"</option>
+                </select>
+            </label>
+            <label class="field">
+                <span>"Vendor"</span>
+                <select
+                    data-testid="filter-vendor"
+                    prop:value=select_value(|s| s.query.filter.vendors.first().cloned().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| s.query.filter.vendors = if v.is_empty() { vec![] } else { vec![v] })
+                    }
+                >
+                    <option value="">"Any vendor"</option>
+                    {vendors.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>"License"</span>
+                <select
+                    data-testid="filter-license"
+                    prop:value=select_value(|s| s.query.filter.licenses.first().cloned().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| s.query.filter.licenses = if v.is_empty() { vec![] } else { vec![v] })
+                    }
+                >
+                    <option value="">"Any license"</option>
+                    {licenses.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>"Commercial use"</span>
+                <select
+                    data-testid="filter-use"
+                    prop:value=select_value(|s| s.query.filter.commercial_use.first().map(|c| commercial_use_key(*c).to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| {
+                            s.query.filter.commercial_use = COMMERCIAL_USES
+                                .into_iter()
+                                .filter(|c| commercial_use_key(*c) == v)
+                                .collect()
+                        })
+                    }
+                >
+                    <option value="">"Any terms"</option>
+                    <option value="allowed">"Allowed (permissive)"</option>
+                    <option value="conditional">"Allowed with conditions"</option>
+                    <option value="non_commercial">"Non-commercial only"</option>
+                    <option value="api_terms_only">"API terms only"</option>
+                </select>
+            </label>
+            <label class="field">
+                <span>"Accepts"</span>
+                <select
+                    data-testid="filter-input"
+                    prop:value=select_value(|s| s.query.filter.input_modalities.first().map(|m| m.as_str().to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| {
+                            s.query.filter.input_modalities = [Modality::Text, Modality::Image, Modality::Audio, Modality::Video]
+                                .into_iter()
+                                .filter(|m| m.as_str() == v)
+                                .collect()
+                        })
+                    }
+                >
+                    <option value="">"Any input"</option>
+                    <option value="text">"Text"</option>
+                    <option value="image">"Images"</option>
+                    <option value="audio">"Audio"</option>
+                    <option value="video">"Video"</option>
+                </select>
+            </label>
+            <RangeField
+                label="Total params (B)"
+                testid="total"
+                table
+                get=|s| s.query.filter.params_total_b
+                set=|s, r| s.query.filter.params_total_b = r
+            />
+            <RangeField
+                label="Active params (B)"
+                testid="active"
+                table
+                get=|s| s.query.filter.params_active_b
+                set=|s, r| s.query.filter.params_active_b = r
+            />
+            <Show when=move || s.with(TableState::is_filtered)>
+                <button type="button" class="clear" on:click=move |_| table.update(false, |s| *s = s.without_filters())>
+                    "Clear filters"
+                </button>
+            </Show>
+        </form>
+    }
+}
+
+#[component]
+fn RangeField(
+    label: &'static str,
+    testid: &'static str,
+    table: Table,
+    get: fn(&TableState) -> crate::data::Range,
+    set: fn(&mut TableState, crate::data::Range),
+) -> impl IntoView {
+    let s = table.state;
+    view! {
+        <fieldset class="field range">
+            <legend>{label}</legend>
+            <input
+                type="number"
+                min="0"
+                step="any"
+                inputmode="decimal"
+                placeholder="min"
+                aria-label=format!("{label}: minimum")
+                data-testid=format!("{testid}-min")
+                prop:value=move || num_text(s.with(|s| get(s).min))
+                on:change=move |ev| {
+                    let v = parse_number(&event_target_value(&ev));
+                    table.update(false, |s| {
+                        let mut r = get(s);
+                        r.min = v;
+                        set(s, r)
+                    })
+                }
+            />
+            <span aria-hidden="true">"–"</span>
+            <input
+                type="number"
+                min="0"
+                step="any"
+                inputmode="decimal"
+                placeholder="max"
+                aria-label=format!("{label}: maximum")
+                data-testid=format!("{testid}-max")
+                prop:value=move || num_text(s.with(|s| get(s).max))
+                on:change=move |ev| {
+                    let v = parse_number(&event_target_value(&ev));
+                    table.update(false, |s| {
+                        let mut r = get(s);
+                        r.max = v;
+                        set(s, r)
+                    })
+                }
+            />
+        </fieldset>
+    }
+}
+
+#[component]
+fn ColumnChooser(ds: Arc<Dataset>, table: Table) -> impl IntoView {
+    let options = all_columns(&ds)
+        .into_iter()
+        .map(|col| {
+            let text = label(&ds, &col);
+            let c1 = col.clone();
+            let c2 = col.clone();
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-col=col.key()
+                        prop:checked=move || table.state.with(|s| s.columns.contains(&c1))
+                        on:change=move |_| {
+                            let c = c2.clone();
+                            table.update(false, move |s| {
+                                if let Some(i) = s.columns.iter().position(|x| *x == c) {
+                                    s.columns.remove(i);
+                                } else {
+                                    s.columns.push(c);
+                                }
+                            })
+                        }
+                    />
+                    {text}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="column-chooser" data-testid="column-chooser">
+            <summary>"Columns"</summary>
+            <div class="column-options">
+                {options}
+                <button type="button" on:click=move |_| table.update(false, |s| s.columns = state::default_columns())>
+                    "Reset columns"
+                </button>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn Downloads(ds: Arc<Dataset>, table: Table) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let save = move |json: bool| {
+        let s = table.state.get_untracked();
+        let rows = query::run(&ds, &s.query);
+        let (name, mime, text) = if json {
+            (
+                "llm-atlas-models.json",
+                "application/json",
+                export::to_json(&ds, &rows, &s.columns),
+            )
+        } else {
+            (
+                "llm-atlas-models.csv",
+                "text/csv",
+                export::to_csv(&ds, &rows, &s.columns),
+            )
+        };
+        error.set(download_text(name, mime, &text).err());
+    };
+    let save_json = save.clone();
+    view! {
+        <div class="downloads">
+            <button type="button" data-testid="download-csv" on:click=move |_| save(false)>
+                "Download CSV"
+            </button>
+            <button type="button" data-testid="download-json" on:click=move |_| save_json(true)>
+                "JSON"
+            </button>
+            {move || error.get().map(|e| view! { <span role="alert" class="inline-error">{e}</span> })}
+        </div>
+    }
+}
+
+#[component]
+fn Compare(ds: Arc<Dataset>, table: Table) -> impl IntoView {
+    let pinned = Memo::new(move |_| table.state.with(|s| s.pinned.ids().to_vec()));
+    let ds2 = ds.clone();
+    view! {
+        <Show when=move || pinned.with(|p| !p.is_empty())>
+            {
+                let ds = ds2.clone();
+                move || {
+                    let ids = pinned.get();
+                    let models: Vec<Model> = ids.iter().filter_map(|id| ds.model(id)).cloned().collect();
+                    let heads = models
+                        .iter()
+                        .map(|m| {
+                            let id = m.id.clone();
+                            view! {
+                                <th scope="col">
+                                    {m.name.clone()}
+                                    <button
+                                        type="button"
+                                        class="unpin"
+                                        aria-label=format!("Remove {} from the comparison", m.name)
+                                        on:click=move |_| {
+                                            let id = id.clone();
+                                            table.update(false, move |s| {
+                                                let _ = s.pinned.unpin(&id);
+                                            })
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </th>
+                            }
+                        })
+                        .collect_view();
+                    let rows = all_columns(&ds)
+                        .into_iter()
+                        .map(|col| {
+                            let texts: BTreeSet<String> = models.iter().map(|m| cell(&ds, m, &col).text).collect();
+                            let differs = models.len() > 1 && texts.len() > 1;
+                            let cells = models
+                                .iter()
+                                .map(|m| view! { <td>{cell_view(&ds, m, &col)}</td> })
+                                .collect_view();
+                            view! {
+                                <tr class:differs=differs data-col=col.key()>
+                                    <th scope="row">{label(&ds, &col)}</th>
+                                    {cells}
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="compare" aria-labelledby="compare-title" data-testid="compare">
+                            <div class="compare-head">
+                                <h2 id="compare-title">{format!("Compare ({} of {MAX_PINNED})", models.len())}</h2>
+                                <p class="sv-muted">"Rows where the models differ are highlighted."</p>
+                                <button type="button" on:click=move |_| table.update(false, |s| s.pinned = Default::default())>
+                                    "Clear comparison"
+                                </button>
+                            </div>
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison">
+                                <table class="compare-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Attribute"</span>
+                                            </th>
+                                            {heads}
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
+                        </section>
+                    }
+                }
+            }
+        </Show>
+    }
+}

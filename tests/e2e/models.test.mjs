@@ -1,0 +1,216 @@
+// The models table as a reader uses it: sort, filter, search, pin and compare, the URL, the
+// downloads and the source tooltips.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { launch, openPage, at, appReady, SITE, PHONE } from "./lib.mjs";
+
+let browser;
+let models;
+before(async () => {
+  browser = await launch({ webgpu: false });
+  models = await (await fetch(at(SITE, "/data/models.json"))).json();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openModels(path = "/models", options = {}) {
+  const opened = await openPage(browser, { ...options });
+  await opened.page.goto(at(SITE, path));
+  await appReady(opened.page);
+  await opened.page.getByTestId("models-table").waitFor();
+  return opened;
+}
+
+const rowIds = (page) => page.locator("table.models tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.model));
+const colTexts = (page, col) =>
+  page.locator(`table.models tbody td[data-col="${col}"]`).evaluateAll((tds) => tds.map((td) => td.innerText.trim()));
+
+test("every model is listed, and sorting by a number puts the most first and missing values last", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    assert.deepEqual((await rowIds(page)).sort(), models.map((m) => m.id).sort());
+    const header = page.locator('th[data-col="bench:gpqa_diamond"]');
+    assert.equal(await header.getAttribute("aria-sort"), "none");
+    await header.getByRole("button").click();
+    assert.equal(await header.getAttribute("aria-sort"), "descending");
+    assert.match(page.url(), /sort=bench:gpqa_diamond&dir=desc/);
+    const expected = models
+      .map((m) => ({ id: m.id, v: m.benchmarks.gpqa_diamond?.value }))
+      .sort((a, b) => (a.v === undefined) - (b.v === undefined) || (b.v ?? 0) - (a.v ?? 0));
+    const got = await rowIds(page);
+    const values = got.map((id) => models.find((m) => m.id === id).benchmarks.gpqa_diamond?.value);
+    const known = values.filter((v) => v !== undefined);
+    assert.deepEqual(known, [...known].sort((a, b) => b - a), "numeric descending order");
+    assert.ok(values.slice(known.length).every((v) => v === undefined), "missing values last");
+    assert.equal(got[0], expected[0].id);
+    await header.getByRole("button").click();
+    assert.equal(await header.getAttribute("aria-sort"), "ascending");
+    const asc = (await rowIds(page)).map((id) => models.find((m) => m.id === id).benchmarks.gpqa_diamond?.value);
+    const knownAsc = asc.filter((v) => v !== undefined);
+    assert.deepEqual(knownAsc, [...knownAsc].sort((a, b) => a - b));
+    assert.ok(asc.slice(knownAsc.length).every((v) => v === undefined), "missing values last ascending too");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("filters, search and the empty state", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    await page.getByTestId("filter-open").selectOption("open");
+    let ids = await rowIds(page);
+    assert.deepEqual(ids.sort(), models.filter((m) => m.open_weights).map((m) => m.id).sort());
+    assert.match(page.url(), /open=open/);
+
+    await page.getByTestId("total-max").fill("30");
+    await page.getByTestId("total-max").press("Enter");
+    await page.waitForURL(/tmax=30/);
+    ids = await rowIds(page);
+    const small = models.filter((m) => m.open_weights && m.params_total_b && m.params_total_b.value <= 30);
+    assert.deepEqual(ids.sort(), small.map((m) => m.id).sort());
+
+    await page.getByTestId("search").fill("gemma");
+    await page.waitForURL(/q=gemma/);
+    ids = await rowIds(page);
+    assert.ok(ids.length > 0 && ids.every((id) => id.startsWith("gemma")), `only Gemma rows: ${ids}`);
+    assert.match(await page.getByTestId("result-count").innerText(), new RegExp(`${ids.length} of ${models.length} models`));
+
+    await page.getByTestId("search").fill("no such model at all");
+    await page.getByTestId("empty").waitFor();
+    await page.getByTestId("empty").getByRole("button", { name: "Clear filters" }).click();
+    await page.getByTestId("models-table").waitFor();
+    assert.equal((await rowIds(page)).length, models.length);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("pin up to four models and compare them, with differences highlighted", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    const boxes = page.locator("table.models tbody td.pin-col input");
+    for (let i = 0; i < 4; i++) await boxes.nth(i).check();
+    const compare = page.getByTestId("compare");
+    await compare.waitFor();
+    assert.match(await compare.getByRole("heading").innerText(), /Compare \(4 of 4\)/);
+    assert.equal(await compare.locator("thead th").count(), 5);
+    assert.ok((await compare.locator("tr.differs").count()) > 0, "some rows differ");
+    assert.ok(await boxes.nth(4).isDisabled(), "a fifth pin is refused");
+    const pinnedIds = (await rowIds(page)).slice(0, 4);
+    assert.match(decodeURIComponent(page.url()), new RegExp(`pin=${pinnedIds.join(",")}`));
+    await compare.getByRole("button", { name: /^Remove / }).first().click();
+    assert.match(await compare.getByRole("heading").innerText(), /Compare \(3 of 4\)/);
+    assert.ok(!(await boxes.nth(4).isDisabled()));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the view survives a reload and the back button undoes a change", async () => {
+  const { context, page, errors } = await openModels("/models?sort=params_total&dir=desc&open=open&pin=gemma-3-27b");
+  try {
+    const header = page.locator('th[data-col="params_total"]');
+    assert.equal(await header.getAttribute("aria-sort"), "descending");
+    assert.equal(await page.getByTestId("filter-open").inputValue(), "open");
+    await page.getByTestId("compare").waitFor();
+    await page.reload();
+    await page.getByTestId("models-table").waitFor();
+    assert.equal(await page.locator('th[data-col="params_total"]').getAttribute("aria-sort"), "descending");
+    await page.getByTestId("filter-open").selectOption("closed");
+    await page.waitForURL(/open=closed/);
+    await page.goBack();
+    await page.waitForURL(/open=open/);
+    assert.equal(await page.getByTestId("filter-open").inputValue(), "open");
+    const ids = await rowIds(page);
+    assert.ok(ids.every((id) => models.find((m) => m.id === id).open_weights));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the column chooser adds and removes columns", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    assert.equal(await page.locator('th[data-col="family"]').count(), 0);
+    await page.getByTestId("column-chooser").locator("summary").click();
+    await page.locator('.column-options input[data-col="family"]').check();
+    await page.locator('th[data-col="family"]').waitFor();
+    await page.locator('.column-options input[data-col="vendor"]').uncheck();
+    await page.waitForFunction(() => !document.querySelector('th[data-col="vendor"]'));
+    assert.match(decodeURIComponent(page.url()), /cols=[^&]*family/);
+    const fam = await colTexts(page, "family");
+    assert.equal(fam.length, models.length);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("CSV and JSON downloads hold exactly the visible rows, with sources", async () => {
+  const { context, page, errors } = await openModels("/models?open=closed&cols=vendor,bench:gpqa_diamond");
+  try {
+    const closed = models.filter((m) => !m.open_weights);
+    const [csvDl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-csv").click()]);
+    assert.equal(csvDl.suggestedFilename(), "llm-atlas-models.csv");
+    const csv = (await readFile(await csvDl.path(), "utf8")).trim().split("\n");
+    assert.equal(csv[0], "id,name,Vendor,Vendor source,GPQA Diamond,GPQA Diamond source");
+    assert.equal(csv.length - 1, closed.length, "one line per visible row");
+    const o3 = closed.find((m) => m.id === "o3");
+    if (o3?.benchmarks.gpqa_diamond) {
+      const line = csv.find((l) => l.startsWith("o3,"));
+      assert.ok(line.includes(`,${o3.benchmarks.gpqa_diamond.value},http`), `o3 line has its score and source URL: ${line}`);
+    }
+    const [jsonDl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-json").click()]);
+    const doc = JSON.parse(await readFile(await jsonDl.path(), "utf8"));
+    assert.equal(doc.models.length, closed.length);
+    const scored = doc.models.find((m) => m["bench:gpqa_diamond"]);
+    assert.ok(scored["bench:gpqa_diamond"].source.url.startsWith("http"));
+    assert.equal(typeof scored["bench:gpqa_diamond"].self_reported, "boolean");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a value shows its source on keyboard focus and on hover", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    const cell = page.locator('table.models tbody td[data-col="bench:gpqa_diamond"] .sv').first();
+    const tip = cell.locator(".sv-tip");
+    assert.ok(!(await tip.isVisible()));
+    await cell.locator("button").focus();
+    await tip.waitFor({ state: "visible" });
+    const text = await tip.innerText();
+    assert.match(text, /Source: .+/);
+    assert.match(text, /Self-reported by the vendor|Measured independently/);
+    assert.match(text, /Read \d{4}-\d{2}-\d{2}/);
+    await page.keyboard.press("Escape");
+    await tip.waitFor({ state: "hidden" });
+    await page.locator("h1").hover();
+    const other = page.locator('table.models tbody td[data-col="params_total"] .sv').first();
+    await other.hover();
+    await other.locator(".sv-tip").waitFor({ state: "visible" });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("on a phone the table scrolls inside its box, not the page", async () => {
+  const { context, page, errors } = await openModels("/models", { viewport: PHONE });
+  try {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+    const box = await page.locator(".table-scroll").first().evaluate((el) => el.scrollWidth > el.clientWidth);
+    assert.ok(box, "the table itself scrolls horizontally");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
