@@ -4,8 +4,9 @@
 use crate::gguf::{GgufFile, Source, TensorInfo};
 
 use super::config::{Activation, ModelConfig, RopeStyle};
-use super::math::{gelu_tanh, matvec, matvecs, rms_norm, rope, silu, softmax, Matrix};
+use super::math::{gelu_tanh, matvec, matvecs, rms_norm, rope, silu, softmax, Matrix, MatrixData};
 use super::ModelError;
+use crate::quant::GgmlType;
 
 /// Weights of one decoder layer.
 #[derive(Debug, Clone)]
@@ -79,10 +80,28 @@ impl<S: Source + ?Sized> Loader<'_, S> {
                 got: info.dims.clone(),
             });
         }
+        Ok(Matrix::f32(rows, cols, self.f.tensor_f32(self.src, name)?))
+    }
+
+    /// Like [`Self::matrix`], but a Q8_0 tensor stays quantized (exact same values; a
+    /// quarter of the memory traffic in the mat-vec).
+    fn matrix_keep_q8(&self, name: &str, rows: usize, cols: usize) -> Result<Matrix, ModelError> {
+        let info = self.info(name)?;
+        if info.ty != GgmlType::Q8_0 {
+            return self.matrix(name, rows, cols);
+        }
+        if info.dims.len() != 2 || info.dims[0] != cols as u64 || info.dims[1] != rows as u64 {
+            return Err(ModelError::Shape {
+                name: name.to_string(),
+                expected: vec![cols as u64, rows as u64],
+                got: info.dims.clone(),
+            });
+        }
+        let bytes = self.f.tensor_bytes(self.src, info)?.into_owned();
         Ok(Matrix {
             rows,
             cols,
-            data: self.f.tensor_f32(self.src, name)?,
+            data: MatrixData::Q8_0(bytes),
         })
     }
 }
@@ -97,9 +116,9 @@ impl CpuWeights {
         let l = Loader { f, src };
         let (e, hd) = (cfg.n_embd, cfg.head_dim);
         let (q_dim, kv_dim) = (cfg.n_head * hd, cfg.n_head_kv * hd);
-        let tok_embd = l.matrix("token_embd.weight", cfg.n_vocab, e)?;
+        let tok_embd = l.matrix_keep_q8("token_embd.weight", cfg.n_vocab, e)?;
         let output = match f.tensor("output.weight") {
-            Some(_) => Some(l.matrix("output.weight", cfg.n_vocab, e)?),
+            Some(_) => Some(l.matrix_keep_q8("output.weight", cfg.n_vocab, e)?),
             None => None,
         };
         let output_norm = l.vector("output_norm.weight", e)?;
@@ -259,7 +278,7 @@ impl CpuModel {
         let (q_dim, kv_dim) = (c.n_head * hd, c.n_head_kv * hd);
         let pos = self.cache.n_pos;
         let mut s = Scratch {
-            x: self.w.tok_embd.row(token as usize).to_vec(),
+            x: self.w.tok_embd.row_f32(token as usize),
             h: vec![0.0; e],
             q: vec![0.0; q_dim],
             k: vec![0.0; kv_dim],

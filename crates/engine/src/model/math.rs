@@ -1,5 +1,16 @@
 //! f32 kernels of the CPU reference forward pass.
 
+/// The storage of a [`Matrix`].
+#[derive(Debug, Clone)]
+pub enum MatrixData {
+    /// `rows * cols` f32 values, row-major.
+    F32(Vec<f32>),
+    /// Q8_0 blocks, row-major (`cols` is a multiple of 32). Used for large matrices whose
+    /// mat-vec is memory-bound (e.g. the tied output projection): the dot product
+    /// `d * sum(q * x)` gives the same values as dequantizing first.
+    Q8_0(Vec<u8>),
+}
+
 /// A row-major matrix: `rows` rows of `cols` values (GGUF dims `[cols, rows]`).
 #[derive(Debug, Clone)]
 pub struct Matrix {
@@ -7,40 +18,169 @@ pub struct Matrix {
     pub rows: usize,
     /// Row length (input size of a mat-vec).
     pub cols: usize,
-    /// `rows * cols` values.
-    pub data: Vec<f32>,
+    /// The values.
+    pub data: MatrixData,
 }
+
+const Q8_BLOCK: usize = 34;
 
 impl Matrix {
-    /// Row `r`.
-    pub fn row(&self, r: usize) -> &[f32] {
-        &self.data[r * self.cols..(r + 1) * self.cols]
+    /// An f32 matrix.
+    pub fn f32(rows: usize, cols: usize, data: Vec<f32>) -> Self {
+        debug_assert_eq!(data.len(), rows * cols);
+        Self {
+            rows,
+            cols,
+            data: MatrixData::F32(data),
+        }
+    }
+
+    /// Row `r` as f32 values.
+    pub fn row_f32(&self, r: usize) -> Vec<f32> {
+        match &self.data {
+            MatrixData::F32(d) => d[r * self.cols..(r + 1) * self.cols].to_vec(),
+            MatrixData::Q8_0(b) => {
+                let bytes_per_row = self.cols / 32 * Q8_BLOCK;
+                let mut out = vec![0.0; self.cols];
+                let row = &b[r * bytes_per_row..(r + 1) * bytes_per_row];
+                for (blk, o) in row.chunks_exact(Q8_BLOCK).zip(out.chunks_exact_mut(32)) {
+                    let d = crate::quant::f16_to_f32(u16::from_le_bytes([blk[0], blk[1]]));
+                    for (y, &q) in o.iter_mut().zip(&blk[2..]) {
+                        *y = d * (q as i8) as f32;
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// `row(r) · x`.
+    #[inline]
+    fn row_dot(&self, r: usize, x: &[f32]) -> f32 {
+        match &self.data {
+            MatrixData::F32(d) => dot(&d[r * self.cols..(r + 1) * self.cols], x),
+            MatrixData::Q8_0(b) => {
+                let bytes_per_row = self.cols / 32 * Q8_BLOCK;
+                dot_q8_0(&b[r * bytes_per_row..(r + 1) * bytes_per_row], x)
+            }
+        }
     }
 }
 
-/// Dot product with eight independent accumulators (lets the compiler vectorise).
+/// Dot product of one row of Q8_0 blocks with `x`.
+#[inline]
+fn dot_q8_0(row: &[u8], x: &[f32]) -> f32 {
+    let mut total = 0.0;
+    for (blk, xs) in row.chunks_exact(Q8_BLOCK).zip(x.chunks_exact(32)) {
+        let d = crate::quant::f16_to_f32(u16::from_le_bytes([blk[0], blk[1]]));
+        total += d * simd::dot_i8_f32_32(&blk[2..34], xs);
+    }
+    total
+}
+
+/// Dot product of two equal-length slices.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let ca = a.chunks_exact(8);
-    let cb = b.chunks_exact(8);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
+    simd::dot_f32(a, b)
+}
+
+/// Explicit SIMD on x86_64 (SSE2 is part of the baseline), so the hot loops are fast even
+/// in size-optimised builds where the auto-vectoriser is off; portable code elsewhere.
+mod simd {
+    #[cfg(target_arch = "x86_64")]
+    pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+        use std::arch::x86_64::*;
+        let n = a.len().min(b.len());
+        let chunks = n / 8;
+        // SAFETY: SSE/SSE2 are always available on x86_64; every load reads 4 floats at
+        // index `8 * i + {0, 4}` with `8 * i + 8 <= n`, inside both slices.
+        let mut s = unsafe {
+            let mut acc0 = _mm_setzero_ps();
+            let mut acc1 = _mm_setzero_ps();
+            for i in 0..chunks {
+                let pa = a.as_ptr().add(8 * i);
+                let pb = b.as_ptr().add(8 * i);
+                acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(pa), _mm_loadu_ps(pb)));
+                acc1 = _mm_add_ps(
+                    acc1,
+                    _mm_mul_ps(_mm_loadu_ps(pa.add(4)), _mm_loadu_ps(pb.add(4))),
+                );
+            }
+            let mut lanes = [0f32; 4];
+            _mm_storeu_ps(lanes.as_mut_ptr(), _mm_add_ps(acc0, acc1));
+            (lanes[0] + lanes[2]) + (lanes[1] + lanes[3])
+        };
+        for i in chunks * 8..n {
+            s += a[i] * b[i];
+        }
+        s
+    }
+
+    /// `sum(q[i] as i8 * x[i])` over 32 values.
+    #[cfg(target_arch = "x86_64")]
+    pub fn dot_i8_f32_32(q: &[u8], x: &[f32]) -> f32 {
+        use std::arch::x86_64::*;
+        assert!(q.len() >= 32 && x.len() >= 32);
+        // SAFETY: SSE2 is baseline on x86_64; loads stay within the 32 checked elements.
+        unsafe {
+            let mut acc = _mm_setzero_ps();
+            for half in 0..2 {
+                let v = _mm_loadu_si128(q.as_ptr().add(16 * half) as *const __m128i);
+                // Sign-extend bytes to i16 by placing them in the high byte and shifting.
+                let lo16 = _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+                let hi16 = _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+                for (k, w) in [lo16, hi16].into_iter().enumerate() {
+                    let lo32 = _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16);
+                    let hi32 = _mm_srai_epi32(_mm_unpackhi_epi16(w, w), 16);
+                    let px = x.as_ptr().add(16 * half + 8 * k);
+                    acc = _mm_add_ps(acc, _mm_mul_ps(_mm_cvtepi32_ps(lo32), _mm_loadu_ps(px)));
+                    acc = _mm_add_ps(
+                        acc,
+                        _mm_mul_ps(_mm_cvtepi32_ps(hi32), _mm_loadu_ps(px.add(4))),
+                    );
+                }
+            }
+            let mut lanes = [0f32; 4];
+            _mm_storeu_ps(lanes.as_mut_ptr(), acc);
+            (lanes[0] + lanes[2]) + (lanes[1] + lanes[3])
         }
     }
-    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
+
+    #[cfg(not(target_arch = "x86_64"))]
+    pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+        let mut acc = [0f32; 8];
+        let ca = a.chunks_exact(8);
+        let cb = b.chunks_exact(8);
+        let (ra, rb) = (ca.remainder(), cb.remainder());
+        for (x, y) in ca.zip(cb) {
+            for k in 0..8 {
+                acc[k] += x[k] * y[k];
+            }
+        }
+        let mut s =
+            ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+        for (x, y) in ra.iter().zip(rb) {
+            s += x * y;
+        }
+        s
     }
-    s
+
+    #[cfg(not(target_arch = "x86_64"))]
+    pub fn dot_i8_f32_32(q: &[u8], x: &[f32]) -> f32 {
+        let mut acc = [0f32; 8];
+        for k in 0..4 {
+            for j in 0..8 {
+                acc[j] += (q[8 * k + j] as i8) as f32 * x[8 * k + j];
+            }
+        }
+        ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+    }
 }
 
 /// `out[r] = W.row(r) · x` for rows `first..first + out.len()`.
 fn matvec_rows(w: &Matrix, x: &[f32], first: usize, out: &mut [f32]) {
     for (i, o) in out.iter_mut().enumerate() {
-        *o = dot(w.row(first + i), x);
+        *o = w.row_dot(first + i, x);
     }
 }
 
@@ -165,7 +305,7 @@ mod tests {
 
     fn naive(w: &Matrix, x: &[f32]) -> Vec<f32> {
         (0..w.rows)
-            .map(|r| w.row(r).iter().zip(x).map(|(a, b)| a * b).sum())
+            .map(|r| w.row_f32(r).iter().zip(x).map(|(a, b)| a * b).sum())
             .collect()
     }
 
@@ -177,16 +317,8 @@ mod tests {
             (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
         };
         let x: Vec<f32> = (0..333).map(|_| rnd()).collect();
-        let a = Matrix {
-            rows: 1001,
-            cols: 333,
-            data: (0..1001 * 333).map(|_| rnd()).collect(),
-        };
-        let b = Matrix {
-            rows: 7,
-            cols: 333,
-            data: (0..7 * 333).map(|_| rnd()).collect(),
-        };
+        let a = Matrix::f32(1001, 333, (0..1001 * 333).map(|_| rnd()).collect());
+        let b = Matrix::f32(7, 333, (0..7 * 333).map(|_| rnd()).collect());
         let mut oa = vec![0.0; 1001];
         let mut ob = vec![0.0; 7];
         matvecs(&x, &mut [(&a, &mut oa), (&b, &mut ob)]);
@@ -195,6 +327,44 @@ mod tests {
         }
         for (g, w) in ob.iter().zip(naive(&b, &x)) {
             assert!((g - w).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn q8_0_matvec_matches_dequantized() {
+        let (rows, cols) = (301, 96);
+        let mut state = 11u32;
+        let mut next = || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            state >> 8
+        };
+        let mut bytes = Vec::new();
+        for _ in 0..rows * cols / 32 {
+            let d = crate::quant::f32_to_f16((next() % 1000) as f32 / 50_000.0);
+            bytes.extend(d.to_le_bytes());
+            bytes.extend((0..32).map(|_| next() as u8));
+        }
+        let mut deq = vec![0.0; rows * cols];
+        crate::quant::dequantize(crate::quant::GgmlType::Q8_0, &bytes, &mut deq).unwrap();
+        let x: Vec<f32> = (0..cols)
+            .map(|_| (next() % 200) as f32 / 100.0 - 1.0)
+            .collect();
+        let q = Matrix {
+            rows,
+            cols,
+            data: MatrixData::Q8_0(bytes),
+        };
+        let f = Matrix::f32(rows, cols, deq.clone());
+        let (mut oq, mut of) = (vec![0.0; rows], vec![0.0; rows]);
+        matvecs(&x, &mut [(&q, &mut oq), (&f, &mut of)]);
+        for r in 0..rows {
+            assert!(
+                (oq[r] - of[r]).abs() < 1e-4,
+                "row {r}: {} vs {}",
+                oq[r],
+                of[r]
+            );
+            assert_eq!(q.row_f32(r), deq[r * cols..(r + 1) * cols]);
         }
     }
 
