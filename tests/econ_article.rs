@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use llm_atlas::data::{Hardware, Model, Price};
 use llm_atlas::econ::{
     api_usd_per_mtok_for_payback, blended_usd_per_mtok, break_even, decode_throughput,
-    estimate_model_memory, fit, payback, savings_fraction, weights_gb, ApiPrice, BreakEvenOutcome,
-    Fit, HardwareCost, MemoryOptions, NoBreakEven, OpsCost, PaybackOutcome, Quant, SelfHostPlan,
-    Setup, ThroughputInput, VramError, Workload, HOURS_PER_MONTH,
+    estimate_model_memory, fit, memory_by_quant, payback, savings_fraction, weights_gb, ApiPrice,
+    BreakEvenOutcome, Fit, HardwareCost, MemoryOptions, NoBreakEven, OpsCost, PaybackOutcome,
+    Quant, SelfHostPlan, Setup, ThroughputInput, VramError, Workload, HOURS_PER_MONTH,
 };
 use serde::de::DeserializeOwned;
 
@@ -474,4 +474,95 @@ fn eight_h100s_pay_back_in_6_months_at_1b_tokens() {
     // 33.33 → r = 26.67 / 18.33 = 1.4545.
     let r = (o1.output_usd_per_mtok - needed) / (needed - o1.input_usd_per_mtok);
     assert_close("max input:output ratio for 6 months vs o1", r, 1.4545, 1e-4);
+}
+
+// Beyond the article: the calculators on the whole dataset, as the pages will call them.
+
+/// Every model gets, per quantization, an estimate or the typed reason there is none; the
+/// reason matches what the data lacks.
+#[test]
+fn every_model_has_an_estimate_or_a_typed_reason() {
+    for m in load::<Vec<Model>>("models.json") {
+        for (quant, row) in memory_by_quant(&m, &MemoryOptions::default()) {
+            match row {
+                Ok(est) => {
+                    assert!(
+                        m.params_total_b.is_some() && m.architecture.layers.is_some(),
+                        "{}",
+                        m.id
+                    );
+                    assert!(
+                        est.total_gb > est.weights_gb && est.kv_cache_gb > 0.0,
+                        "{} {quant:?}",
+                        m.id
+                    );
+                }
+                Err(VramError::ParamsUnknown) => assert!(m.params_total_b.is_none(), "{}", m.id),
+                Err(VramError::KvFieldUnknown { field }) if quant == Quant::F32 => {
+                    println!("{}: cannot estimate KV cache: {field} unknown", m.id)
+                }
+                Err(VramError::KvFieldUnknown { .. }) => {}
+                Err(other) => panic!("{}: {other}", m.id),
+            }
+        }
+    }
+}
+
+/// Gemma 3 27B (62 layers, 16 KV heads, head_dim 128, 52 layers with a 1,024 window) at 8K
+/// context on RTX 4090s (24 GB) with 32 GB of system RAM.
+/// KV: 2 × 16 × 128 × 2 B × (10 × 8,192 + 52 × 1,024) = 1.107296 GB.
+/// - F16: (54 + 1.107296) × 1.1 + 0.5 = 61.118 GB: won't run on one card (24 + 32 = 56, 5.118
+///   short); two cards need 61.618 GB (a second 0.5 GB), 13.618 offloaded.
+/// - Q8_0: (28.6875 + 1.107296) × 1.1 + 0.5 = 33.274 GB: 9.274 GB offloaded.
+/// - Q4_K_M: (16.5186 + 1.107296) × 1.1 + 0.5 = 19.888 GB: fits, 4.111 GB spare.
+#[test]
+fn gemma_3_27b_on_rtx_4090s() {
+    let gemma = model("gemma-3-27b");
+    let rtx = hardware("nvidia-rtx-4090");
+    let one = Setup::from_hardware(&rtx, 1, 32.0);
+    let two = Setup::from_hardware(&rtx, 2, 32.0);
+    let opts = MemoryOptions::default();
+    let verdict = |q: Quant, setup: &Setup| {
+        fit(&estimate_model_memory(&gemma, q, &opts).unwrap(), setup).unwrap()
+    };
+    match verdict(Quant::F16, &one) {
+        Fit::WontRun {
+            need_gb, short_gb, ..
+        } => {
+            assert_close("Gemma 3 27B F16, GB", need_gb, 61.118, 0.001);
+            assert_close("  short on one 4090 + 32 GB", short_gb, 5.118, 0.001);
+        }
+        other => panic!("{other:?}"),
+    }
+    match verdict(Quant::F16, &two) {
+        Fit::NeedsOffload { offload_gb, .. } => {
+            assert_close("  offload on two 4090s", offload_gb, 13.618, 0.001)
+        }
+        other => panic!("{other:?}"),
+    }
+    match verdict(Quant::Q8_0, &one) {
+        Fit::NeedsOffload { offload_gb, .. } => {
+            assert_close("Gemma 3 27B Q8_0 offload", offload_gb, 9.274, 0.001)
+        }
+        other => panic!("{other:?}"),
+    }
+    match verdict(Quant::Q4KM, &one) {
+        Fit::Fits { headroom_gb, .. } => {
+            assert_close("Gemma 3 27B Q4_K_M headroom", headroom_gb, 4.111, 0.001)
+        }
+        other => panic!("{other:?}"),
+    }
+    // Decode on one 4090 at Q4_K_M: 1,000 × 0.6 / 16.5186 = 36.32 tok/s.
+    let t = decode_throughput(&ThroughputInput::for_model(&gemma, &rtx, 1, Quant::Q4KM).unwrap())
+        .unwrap();
+    assert_close(
+        "Gemma 3 27B Q4_K_M on a 4090, tok/s",
+        t.decode_tok_s,
+        36.323,
+        0.001,
+    );
+    assert_eq!(
+        ThroughputInput::for_model(&model("gpt-4o"), &rtx, 1, Quant::Q4KM),
+        Err(VramError::ActiveParamsUnknown)
+    );
 }

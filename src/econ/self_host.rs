@@ -16,7 +16,8 @@ use super::{
     fraction, non_negative, positive, positive_fraction, EconError, HOURS_PER_MONTH,
     TOKENS_PER_MTOK,
 };
-use crate::econ::vram::Quant;
+use crate::data::{Hardware, Model};
+use crate::econ::vram::{active_params_b, Quant, VramError};
 
 /// How a model is spread over several devices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub struct ThroughputInput {
     /// Fraction of peak bandwidth decode reaches, `(0, 1]`.
     pub efficiency: f64,
     /// Throughput multiplier from serving several sequences at once (1 = a single stream).
+    /// Each concurrent sequence needs its own KV cache: size memory with
+    /// [`MemoryOptions::sequences`](crate::econ::MemoryOptions::sequences) to match.
     pub batching_factor: f64,
     /// Prompt (prefill) tokens processed per second, as a multiple of single-stream decode.
     pub prefill_speedup: f64,
@@ -87,6 +90,21 @@ impl ThroughputInput {
             batching_factor: ThroughputInput::DEFAULT_BATCHING_FACTOR,
             prefill_speedup: ThroughputInput::DEFAULT_PREFILL_SPEEDUP,
         }
+    }
+
+    /// `devices` × a dataset device running a dataset model at `quant`, tensor-parallel, with
+    /// the default efficiency, batching factor and prefill speedup. Fails when the model's
+    /// active parameter count is unknown.
+    pub fn for_model(
+        model: &Model,
+        hardware: &Hardware,
+        devices: u32,
+        quant: Quant,
+    ) -> Result<ThroughputInput, VramError> {
+        let mut input =
+            ThroughputInput::new(hardware.bandwidth_gbs.value, active_params_b(model)?, quant);
+        input.devices = devices;
+        Ok(input)
     }
 }
 

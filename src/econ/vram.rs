@@ -443,6 +443,19 @@ pub fn estimate_model_memory(
     estimate_memory(params, quant, &layout, options)
 }
 
+/// The memory estimate of a dataset model at every [`Quant`], largest first (for a table with
+/// one row per quantization). Each row fails on its own with the same typed reason when the
+/// data lacks a number.
+pub fn memory_by_quant(
+    model: &Model,
+    options: &MemoryOptions,
+) -> Vec<(Quant, Result<MemoryEstimate, VramError>)> {
+    Quant::ALL
+        .into_iter()
+        .map(|q| (q, estimate_model_memory(model, q, options)))
+        .collect()
+}
+
 /// Active parameters per token of a dataset model, in billions (what decode reads per token).
 pub fn active_params_b(model: &Model) -> Result<f64, VramError> {
     Ok(model
