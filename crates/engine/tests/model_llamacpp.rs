@@ -81,7 +81,18 @@ fn next_token_distribution_matches_llamacpp() {
         .zip(&got)
         .map(|(a, b)| (a - b).abs())
         .fold(0.0f32, f32::max);
-    eprintln!("KL(llama.cpp || ours) = {kl:.6}, max |logit diff| = {max_diff:.4}");
+    let mean_diff = want
+        .iter()
+        .zip(&got)
+        .map(|(a, b)| (a - b).abs() as f64)
+        .sum::<f64>()
+        / want.len() as f64;
+    eprintln!(
+        "KL(llama.cpp || ours) = {kl:.6}, max |logit diff| = {max_diff:.4}, mean {mean_diff:.4}"
+    );
+    for (id, l) in top(&want, 8) {
+        eprintln!("  id {id:>6}: llama.cpp {l:8.4}  ours {:8.4}", got[id]);
+    }
     assert!(kl < 0.01, "KL divergence {kl} >= 0.01");
 
     // Top-8 sets agree, except for ids within 0.3 of the cut-off.
