@@ -5,6 +5,7 @@
 //! atlas-run generate --model PATH --prompt TEXT [-n N] [--temperature T] [--seed S]
 //!                    [--top-k K] [--top-p P] [--repeat-penalty R] [--backend cpu|gpu] [--json]
 //! atlas-run inspect  --model PATH
+//! atlas-run bench    --model PATH [--prompt-tokens N] [-n N]
 //! ```
 //! `PATH` is a GGUF file or a model manifest JSON whose `parts` are read in order.
 
@@ -28,6 +29,7 @@ pub const USAGE: &str = "usage:
   atlas-run generate --model PATH --prompt TEXT [-n N] [--temperature T] [--seed S]
                      [--top-k K] [--top-p P] [--repeat-penalty R] [--backend cpu|gpu] [--json]
   atlas-run inspect --model PATH
+  atlas-run bench --model PATH [--prompt-tokens N] [-n N]   (GPU decode/prefill speed as JSON)
 PATH: a .gguf file or a model manifest .json listing the file's parts";
 
 /// Errors of the command line tool.
@@ -98,6 +100,15 @@ pub enum Command {
         /// Model path.
         model: PathBuf,
     },
+    /// Measure GPU decode and prefill speed against the device's read bandwidth (JSON).
+    Bench {
+        /// Model path.
+        model: PathBuf,
+        /// Prompt length for the prefill measurement.
+        prompt_tokens: u32,
+        /// Tokens to decode.
+        decode_tokens: u32,
+    },
 }
 
 /// Arguments of `generate`.
@@ -138,6 +149,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Cl
     let mut seed = 0u64;
     let mut backend = BackendKind::Cpu;
     let mut json = false;
+    let mut prompt_tokens = 128u32;
     while let Some(flag) = it.next() {
         if flag == "--json" {
             json = true;
@@ -161,6 +173,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Cl
             "--repeat-penalty" => sampler.repeat_penalty = parse_num(&flag, &value)?,
             "--repeat-last-n" => sampler.repeat_last_n = parse_num(&flag, &value)?,
             "--backend" => backend = value.parse()?,
+            "--prompt-tokens" => prompt_tokens = parse_num(&flag, &value)?,
             other => return Err(CliError::Usage(format!("unknown option '{other}'"))),
         }
     }
@@ -180,6 +193,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Cl
             json,
         })),
         "inspect" => Ok(Command::Inspect { model }),
+        "bench" => Ok(Command::Bench {
+            model,
+            prompt_tokens,
+            decode_tokens: u32::try_from(n)
+                .map_err(|_| CliError::Usage(format!("-n {n} is too large")))?,
+        }),
         other => Err(CliError::Usage(format!("unknown command '{other}'"))),
     }
 }
@@ -198,13 +217,29 @@ pub fn open_backend(
 ) -> Result<Box<dyn Backend>, CliError> {
     match kind {
         BackendKind::Cpu => Ok(Box::new(CpuModel::load(file, src)?)),
-        BackendKind::Gpu => Err(EngineError::BackendUnavailable {
-            backend: "gpu".into(),
-            reason: "the GPU model runner is not built into atlas-run yet; use --backend cpu"
-                .into(),
+        #[cfg(feature = "gpu")]
+        BackendKind::Gpu => {
+            let opts = crate::gpu::GpuModelOptions {
+                max_context: 4096,
+                ..Default::default()
+            };
+            crate::gpu::runner::open_blocking(file, src, opts)
+                .map(|m| Box::new(m) as Box<dyn Backend>)
+                .map_err(|e| gpu_unavailable(e.to_string()))
         }
-        .into()),
+        #[cfg(not(feature = "gpu"))]
+        BackendKind::Gpu => Err(gpu_unavailable(
+            "atlas-engine was built without the `gpu` feature".into(),
+        )),
     }
+}
+
+fn gpu_unavailable(reason: String) -> CliError {
+    EngineError::BackendUnavailable {
+        backend: "gpu".into(),
+        reason,
+    }
+    .into()
 }
 
 #[derive(Serialize)]
@@ -242,6 +277,30 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> Result<(), CliError> {
                     "{} {:?} {:?} {} bytes",
                     t.name, t.dims, t.ty, t.n_bytes
                 )?;
+            }
+        }
+        Command::Bench {
+            model,
+            prompt_tokens,
+            decode_tokens,
+        } => {
+            let (src, file) = open(&model)?;
+            #[cfg(feature = "gpu")]
+            {
+                let opts = crate::gpu::bench::BenchOptions {
+                    prefill_tokens: prompt_tokens,
+                    decode_tokens,
+                };
+                let report = crate::gpu::bench::run_blocking(&file, &src, opts)
+                    .map_err(|e| gpu_unavailable(e.to_string()))?;
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            }
+            #[cfg(not(feature = "gpu"))]
+            {
+                let _ = (src, file, prompt_tokens, decode_tokens);
+                return Err(gpu_unavailable(
+                    "atlas-engine was built without the `gpu` feature".into(),
+                ));
             }
         }
         Command::Generate(a) => {

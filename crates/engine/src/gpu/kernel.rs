@@ -29,6 +29,7 @@ pub struct Kernel {
     pipeline: wgpu::ComputePipeline,
     layout: wgpu::BindGroupLayout,
     bindings: Vec<(u32, Binding)>,
+    constants: Vec<(String, f64)>,
 }
 
 /// One recorded dispatch: a pipeline, its bind group and the workgroup grid. Built once, encoded
@@ -167,7 +168,19 @@ impl Kernel {
             pipeline,
             layout,
             bindings: bindings.to_vec(),
+            constants: constants
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), *v))
+                .collect(),
         })
+    }
+
+    /// The value an override constant was compiled with, if it was set.
+    pub fn constant(&self, name: &str) -> Option<f64> {
+        self.constants
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| *v)
     }
 
     /// Binds whole buffers (in the order of the layout's bindings) and records a dispatch

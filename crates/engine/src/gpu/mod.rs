@@ -6,6 +6,8 @@
 //! [`readback`] copies results back with one async API on every target and [`kernel`] builds compute
 //! pipelines with explicit bind-group layouts. The kernels themselves live in [`crate::ops`].
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 pub mod buffers;
 pub mod context;
 pub mod kernel;

@@ -676,9 +676,13 @@ impl GpuModel {
         Ok(read_f32(&self.ctx, &self.acts.logits, 0, self.cfg.n_vocab).await?)
     }
 
-    /// Decodes one token: feeds `token` (or, with `None`, the token the GPU sampled last),
-    /// runs every layer, samples on the GPU and returns the new token id. One submission.
-    pub async fn decode(&mut self, token: Option<u32>, rand: f32) -> Result<u32, GpuModelError> {
+    /// Records one decode step (feeding `token`, or the last sampled one) into an encoder.
+    fn encode_decode(
+        &mut self,
+        token: Option<u32>,
+        rand: f32,
+        sample: bool,
+    ) -> Result<wgpu::CommandEncoder, GpuModelError> {
         self.check_room(1)?;
         if let Some(t) = token {
             if t as usize >= self.cfg.n_vocab {
@@ -707,15 +711,73 @@ impl GpuModel {
             for d in &self.decode {
                 d.encode(&mut pass);
             }
-            self.decode_sampler.partial.encode(&mut pass);
-            self.decode_sampler.finalize.encode(&mut pass);
+            if sample {
+                self.decode_sampler.partial.encode(&mut pass);
+                self.decode_sampler.finalize.encode(&mut pass);
+            }
         }
         self.n_past += 1;
+        Ok(enc)
+    }
+
+    /// Decodes one token: feeds `token` (or, with `None`, the token the GPU sampled last),
+    /// runs every layer, samples on the GPU and returns the new token id. One submission.
+    pub async fn decode(&mut self, token: Option<u32>, rand: f32) -> Result<u32, GpuModelError> {
+        let enc = self.encode_decode(token, rand, true)?;
         self.read_token(enc).await
+    }
+
+    /// Appends `tokens` and reads back all logits after the last one (a single token takes the
+    /// decode path). For callers that sample on the host.
+    pub async fn forward_logits(&mut self, tokens: &[u32]) -> Result<Vec<f32>, GpuModelError> {
+        if let [t] = tokens {
+            let enc = self.encode_decode(Some(*t), 0.0, false)?;
+            self.ctx.submit([enc.finish()])?;
+            self.logits().await
+        } else {
+            self.prefill_logits(tokens).await
+        }
     }
 
     /// Reads the logits left by the last prefill or decode (for tests and debugging).
     pub async fn logits(&self) -> Result<Vec<f32>, GpuModelError> {
         Ok(read_f32(&self.ctx, &self.acts.logits, 0, self.cfg.n_vocab).await?)
+    }
+}
+
+/// Creates a context on the best adapter and loads the model (native callers without an
+/// executor, such as the CLI).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_blocking<S: Source + ?Sized>(
+    f: &GgufFile,
+    src: &S,
+    opts: GpuModelOptions,
+) -> Result<GpuModel, GpuModelError> {
+    pollster::block_on(async {
+        let ctx = GpuContext::new().await?;
+        GpuModel::load(ctx, f, src, opts).await
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl crate::generate::Backend for GpuModel {
+    fn name(&self) -> &str {
+        "gpu"
+    }
+
+    fn adapter(&self) -> String {
+        let a = self.ctx.adapter();
+        format!("{} ({})", a.name, a.backend)
+    }
+
+    fn reset(&mut self) {
+        GpuModel::reset(self);
+    }
+
+    fn forward(&mut self, tokens: &[u32]) -> Result<Vec<f32>, crate::generate::EngineError> {
+        pollster::block_on(self.forward_logits(tokens)).map_err(|e| match e {
+            GpuModelError::Model(m) => crate::generate::EngineError::Model(m),
+            other => crate::generate::EngineError::Backend(other.to_string()),
+        })
     }
 }

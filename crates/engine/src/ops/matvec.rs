@@ -14,7 +14,24 @@ pub const SOURCE: &str = include_str!("matvec.wgsl");
 /// Tokens handled by one workgroup in the batched (prefill) variant.
 pub const PREFILL_COLS: u32 = 8;
 
-const ROWS_PER_WG: u32 = 4;
+/// Rows per 64-thread workgroup; the remaining threads split each row's columns.
+///
+/// GPUs want several lanes per row (coalesced reads, many rows in flight); CPU rasterizers
+/// (lavapipe, SwiftShader) run fastest with one thread per row and no reduction.
+pub fn rows_per_workgroup(ctx: &GpuContext) -> u32 {
+    if let Ok(v) = std::env::var("ATLAS_MATVEC_ROWS") {
+        if let Ok(n) = v.parse::<u32>() {
+            if n.is_power_of_two() && n <= 64 {
+                return n;
+            }
+        }
+    }
+    if ctx.adapter().device_type == "Cpu" {
+        64
+    } else {
+        4
+    }
+}
 
 /// Whether the GPU mat-vec handles weights of type `ty`.
 pub fn supports(ty: GgmlType) -> bool {
@@ -39,15 +56,16 @@ pub async fn kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel
     if ncols == 0 || ncols > 8 {
         return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=8")));
     }
+    let rows_per_wg = rows_per_workgroup(ctx);
     Kernel::new(
         ctx,
-        &format!("matvec_{ty:?}_x{ncols}"),
+        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}"),
         SOURCE,
         "main",
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),
-            ("ROWS_PER_WG", f64::from(ROWS_PER_WG)),
+            ("ROWS_PER_WG", f64::from(rows_per_wg)),
         ],
         &seq(&[
             Binding::Uniform,
@@ -120,6 +138,7 @@ pub fn bind(
     let row_bytes = u32::try_from(row_bytes)
         .map_err(|_| GpuError::Shape(format!("row of {row_bytes} bytes")))?;
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
+    let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
     let z = layout.max_tok.max(1).div_ceil(layout.ncols.max(1));
     weights
         .chunks
@@ -140,7 +159,7 @@ pub fn bind(
                     u32::from(layout.accumulate),
                 ],
             );
-            let [gx, gy, _] = grid(chunk.rows.div_ceil(ROWS_PER_WG), max_dim);
+            let [gx, gy, _] = grid(chunk.rows.div_ceil(rows_per_wg), max_dim);
             kernel
                 .bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
