@@ -14,7 +14,7 @@
 //!   node is bought and the API is cheaper again.
 
 use super::api_cost::{api_monthly_cost, workload_usd_per_mtok, ApiPrice, Workload};
-use super::self_host::{nodes_needed, HardwareCost, SelfHostPlan};
+use super::self_host::{HardwareCost, SelfHostPlan};
 use super::{positive, EconError, TOKENS_PER_MTOK};
 
 /// Where self-hosting starts to pay.
@@ -249,7 +249,7 @@ pub fn payback(
         HardwareCost::Purchase { usd_per_device, .. } => usd_per_device,
         HardwareCost::Cloud { .. } => return Ok(PaybackOutcome::Never(NoPayback::NotPurchased)),
     };
-    let nodes = nodes_needed(workload.tokens_per_month, own.capacity_tokens_per_month);
+    let nodes = own.nodes;
     let upfront_usd = f64::from(nodes) * f64::from(plan.devices()) * usd_per_device;
     let monthly_running_usd = f64::from(nodes) * plan.running_usd_per_month();
     let monthly_saving_usd = api.total_usd - monthly_running_usd;
@@ -281,13 +281,7 @@ pub fn api_usd_per_mtok_for_payback(
     let own = plan.monthly_cost(workload)?;
     let usd_per_device = match plan.hardware {
         HardwareCost::Purchase { usd_per_device, .. } => usd_per_device,
-        HardwareCost::Cloud { .. } => {
-            return Err(EconError::Invalid {
-                field: "hardware",
-                value: 0.0,
-                expected: "a purchase, not a rental",
-            })
-        }
+        HardwareCost::Cloud { .. } => return Err(EconError::NotPurchased),
     };
     let nodes = f64::from(own.nodes);
     let upfront = nodes * f64::from(plan.devices()) * usd_per_device;
@@ -440,6 +434,10 @@ mod tests {
         assert_eq!(
             payback(&output_price(12.5), &p, &w).unwrap(),
             PaybackOutcome::Never(NoPayback::NotPurchased)
+        );
+        assert_eq!(
+            api_usd_per_mtok_for_payback(&p, &w, 10.0),
+            Err(EconError::NotPurchased)
         );
     }
 }

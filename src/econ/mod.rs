@@ -63,6 +63,9 @@ pub enum EconError {
         /// The valid range in words, e.g. "> 0" or "between 0 and 1".
         expected: &'static str,
     },
+    /// A purchase-only calculation (payback) was given rented hardware.
+    #[error("the plan rents its hardware: there is no purchase to pay back")]
+    NotPurchased,
 }
 
 /// `value` must be finite and `>= 0`.

@@ -233,8 +233,8 @@ pub struct SelfHostCost {
     pub nodes: u32,
     /// nodes × node cost.
     pub total_usd_per_month: f64,
-    /// total / workload volume in millions (0 volume: the node cost per month, undivided).
-    pub usd_per_mtok: f64,
+    /// total / workload volume in millions; `None` for a volume of 0.
+    pub usd_per_mtok: Option<f64>,
 }
 
 impl SelfHostPlan {
@@ -345,11 +345,8 @@ impl SelfHostPlan {
         let node = hardware_usd + power_usd + ops_usd;
         let nodes = nodes_needed(workload.tokens_per_month, capacity);
         let total = f64::from(nodes) * node;
-        let usd_per_mtok = if workload.tokens_per_month > 0.0 {
-            total / (workload.tokens_per_month / TOKENS_PER_MTOK)
-        } else {
-            total
-        };
+        let usd_per_mtok = (workload.tokens_per_month > 0.0)
+            .then(|| total / (workload.tokens_per_month / TOKENS_PER_MTOK));
         Ok(SelfHostCost {
             hardware_usd,
             power_usd,
@@ -490,7 +487,7 @@ mod tests {
         assert_close(cost.node_usd_per_month, 249.0333, 1e-4);
         assert_eq!(cost.nodes, 1);
         // $249.03 / 10M tokens = $24.90 per million.
-        assert_close(cost.usd_per_mtok, 24.9033, 1e-4);
+        assert_close(cost.usd_per_mtok.unwrap(), 24.9033, 1e-4);
     }
 
     #[test]

@@ -424,10 +424,24 @@ pub fn estimate_memory(
 ///
 /// ```
 /// use llm_atlas::data::Model;
-/// # fn demo(gemma_3_27b: &Model) {
-/// use llm_atlas::econ::{estimate_model_memory, MemoryOptions, Quant};
-/// let est = estimate_model_memory(gemma_3_27b, Quant::Q4KM, &MemoryOptions::default());
-/// # let _ = est; }
+/// use llm_atlas::econ::{estimate_model_memory, MemoryOptions, Quant, VramError};
+/// let s = |v: f64| serde_json::json!({ "value": v, "source": "config" });
+/// let n = |v: u32| serde_json::json!({ "value": v, "source": "config" });
+/// let mut model: Model = serde_json::from_value(serde_json::json!({
+///     "id": "llama-3.1-8b", "name": "Llama 3.1 8B", "vendor": "Meta", "family": "Llama 3.1",
+///     "open_weights": true, "reasoning": false, "params_total_b": s(8.03),
+///     "architecture": { "layers": n(32), "kv_heads": n(8), "head_dim": n(128) },
+///     "license": { "name": "Llama 3.1", "commercial_use": "conditional", "terms": "-", "source": "card" },
+///     "modalities": { "input": ["text"], "output": ["text"], "source": "card" }
+/// })).unwrap();
+/// // 8.03 × 4.8944 / 8 = 4.913 GB of weights + 1.074 GB of KV cache at 8K + 0.5 + 10% = 7.085 GB.
+/// let est = estimate_model_memory(&model, Quant::Q4KM, &MemoryOptions::default()).unwrap();
+/// assert!((est.total_gb - 7.085).abs() < 0.001);
+/// model.architecture.head_dim = None;
+/// assert_eq!(
+///     estimate_model_memory(&model, Quant::Q4KM, &MemoryOptions::default()),
+///     Err(VramError::KvFieldUnknown { field: "head_dim" })
+/// );
 /// ```
 pub fn estimate_model_memory(
     model: &Model,
