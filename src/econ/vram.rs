@@ -297,7 +297,7 @@ impl KvLayout {
                 let (global_layers, swa_tokens) = match sliding_window {
                     None => (f64::from(layers), 0.0),
                     Some(sw) => (
-                        f64::from(layers - sw.layers),
+                        f64::from(layers.saturating_sub(sw.layers)),
                         f64::from(sw.layers) * ctx.min(f64::from(sw.window)),
                     ),
                 };
