@@ -353,3 +353,66 @@ fn random_mutations_never_panic() {
         }
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn scalar() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            any::<u8>().prop_map(Value::U8),
+            any::<i8>().prop_map(Value::I8),
+            any::<u16>().prop_map(Value::U16),
+            any::<i16>().prop_map(Value::I16),
+            any::<u32>().prop_map(Value::U32),
+            any::<i32>().prop_map(Value::I32),
+            (-1e30f32..1e30).prop_map(Value::F32),
+            any::<bool>().prop_map(Value::Bool),
+            "\\PC{0,12}".prop_map(Value::String),
+            any::<u64>().prop_map(Value::U64),
+            any::<i64>().prop_map(Value::I64),
+            (-1e300f64..1e300).prop_map(Value::F64),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => scalar(),
+            1 => vec(any::<i32>(), 0..8)
+                .prop_map(|v| Value::Array(ValueType::I32, v.into_iter().map(Value::I32).collect())),
+            1 => vec("\\PC{0,6}", 0..8).prop_map(|v| {
+                Value::Array(ValueType::String, v.into_iter().map(Value::String).collect())
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the writer produces, the reader gives back, from one slice or three parts.
+        #[test]
+        fn metadata_and_tensors_round_trip(
+            kvs in vec(("[a-z.]{1,10}", value()), 0..12),
+            data in vec(-100f32..100.0, 1..40),
+            cut in 0usize..2000,
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let mut b = GgufBuilder::new();
+            let mut want = Vec::new();
+            for (k, v) in kvs {
+                if k == "general.alignment" || !seen.insert(k.clone()) {
+                    continue;
+                }
+                b = b.kv(&k, v.clone());
+                want.push((k, v));
+            }
+            let bytes = b.tensor_f32("t", &[data.len() as u64], &data).build();
+            let cut = cut.min(bytes.len());
+            let parts = MultiSlice::new(vec![&bytes[..cut / 2], &bytes[cut / 2..cut], &bytes[cut..]]);
+            for f in [GgufFile::parse(bytes.as_slice()), GgufFile::parse(&parts)] {
+                let f = f.expect("parse");
+                prop_assert_eq!(&f.metadata, &want);
+                prop_assert_eq!(f.tensor_f32(&parts, "t").expect("tensor"), data.clone());
+            }
+        }
+    }
+}
