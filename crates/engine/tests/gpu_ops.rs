@@ -54,9 +54,30 @@ async fn check_matvec(
         );
     }
     let ncols = if n_tok == 1 { 1 } else { matvec::PREFILL_COLS };
-    let k = matvec::kernel(ctx, ty, ncols).await?;
+    // Both the GPU layout (4 rows x 16 lanes) and the CPU-rasterizer one (64 x 1), plus 2 x 32.
+    for rows_per_wg in [4, 64, 2] {
+        let k = matvec::kernel_with(ctx, ty, ncols, rows_per_wg).await?;
+        run_matvec(ctx, &k, &weights, &w, &x, ty, rows, cols, n_tok, ncols).await?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_matvec(
+    ctx: &GpuContext,
+    k: &atlas_engine::gpu::Kernel,
+    weights: &GpuWeights,
+    w: &[u8],
+    x: &[f32],
+    ty: GgmlType,
+    rows: usize,
+    cols: usize,
+    n_tok: usize,
+    ncols: u32,
+) -> Result<(), atlas_engine::gpu::GpuError> {
+    let rows_per_wg = k.constant("ROWS_PER_WG").unwrap_or(0.0);
     let step = buffers::uniform(ctx, "step", &[0, n_tok as u32, 0, 0]);
-    let xb = buffers::storage_f32(ctx, "x", &x)?;
+    let xb = buffers::storage_f32(ctx, "x", x)?;
     // Pre-fill y with ones and accumulate, to check the fused residual add too.
     let y_init = vec![1f32; rows * n_tok];
     let yb = buffers::storage_f32(ctx, "y", &y_init)?;
@@ -70,16 +91,16 @@ async fn check_matvec(
         y_pos_stride: 0,
         accumulate: true,
     };
-    let dispatches = matvec::bind(ctx, &k, &weights, &step, &xb, &yb, layout)?;
+    let dispatches = matvec::bind(ctx, k, weights, &step, &xb, &yb, layout)?;
     kernel::run(ctx, &dispatches.iter().collect::<Vec<_>>())?;
     let got = readback::read_f32(ctx, &yb, 0, rows * n_tok).await?;
-    let want: Vec<f32> = matvec::reference(ty, &w, rows, cols, &x, n_tok)?
+    let want: Vec<f32> = matvec::reference(ty, w, rows, cols, x, n_tok)?
         .into_iter()
         .map(|v| v + 1.0)
         .collect();
-    let scale = abs_scale(ty, &w, rows, cols, &x, n_tok);
+    let scale = abs_scale(ty, w, rows, cols, x, n_tok);
     assert_close(
-        &format!("matvec {ty:?} {rows}x{cols} n_tok {n_tok}"),
+        &format!("matvec {ty:?} {rows}x{cols} n_tok {n_tok} rows/wg {rows_per_wg}"),
         &got,
         &want,
         &scale,

@@ -49,14 +49,29 @@ pub fn supports(ty: GgmlType) -> bool {
 }
 
 /// Compiles the kernel for weights of type `ty`; `ncols` = 1 for decode, up to 8 for prefill.
+/// Rows per workgroup follow [`rows_per_workgroup`].
 pub async fn kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel, GpuError> {
+    kernel_with(ctx, ty, ncols, rows_per_workgroup(ctx)).await
+}
+
+/// [`kernel`] with an explicit number of rows per 64-thread workgroup (a power of two up to 64).
+pub async fn kernel_with(
+    ctx: &GpuContext,
+    ty: GgmlType,
+    ncols: u32,
+    rows_per_wg: u32,
+) -> Result<Kernel, GpuError> {
     if !supports(ty) {
         return Err(GpuError::UnsupportedType(format!("{ty:?}")));
     }
     if ncols == 0 || ncols > 8 {
         return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=8")));
     }
-    let rows_per_wg = rows_per_workgroup(ctx);
+    if !rows_per_wg.is_power_of_two() || rows_per_wg > 64 {
+        return Err(GpuError::Shape(format!(
+            "rows per workgroup {rows_per_wg} is not a power of two up to 64"
+        )));
+    }
     Kernel::new(
         ctx,
         &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}"),
@@ -125,12 +140,12 @@ pub fn bind(
     y: &wgpu::Buffer,
     layout: MatVecLayout,
 ) -> Result<Vec<Dispatch>, GpuError> {
-    if !weights.cols.is_multiple_of(8)
+    if !weights.cols.is_multiple_of(32)
         || !layout.x_stride.is_multiple_of(4)
         || layout.x_stride < weights.cols
     {
         return Err(GpuError::Shape(format!(
-            "mat-vec needs cols % 8 == 0 and a 4-aligned x stride >= cols (cols {}, stride {})",
+            "mat-vec needs cols % 32 == 0 and a 4-aligned x stride >= cols (cols {}, stride {})",
             weights.cols, layout.x_stride
         )));
     }
@@ -228,7 +243,7 @@ pub fn bind_embed(
     max_tok: u32,
     scale: f32,
 ) -> Result<Vec<Dispatch>, GpuError> {
-    if !weights.cols.is_multiple_of(8) {
+    if !weights.cols.is_multiple_of(32) {
         return Err(GpuError::Shape(format!(
             "embedding width {} % 8 != 0",
             weights.cols

@@ -4,8 +4,8 @@
 // W keeps its GGUF bytes (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
 // here. Blocks of 18/22/34/210 bytes are not 4-aligned, so every read goes through byte offsets.
 // A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
-// its 8-element units (one unit never straddles a quant block or sub-block) and the partial sums
-// are reduced in workgroup memory. Each thread keeps NCOLS accumulators, so one weight read
+// its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the partial
+// sums are reduced in workgroup memory (skipped when a row has one lane). Each thread keeps NCOLS accumulators, so one weight read
 // serves NCOLS tokens.
 
 override QTYPE: u32 = 8u;
@@ -189,6 +189,157 @@ fn dequant8(rb: u32, u: u32) -> Unit {
     }
 }
 
+// f16 at an even byte offset (every f16 field of every block is): one load.
+fn f16_even(off: u32) -> f32 {
+    return unpack2x16float((w[off >> 2u] >> ((off & 2u) * 8u)) & 0xFFFFu).x;
+}
+
+// The little-endian word at byte `off` + 4k, given the two aligned words around it.
+fn join(lo: u32, hi: u32, s: u32) -> u32 {
+    return select((lo >> s) | (hi << ((32u - s) & 31u)), lo, s == 0u);
+}
+
+const ONES: vec4<f32> = vec4<f32>(1.0);
+
+// sum over the 32 weights of unit `u` (elements 32u..32u+32) of the row at byte `rb`, times
+// x[4 xi ..]: the matrix-vector inner loop, one scale decode per unit.
+fn dot32(rb: u32, u: u32, xi: u32) -> f32 {
+    switch QTYPE {
+        case 0u: { // F32
+            let i = (rb >> 2u) + u * 32u;
+            var acc = 0.0;
+            for (var k = 0u; k < 8u; k++) {
+                let j = i + 4u * k;
+                acc += dot(bitcast<vec4<f32>>(vec4<u32>(w[j], w[j + 1u], w[j + 2u], w[j + 3u])), x[xi + k]);
+            }
+            return acc;
+        }
+        case 1u: { // F16
+            let i = (rb >> 2u) + u * 16u;
+            var acc = 0.0;
+            for (var k = 0u; k < 8u; k++) {
+                let j = i + 2u * k;
+                acc += dot(vec4<f32>(unpack2x16float(w[j]), unpack2x16float(w[j + 1u])), x[xi + k]);
+            }
+            return acc;
+        }
+        case 2u: { // Q4_0
+            let bo = rb + u * 18u;
+            let off = bo + 2u;
+            let i = off >> 2u;
+            let s = (off & 3u) * 8u;
+            var acc = 0.0;
+            var lo = w[i];
+            for (var k = 0u; k < 4u; k++) {
+                let hi = w[i + k + 1u];
+                let q = join(lo, hi, s);
+                acc += dot(nibbles(q, 0u) - 8.0, x[xi + k]) + dot(nibbles(q, 4u) - 8.0, x[xi + 4u + k]);
+                lo = hi;
+            }
+            return f16_even(bo) * acc;
+        }
+        case 6u: { // Q5_0
+            let bo = rb + u * 22u;
+            let qh = u32_at(bo + 2u);
+            let off = bo + 6u;
+            let i = off >> 2u;
+            let s = (off & 3u) * 8u;
+            var acc = 0.0;
+            var lo = w[i];
+            for (var k = 0u; k < 4u; k++) {
+                let hi = w[i + k + 1u];
+                let q = join(lo, hi, s);
+                let a = nibbles(q, 0u) + 16.0 * bits4(qh, 4u * k) - 16.0;
+                let b = nibbles(q, 4u) + 16.0 * bits4(qh, 16u + 4u * k) - 16.0;
+                acc += dot(a, x[xi + k]) + dot(b, x[xi + 4u + k]);
+                lo = hi;
+            }
+            return f16_even(bo) * acc;
+        }
+        case 8u: { // Q8_0
+            let bo = rb + u * 34u;
+            let off = bo + 2u;
+            let i = off >> 2u;
+            let s = (off & 3u) * 8u;
+            var acc = 0.0;
+            var lo = w[i];
+            for (var k = 0u; k < 8u; k++) {
+                let hi = w[i + k + 1u];
+                acc += dot(signed_bytes(join(lo, hi, s)), x[xi + k]);
+                lo = hi;
+            }
+            return f16_even(bo) * acc;
+        }
+        case 12u: { // Q4_K (144-byte blocks: 4-aligned)
+            let bo = rb + (u / 8u) * 144u;
+            let j = u % 8u;
+            let sm = scale_min_k4(bo + 4u, j);
+            let i = (bo + 16u + 32u * (j / 2u)) >> 2u;
+            let sh = 4u * (j % 2u);
+            var acc = 0.0;
+            var sx = 0.0;
+            for (var k = 0u; k < 8u; k++) {
+                let xv = x[xi + k];
+                acc += dot(nibbles(w[i + k], sh), xv);
+                sx += dot(xv, ONES);
+            }
+            return f16_even(bo) * sm.x * acc - f16_even(bo + 2u) * sm.y * sx;
+        }
+        case 13u: { // Q5_K (176-byte blocks: 4-aligned)
+            let bo = rb + (u / 8u) * 176u;
+            let j = u % 8u;
+            let sm = scale_min_k4(bo + 4u, j);
+            let i = (bo + 48u + 32u * (j / 2u)) >> 2u;
+            let ih = (bo + 16u) >> 2u;
+            let sh = 4u * (j % 2u);
+            var acc = 0.0;
+            var sx = 0.0;
+            for (var k = 0u; k < 8u; k++) {
+                let xv = x[xi + k];
+                acc += dot(nibbles(w[i + k], sh) + 16.0 * fields(w[ih + k], j, 1u), xv);
+                sx += dot(xv, ONES);
+            }
+            return f16_even(bo) * sm.x * acc - f16_even(bo + 2u) * sm.y * sx;
+        }
+        case 14u: { // Q6_K (210-byte blocks: 2-aligned)
+            let bo = rb + (u / 8u) * 210u;
+            let n = (u % 8u) / 4u;
+            let q4 = u % 4u;
+            let ql = bo + n * 64u + (q4 % 2u) * 32u;
+            let qh = bo + 128u + n * 32u;
+            let sh = 4u * (q4 / 2u);
+            let il = ql >> 2u;
+            let sl = (ql & 3u) * 8u;
+            let ih = qh >> 2u;
+            let s_h = (qh & 3u) * 8u;
+            var acc0 = 0.0;
+            var acc1 = 0.0;
+            var lo = w[il];
+            var loh = w[ih];
+            for (var k = 0u; k < 8u; k++) {
+                let hi = w[il + k + 1u];
+                let hih = w[ih + k + 1u];
+                let q = nibbles(join(lo, hi, sl), sh) + 16.0 * fields(join(loh, hih, s_h), 2u * q4, 3u) - 32.0;
+                let d = dot(q, x[xi + k]);
+                if (k < 4u) {
+                    acc0 += d;
+                } else {
+                    acc1 += d;
+                }
+                lo = hi;
+                loh = hih;
+            }
+            let sc = bo + 192u + n * 8u + 2u * q4;
+            let s0 = f32(bitcast<i32>(byte_at(sc) << 24u) >> 24u);
+            let s1 = f32(bitcast<i32>(byte_at(sc + 1u) << 24u) >> 24u);
+            return f16_even(bo + 208u) * (s0 * acc0 + s1 * acc1);
+        }
+        default: {
+            return 0.0;
+        }
+    }
+}
+
 @compute @workgroup_size(64)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
@@ -206,14 +357,26 @@ fn main(
     }
     if (row < p.rows) {
         let rb = row * p.row_bytes;
-        let units = p.cols / 8u;
-        for (var u = lane; u < units; u += lanes) {
-            let v = dequant8(rb, u);
-            for (var c = 0u; c < NCOLS; c++) {
-                let t = t0 + c;
-                if (t < n_tok) {
-                    let xi = (t * p.x_stride + u * 8u) / 4u;
-                    acc[c] += dot(v.a, x[xi]) + dot(v.b, x[xi + 1u]);
+        if (NCOLS == 1u) {
+            // Decode: one token, a whole 32-element unit per step.
+            let units = p.cols / 32u;
+            let xt = t0 * p.x_stride / 4u;
+            if (t0 < n_tok) {
+                for (var u = lane; u < units; u += lanes) {
+                    acc[0] += dot32(rb, u, xt + u * 8u);
+                }
+            }
+        } else {
+            // Prefill: each 8-weight unit is dequantized once and used for NCOLS tokens.
+            let units = p.cols / 8u;
+            for (var u = lane; u < units; u += lanes) {
+                let v = dequant8(rb, u);
+                for (var c = 0u; c < NCOLS; c++) {
+                    let t = t0 + c;
+                    if (t < n_tok) {
+                        let xi = (t * p.x_stride + u * 8u) / 4u;
+                        acc[c] += dot(v.a, x[xi]) + dot(v.b, x[xi + 1u]);
+                    }
                 }
             }
         }
