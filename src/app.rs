@@ -2,7 +2,7 @@
 
 use crate::components::dataset::provide_dataset;
 use crate::components::shell::{Footer, Header};
-use crate::pages::{about, claims, demo, embed, models, not_found, overview, unbuilt};
+use crate::pages::{about, claims, costs, demo, embed, hardware, models, not_found, overview};
 use crate::theme::provide_theme;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -63,8 +63,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=overview::Overview />
                     <Route path=path!("/models") view=models::Models />
-                    <Route path=path!("/costs") view=unbuilt::Costs />
-                    <Route path=path!("/hardware") view=unbuilt::Hardware />
+                    <Route path=path!("/costs") view=costs::Costs />
+                    <Route path=path!("/hardware") view=hardware::Hardware />
                     <Route path=path!("/demo") view=demo::Demo />
                     <Route path=path!("/embed/:chart") view=embed::Embed />
                     <Route path=path!("/claims") view=claims::Claims />

@@ -4,6 +4,7 @@
 //! in plain modules that are unit-tested natively.
 
 pub mod app;
+pub mod charts;
 pub mod components;
 pub mod data;
 pub mod econ;

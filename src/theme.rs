@@ -47,6 +47,12 @@ impl ThemeContext {
         self.0.get()
     }
 
+    /// Shows `theme` on this page without remembering it (an embed's `?theme=`).
+    pub fn show(&self, theme: Theme) {
+        self.0.set(theme);
+        apply(theme);
+    }
+
     /// Switches theme, applies it to the page and remembers it.
     pub fn toggle(&self) {
         let next = self.0.get_untracked().toggled();

@@ -25,3 +25,16 @@ pub fn download_text(filename: &str, mime: &str, contents: &str) -> Result<(), S
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// Offers a `data:` or object URL (e.g. a PNG from the chart) as a download.
+pub fn download_url(filename: &str, url: &str) -> Result<(), String> {
+    let anchor = leptos::prelude::document()
+        .create_element("a")
+        .map_err(|_| "could not create a link".to_string())?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "could not create a link".to_string())?;
+    anchor.set_href(url);
+    anchor.set_download(filename);
+    anchor.click();
+    Ok(())
+}

@@ -2,5 +2,6 @@
 
 pub mod dataset;
 pub mod download;
+pub mod echart;
 pub mod shell;
 pub mod sourced;

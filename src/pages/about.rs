@@ -1,6 +1,7 @@
 //! `/about`: method, sources, privacy and licenses.
 
 use crate::components::shell::PageTitle;
+use crate::econ::method::METHOD;
 use leptos::prelude::*;
 
 #[component]
@@ -21,6 +22,26 @@ pub fn About() -> impl IntoView {
                 "unknown fields, dangling sources, out-of-range values, duplicate ids, future dates and prices without "
                 "an as-of date are errors, and the app shows such an error instead of a blank page."
             </p>
+        </section>
+        <section id="method-econ">
+            <h2>"How the calculators work"</h2>
+            <p>
+                "Every formula and assumption behind the cost and memory figures. Each default is a field "
+                "you can change on the page, and each number from the dataset shows its source there."
+            </p>
+            {METHOD
+                .iter()
+                .map(|m| {
+                    view! {
+                        <article class="method" id=m.id>
+                            <h3>{m.title}</h3>
+                            <pre class="formula">{m.formula}</pre>
+                            <ul>{m.assumptions.iter().map(|a| view! { <li>{*a}</li> }).collect_view()}</ul>
+                            <p class="sv-muted">"Sources: " {m.sources.join(" ")}</p>
+                        </article>
+                    }
+                })
+                .collect_view()}
         </section>
         <section>
             <h2>"Privacy"</h2>

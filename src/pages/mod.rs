@@ -2,8 +2,10 @@
 
 pub mod about;
 pub mod claims;
+pub mod costs;
 pub mod demo;
 pub mod embed;
+pub mod hardware;
 pub mod models;
 pub mod not_found;
 pub mod overview;

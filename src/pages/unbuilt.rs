@@ -26,23 +26,3 @@ pub fn NotBuiltYet(
         </div>
     }
 }
-
-#[component]
-pub fn Costs() -> impl IntoView {
-    view! {
-        <NotBuiltYet
-            title="Costs"
-            coming="It will compute the monthly cost of a workload through each API and on your own hardware, with the break-even volume between them, as charts you can embed."
-        />
-    }
-}
-
-#[component]
-pub fn Hardware() -> impl IntoView {
-    view! {
-        <NotBuiltYet
-            title="Hardware"
-            coming="It will estimate the memory a model needs at each quantization (weights, KV cache, overhead) and tell which GPUs it fits."
-        />
-    }
-}

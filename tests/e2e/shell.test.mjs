@@ -6,12 +6,12 @@ import { launch, openPage, at, appReady, screenshotPath, SITE, SUBPATH_SITE, DES
 const ROUTES = [
   { path: "/", name: "overview", heading: /Choose a language model/, title: /LLM Atlas/ },
   { path: "/models", name: "models", heading: /^Models$/, title: /^Models · LLM Atlas$/ },
-  { path: "/costs", name: "costs", heading: /^Costs$/, title: /^Costs · LLM Atlas$/ },
-  { path: "/hardware", name: "hardware", heading: /^Hardware$/, title: /^Hardware · LLM Atlas$/ },
+  { path: "/costs", name: "costs", heading: /^Costs: API or your own hardware\?$/, title: /^Costs · LLM Atlas$/ },
+  { path: "/hardware", name: "hardware", heading: /^Hardware: will it fit\?$/, title: /^Hardware · LLM Atlas$/ },
   { path: "/demo", name: "demo", heading: /On-device demo/, title: /On-device demo · LLM Atlas/ },
   { path: "/claims", name: "claims", heading: /^Claims checked$/, title: /^Claims checked · LLM Atlas$/ },
   { path: "/about", name: "about", heading: /About LLM Atlas/, title: /^About: method and sources · LLM Atlas$/ },
-  { path: "/embed/price-per-token", name: "embed", heading: null, title: /Embedded chart · LLM Atlas/ },
+  { path: "/embed/prices", name: "embed", heading: null, title: /Embedded chart · LLM Atlas/ },
   { path: "/no/such/page", name: "404", heading: /Page not found/, title: /Page not found · LLM Atlas/ },
 ];
 
@@ -33,7 +33,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
         if (route.heading) {
           await page.getByRole("heading", { level: 1, name: route.heading }).waitFor();
         } else {
-          await page.getByTestId("not-built").waitFor();
+          await page.getByTestId("embed").waitFor();
         }
         assert.match(await page.title(), route.title, `title of ${route.path}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -212,7 +212,7 @@ fn status_text(status: u16) -> &'static str {
 fn header(out: &mut TcpStream, status: u16, mime: &str, len: u64) -> std::io::Result<()> {
     write!(
         out,
-        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\nCache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
         status_text(status)
     )
 }

@@ -212,10 +212,13 @@ fn parse_cargo_result(line: &str) -> Option<(u64, u64)> {
 fn browser_tests(root: &Path, dist: &Path, sub_dist: &Path) -> Result<(u64, u64), String> {
     let site = StaticServer::bind(0, vec![Mount::new("/", dist)])?.spawn();
     let sub = StaticServer::bind(0, vec![Mount::new(SUB_PATH, sub_dist)])?.spawn();
+    // A blog on another origin, for the embed tests.
+    let host = StaticServer::bind(0, vec![Mount::new("/", &root.join("tests/e2e/host"))])?.spawn();
     let screenshots = root.join("target/screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| e.to_string())?;
     let site_url = format!("http://127.0.0.1:{site}/");
     let sub_url = format!("http://127.0.0.1:{sub}{SUB_PATH}");
+    let host_url = format!("http://127.0.0.1:{host}/");
     let screenshots = screenshots.to_string_lossy().into_owned();
     let (mut passed, mut failed) = (0, 0);
     let ok = run_counting(
@@ -230,6 +233,7 @@ fn browser_tests(root: &Path, dist: &Path, sub_dist: &Path) -> Result<(u64, u64)
         &[
             ("ATLAS_URL", &site_url),
             ("ATLAS_SUBPATH_URL", &sub_url),
+            ("ATLAS_HOST_URL", &host_url),
             ("ATLAS_SCREENSHOTS", &screenshots),
         ],
         |line| {

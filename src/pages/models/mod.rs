@@ -7,7 +7,9 @@ pub mod state;
 
 use crate::app::href;
 use crate::components::dataset::WithDataset;
+use crate::charts::benchmarks;
 use crate::components::download::download_text;
+use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
@@ -114,6 +116,7 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
             <Downloads ds=ds.clone() table />
         </div>
         <Compare ds=ds.clone() table />
+        <BenchmarkChart ds=ds.clone() table rows />
         <Show
             when=move || rows.with(|r| !r.is_empty())
             fallback=move || {
@@ -684,5 +687,52 @@ fn Compare(ds: Arc<Dataset>, table: Table) -> impl IntoView {
                 }
             }
         </Show>
+    }
+}
+
+/// One benchmark's scores for the rows the table shows, as an embeddable chart.
+#[component]
+fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> impl IntoView {
+    let d = ds.clone();
+    let ids = Memo::new(move |_| {
+        rows.with(|r| {
+            r.iter()
+                .filter_map(|i| d.models.get(*i).map(|m| m.id.clone()))
+                .collect::<Vec<String>>()
+        })
+    });
+    let bench = Memo::new(move |_| table.state.with(|s| s.chart.clone()));
+    let d2 = ds.clone();
+    let figure = Signal::derive(move || bench.with(|b| ids.with(|ids| benchmarks::figure(&d2, b, ids))));
+    let query = Signal::derive(move || {
+        format!(
+            "?bench={}&m={}",
+            state::encode(&bench.get()),
+            state::encode(&ids.get().join(","))
+        )
+    });
+    let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
+    let options = ds
+        .benchmarks
+        .iter()
+        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <section class="bench-chart" aria-label="Benchmark chart">
+            <label class="field inline-field">
+                <span>"Chart the shown models by"</span>
+                <select
+                    data-testid="chart-benchmark"
+                    prop:value=move || bench.get()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        table.update(false, |s| s.chart = v)
+                    }
+                >
+                    {options}
+                </select>
+            </label>
+            <ChartPanel figure query dataset />
+        </section>
     }
 }

@@ -16,7 +16,12 @@ pub struct TableState {
     /// Visible columns, in order. The model name is always shown first and is not listed.
     pub columns: Vec<Column>,
     pub pinned: Pinned,
+    /// The benchmark charted under the table.
+    pub chart: String,
 }
+
+/// The benchmark charted when the URL names none.
+pub const DEFAULT_CHART: &str = "gpqa_diamond";
 
 /// The columns shown when the URL names none.
 pub fn default_columns() -> Vec<Column> {
@@ -43,6 +48,7 @@ impl Default for TableState {
             query: Query::default(),
             columns: default_columns(),
             pinned: Pinned::default(),
+            chart: DEFAULT_CHART.to_string(),
         }
     }
 }
@@ -147,6 +153,7 @@ impl TableState {
                     }
                 }
                 "pin" => s.pinned = Pinned::from_ids(list(value)),
+                "chart" if !value.is_empty() => s.chart = value.to_string(),
                 _ => {}
             }
         }
@@ -215,6 +222,9 @@ impl TableState {
             );
         }
         put("pin", self.pinned.ids().join(","));
+        if self.chart != DEFAULT_CHART {
+            put("chart", self.chart.clone());
+        }
         out
     }
 
@@ -294,7 +304,7 @@ mod tests {
     fn state_round_trips_through_the_url() {
         let s = parse(
             "q=llama 4&sort=bench:gpqa_diamond&dir=desc&open=open&reasoning=no&vendor=Meta,Google\
-             &use=allowed,conditional&in=image&tmin=1&tmax=500&amax=40&cols=vendor,context&pin=a,b",
+             &use=allowed,conditional&in=image&tmin=1&tmax=500&amax=40&cols=vendor,context&pin=a,b&chart=aime_2025",
         );
         assert_eq!(s.query.filter.text, "llama 4");
         assert_eq!(
@@ -328,6 +338,7 @@ mod tests {
         );
         assert_eq!(s.columns, vec![Column::Vendor, Column::Context]);
         assert_eq!(s.pinned.ids(), ["a", "b"]);
+        assert_eq!(s.chart, "aime_2025");
         let again: Vec<(String, String)> = s
             .to_params()
             .into_iter()

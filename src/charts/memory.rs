@@ -1,0 +1,105 @@
+//! Memory a model needs at each quantization (weights + KV cache + overhead), against the
+//! capacity of chosen GPU setups.
+
+use super::{num, source_line, ChartId, DataTable, Figure};
+use crate::data::Dataset;
+use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant};
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::element::{AxisType, Label, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Symbol, Tooltip, Trigger};
+use charming::series::Bar;
+use charming::Chart;
+
+/// The quantizations the chart shows, largest first.
+pub const QUANTS: [Quant; 7] = [
+    Quant::F16,
+    Quant::Q8_0,
+    Quant::Q6K,
+    Quant::Q5KM,
+    Quant::Q4KM,
+    Quant::Q3KM,
+    Quant::Q2K,
+];
+
+/// A horizontal capacity line: "2× H100 SXM (160 GB)".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capacity {
+    pub label: String,
+    pub gb: f64,
+}
+
+pub fn figure(ds: &Dataset, model_ids: &[String], options: &MemoryOptions, capacities: &[Capacity]) -> Figure {
+    let quant_labels: Vec<String> = QUANTS.iter().map(|q| q.label().to_string()).collect();
+    let mut table = DataTable::new(&["model", "quant", "weights_gb", "kv_cache_gb", "overhead_gb", "total_gb"]);
+    let mut notes: Vec<String> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    let mut chart = Chart::new()
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().top(0))
+        .grid(Grid::new().left(8).right(120).top(40).bottom(8).contain_label(true))
+        .x_axis(Axis::new().type_(AxisType::Category).data(quant_labels).name("quantization"))
+        .y_axis(Axis::new().type_(AxisType::Log).name("GB"))
+        .title(Title::new().show(false).text("Memory by quantization"));
+    let mut first = true;
+    for id in model_ids {
+        let Some(m) = ds.model(id) else { continue };
+        let mut values = Vec::new();
+        let mut ok = true;
+        for q in QUANTS {
+            match estimate_model_memory(m, q, options) {
+                Ok(e) => {
+                    table.push(vec![m.id.clone(), q.label().into(), num(e.weights_gb), num(e.kv_cache_gb), num(e.overhead_gb), num(e.total_gb)]);
+                    values.push(e.total_gb);
+                }
+                Err(e) => {
+                    notes.push(format!("{}: {e}", m.name));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if let Some(p) = &m.params_total_b {
+            sources.push(p.source.clone());
+        }
+        if let Some(l) = &m.architecture.layers {
+            sources.push(l.source.clone());
+        }
+        let mut bar = Bar::new().name(m.name.as_str()).data(values);
+        if first && !capacities.is_empty() {
+            let lines: Vec<MarkLineVariant> = capacities
+                .iter()
+                .map(|c| MarkLineVariant::Simple(MarkLineData::new().name(c.label.as_str()).y_axis(c.gb)))
+                .collect();
+            for c in capacities {
+                table.push(vec![format!("capacity: {}", c.label), String::new(), String::new(), String::new(), String::new(), num(c.gb)]);
+            }
+            bar = bar.mark_line(
+                MarkLine::new()
+                    .symbol(vec![Symbol::None, Symbol::None])
+                    .label(Label::new().show(true).formatter("{b}").font_size(10))
+                    .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                    .data(lines),
+            );
+            first = false;
+        }
+        chart = chart.series(bar);
+    }
+    let mut subtitle = format!(
+        "Weights at llama.cpp's bits per weight, plus a {}-token KV cache in {} and overhead.",
+        options.context_tokens,
+        options.kv_cache.label()
+    );
+    if !notes.is_empty() {
+        subtitle.push_str(&format!(" Not shown: {}.", notes.join("; ")));
+    }
+    Figure {
+        id: ChartId::Memory,
+        title: "Memory needed by quantization".into(),
+        subtitle,
+        source_line: source_line(ds, sources),
+        chart,
+        table,
+    }
+}

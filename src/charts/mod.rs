@@ -1,0 +1,213 @@
+//! Chart builders: plain inputs in, a [`Figure`] out: an ECharts option built with charming, the
+//! exact plotted data as a table (for the accessible table under the chart and the CSV download),
+//! and the title and source line an embed shows. Pure, so they are unit-tested natively.
+
+pub mod benchmarks;
+pub mod cost_volume;
+pub mod memory;
+pub mod prices;
+pub mod quality_price;
+
+use charming::Chart;
+
+/// The charts that can be embedded, by their address in `/embed/<id>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartId {
+    Prices,
+    CostVolume,
+    QualityPrice,
+    Memory,
+    Benchmarks,
+}
+
+impl ChartId {
+    pub const ALL: [ChartId; 5] = [
+        ChartId::Prices,
+        ChartId::CostVolume,
+        ChartId::QualityPrice,
+        ChartId::Memory,
+        ChartId::Benchmarks,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ChartId::Prices => "prices",
+            ChartId::CostVolume => "cost-vs-volume",
+            ChartId::QualityPrice => "quality-vs-price",
+            ChartId::Memory => "memory",
+            ChartId::Benchmarks => "benchmarks",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<ChartId> {
+        ChartId::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
+    /// The page the chart lives on, where its inputs can be changed.
+    pub fn page(self) -> &'static str {
+        match self {
+            ChartId::Prices | ChartId::CostVolume | ChartId::QualityPrice => "/costs",
+            ChartId::Memory => "/hardware",
+            ChartId::Benchmarks => "/models",
+        }
+    }
+}
+
+/// The data behind a chart, as a table with a header row.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DataTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl DataTable {
+    pub fn new(columns: &[&str]) -> DataTable {
+        DataTable {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    /// RFC 4180 CSV, header first.
+    pub fn to_csv(&self) -> String {
+        let field = |s: &str| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let line = |cells: &[String]| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+        let mut out = line(&self.columns);
+        out.push('\n');
+        for row in &self.rows {
+            out.push_str(&line(row));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A chart ready to draw, download, embed and cite.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub id: ChartId,
+    pub title: String,
+    /// One sentence under the title: what is plotted and under which assumptions.
+    pub subtitle: String,
+    /// "Sources: …" line with the publishers the numbers come from.
+    pub source_line: String,
+    pub chart: Chart,
+    pub table: DataTable,
+}
+
+/// Two figures are the same when they would draw and export the same thing.
+impl PartialEq for Figure {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.title == other.title
+            && self.subtitle == other.subtitle
+            && self.source_line == other.source_line
+            && self.table == other.table
+            && self.option_json() == other.option_json()
+    }
+}
+
+impl Figure {
+    /// The ECharts option as JSON.
+    pub fn option_json(&self) -> String {
+        serde_json::to_string(&self.chart).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+/// A number for a table cell: up to 4 significant decimals, no exponent for usual sizes.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-4) {
+        return format!("{x:e}");
+    }
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// "1.2M", "350K", "10B" tokens for axis and labels.
+pub fn short_count(x: f64) -> String {
+    let (v, unit) = if x >= 1e12 {
+        (x / 1e12, "T")
+    } else if x >= 1e9 {
+        (x / 1e9, "B")
+    } else if x >= 1e6 {
+        (x / 1e6, "M")
+    } else if x >= 1e3 {
+        (x / 1e3, "K")
+    } else {
+        (x, "")
+    };
+    let s = format!("{v:.1}");
+    format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// "$1,234" / "$12.5K" style money for labels.
+pub fn short_usd(x: f64) -> String {
+    if x >= 1e3 {
+        format!("${}", short_count(x))
+    } else if x >= 10.0 {
+        format!("${x:.0}")
+    } else {
+        format!("${x:.2}")
+    }
+}
+
+/// The distinct publishers of the given source ids, in first-seen order: "Sources: A; B".
+pub fn source_line(ds: &crate::data::Dataset, ids: impl IntoIterator<Item = String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for id in ids {
+        if let Some(s) = ds.source(&id) {
+            if !seen.contains(&s.publisher) {
+                seen.push(s.publisher.clone());
+            }
+        }
+    }
+    if seen.is_empty() {
+        "Source: LLM Atlas calculation".to_string()
+    } else {
+        format!("Sources: {}; LLM Atlas calculation", seen.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_ids_round_trip() {
+        for id in ChartId::ALL {
+            assert_eq!(ChartId::parse(id.slug()), Some(id));
+        }
+        assert_eq!(ChartId::parse("pie"), None);
+    }
+
+    #[test]
+    fn tables_become_csv() {
+        let mut t = DataTable::new(&["model", "usd"]);
+        t.push(vec!["GPT-4o, 2024".into(), "2.5".into()]);
+        assert_eq!(t.to_csv(), "model,usd\n\"GPT-4o, 2024\",2.5\n");
+    }
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(1_000_000.0), "1000000");
+        assert_eq!(num(0.123456), "0.1235");
+        assert_eq!(short_count(1_500_000.0), "1.5M");
+        assert_eq!(short_count(10e9), "10B");
+        assert_eq!(short_usd(12_500.0), "$12.5K");
+        assert_eq!(short_usd(3.456), "$3.46");
+    }
+}

@@ -1,0 +1,395 @@
+//! `<EChart>`: one ECharts instance per chart, created when the element mounts, given a new
+//! option (not merged) whenever the figure changes, recreated when the theme changes, resized
+//! with its box, and disposed on unmount. `<ChartPanel>` adds the title, the source line, the
+//! downloads, the embed snippet, the citation and the data table.
+//!
+//! ECharts itself is `echarts.min.js` from npm, loaded as a classic script before the wasm.
+
+use crate::app::href;
+use crate::charts::Figure;
+use crate::components::download::{download_text, download_url};
+use crate::theme::{use_theme, Theme};
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance.
+    pub type EchartsInstance;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    fn echarts_init(
+        el: Option<&web_sys::HtmlElement>,
+        theme: Option<String>,
+        opts: &JsValue,
+    ) -> Result<EchartsInstance, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = setOption)]
+    fn set_option(this: &EchartsInstance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn resize(this: &EchartsInstance);
+
+    #[wasm_bindgen(method)]
+    fn dispose(this: &EchartsInstance);
+
+    #[wasm_bindgen(catch, method, js_name = getDataURL)]
+    fn get_data_url(this: &EchartsInstance, opts: &JsValue) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = renderToSVGString)]
+    fn render_to_svg_string(this: &EchartsInstance) -> Result<String, JsValue>;
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|err| String::from(err.message()))
+        })
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+fn theme_name(theme: Theme) -> Option<String> {
+    match theme {
+        Theme::Dark => Some("dark".to_string()),
+        Theme::Light => None,
+    }
+}
+
+/// The page background, so exported images match what the reader saw.
+fn background(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Dark => "#171a21",
+        Theme::Light => "#ffffff",
+    }
+}
+
+/// The option, with a transparent background so the chart sits on the page's surface.
+fn option_value(figure: &Figure) -> Result<JsValue, String> {
+    let mut json: serde_json::Value =
+        serde_json::to_value(&figure.chart).map_err(|e| e.to_string())?;
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert("backgroundColor".into(), "transparent".into());
+        obj.insert("animation".into(), false.into());
+    }
+    js_sys::JSON::parse(&json.to_string()).map_err(js_error)
+}
+
+fn not_merge() -> JsValue {
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"notMerge".into(), &JsValue::TRUE);
+    opts.into()
+}
+
+/// Where the chart's instance lives, so the panel's downloads can reach it.
+#[derive(Clone, Copy)]
+pub struct ChartHandle(StoredValue<Option<EchartsInstance>, LocalStorage>);
+
+impl ChartHandle {
+    pub fn new() -> ChartHandle {
+        ChartHandle(StoredValue::new_local(None))
+    }
+
+    fn dispose(&self) {
+        let _ = self.0.try_update_value(|i| {
+            if let Some(i) = i.take() {
+                i.dispose();
+            }
+        });
+    }
+
+    /// A PNG data URL at twice the screen resolution.
+    pub fn png(&self, theme: Theme) -> Result<String, String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"type".into(), &"png".into());
+        let _ = js_sys::Reflect::set(&opts, &"pixelRatio".into(), &2.into());
+        let _ = js_sys::Reflect::set(&opts, &"backgroundColor".into(), &background(theme).into());
+        self.0
+            .try_with_value(|i| match i {
+                Some(i) => i.get_data_url(&opts.into()).map_err(js_error),
+                None => Err("the chart is not drawn yet".to_string()),
+            })
+            .unwrap_or_else(|| Err("the chart is gone".to_string()))
+    }
+}
+
+impl Default for ChartHandle {
+    fn default() -> Self {
+        ChartHandle::new()
+    }
+}
+
+/// The figure as a standalone SVG document, drawn by ECharts' SVG renderer off-screen.
+pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<String, String> {
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"svg".into());
+    let _ = js_sys::Reflect::set(&opts, &"ssr".into(), &JsValue::TRUE);
+    let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
+    let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
+    let chart = echarts_init(None, theme_name(theme), &opts.into()).map_err(js_error)?;
+    let mut json: serde_json::Value =
+        serde_json::to_value(&figure.chart).map_err(|e| e.to_string())?;
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert("backgroundColor".into(), background(theme).into());
+        obj.insert("animation".into(), false.into());
+    }
+    let option = js_sys::JSON::parse(&json.to_string()).map_err(js_error)?;
+    let result = chart
+        .set_option(&option, &not_merge())
+        .map_err(js_error)
+        .and_then(|()| chart.render_to_svg_string().map_err(js_error));
+    chart.dispose();
+    result
+}
+
+#[component]
+pub fn EChart(
+    figure: Signal<Figure>,
+    handle: ChartHandle,
+    /// CSS height of the drawing area.
+    #[prop(default = "420px")]
+    height: &'static str,
+) -> impl IntoView {
+    let node = NodeRef::<Div>::new();
+    let theme = use_theme();
+    let error = RwSignal::new(None::<String>);
+    // Draw: (re)create the instance when there is none or the theme changed, then set the option.
+    Effect::new(move |previous: Option<Theme>| {
+        let current = theme.get();
+        let fig = figure.get();
+        let Some(el) = node.get() else {
+            return current;
+        };
+        let missing = handle.0.with_value(Option::is_none);
+        if missing || previous != Some(current) {
+            handle.dispose();
+            match echarts_init(Some(&el), theme_name(current), &JsValue::UNDEFINED) {
+                Ok(i) => handle.0.set_value(Some(i)),
+                Err(e) => {
+                    error.set(Some(format!(
+                        "The chart library did not load ({}); the data table below has the same numbers.",
+                        js_error(e)
+                    )));
+                    return current;
+                }
+            }
+        }
+        let drawn = option_value(&fig).and_then(|option| {
+            handle
+                .0
+                .with_value(|i| i.as_ref().map(|i| i.set_option(&option, &not_merge())))
+                .unwrap_or(Ok(()))
+                .map_err(js_error)
+        });
+        error.set(drawn.err());
+        current
+    });
+    // Follow the box's size.
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            let _ = handle.0.try_with_value(|i| {
+                if let Some(i) = i {
+                    i.resize();
+                }
+            });
+        });
+        if let Ok(obs) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            obs.observe(&el);
+            observer.set_value(Some((obs, on_resize)));
+        }
+    });
+    on_cleanup(move || {
+        let _ = observer.try_update_value(|o| {
+            if let Some((obs, _)) = o.take() {
+                obs.disconnect();
+            }
+        });
+        handle.dispose();
+    });
+    let label = move || figure.with(|f| f.title.clone());
+    view! {
+        <div
+            class="echart"
+            node_ref=node
+            role="img"
+            aria-label=label
+            data-chart=move || figure.with(|f| f.id.slug())
+            style:height=height
+        ></div>
+        {move || error.get().map(|e| view! { <p class="inline-error" role="alert">{e}</p> })}
+    }
+}
+
+/// The absolute URL of this chart's embed page with the given query (`?a=b` or empty).
+pub fn embed_url(slug: &str, query: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{}{query}", href(&format!("/embed/{slug}")))
+}
+
+/// The iframe a blogger pastes, plus the few lines that let the chart size its frame.
+pub fn embed_snippet(url: &str, title: &str) -> String {
+    let title = title.replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{url}\" title=\"{title}\" width=\"100%\" height=\"520\" style=\"border:0\" loading=\"lazy\" sandbox=\"allow-scripts allow-popups\"></iframe>\n\
+         <script>\n\
+         addEventListener(\"message\", function (e) {{\n  \
+           if (!e.data || e.data.type !== \"llm-atlas:resize\") return;\n  \
+           document.querySelectorAll(\"iframe\").forEach(function (f) {{\n    \
+             if (f.contentWindow === e.source) f.style.height = e.data.height + \"px\";\n  \
+           }});\n\
+         }});\n\
+         </script>"
+    )
+}
+
+/// A citation a reader can paste: title, URL with its state, date, dataset version.
+pub fn citation(title: &str, url: &str, dataset_version: &str, dataset_date: &str, today: &str) -> String {
+    format!(
+        "LLM Atlas, “{title}”, {url} (dataset v{dataset_version} of {dataset_date}), retrieved {today}."
+    )
+}
+
+fn today_iso() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// Which panel drawer is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Drawer {
+    None,
+    Embed,
+    Cite,
+}
+
+/// A chart with its title, source line, tools (embed, PNG, SVG, CSV, cite) and data table.
+#[component]
+pub fn ChartPanel(
+    figure: Signal<Figure>,
+    /// The page state the chart was drawn from, as `?…`, carried into embed and cite URLs.
+    #[prop(into)]
+    query: Signal<String>,
+    /// Dataset version and date for citations.
+    dataset: (String, String),
+) -> impl IntoView {
+    let handle = ChartHandle::new();
+    let theme = use_theme();
+    let drawer = RwSignal::new(Drawer::None);
+    let message = RwSignal::new(None::<String>);
+    let slug = move || figure.with(|f| f.id.slug());
+    let url = move || embed_url(slug(), &query.get());
+    let file = move |ext: &str| format!("llm-atlas-{}.{ext}", slug());
+    let save_png = move |_| {
+        let r = handle
+            .png(theme.0.get_untracked())
+            .and_then(|data| download_url(&file("png"), &data));
+        message.set(r.err());
+    };
+    let save_svg = move |_| {
+        let r = figure.with_untracked(|f| svg(f, theme.0.get_untracked(), 960, 540)).and_then(|text| {
+            download_text(&file("svg"), "image/svg+xml", &text)
+        });
+        message.set(r.err());
+    };
+    let save_csv = move |_| {
+        let r = figure.with_untracked(|f| download_text(&file("csv"), "text/csv", &f.table.to_csv()));
+        message.set(r.err());
+    };
+    let (version, date) = dataset;
+    let cite_text = move || {
+        figure.with(|f| citation(&f.title, &url(), &version, &date, &today_iso()))
+    };
+    let toggle = move |d: Drawer| drawer.update(|cur| *cur = if *cur == d { Drawer::None } else { d });
+    view! {
+        <figure class="chart-panel" data-testid=move || format!("chart-{}", slug())>
+            <figcaption>
+                <h2>{move || figure.with(|f| f.title.clone())}</h2>
+                <p class="sv-muted">{move || figure.with(|f| f.subtitle.clone())}</p>
+            </figcaption>
+            <EChart figure handle />
+            <p class="chart-source">{move || figure.with(|f| f.source_line.clone())}</p>
+            <div class="chart-tools" role="toolbar" aria-label="Chart tools">
+                <button type="button" data-testid="embed" aria-expanded=move || (drawer.get() == Drawer::Embed).to_string() on:click=move |_| toggle(Drawer::Embed)>
+                    "Embed"
+                </button>
+                <button type="button" data-testid="png" on:click=save_png>"PNG"</button>
+                <button type="button" data-testid="svg" on:click=save_svg>"SVG"</button>
+                <button type="button" data-testid="csv" on:click=save_csv>"CSV"</button>
+                <button type="button" data-testid="cite" aria-expanded=move || (drawer.get() == Drawer::Cite).to_string() on:click=move |_| toggle(Drawer::Cite)>
+                    "Cite"
+                </button>
+            </div>
+            {move || message.get().map(|m| view! { <p class="inline-error" role="alert">{m}</p> })}
+            <Show when=move || drawer.get() == Drawer::Embed>
+                <label class="drawer">
+                    <span>"Paste this into your page: the chart keeps the settings above and sizes its own frame."</span>
+                    <textarea readonly rows="9" data-testid="embed-code" prop:value=move || figure.with(|f| embed_snippet(&url(), &f.title))></textarea>
+                </label>
+            </Show>
+            <Show when=move || drawer.get() == Drawer::Cite>
+                <label class="drawer">
+                    <span>"Cite this chart"</span>
+                    <textarea readonly rows="3" data-testid="cite-text" prop:value=cite_text.clone()></textarea>
+                </label>
+            </Show>
+            <details class="chart-data">
+                <summary>"Data table"</summary>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Chart data">
+                    <table data-testid="chart-table">
+                        <thead>
+                            <tr>
+                                {move || figure.with(|f| f.table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view())}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                figure.with(|f| {
+                                    f.table
+                                        .rows
+                                        .iter()
+                                        .map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> })
+                                        .collect_view()
+                                })
+                            }}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{citation, embed_snippet};
+
+    #[test]
+    fn the_snippet_embeds_and_resizes() {
+        let s = embed_snippet("https://x.test/embed/memory?m=a", "Memory \"needed\"");
+        assert!(s.contains("<iframe src=\"https://x.test/embed/memory?m=a\""));
+        assert!(s.contains("title=\"Memory &quot;needed&quot;\""));
+        assert!(s.contains("llm-atlas:resize"));
+        assert!(s.contains("sandbox=\"allow-scripts allow-popups\""));
+    }
+
+    #[test]
+    fn citations_carry_url_and_dataset() {
+        let c = citation("Prices", "https://x.test/embed/prices?r=3", "0.1.0", "2026-11-24", "2026-11-25");
+        assert_eq!(
+            c,
+            "LLM Atlas, “Prices”, https://x.test/embed/prices?r=3 (dataset v0.1.0 of 2026-11-24), retrieved 2026-11-25."
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! `/costs`: what a workload costs through each API and on your own hardware, where the two
+//! cross, and what quality each price buys. Every input lives in the URL.
+
+pub mod plan;
+
+use crate::app::href;
+use crate::charts::{short_count, short_usd};
+use crate::components::dataset::WithDataset;
+use crate::components::echart::ChartPanel;
+use crate::components::shell::PageTitle;
+use crate::data::Dataset;
+use crate::econ::api_cost::api_monthly_cost;
+use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
+use crate::econ::self_host::decode_throughput;
+use crate::econ::vram::Quant;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use plan::{cheapest_api, cost_volume_figure, prices_figure, quality_figure, self_host_plan, CostInputs, PRESETS};
+use std::sync::Arc;
+
+#[component]
+pub fn Costs() -> impl IntoView {
+    view! {
+        <PageTitle text="Costs" />
+        <h1>"Costs: API or your own hardware?"</h1>
+        <p class="lead">
+            "Set your workload and a self-hosting option; the charts follow. Every assumption is a field, "
+            "and the method is on the "
+            <a href=href("/about#method-econ")>"about page"</a>
+            "."
+        </p>
+        <WithDataset let:ds>
+            <CostsView ds />
+        </WithDataset>
+    }
+}
+
+/// The inputs (from the URL) and a way to change them.
+#[derive(Clone, Copy)]
+pub struct Inputs {
+    pub state: Memo<CostInputs>,
+    go: Callback<(CostInputs, bool)>,
+}
+
+impl Inputs {
+    pub fn update(&self, replace: bool, f: impl FnOnce(&mut CostInputs)) {
+        let mut next = self.state.get_untracked();
+        f(&mut next);
+        self.go.run((next, replace));
+    }
+}
+
+/// Reads the page's inputs from the URL.
+pub fn use_cost_inputs(page: &'static str) -> Inputs {
+    let params = use_query_map();
+    let state = Memo::new(move |_| {
+        params.with(|p| CostInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let navigate = use_navigate();
+    let go = Callback::new(move |(next, replace): (CostInputs, bool)| {
+        navigate(
+            &format!("{}{}", href(page), next.to_query()),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    Inputs { state, go }
+}
+
+fn parse(v: &str) -> Option<f64> {
+    v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+#[component]
+fn NumberField(
+    label: &'static str,
+    testid: &'static str,
+    inputs: Inputs,
+    get: fn(&CostInputs) -> Option<f64>,
+    set: fn(&mut CostInputs, Option<f64>),
+    #[prop(optional)] step: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<Signal<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type="number"
+                min="0"
+                step=step.unwrap_or("any")
+                inputmode="decimal"
+                data-testid=testid
+                placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
+                prop:value=move || inputs.state.with(|s| get(s).map(|x| x.to_string()).unwrap_or_default())
+                on:change=move |ev| {
+                    let v = parse(&event_target_value(&ev));
+                    inputs.update(false, |s| set(s, v))
+                }
+            />
+            {hint.map(|h| view! { <small class="sv-muted">{h}</small> })}
+        </label>
+    }
+}
+
+#[component]
+fn CostsView(ds: Arc<Dataset>) -> impl IntoView {
+    let inputs = use_cost_inputs("/costs");
+    let s = inputs.state;
+    let query = Signal::derive(move || s.with(CostInputs::to_query));
+    let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
+    let d1 = ds.clone();
+    let cost = Memo::new(move |_| s.with(|s| cost_volume_figure(&d1, s)));
+    let d2 = ds.clone();
+    let price_fig = Signal::derive(move || s.with(|s| prices_figure(&d2, s)));
+    let d3 = ds.clone();
+    let quality_fig = Signal::derive(move || s.with(|s| quality_figure(&d3, s)));
+    let cost_fig = Signal::derive(move || cost.with(|(f, _)| f.clone()));
+    let problem = move || cost.with(|(_, p)| p.clone());
+    view! {
+        <nav class="presets" aria-label="Scenarios">
+            <span>"Scenarios: "</span>
+            {PRESETS
+                .iter()
+                .map(|(name, q)| view! { <a href=format!("{}?{q}", href("/costs"))>{*name}</a> })
+                .collect_view()}
+        </nav>
+        <div class="calc">
+            <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Cost inputs">
+                <WorkloadFields inputs />
+                <ApiChoices ds=ds.clone() inputs />
+                <SelfHostFields ds=ds.clone() inputs />
+            </form>
+            <div class="calc-results">
+                <Summary ds=ds.clone() inputs />
+                {move || problem().map(|p| view! { <p class="notice" role="status" data-testid="self-host-problem">{p}</p> })}
+                <ChartPanel figure=cost_fig query dataset=dataset.clone() />
+                <ChartPanel figure=price_fig query dataset=dataset.clone() />
+                <BenchmarkPicker ds=ds.clone() inputs />
+                <ChartPanel figure=quality_fig query dataset=dataset.clone() />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn WorkloadFields(inputs: Inputs) -> impl IntoView {
+    let s = inputs.state;
+    view! {
+        <fieldset class="group">
+            <legend>"Workload"</legend>
+            <label class="field">
+                <span>
+                    "Tokens per month: "
+                    <strong data-testid="tokens-label">{move || short_count(s.with(|s| s.tokens_per_month))}</strong>
+                </span>
+                <input
+                    type="range"
+                    min="5"
+                    max="12"
+                    step="0.05"
+                    data-testid="tokens-slider"
+                    aria-valuetext=move || format!("{} tokens per month", short_count(s.with(|s| s.tokens_per_month)))
+                    prop:value=move || s.with(|s| s.tokens_per_month.log10()).to_string()
+                    on:input=move |ev| {
+                        if let Some(v) = parse(&event_target_value(&ev)) {
+                            let tokens = (10f64.powf(v) / 1e4).round() * 1e4;
+                            inputs.update(true, |s| s.tokens_per_month = tokens)
+                        }
+                    }
+                />
+            </label>
+            <NumberField label="Tokens per month (exact)" testid="tokens" inputs get=|s| Some(s.tokens_per_month) set=|s, v| if let Some(v) = v.filter(|v| *v > 0.0) { s.tokens_per_month = v } />
+            <NumberField label="Input tokens per output token" testid="ratio" inputs get=|s| Some(s.input_per_output) set=|s, v| s.input_per_output = v.unwrap_or(3.0) hint="3 means 3:1, a common chat mix" />
+            <NumberField label="Cached input share (0–1)" testid="cache" step="0.05" inputs get=|s| Some(s.cached_input_share) set=|s, v| s.cached_input_share = v.unwrap_or(0.0).min(1.0) />
+            <NumberField label="Reasoning tokens per output token" testid="reasoning" inputs get=|s| Some(s.reasoning_per_output) set=|s, v| s.reasoning_per_output = v.unwrap_or(0.0) hint="billed as output by reasoning models" />
+        </fieldset>
+    }
+}
+
+#[component]
+fn ApiChoices(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    let mut priced: Vec<(String, String)> = ds
+        .models
+        .iter()
+        .filter(|m| !ds.current_prices(&m.id).is_empty())
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    priced.sort_by(|a, b| a.1.cmp(&b.1));
+    view! {
+        <fieldset class="group">
+            <legend>"APIs to compare"</legend>
+            <div class="checks">
+                {priced
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let id2 = id.clone();
+                        let id3 = id.clone();
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    data-api=id.clone()
+                                    prop:checked=move || inputs.state.with(|s| s.apis.contains(&id2))
+                                    on:change=move |_| {
+                                        let id = id3.clone();
+                                        inputs.update(false, move |s| {
+                                            if let Some(i) = s.apis.iter().position(|x| *x == id) {
+                                                s.apis.remove(i);
+                                            } else {
+                                                s.apis.push(id);
+                                            }
+                                        })
+                                    }
+                                />
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    let s = inputs.state;
+    let open_models: Vec<(String, String)> = ds
+        .models
+        .iter()
+        .filter(|m| m.open_weights && m.params_active_b.is_some())
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    let hardware: Vec<(String, String)> = ds.hardware.iter().map(|h| (h.id.clone(), h.name.clone())).collect();
+    let d1 = ds.clone();
+    let price_hint = Signal::derive(move || {
+        s.with(|s| {
+            d1.hardware
+                .iter()
+                .find(|h| h.id == s.hardware)
+                .and_then(|h| h.purchase_price.as_ref().map(|p| format!("dataset: {}", p.usd)))
+                .unwrap_or_else(|| "not in the dataset".into())
+        })
+    });
+    let d2 = ds.clone();
+    let hour_hint = Signal::derive(move || {
+        s.with(|s| {
+            d2.hardware
+                .iter()
+                .find(|h| h.id == s.hardware)
+                .and_then(|h| h.cloud.first().map(|c| format!("dataset: {} ({})", c.usd_per_hour, c.provider)))
+                .unwrap_or_else(|| "not in the dataset".into())
+        })
+    });
+    view! {
+        <fieldset class="group">
+            <legend>"Self-hosting"</legend>
+            <label class="field">
+                <span>"Open model"</span>
+                <select
+                    data-testid="sh-model"
+                    prop:value=move || s.with(|s| s.model.clone())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        inputs.update(false, |s| s.model = v)
+                    }
+                >
+                    {open_models.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>"Quantization"</span>
+                <select
+                    data-testid="sh-quant"
+                    prop:value=move || s.with(|s| s.quant.label().to_string())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        inputs.update(false, |s| s.quant = Quant::from_label(&v).unwrap_or(s.quant))
+                    }
+                >
+                    {Quant::ALL.into_iter().map(|q| view! { <option value=q.label()>{q.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>"Hardware"</span>
+                <select
+                    data-testid="sh-hardware"
+                    prop:value=move || s.with(|s| s.hardware.clone())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        inputs.update(false, |s| s.hardware = v)
+                    }
+                >
+                    {hardware.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <NumberField label="Devices per node" testid="sh-devices" step="1" inputs get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map(|v| v.round().clamp(1.0, 64.0) as u32).unwrap_or(1) />
+            <div class="field" role="radiogroup" aria-label="Buy or rent">
+                <span>"Pay for it by"</span>
+                <label class="check">
+                    <input type="radio" name="buy" data-testid="sh-rent" prop:checked=move || !s.with(|s| s.buy) on:change=move |_| inputs.update(false, |s| s.buy = false) />
+                    "renting (cloud $/hour)"
+                </label>
+                <label class="check">
+                    <input type="radio" name="buy" data-testid="sh-buy" prop:checked=move || s.with(|s| s.buy) on:change=move |_| inputs.update(false, |s| s.buy = true) />
+                    "buying (amortized)"
+                </label>
+            </div>
+            <Show when=move || s.with(|s| s.buy) fallback=move || view! {
+                <NumberField label="Cloud $ per device-hour" testid="sh-usdh" inputs get=|s| s.usd_per_hour set=|s, v| s.usd_per_hour = v placeholder=hour_hint />
+            }>
+                <NumberField label="Purchase $ per device" testid="sh-price" inputs get=|s| s.usd_per_device set=|s, v| s.usd_per_device = v placeholder=price_hint />
+                <NumberField label="Amortized over (months)" testid="sh-months" inputs get=|s| Some(s.amortization_months) set=|s, v| s.amortization_months = v.filter(|v| *v > 0.0).unwrap_or(36.0) />
+            </Show>
+            <NumberField label="Power per device (W)" testid="sh-watts" inputs get=|s| Some(s.watts_per_device) set=|s, v| s.watts_per_device = v.unwrap_or(0.0) />
+            <NumberField label="Electricity ($/kWh)" testid="sh-kwh" inputs get=|s| Some(s.usd_per_kwh) set=|s, v| s.usd_per_kwh = v.unwrap_or(0.0) />
+            <NumberField label="Utilization (0–1)" testid="sh-util" step="0.05" inputs get=|s| Some(s.utilization) set=|s, v| s.utilization = v.filter(|v| *v > 0.0).unwrap_or(0.5).min(1.0) hint="share of hours spent serving" />
+            <NumberField label="Operations ($/month)" testid="sh-ops" inputs get=|s| Some(s.ops_usd_per_month) set=|s, v| s.ops_usd_per_month = v.unwrap_or(0.0) />
+            <NumberField label="Batching factor" testid="sh-batch" inputs get=|s| Some(s.batching_factor) set=|s, v| s.batching_factor = v.filter(|v| *v >= 1.0).unwrap_or(1.0) hint="assumption: concurrent streams multiply throughput until compute-bound; 1 = one stream" />
+            <NumberField label="Bandwidth efficiency (0–1)" testid="sh-eff" step="0.05" inputs get=|s| Some(s.efficiency) set=|s, v| s.efficiency = v.filter(|v| *v > 0.0).unwrap_or(0.6).min(1.0) />
+        </fieldset>
+    }
+}
+
+#[component]
+fn BenchmarkPicker(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    let options = ds
+        .benchmarks
+        .iter()
+        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <label class="field inline-field">
+            <span>"Quality measured by"</span>
+            <select
+                data-testid="quality-benchmark"
+                prop:value=move || inputs.state.with(|s| s.benchmark.clone())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    inputs.update(false, |s| s.benchmark = v)
+                }
+            >
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// The numbers in words: what the volume costs each way, and where they cross.
+#[component]
+fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    let lines = move || {
+        inputs.state.with(|s| {
+            let mix = s.workload();
+            let mut out: Vec<(String, String)> = Vec::new();
+            let plan = self_host_plan(&ds, s).ok();
+            for id in &s.apis {
+                let (Some(m), Some((price, provider, _))) = (ds.model(id), cheapest_api(&ds, id, &mix)) else {
+                    continue;
+                };
+                let Ok(cost) = api_monthly_cost(&price, &mix) else { continue };
+                let mut text = format!("{} a month through {provider}", short_usd(cost.total_usd));
+                if let Some((plan, _, _)) = &plan {
+                    match break_even(&price, plan, &mix) {
+                        Ok(BreakEvenOutcome::Found(b)) => {
+                            text.push_str(&format!("; self-hosting is cheaper from {} tokens/month", short_count(b.tokens_per_month)))
+                        }
+                        Ok(BreakEvenOutcome::NotFound(e)) => text.push_str(&format!("; {e}")),
+                        Err(_) => {}
+                    }
+                    if let Ok(PaybackOutcome::Months(p)) = payback(&price, plan, &mix) {
+                        text.push_str(&format!("; buying pays back in {:.1} months", p.months));
+                    }
+                }
+                out.push((m.name.clone(), text));
+            }
+            if let Some((plan, model, hw)) = &plan {
+                if let (Ok(own), Ok(t)) = (plan.monthly_cost(&mix), decode_throughput(&plan.throughput)) {
+                    out.push((
+                        format!("{} on {}× {}", model.name, s.devices, hw.name),
+                        format!(
+                            "{} a month for {} node{} (about {:.0} tokens/s each; one node serves {} tokens/month at {:.0}% utilization)",
+                            short_usd(own.total_usd_per_month),
+                            own.nodes,
+                            if own.nodes == 1 { "" } else { "s" },
+                            t.decode_tok_s,
+                            short_count(own.capacity_tokens_per_month),
+                            s.utilization * 100.0
+                        ),
+                    ));
+                }
+            }
+            out
+        })
+    };
+    view! {
+        <section class="summary" aria-live="polite" data-testid="cost-summary">
+            <h2>{move || format!("At {} tokens a month", short_count(inputs.state.with(|s| s.tokens_per_month)))}</h2>
+            <dl>
+                {move || lines().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,317 @@
+//! The `/costs` page's inputs as URL parameters, and the figures they produce. Pure, so the page,
+//! the embed page and the tests agree.
+
+use crate::charts::cost_volume::{self, ApiOption, SelfHostOption};
+use crate::charts::{prices, quality_price, source_line, Figure};
+use crate::data::{Dataset, Hardware, Model};
+use crate::econ::api_cost::{workload_usd_per_mtok, ApiPrice, Workload};
+use crate::econ::self_host::{HardwareCost, OpsCost, SelfHostPlan, ThroughputInput};
+use crate::econ::vram::{active_params_b, Quant};
+use crate::econ::HOURS_PER_MONTH;
+
+/// Everything the reader sets on `/costs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostInputs {
+    pub tokens_per_month: f64,
+    pub input_per_output: f64,
+    pub cached_input_share: f64,
+    pub reasoning_per_output: f64,
+    /// Models whose API prices are compared.
+    pub apis: Vec<String>,
+    /// The open model served on your own hardware.
+    pub model: String,
+    pub quant: Quant,
+    pub hardware: String,
+    pub devices: u32,
+    /// Buy the hardware (amortized) rather than rent it by the hour.
+    pub buy: bool,
+    /// Purchase price per device; `None` takes the dataset's.
+    pub usd_per_device: Option<f64>,
+    /// Cloud price per device-hour; `None` takes the dataset's.
+    pub usd_per_hour: Option<f64>,
+    pub amortization_months: f64,
+    pub watts_per_device: f64,
+    pub usd_per_kwh: f64,
+    pub utilization: f64,
+    pub ops_usd_per_month: f64,
+    pub batching_factor: f64,
+    pub efficiency: f64,
+    /// The benchmark of the quality chart.
+    pub benchmark: String,
+}
+
+impl Default for CostInputs {
+    fn default() -> Self {
+        CostInputs {
+            tokens_per_month: 10_000_000.0,
+            input_per_output: 3.0,
+            cached_input_share: 0.0,
+            reasoning_per_output: 0.0,
+            apis: vec!["gpt-4o".into(), "o3".into(), "deepseek-r1".into(), "gemini-2.5-flash".into()],
+            model: "gemma-3-27b".into(),
+            quant: Quant::Q4KM,
+            hardware: "nvidia-h100-sxm".into(),
+            devices: 1,
+            buy: false,
+            usd_per_device: None,
+            usd_per_hour: None,
+            amortization_months: 36.0,
+            watts_per_device: 700.0,
+            usd_per_kwh: 0.15,
+            utilization: 0.5,
+            ops_usd_per_month: 0.0,
+            batching_factor: 1.0,
+            efficiency: ThroughputInput::DEFAULT_EFFICIENCY,
+            benchmark: "gpqa_diamond".into(),
+        }
+    }
+}
+
+/// Presets: the article's scenarios, as links a reader can open and change.
+pub const PRESETS: &[(&str, &str)] = &[
+    (
+        "Article: 1B tokens/month on 8× H100 (bought)",
+        "tok=1000000000&hw=nvidia-h100-sxm&n=8&buy=1&model=llama-4-maverick&q=Q8_0&api=gpt-4o,o1,o3",
+    ),
+    (
+        "Article: 10–15M tokens/month, one rented H100",
+        "tok=12000000&hw=nvidia-h100-sxm&n=1&model=gemma-3-27b&q=Q4_K_M&api=gpt-4o,o3,claude-3-5-sonnet",
+    ),
+    (
+        "A Mac Studio on the desk",
+        "tok=10000000&hw=apple-m4-max-36gb&n=1&buy=1&w=150&model=gemma-3-12b&q=Q4_K_M&api=gpt-4o,gemini-2.5-flash",
+    ),
+];
+
+fn num(v: &str) -> Option<f64> {
+    v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+fn fmt(x: f64) -> String {
+    let s = format!("{x}");
+    s
+}
+
+impl CostInputs {
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> CostInputs {
+        let mut s = CostInputs::default();
+        for (k, v) in params {
+            match k {
+                "tok" => s.tokens_per_month = num(v).filter(|x| *x > 0.0).unwrap_or(s.tokens_per_month),
+                "io" => s.input_per_output = num(v).unwrap_or(s.input_per_output),
+                "cache" => s.cached_input_share = num(v).map(|x| x.min(1.0)).unwrap_or(s.cached_input_share),
+                "reason" => s.reasoning_per_output = num(v).unwrap_or(s.reasoning_per_output),
+                "api" => {
+                    s.apis = v.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+                }
+                "model" if !v.is_empty() => s.model = v.to_string(),
+                "q" => s.quant = Quant::from_label(v).unwrap_or(s.quant),
+                "hw" if !v.is_empty() => s.hardware = v.to_string(),
+                "n" => s.devices = v.parse::<u32>().ok().filter(|n| (1..=64).contains(n)).unwrap_or(s.devices),
+                "buy" => s.buy = v == "1",
+                "price" => s.usd_per_device = num(v),
+                "usdh" => s.usd_per_hour = num(v),
+                "months" => s.amortization_months = num(v).filter(|x| *x > 0.0).unwrap_or(s.amortization_months),
+                "w" => s.watts_per_device = num(v).unwrap_or(s.watts_per_device),
+                "kwh" => s.usd_per_kwh = num(v).unwrap_or(s.usd_per_kwh),
+                "util" => s.utilization = num(v).filter(|x| *x > 0.0).map(|x| x.min(1.0)).unwrap_or(s.utilization),
+                "ops" => s.ops_usd_per_month = num(v).unwrap_or(s.ops_usd_per_month),
+                "batch" => s.batching_factor = num(v).filter(|x| *x >= 1.0).unwrap_or(s.batching_factor),
+                "eff" => s.efficiency = num(v).filter(|x| *x > 0.0).map(|x| x.min(1.0)).unwrap_or(s.efficiency),
+                "bench" if !v.is_empty() => s.benchmark = v.to_string(),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// Non-default inputs as `?k=v&…` (empty for the defaults).
+    pub fn to_query(&self) -> String {
+        let d = CostInputs::default();
+        let mut out: Vec<String> = Vec::new();
+        let mut put = |k: &str, v: String, default: String| {
+            if v != default {
+                out.push(format!("{k}={}", crate::pages::models::state::encode(&v)));
+            }
+        };
+        put("tok", fmt(self.tokens_per_month), fmt(d.tokens_per_month));
+        put("io", fmt(self.input_per_output), fmt(d.input_per_output));
+        put("cache", fmt(self.cached_input_share), fmt(d.cached_input_share));
+        put("reason", fmt(self.reasoning_per_output), fmt(d.reasoning_per_output));
+        put("api", self.apis.join(","), d.apis.join(","));
+        put("model", self.model.clone(), d.model.clone());
+        put("q", self.quant.label().into(), d.quant.label().into());
+        put("hw", self.hardware.clone(), d.hardware.clone());
+        put("n", self.devices.to_string(), d.devices.to_string());
+        put("buy", if self.buy { "1" } else { "0" }.into(), "0".into());
+        put("price", self.usd_per_device.map(fmt).unwrap_or_default(), String::new());
+        put("usdh", self.usd_per_hour.map(fmt).unwrap_or_default(), String::new());
+        put("months", fmt(self.amortization_months), fmt(d.amortization_months));
+        put("w", fmt(self.watts_per_device), fmt(d.watts_per_device));
+        put("kwh", fmt(self.usd_per_kwh), fmt(d.usd_per_kwh));
+        put("util", fmt(self.utilization), fmt(d.utilization));
+        put("ops", fmt(self.ops_usd_per_month), fmt(d.ops_usd_per_month));
+        put("batch", fmt(self.batching_factor), fmt(d.batching_factor));
+        put("eff", fmt(self.efficiency), fmt(d.efficiency));
+        put("bench", self.benchmark.clone(), d.benchmark.clone());
+        if out.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", out.join("&"))
+        }
+    }
+
+    pub fn workload(&self) -> Workload {
+        Workload {
+            tokens_per_month: self.tokens_per_month,
+            input_per_output: self.input_per_output,
+            cached_input_share: self.cached_input_share,
+            reasoning_per_output: self.reasoning_per_output,
+        }
+    }
+}
+
+/// The self-hosting plan the inputs describe, or why there is none.
+pub fn self_host_plan<'a>(
+    ds: &'a Dataset,
+    s: &CostInputs,
+) -> Result<(SelfHostPlan, &'a Model, &'a Hardware), String> {
+    let model = ds.model(&s.model).ok_or_else(|| format!("unknown model “{}”", s.model))?;
+    let hw = ds.hardware.iter().find(|h| h.id == s.hardware).ok_or_else(|| format!("unknown hardware “{}”", s.hardware))?;
+    let active = active_params_b(model).map_err(|e| format!("{}: {e}", model.name))?;
+    let hardware = if s.buy {
+        let usd = s
+            .usd_per_device
+            .or(hw.purchase_price.as_ref().map(|p| p.usd))
+            .ok_or_else(|| format!("enter a purchase price for the {} (the dataset has none)", hw.name))?;
+        HardwareCost::Purchase {
+            usd_per_device: usd,
+            amortization_months: s.amortization_months,
+        }
+    } else {
+        let usd = s
+            .usd_per_hour
+            .or(hw.cloud.first().map(|c| c.usd_per_hour))
+            .ok_or_else(|| format!("enter a cloud price per hour for the {} (the dataset has none)", hw.name))?;
+        HardwareCost::Cloud {
+            usd_per_device_hour: usd,
+            hours_per_month: HOURS_PER_MONTH,
+        }
+    };
+    let mut throughput = ThroughputInput::new(hw.bandwidth_gbs.value, active, s.quant);
+    throughput.devices = s.devices;
+    throughput.batching_factor = s.batching_factor;
+    throughput.efficiency = s.efficiency;
+    let plan = SelfHostPlan {
+        hardware,
+        watts_per_device: s.watts_per_device,
+        usd_per_kwh: s.usd_per_kwh,
+        utilization: s.utilization,
+        ops: OpsCost::UsdPerMonth(s.ops_usd_per_month),
+        throughput,
+    };
+    plan.validate().map_err(|e| e.to_string())?;
+    Ok((plan, model, hw))
+}
+
+/// The cheapest current price of a model for this workload, with its provider and source.
+pub fn cheapest_api(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<(ApiPrice, String, String)> {
+    ds.current_prices(model_id)
+        .into_iter()
+        .filter_map(|p| {
+            let price = ApiPrice::from_price(p);
+            workload_usd_per_mtok(&price, mix).ok().map(|c| (c, price, p))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, price, p)| (price, p.provider.clone(), p.source.clone()))
+}
+
+pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<String>) {
+    let mix = s.workload();
+    let mut sources: Vec<String> = Vec::new();
+    let apis: Vec<ApiOption> = s
+        .apis
+        .iter()
+        .filter_map(|id| {
+            let m = ds.model(id)?;
+            let (price, provider, source) = cheapest_api(ds, id, &mix)?;
+            sources.push(source);
+            Some(ApiOption {
+                label: format!("{} API ({provider})", m.name),
+                price,
+            })
+        })
+        .collect();
+    let (own, problem) = match self_host_plan(ds, s) {
+        Ok((plan, model, hw)) => {
+            sources.push(hw.bandwidth_gbs.source.clone());
+            if let Some(p) = &model.params_active_b {
+                sources.push(p.source.clone());
+            }
+            let how = if s.buy { "bought" } else { "rented" };
+            (
+                vec![SelfHostOption {
+                    label: format!("{} on {}× {} ({how}, {})", model.name, s.devices, hw.name, s.quant.label()),
+                    plan,
+                }],
+                None,
+            )
+        }
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let lo = (s.tokens_per_month / 100.0).max(1e5);
+    let hi = (s.tokens_per_month * 100.0).min(1e13);
+    let fig = cost_volume::figure(&apis, &own, &mix, (lo, hi), source_line(ds, sources));
+    (fig, problem)
+}
+
+pub fn prices_figure(ds: &Dataset, s: &CostInputs) -> Figure {
+    prices::figure(ds, &s.apis, s.input_per_output)
+}
+
+pub fn quality_figure(ds: &Dataset, s: &CostInputs) -> Figure {
+    quality_price::figure(ds, &s.benchmark, s.input_per_output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_make_an_empty_query_and_changes_round_trip() {
+        assert_eq!(CostInputs::default().to_query(), "");
+        let s = CostInputs {
+            tokens_per_month: 1e9,
+            devices: 8,
+            buy: true,
+            quant: Quant::Q8_0,
+            apis: vec!["gpt-4o".into(), "o1".into()],
+            usd_per_device: Some(30_000.0),
+            ..CostInputs::default()
+        };
+        let q = s.to_query();
+        let pairs: Vec<(String, String)> = q
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let back = CostInputs::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn nonsense_is_ignored() {
+        let s = CostInputs::from_params([("tok", "-5"), ("n", "0"), ("q", "Q9"), ("util", "abc")]);
+        assert_eq!(s, CostInputs::default());
+    }
+
+    #[test]
+    fn presets_parse() {
+        for (name, q) in PRESETS {
+            let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
+            let s = CostInputs::from_params(pairs.iter().copied());
+            assert_ne!(s, CostInputs::default(), "{name}");
+        }
+    }
+}

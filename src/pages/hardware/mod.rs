@@ -1,0 +1,278 @@
+//! `/hardware`: how much memory a model needs at each quantization, and whether it fits a GPU
+//! setup. Every input lives in the URL.
+
+pub mod plan;
+
+use crate::app::href;
+use crate::components::dataset::WithDataset;
+use crate::components::echart::ChartPanel;
+use crate::components::shell::PageTitle;
+use crate::data::Dataset;
+use crate::econ::vram::KvCacheType;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use plan::{memory_figure, verdicts, HardwareInputs, SetupChoice};
+use std::sync::Arc;
+
+#[component]
+pub fn Hardware() -> impl IntoView {
+    view! {
+        <PageTitle text="Hardware" />
+        <h1>"Hardware: will it fit?"</h1>
+        <p class="lead">
+            "Memory a model needs (weights, KV cache, overhead) at each quantization, against the GPUs you "
+            "have in mind. The formulas are on the "
+            <a href=href("/about#method-econ")>"about page"</a>
+            "."
+        </p>
+        <WithDataset let:ds>
+            <HardwareView ds />
+        </WithDataset>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Inputs {
+    state: Memo<HardwareInputs>,
+    go: Callback<(HardwareInputs, bool)>,
+}
+
+impl Inputs {
+    fn update(&self, f: impl FnOnce(&mut HardwareInputs)) {
+        let mut next = self.state.get_untracked();
+        f(&mut next);
+        self.go.run((next, false));
+    }
+}
+
+#[component]
+fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
+    let params = use_query_map();
+    let state = Memo::new(move |_| {
+        params.with(|p| HardwareInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let navigate = use_navigate();
+    let go = Callback::new(move |(next, replace): (HardwareInputs, bool)| {
+        navigate(
+            &format!("{}{}", href("/hardware"), next.to_query()),
+            NavigateOptions { replace, scroll: false, ..Default::default() },
+        );
+    });
+    let inputs = Inputs { state, go };
+    let d1 = ds.clone();
+    let figure = Signal::derive(move || state.with(|s| memory_figure(&d1, s)));
+    let query = Signal::derive(move || state.with(HardwareInputs::to_query));
+    let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
+    let open: Vec<(String, String)> = ds
+        .models
+        .iter()
+        .filter(|m| m.open_weights && m.params_total_b.is_some())
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    let hardware: Vec<(String, String)> = ds.hardware.iter().map(|h| (h.id.clone(), h.name.clone())).collect();
+    let d2 = ds.clone();
+    view! {
+        <div class="calc">
+            <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Memory inputs">
+                <fieldset class="group">
+                    <legend>"Models"</legend>
+                    <div class="checks">
+                        {open
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let a = id.clone();
+                                let b = id.clone();
+                                view! {
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            data-model=id.clone()
+                                            prop:checked=move || state.with(|s| s.models.contains(&a))
+                                            on:change=move |_| {
+                                                let id = b.clone();
+                                                inputs.update(move |s| {
+                                                    if let Some(i) = s.models.iter().position(|m| *m == id) {
+                                                        s.models.remove(i);
+                                                    } else {
+                                                        s.models.push(id);
+                                                    }
+                                                })
+                                            }
+                                        />
+                                        {name}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset class="group">
+                    <legend>"Context"</legend>
+                    <label class="field">
+                        <span>"Context length (tokens)"</span>
+                        <input
+                            type="number"
+                            min="1"
+                            step="1024"
+                            data-testid="ctx"
+                            prop:value=move || state.with(|s| s.context_tokens.to_string())
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
+                                    if v > 0 {
+                                        inputs.update(|s| s.context_tokens = v)
+                                    }
+                                }
+                            }
+                        />
+                    </label>
+                    <label class="field">
+                        <span>"KV cache precision"</span>
+                        <select
+                            data-testid="kv"
+                            prop:value=move || state.with(|s| s.kv_cache.label().to_string())
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                inputs.update(|s| s.kv_cache = KvCacheType::from_label(&v).unwrap_or(s.kv_cache))
+                            }
+                        >
+                            {[KvCacheType::F16, KvCacheType::Q8_0, KvCacheType::Q4_0]
+                                .into_iter()
+                                .map(|k| view! { <option value=k.label()>{k.label()}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>"Concurrent sequences"</span>
+                        <input
+                            type="number"
+                            min="1"
+                            step="1"
+                            data-testid="seq"
+                            prop:value=move || state.with(|s| s.sequences.to_string())
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
+                                    if v > 0 {
+                                        inputs.update(|s| s.sequences = v)
+                                    }
+                                }
+                            }
+                        />
+                    </label>
+                </fieldset>
+                <fieldset class="group">
+                    <legend>"GPU setups"</legend>
+                    {move || {
+                        let hardware = hardware.clone();
+                        state
+                            .with(|s| s.setups.clone())
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, setup)| {
+                                let hw = setup.hardware.clone();
+                                view! {
+                                    <div class="setup-row" data-testid=format!("setup-{i}")>
+                                        <select
+                                            aria-label=format!("Setup {} hardware", i + 1)
+                                            prop:value=hw
+                                            on:change=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                inputs.update(|s| if let Some(x) = s.setups.get_mut(i) { x.hardware = v })
+                                            }
+                                        >
+                                            {hardware.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                                        </select>
+                                        <input
+                                            type="number"
+                                            min="1"
+                                            max="64"
+                                            step="1"
+                                            aria-label=format!("Setup {} devices", i + 1)
+                                            prop:value=setup.devices.to_string()
+                                            on:change=move |ev| {
+                                                if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
+                                                    let v = v.clamp(1, 64);
+                                                    inputs.update(|s| if let Some(x) = s.setups.get_mut(i) { x.devices = v })
+                                                }
+                                            }
+                                        />
+                                        <button type="button" aria-label=format!("Remove setup {}", i + 1) on:click=move |_| inputs.update(|s| { if i < s.setups.len() { s.setups.remove(i); } })>
+                                            "×"
+                                        </button>
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                    <button
+                        type="button"
+                        data-testid="add-setup"
+                        on:click=move |_| inputs.update(|s| s.setups.push(SetupChoice { hardware: "nvidia-rtx-4090".into(), devices: 2 }))
+                    >
+                        "Add a setup"
+                    </button>
+                    <label class="field">
+                        <span>"System RAM for offload (GB)"</span>
+                        <input
+                            type="number"
+                            min="0"
+                            step="8"
+                            data-testid="ram"
+                            prop:value=move || state.with(|s| s.system_ram_gb.to_string())
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                                    if v.is_finite() && v >= 0.0 {
+                                        inputs.update(|s| s.system_ram_gb = v)
+                                    }
+                                }
+                            }
+                        />
+                    </label>
+                </fieldset>
+            </form>
+            <div class="calc-results">
+                <ChartPanel figure query dataset />
+                <h2>"Verdicts"</h2>
+                {move || {
+                    state.with(|s| {
+                        let setups = s.resolved_setups(&d2);
+                        s.models
+                            .iter()
+                            .map(|id| {
+                                let name = d2.model(id).map(|m| m.name.clone()).unwrap_or_else(|| id.clone());
+                                match verdicts(&d2, s, id) {
+                                    Ok(rows) => view! {
+                                        <div class="table-scroll verdicts" tabindex="0" role="region" aria-label=format!("Verdicts for {name}")>
+                                            <table data-testid=format!("verdicts-{id}")>
+                                                <caption>{name.clone()}</caption>
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">"Quantization (need)"</th>
+                                                        {setups.iter().map(|(l, _)| view! { <th scope="col">{l.clone()}</th> }).collect_view()}
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {rows
+                                                        .into_iter()
+                                                        .map(|(q, cells)| view! {
+                                                            <tr>
+                                                                <th scope="row">{q}</th>
+                                                                {cells.into_iter().map(|c| view! { <td class=format!("verdict-{}", c.class)>{c.text}</td> }).collect_view()}
+                                                            </tr>
+                                                        })
+                                                        .collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }
+                                    .into_any(),
+                                    Err(e) => view! { <p class="notice">{e}</p> }.into_any(),
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </div>
+        </div>
+    }
+}

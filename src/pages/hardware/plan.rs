@@ -1,0 +1,201 @@
+//! The `/hardware` page's inputs as URL parameters, and the memory figure they produce.
+
+use crate::charts::memory::{self, Capacity, QUANTS};
+use crate::charts::Figure;
+use crate::data::Dataset;
+use crate::econ::vram::{estimate_model_memory, fit, Fit, KvCacheType, MemoryOptions, Setup};
+
+/// A GPU setup: `n` devices of one kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetupChoice {
+    pub hardware: String,
+    pub devices: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HardwareInputs {
+    pub models: Vec<String>,
+    pub context_tokens: u64,
+    pub kv_cache: KvCacheType,
+    pub sequences: u32,
+    pub setups: Vec<SetupChoice>,
+    /// System RAM a runtime can offload layers to (not for Apple's unified memory).
+    pub system_ram_gb: f64,
+}
+
+impl Default for HardwareInputs {
+    fn default() -> Self {
+        HardwareInputs {
+            models: vec!["gemma-3-27b".into(), "llama-4-scout".into(), "deepseek-r1".into()],
+            context_tokens: 8192,
+            kv_cache: KvCacheType::F16,
+            sequences: 1,
+            setups: vec![
+                SetupChoice { hardware: "nvidia-rtx-4090".into(), devices: 1 },
+                SetupChoice { hardware: "nvidia-h100-sxm".into(), devices: 1 },
+                SetupChoice { hardware: "nvidia-h100-sxm".into(), devices: 8 },
+            ],
+            system_ram_gb: 64.0,
+        }
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+fn setups_key(setups: &[SetupChoice]) -> String {
+    setups.iter().map(|s| format!("{}:{}", s.hardware, s.devices)).collect::<Vec<_>>().join(",")
+}
+
+impl HardwareInputs {
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> HardwareInputs {
+        let mut s = HardwareInputs::default();
+        for (k, v) in params {
+            match k {
+                "m" => s.models = list(v),
+                "ctx" => {
+                    s.context_tokens = v.parse::<u64>().ok().filter(|c| (1..=10_000_000).contains(c)).unwrap_or(s.context_tokens)
+                }
+                "kv" => s.kv_cache = KvCacheType::from_label(v).unwrap_or(s.kv_cache),
+                "seq" => s.sequences = v.parse::<u32>().ok().filter(|n| (1..=1024).contains(n)).unwrap_or(s.sequences),
+                "gpus" => {
+                    let parsed: Vec<SetupChoice> = list(v)
+                        .iter()
+                        .filter_map(|item| {
+                            let (hw, n) = item.split_once(':').unwrap_or((item.as_str(), "1"));
+                            let devices = n.parse::<u32>().ok().filter(|n| (1..=64).contains(n))?;
+                            Some(SetupChoice { hardware: hw.to_string(), devices })
+                        })
+                        .collect();
+                    s.setups = parsed;
+                }
+                "ram" => {
+                    s.system_ram_gb = v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(s.system_ram_gb)
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
+    pub fn to_query(&self) -> String {
+        let d = HardwareInputs::default();
+        let mut out = Vec::new();
+        if self.models != d.models {
+            out.push(format!("m={}", self.models.join(",")));
+        }
+        if self.context_tokens != d.context_tokens {
+            out.push(format!("ctx={}", self.context_tokens));
+        }
+        if self.kv_cache != d.kv_cache {
+            out.push(format!("kv={}", self.kv_cache.label()));
+        }
+        if self.sequences != d.sequences {
+            out.push(format!("seq={}", self.sequences));
+        }
+        if self.setups != d.setups {
+            out.push(format!("gpus={}", setups_key(&self.setups)));
+        }
+        if self.system_ram_gb != d.system_ram_gb {
+            out.push(format!("ram={}", self.system_ram_gb));
+        }
+        if out.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", out.join("&"))
+        }
+    }
+
+    pub fn options(&self) -> MemoryOptions {
+        MemoryOptions {
+            context_tokens: self.context_tokens,
+            kv_cache: self.kv_cache,
+            sequences: self.sequences,
+            ..MemoryOptions::default()
+        }
+    }
+
+    /// The setups that name known hardware, with their labels.
+    pub fn resolved_setups(&self, ds: &Dataset) -> Vec<(String, Setup)> {
+        self.setups
+            .iter()
+            .filter_map(|c| {
+                let hw = ds.hardware.iter().find(|h| h.id == c.hardware)?;
+                let setup = Setup::from_hardware(hw, c.devices, self.system_ram_gb);
+                Some((format!("{}× {}", c.devices, hw.name), setup))
+            })
+            .collect()
+    }
+}
+
+pub fn memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
+    let capacities: Vec<Capacity> = s
+        .resolved_setups(ds)
+        .into_iter()
+        .map(|(label, setup)| Capacity {
+            label: format!("{label} ({:.0} GB)", setup.gpu_gb()),
+            gb: setup.gpu_gb(),
+        })
+        .collect();
+    memory::figure(ds, &s.models, &s.options(), &capacities)
+}
+
+/// One verdict cell: "fits", "needs offload", "won't run", or why it cannot be estimated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub class: &'static str,
+    pub text: String,
+}
+
+/// Verdicts for a model: one row per quantization, one column per setup.
+pub fn verdicts(ds: &Dataset, s: &HardwareInputs, model_id: &str) -> Result<Vec<(String, Vec<Verdict>)>, String> {
+    let model = ds.model(model_id).ok_or_else(|| format!("unknown model “{model_id}”"))?;
+    let setups = s.resolved_setups(ds);
+    QUANTS
+        .iter()
+        .map(|q| {
+            let estimate = estimate_model_memory(model, *q, &s.options()).map_err(|e| format!("{}: {e}", model.name))?;
+            let cells = setups
+                .iter()
+                .map(|(_, setup)| match fit(&estimate, setup) {
+                    Ok(f @ Fit::Fits { need_gb, .. }) => Verdict { class: "fits", text: format!("{} ({need_gb:.0} GB)", f.label()) },
+                    Ok(f @ Fit::NeedsOffload { offload_gb, .. }) => Verdict {
+                        class: "offload",
+                        text: format!("{} ({offload_gb:.0} GB to RAM)", f.label()),
+                    },
+                    Ok(f @ Fit::WontRun { short_gb, .. }) => Verdict { class: "wont", text: format!("{} ({short_gb:.0} GB short)", f.label()) },
+                    Err(e) => Verdict { class: "wont", text: e.to_string() },
+                })
+                .collect();
+            Ok((format!("{} ({:.0} GB)", q.label(), estimate.total_gb), cells))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_an_empty_query_and_changes_round_trip() {
+        assert_eq!(HardwareInputs::default().to_query(), "");
+        let s = HardwareInputs {
+            models: vec!["gemma-3-4b".into()],
+            context_tokens: 32768,
+            kv_cache: KvCacheType::Q8_0,
+            setups: vec![SetupChoice { hardware: "nvidia-rtx-3090".into(), devices: 2 }],
+            ..HardwareInputs::default()
+        };
+        let q = s.to_query();
+        let pairs: Vec<(&str, &str)> = q.trim_start_matches('?').split('&').filter_map(|kv| kv.split_once('=')).collect();
+        assert_eq!(HardwareInputs::from_params(pairs), s);
+    }
+
+    #[test]
+    fn bad_setups_are_dropped() {
+        let s = HardwareInputs::from_params([("gpus", "a:0,b:x,c:2"), ("ctx", "0")]);
+        assert_eq!(s.setups, vec![SetupChoice { hardware: "c".into(), devices: 2 }]);
+        assert_eq!(s.context_tokens, 8192);
+    }
+}

@@ -1,0 +1,223 @@
+// The calculators and their charts as a reader and a blogger use them: inputs change the plotted
+// data, the break-even marker follows prices, downloads are real files, and the embed page works
+// in a sandboxed iframe on another origin and sizes its frame.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { launch, openPage, at, appReady, SITE } from "./lib.mjs";
+
+const HOST = process.env.ATLAS_HOST_URL;
+
+let browser;
+before(async () => {
+  browser = await launch({ webgpu: false });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/// The option ECharts is drawing for a chart, as the page holds it.
+function option(page, slug) {
+  return page.evaluate((slug) => {
+    const el = document.querySelector(`.echart[data-chart="${slug}"]`);
+    const chart = el && window.echarts.getInstanceByDom(el);
+    return chart ? JSON.parse(JSON.stringify(chart.getOption())) : null;
+  }, slug);
+}
+
+async function waitForChart(page, slug) {
+  await page.waitForFunction((slug) => {
+    const el = document.querySelector(`.echart[data-chart="${slug}"]`);
+    return el && window.echarts && window.echarts.getInstanceByDom(el);
+  }, slug);
+}
+
+const selfHostSeries = (opt) => opt.series.find((s) => / on \d+× /.test(s.name));
+const breakEvens = (opt) => opt.series.flatMap((s) => (s.markPoint?.data ?? []).map((d) => d.xAxis));
+
+test("changing a cost input changes the plotted data, and the break-even follows the price", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs?usdh=2&api=o1"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    const before = await option(page, "cost-vs-volume");
+    const ownBefore = selfHostSeries(before).data;
+    const [markBefore] = breakEvens(before);
+    assert.ok(markBefore > 0, "a break-even marker is drawn");
+
+    // Double the cloud price: the self-hosting line and the break-even volume both double.
+    await page.getByTestId("sh-usdh").fill("4");
+    await page.getByTestId("sh-usdh").press("Enter");
+    await page.waitForURL(/usdh=4/);
+    await page.waitForFunction(
+      (prev) => {
+        const el = document.querySelector('.echart[data-chart="cost-vs-volume"]');
+        const opt = window.echarts.getInstanceByDom(el).getOption();
+        const marks = opt.series.flatMap((s) => (s.markPoint?.data ?? []).map((d) => d.xAxis));
+        return marks.length > 0 && marks[0] !== prev;
+      },
+      markBefore,
+    );
+    const after = await option(page, "cost-vs-volume");
+    const [markAfter] = breakEvens(after);
+    assert.ok(Math.abs(markAfter / markBefore - 2) < 0.05, `break-even moved from ${markBefore} to ${markAfter}`);
+    const ownAfter = selfHostSeries(after).data;
+    assert.notDeepEqual(ownAfter, ownBefore);
+
+    // The workload slider moves the plotted volume range.
+    const xMin = after.xAxis[0].min;
+    await page.getByTestId("tokens").fill("1000000000");
+    await page.getByTestId("tokens").press("Enter");
+    await page.waitForURL(/tok=1000000000/);
+    await page.waitForFunction(
+      (prev) => window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]')).getOption().xAxis[0].min !== prev,
+      xMin,
+    );
+    assert.match(await page.getByTestId("cost-summary").innerText(), /At 1B tokens a month/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the price and quality charts plot the dataset's numbers", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const prices = await (await fetch(at(SITE, "/data/prices.json"))).json();
+    await page.goto(at(SITE, "/costs?api=gpt-4o"));
+    await appReady(page);
+    await waitForChart(page, "prices");
+    const opt = await option(page, "prices");
+    const gpt4o = prices.filter((p) => p.model === "gpt-4o").sort((a, b) => (a.as_of < b.as_of ? 1 : -1))[0];
+    assert.ok(opt.series[0].data.includes(gpt4o.input_usd_per_mtok), "input price plotted");
+    assert.ok(opt.series[1].data.includes(gpt4o.output_usd_per_mtok), "output price plotted");
+    await waitForChart(page, "quality-vs-price");
+    await page.getByTestId("quality-benchmark").selectOption("mmlu_pro");
+    await page.waitForURL(/bench=mmlu_pro/);
+    const q = await option(page, "quality-vs-price");
+    assert.match(q.yAxis[0].name, /MMLU-Pro/);
+    assert.ok(q.series[0].data.length > 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("PNG, SVG and CSV downloads are valid files of the plotted data", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    const panel = page.getByTestId("chart-cost-vs-volume");
+    const download = async (id) => {
+      const [dl] = await Promise.all([page.waitForEvent("download"), panel.getByTestId(id).click()]);
+      return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
+    };
+    const png = await download("png");
+    assert.equal(png.name, "llm-atlas-cost-vs-volume.png");
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+    assert.ok(png.bytes.length > 5000, `PNG has content (${png.bytes.length} bytes)`);
+    const svg = (await download("svg")).bytes.toString("utf8");
+    assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/);
+    assert.ok(svg.includes("<path"), "the SVG draws lines");
+    const csv = (await download("csv")).bytes.toString("utf8").trim().split("\n");
+    assert.equal(csv[0], "series,kind,tokens_per_month,usd_per_month");
+    const opt = await option(page, "cost-vs-volume");
+    const plotted = opt.series.reduce((n, s) => n + s.data.length + (s.markPoint?.data?.length ?? 0), 0);
+    assert.equal(csv.length - 1, plotted, "one CSV row per plotted point and marker");
+    // The data table under the chart holds the same rows.
+    await panel.locator("summary", { hasText: "Data table" }).click();
+    assert.equal(await panel.getByTestId("chart-table").locator("tbody tr").count(), plotted);
+    // Embed and cite offer the chart's address with its state.
+    await panel.getByTestId("embed").click();
+    const snippet = await panel.getByTestId("embed-code").inputValue();
+    assert.match(snippet, /<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/cost-vs-volume"/);
+    await panel.getByTestId("cite").click();
+    assert.match(await panel.getByTestId("cite-text").inputValue(), /LLM Atlas, “Monthly cost against monthly volume”, http.*\/embed\/cost-vs-volume .*dataset v/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the hardware page's memory chart and verdicts follow the inputs", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/hardware?m=gemma-3-27b"));
+    await appReady(page);
+    await waitForChart(page, "memory");
+    const before = await option(page, "memory");
+    assert.equal(before.series.length, 1);
+    const markLines = before.series[0].markLine.data.map((d) => d.yAxis);
+    assert.ok(markLines.includes(80) && markLines.includes(640) && markLines.includes(24), `capacity lines: ${markLines}`);
+    await page.getByTestId("ctx").fill("131072");
+    await page.getByTestId("ctx").press("Enter");
+    await page.waitForURL(/ctx=131072/);
+    await page.waitForFunction(
+      (prev) => {
+        const o = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="memory"]')).getOption();
+        return o.series[0].data[0] !== prev;
+      },
+      before.series[0].data[0],
+    );
+    const after = await option(page, "memory");
+    assert.ok(after.series[0].data[0] > before.series[0].data[0], "a longer context needs more memory");
+    const verdicts = page.getByTestId("verdicts-gemma-3-27b");
+    assert.equal(await verdicts.locator("tbody tr").count(), 7);
+    assert.match(await verdicts.innerText(), /fits/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an embed renders inside a sandboxed iframe on another origin and sizes its frame", { skip: !HOST && "ATLAS_HOST_URL is not set" }, async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const src = at(SITE, "/embed/cost-vs-volume?tok=1000000000&theme=dark");
+    await page.goto(`${HOST}?src=${encodeURIComponent(src)}`);
+    assert.notEqual(new URL(HOST).origin, new URL(SITE).origin);
+    const resize = await page.waitForFunction(() => window.lastResize, null, { timeout: 30_000 });
+    const msg = await resize.jsonValue();
+    assert.equal(msg.chart, "cost-vs-volume");
+    assert.ok(msg.height > 300, `reported height ${msg.height}`);
+    const frameHeight = await page.locator("iframe").evaluate((f) => f.getBoundingClientRect().height);
+    assert.ok(Math.abs(frameHeight - msg.height) < 2, "the host set the frame to the reported height");
+    const frame = page.frames().find((f) => f.url().startsWith(src.split("?")[0]));
+    assert.ok(frame, "the embed frame loaded");
+    await frame.waitForSelector('.echart[data-chart="cost-vs-volume"] canvas');
+    assert.match(await frame.locator("h1").innerText(), /Monthly cost against monthly volume/);
+    assert.equal(await frame.getAttribute("html", "data-theme"), "dark");
+    assert.equal(await frame.locator(".site-header").count(), 0, "no site header in an embed");
+    const back = await frame.getByRole("link", { name: "Open in LLM Atlas" }).getAttribute("href");
+    assert.match(back, /\/costs\?.*tok=1000000000/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the models page charts a benchmark for the shown rows", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/models?open=open"));
+    await appReady(page);
+    await waitForChart(page, "benchmarks");
+    const a = await option(page, "benchmarks");
+    await page.getByTestId("chart-benchmark").selectOption("mmlu_pro");
+    await page.waitForURL(/chart=mmlu_pro/);
+    await page.waitForFunction(
+      () => /MMLU-Pro/.test(window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="benchmarks"]')).getOption().xAxis[0].name),
+    );
+    const b = await option(page, "benchmarks");
+    assert.notDeepEqual(a.yAxis[0].data, b.yAxis[0].data);
+    const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+    const closedNames = models.filter((m) => !m.open_weights).map((m) => m.name);
+    assert.ok(b.yAxis[0].data.every((n) => !closedNames.includes(n)), "only the filtered (open) models are charted");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
