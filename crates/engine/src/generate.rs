@@ -21,6 +21,9 @@ pub enum EngineError {
         /// Why.
         reason: String,
     },
+    /// There is nothing to condition on: the prompt has no tokens.
+    #[error("the prompt has no tokens")]
+    EmptyPrompt,
     /// A backend-specific failure.
     #[error("{0}")]
     Backend(String),
@@ -96,6 +99,9 @@ pub fn generate(
     now: &dyn Fn() -> f64,
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Generation, EngineError> {
+    if prompt_ids.is_empty() {
+        return Err(EngineError::EmptyPrompt);
+    }
     backend.reset();
     let mut history = prompt_ids.to_vec();
     let mut ids = Vec::new();
@@ -146,4 +152,127 @@ pub fn generate(
         prefill_tok_s: rate(prompt_ids.len(), t1 - t0),
         decode_tok_s: rate(decode_steps, t2 - t1),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampler::SplitMix64;
+    use crate::tokenizer::{SpecialTokens, TokenType};
+
+    /// A backend whose logits favour `(last token + 1) % n`, so greedy output is predictable.
+    struct Counter {
+        n: usize,
+        calls: Vec<Vec<u32>>,
+    }
+
+    impl Backend for Counter {
+        fn name(&self) -> &str {
+            "counter"
+        }
+        fn adapter(&self) -> String {
+            "test".into()
+        }
+        fn reset(&mut self) {
+            self.calls.clear();
+        }
+        fn forward(&mut self, tokens: &[u32]) -> Result<Vec<f32>, EngineError> {
+            self.calls.push(tokens.to_vec());
+            let last = *tokens.last().ok_or(EngineError::EmptyPrompt)? as usize;
+            let mut l = vec![0.0; self.n];
+            l[(last + 1) % self.n] = 5.0;
+            Ok(l)
+        }
+    }
+
+    fn vocab() -> Tokenizer {
+        let pieces = ["<eos>", "<bos>", "a", "b", "c", "d"]
+            .map(String::from)
+            .to_vec();
+        let mut types = vec![TokenType::Normal; 6];
+        types[0] = TokenType::Control;
+        types[1] = TokenType::Control;
+        let special = SpecialTokens {
+            bos: Some(1),
+            eos: Some(0),
+            unk: None,
+            pad: None,
+            add_bos: true,
+            add_eos: false,
+            add_space_prefix: false,
+            end_of_generation: vec![],
+        };
+        Tokenizer::new(pieces, vec![0.0; 6], types, special).unwrap()
+    }
+
+    fn params(n: usize) -> GenerateParams {
+        GenerateParams {
+            max_new_tokens: n,
+            sampler: SamplerConfig::default(),
+            stop_at_eog: true,
+        }
+    }
+
+    #[test]
+    fn greedy_loop_streams_and_stops_at_eos() {
+        let tok = vocab();
+        let mut b = Counter {
+            n: 6,
+            calls: vec![],
+        };
+        let mut streamed = String::new();
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let g = generate(
+            &mut b,
+            &tok,
+            &[1, 2],
+            &params(10),
+            &mut SplitMix64::new(0),
+            &now,
+            &mut |s| streamed.push_str(s),
+        )
+        .unwrap();
+        // 2 -> 3 -> 4 -> 5 -> 0 (EOS, not emitted).
+        assert_eq!(g.ids, [3, 4, 5]);
+        assert_eq!(g.text, "bcd");
+        assert_eq!(streamed, "bcd");
+        assert_eq!(b.calls, [vec![1, 2], vec![3], vec![4], vec![5]]);
+        assert!(g.prefill_tok_s > 0.0 && g.decode_tok_s > 0.0);
+    }
+
+    #[test]
+    fn max_tokens_and_empty_prompt() {
+        let tok = vocab();
+        let mut b = Counter {
+            n: 6,
+            calls: vec![],
+        };
+        let now = || 0.0;
+        let g = generate(
+            &mut b,
+            &tok,
+            &[2],
+            &params(2),
+            &mut SplitMix64::new(0),
+            &now,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(g.ids, [3, 4]);
+        assert_eq!(b.calls.len(), 2, "no forward pass after the last token");
+        let e = generate(
+            &mut b,
+            &tok,
+            &[],
+            &params(2),
+            &mut SplitMix64::new(0),
+            &now,
+            &mut |_| {},
+        );
+        assert!(matches!(e, Err(EngineError::EmptyPrompt)));
+    }
 }
