@@ -51,3 +51,74 @@ fn every_wgsl_file_is_listed() {
         }
     }
 }
+
+/// Specialises `source` with `constants`, validates the result and translates it to SPIR-V, as a
+/// driver would at pipeline creation.
+fn specialise(
+    name: &str,
+    source: &str,
+    entry: &str,
+    constants: &[(&str, f64)],
+) -> Result<(), String> {
+    let module = naga::front::wgsl::parse_str(source).map_err(|e| e.emit_to_string(source))?;
+    let caps = naga::valid::Capabilities::SHADER_FLOAT16_IN_FLOAT32;
+    let info = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps)
+        .validate(&module)
+        .map_err(|e| e.emit_to_string(source))?;
+    let mut pc = naga::back::PipelineConstants::default();
+    for (k, v) in constants {
+        pc.insert((*k).to_string(), *v);
+    }
+    let (module, info) = naga::back::pipeline_constants::process_overrides(
+        &module,
+        &info,
+        Some((naga::ShaderStage::Compute, entry)),
+        &pc,
+    )
+    .map_err(|e| format!("{name} {entry} {constants:?}: overrides: {e}"))?;
+    let pipeline = naga::back::spv::PipelineOptions {
+        shader_stage: naga::ShaderStage::Compute,
+        entry_point: entry.to_string(),
+    };
+    naga::back::spv::write_vec(
+        &module,
+        &info,
+        &naga::back::spv::Options::default(),
+        Some(&pipeline),
+    )
+    .map_err(|e| format!("{name} {entry} {constants:?}: SPIR-V: {e}"))?;
+    Ok(())
+}
+
+#[test]
+fn every_specialisation_the_engine_uses_compiles_to_spirv() {
+    use atlas_engine::ops::*;
+    let mut failures = Vec::new();
+    let mut check = |name: &str, src: &str, entry: &str, c: &[(&str, f64)]| {
+        if let Err(e) = specialise(name, src, entry, c) {
+            failures.push(e);
+        }
+    };
+    for qtype in [0.0, 1.0, 2.0, 6.0, 8.0, 12.0, 13.0, 14.0] {
+        for ncols in [1.0, 8.0] {
+            for rows in [2.0, 4.0, 64.0] {
+                check(
+                    "matvec",
+                    matvec::SOURCE,
+                    "main",
+                    &[("QTYPE", qtype), ("NCOLS", ncols), ("ROWS_PER_WG", rows)],
+                );
+            }
+        }
+        check("matvec", matvec::SOURCE, "embed", &[("QTYPE", qtype)]);
+    }
+    check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);
+    check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[]);
+    check("rope", rope::SOURCE, "main", &[]);
+    check("attention", attention::SOURCE, "main", &[]);
+    check("gelu", gelu::SOURCE, "main", &[]);
+    check("sample", sample::SOURCE, "topk_partial", &[]);
+    check("sample", sample::SOURCE, "topk_final", &[]);
+    check("readbw", readbw::SOURCE, "main", &[]);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
