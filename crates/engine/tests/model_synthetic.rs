@@ -40,7 +40,7 @@ fn tiny(arch: &str, layers: u32, window: Option<u32>) -> Vec<u8> {
         .kv(&k("attention.key_length"), Value::U32(HEAD_DIM as u32))
         .kv(&k("attention.value_length"), Value::U32(HEAD_DIM as u32))
         .kv(&k("attention.layer_norm_rms_epsilon"), Value::F32(1e-6))
-        .kv(&k("context_length"), Value::U32(64))
+        .kv(&k("context_length"), Value::U32(128))
         .kv(&k("rope.freq_base"), Value::F32(10_000.0));
     if let Some(w) = window {
         b = b.kv(&k("attention.sliding_window"), Value::U32(w));
@@ -145,6 +145,13 @@ fn every_architecture_runs_and_the_kv_cache_is_consistent() {
         let split = m.forward(&[3, 4]).unwrap();
         assert_close(&all, &split, 1e-5);
         assert_eq!(m.n_past(), 4);
+        // And one token at a time.
+        m.reset();
+        let mut single = Vec::new();
+        for t in [1, 2, 3, 4] {
+            single = m.forward(&[t]).unwrap();
+        }
+        assert_close(&all, &single, 1e-5);
         // Earlier tokens matter (attention is not a no-op).
         let other = run(&mut m, &[5, 2, 3, 4]);
         assert!(
@@ -152,6 +159,20 @@ fn every_architecture_runs_and_the_kv_cache_is_consistent() {
             "{arch}"
         );
     }
+}
+
+#[test]
+fn long_prompts_batch_in_chunks_like_single_steps() {
+    // 100 tokens cross the 64-token prefill batch; a window of 5 is active on layer 0.
+    let mut m = load(&tiny("gemma3", 6, Some(5)));
+    let prompt: Vec<u32> = (0..100).map(|i| (i * 7 % VOCAB) as u32).collect();
+    let batched = run(&mut m, &prompt);
+    m.reset();
+    let mut single = Vec::new();
+    for &t in &prompt {
+        single = m.forward(&[t]).unwrap();
+    }
+    assert_close(&batched, &single, 1e-4);
 }
 
 #[test]
@@ -179,8 +200,8 @@ fn load_and_run_errors() {
         Err(ModelError::TokenOutOfRange { .. })
     ));
     assert!(matches!(
-        m.forward(&[1; 65]),
-        Err(ModelError::ContextFull(64))
+        m.forward(&[1; 129]),
+        Err(ModelError::ContextFull(128))
     ));
     assert!(m.forward(&[]).unwrap().is_empty());
     // A file that lacks a layer tensor or has a wrongly shaped one.

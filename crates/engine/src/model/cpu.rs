@@ -4,7 +4,12 @@
 use crate::gguf::{GgufFile, Source, TensorInfo};
 
 use super::config::{Activation, ModelConfig, RopeStyle};
-use super::math::{gelu_tanh, matvec, matvecs, rms_norm, rope, silu, softmax, Matrix, MatrixData};
+use super::math::{
+    dot, gelu_tanh, matmuls, matvec, rms_norm, rope, silu, softmax, Matrix, MatrixData,
+};
+
+/// Most prompt tokens run through the layers together (bounds the scratch memory).
+const MAX_BATCH: usize = 64;
 use super::ModelError;
 use crate::quant::GgmlType;
 
@@ -196,20 +201,6 @@ pub struct CpuModel {
     cache: KvCache,
 }
 
-/// Scratch buffers for one token.
-struct Scratch {
-    x: Vec<f32>,
-    h: Vec<f32>,
-    q: Vec<f32>,
-    k: Vec<f32>,
-    v: Vec<f32>,
-    att: Vec<f32>,
-    o: Vec<f32>,
-    gate: Vec<f32>,
-    up: Vec<f32>,
-    scores: Vec<f32>,
-}
-
 impl CpuModel {
     /// Reads the configuration and loads the weights.
     pub fn load<S: Source + ?Sized>(f: &GgufFile, src: &S) -> Result<Self, ModelError> {
@@ -261,127 +252,140 @@ impl CpuModel {
         if self.cache.n_pos + tokens.len() > self.cfg.context_length {
             return Err(ModelError::ContextFull(self.cfg.context_length));
         }
-        let mut logits = Vec::new();
-        for (i, &t) in tokens.iter().enumerate() {
-            let x = self.step(t);
-            if i + 1 == tokens.len() {
-                logits = self.logits(x);
-            }
+        let mut last = None;
+        for batch in tokens.chunks(MAX_BATCH) {
+            last = Some(self.step_batch(batch));
         }
-        Ok(logits)
+        Ok(last.map(|x| self.logits(x)).unwrap_or_default())
     }
 
-    /// One token through every layer; returns the final hidden state (before the output norm).
-    fn step(&mut self, token: u32) -> Vec<f32> {
+    /// Runs `tokens` (a batch) through every layer at the next positions; returns the final
+    /// hidden state of the last one (before the output norm). Each weight row is read once for
+    /// the whole batch.
+    fn step_batch(&mut self, tokens: &[u32]) -> Vec<f32> {
         let c = &self.cfg;
+        let n = tokens.len();
         let (e, hd) = (c.n_embd, c.head_dim);
         let (q_dim, kv_dim) = (c.n_head * hd, c.n_head_kv * hd);
-        let pos = self.cache.n_pos;
-        let mut s = Scratch {
-            x: self.w.tok_embd.row_f32(token as usize),
-            h: vec![0.0; e],
-            q: vec![0.0; q_dim],
-            k: vec![0.0; kv_dim],
-            v: vec![0.0; kv_dim],
-            att: vec![0.0; q_dim],
-            o: vec![0.0; e],
-            gate: vec![0.0; c.n_ff],
-            up: vec![0.0; c.n_ff],
-            scores: Vec::with_capacity(pos + 1),
-        };
-        if let Some(scale) = c.embed_scale {
-            s.x.iter_mut().for_each(|v| *v *= scale);
+        let pos0 = self.cache.n_pos;
+        let mut x = Vec::with_capacity(n * e);
+        for &t in tokens {
+            x.extend(self.w.tok_embd.row_f32(t as usize));
         }
+        if let Some(scale) = c.embed_scale {
+            x.iter_mut().for_each(|v| *v *= scale);
+        }
+        let mut h = vec![0.0; n * e];
+        let mut q = vec![0.0; n * q_dim];
+        let mut k = vec![0.0; n * kv_dim];
+        let mut v = vec![0.0; n * kv_dim];
+        let mut att = vec![0.0; n * q_dim];
+        let mut o = vec![0.0; n * e];
+        let mut gate = vec![0.0; n * c.n_ff];
+        let mut up = vec![0.0; n * c.n_ff];
+        let mut scores = Vec::with_capacity(pos0 + n);
         let neox = c.rope_style == RopeStyle::Neox;
+        let norm_rows = |buf: &mut [f32], w: &[f32], width: usize| {
+            for row in buf.chunks_exact_mut(width) {
+                rms_norm(row, w, c.rms_eps);
+            }
+        };
+        let add_bias = |buf: &mut [f32], b: &Option<Vec<f32>>, width: usize| {
+            if let Some(b) = b {
+                for row in buf.chunks_exact_mut(width) {
+                    row.iter_mut().zip(b).for_each(|(o, b)| *o += b);
+                }
+            }
+        };
         for (il, layer) in self.w.layers.iter().enumerate() {
-            s.h.copy_from_slice(&s.x);
-            rms_norm(&mut s.h, &layer.attn_norm, c.rms_eps);
-            matvecs(
-                &s.h,
+            h.copy_from_slice(&x);
+            norm_rows(&mut h, &layer.attn_norm, e);
+            matmuls(
+                &h,
+                n,
                 &mut [
-                    (&layer.wq, &mut s.q),
-                    (&layer.wk, &mut s.k),
-                    (&layer.wv, &mut s.v),
+                    (&layer.wq, &mut q),
+                    (&layer.wk, &mut k),
+                    (&layer.wv, &mut v),
                 ],
             );
-            for (out, b) in [
-                (&mut s.q, &layer.bq),
-                (&mut s.k, &layer.bk),
-                (&mut s.v, &layer.bv),
-            ] {
-                if let Some(b) = b {
-                    out.iter_mut().zip(b).for_each(|(o, b)| *o += b);
-                }
-            }
+            add_bias(&mut q, &layer.bq, q_dim);
+            add_bias(&mut k, &layer.bk, kv_dim);
+            add_bias(&mut v, &layer.bv, kv_dim);
             let (base, fscale) = c.rope_for_layer(il);
-            for head in s.q.chunks_exact_mut(hd) {
-                if let Some(n) = &layer.q_norm {
-                    rms_norm(head, n, c.rms_eps);
+            for (t, row) in q.chunks_exact_mut(q_dim).enumerate() {
+                for head in row.chunks_exact_mut(hd) {
+                    if let Some(w) = &layer.q_norm {
+                        rms_norm(head, w, c.rms_eps);
+                    }
+                    rope(head, pos0 + t, c.rope_dim, base, fscale, neox);
+                    head.iter_mut().for_each(|v| *v *= c.attention_scale);
                 }
-                rope(head, pos, c.rope_dim, base, fscale, neox);
-                head.iter_mut().for_each(|v| *v *= c.attention_scale);
             }
-            for head in s.k.chunks_exact_mut(hd) {
-                if let Some(n) = &layer.k_norm {
-                    rms_norm(head, n, c.rms_eps);
+            for (t, row) in k.chunks_exact_mut(kv_dim).enumerate() {
+                for head in row.chunks_exact_mut(hd) {
+                    if let Some(w) = &layer.k_norm {
+                        rms_norm(head, w, c.rms_eps);
+                    }
+                    rope(head, pos0 + t, c.rope_dim, base, fscale, neox);
                 }
-                rope(head, pos, c.rope_dim, base, fscale, neox);
             }
             let kc = &mut self.cache.k[il];
             let vc = &mut self.cache.v[il];
-            kc.extend_from_slice(&s.k);
-            vc.extend_from_slice(&s.v);
-            // Visible positions: causal, and within the window on sliding layers.
-            let first = match c.sliding_window {
-                Some(w) if c.is_sliding(il) => (pos + 1).saturating_sub(w),
-                _ => 0,
-            };
+            kc.extend_from_slice(&k);
+            vc.extend_from_slice(&v);
             let group = c.n_head / c.n_head_kv;
-            for h in 0..c.n_head {
-                let kvh = h / group;
-                let q = &s.q[h * hd..(h + 1) * hd];
-                s.scores.clear();
-                for p in first..=pos {
-                    let k = &kc[p * kv_dim + kvh * hd..p * kv_dim + (kvh + 1) * hd];
-                    s.scores.push(super::math::dot(q, k));
-                }
-                softmax(&mut s.scores);
-                let out = &mut s.att[h * hd..(h + 1) * hd];
-                out.fill(0.0);
-                for (i, &a) in s.scores.iter().enumerate() {
-                    let p = first + i;
-                    let v = &vc[p * kv_dim + kvh * hd..p * kv_dim + (kvh + 1) * hd];
-                    out.iter_mut().zip(v).for_each(|(o, v)| *o += a * v);
+            for t in 0..n {
+                let pos = pos0 + t;
+                // Visible positions: causal, and within the window on sliding layers.
+                let first = match c.sliding_window {
+                    Some(w) if c.is_sliding(il) => (pos + 1).saturating_sub(w),
+                    _ => 0,
+                };
+                for hh in 0..c.n_head {
+                    let kvh = hh / group;
+                    let qh = &q[t * q_dim + hh * hd..t * q_dim + (hh + 1) * hd];
+                    scores.clear();
+                    for p in first..=pos {
+                        let kp = &kc[p * kv_dim + kvh * hd..p * kv_dim + (kvh + 1) * hd];
+                        scores.push(dot(qh, kp));
+                    }
+                    softmax(&mut scores);
+                    let out = &mut att[t * q_dim + hh * hd..t * q_dim + (hh + 1) * hd];
+                    out.fill(0.0);
+                    for (i, &a) in scores.iter().enumerate() {
+                        let p = first + i;
+                        let vp = &vc[p * kv_dim + kvh * hd..p * kv_dim + (kvh + 1) * hd];
+                        out.iter_mut().zip(vp).for_each(|(o, v)| *o += a * v);
+                    }
                 }
             }
-            matvec(&layer.wo, &s.att, &mut s.o);
-            if let Some(n) = &layer.post_attn_norm {
-                rms_norm(&mut s.o, n, c.rms_eps);
+            matmuls(&att, n, &mut [(&layer.wo, &mut o)]);
+            if let Some(w) = &layer.post_attn_norm {
+                norm_rows(&mut o, w, e);
             }
-            s.x.iter_mut().zip(&s.o).for_each(|(x, o)| *x += o);
+            x.iter_mut().zip(&o).for_each(|(x, o)| *x += o);
 
-            s.h.copy_from_slice(&s.x);
-            rms_norm(&mut s.h, &layer.ffn_norm, c.rms_eps);
-            matvecs(
-                &s.h,
-                &mut [(&layer.w_gate, &mut s.gate), (&layer.w_up, &mut s.up)],
+            h.copy_from_slice(&x);
+            norm_rows(&mut h, &layer.ffn_norm, e);
+            matmuls(
+                &h,
+                n,
+                &mut [(&layer.w_gate, &mut gate), (&layer.w_up, &mut up)],
             );
             let act = match c.activation {
                 Activation::GeluTanh => gelu_tanh,
                 Activation::Silu => silu,
             };
-            s.gate
-                .iter_mut()
-                .zip(&s.up)
-                .for_each(|(g, u)| *g = act(*g) * u);
-            matvec(&layer.w_down, &s.gate, &mut s.o);
-            if let Some(n) = &layer.post_ffn_norm {
-                rms_norm(&mut s.o, n, c.rms_eps);
+            gate.iter_mut().zip(&up).for_each(|(g, u)| *g = act(*g) * u);
+            matmuls(&gate, n, &mut [(&layer.w_down, &mut o)]);
+            if let Some(w) = &layer.post_ffn_norm {
+                norm_rows(&mut o, w, e);
             }
-            s.x.iter_mut().zip(&s.o).for_each(|(x, o)| *x += o);
+            x.iter_mut().zip(&o).for_each(|(x, o)| *x += o);
         }
-        self.cache.n_pos += 1;
-        s.x
+        self.cache.n_pos += n;
+        x.split_off((n - 1) * e)
     }
 
     fn logits(&self, mut x: Vec<f32>) -> Vec<f32> {

@@ -245,6 +245,84 @@ pub fn matvec(w: &Matrix, x: &[f32], out: &mut [f32]) {
     matvecs(x, &mut [(w, out)]);
 }
 
+/// Rows `first..first + len` of `W` times each of the `n` inputs in `x` (`n` rows of
+/// `W.cols`), as `local[(r - first) * n + t]`: each weight row is read once for all inputs.
+fn matmul_rows(w: &Matrix, x: &[f32], n: usize, first: usize, len: usize) -> Vec<f32> {
+    let mut local = vec![0.0; len * n];
+    for (i, dst) in local.chunks_exact_mut(n).enumerate() {
+        let r = first + i;
+        for (t, o) in dst.iter_mut().enumerate() {
+            *o = w.row_dot(r, &x[t * w.cols..(t + 1) * w.cols]);
+        }
+    }
+    local
+}
+
+/// Batched [`matvecs`]: `x` holds `n` inputs of `cols` values each; `jobs[i] = (W, out)` with
+/// `out` holding `n` outputs of `W.rows` values each (`out[t * rows + r]`).
+pub fn matmuls(x: &[f32], n: usize, jobs: &mut [(&Matrix, &mut [f32])]) {
+    if n == 1 {
+        return matvecs(x, jobs);
+    }
+    let threads = n_threads();
+    let ranges = |rows: usize| {
+        let chunk = rows.div_ceil(threads).max(1);
+        (0..threads)
+            .map(move |t| (t * chunk, ((t + 1) * chunk).min(rows)))
+            .filter(|(a, b)| a < b)
+    };
+    let mut results: Vec<Vec<(usize, usize, Vec<f32>)>> = Vec::with_capacity(jobs.len());
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads > 1 {
+        let work: Vec<(usize, usize, usize)> = jobs
+            .iter()
+            .enumerate()
+            .flat_map(|(j, (w, _))| ranges(w.rows).map(move |(a, b)| (j, a, b)))
+            .collect();
+        let mut per_thread: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); threads];
+        for (i, item) in work.into_iter().enumerate() {
+            per_thread[i % threads].push(item);
+        }
+        let mats: Vec<&Matrix> = jobs.iter().map(|(w, _)| *w).collect();
+        let done: Vec<(usize, usize, usize, Vec<f32>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = per_thread
+                .into_iter()
+                .map(|list| {
+                    let mats = &mats;
+                    s.spawn(move || {
+                        list.into_iter()
+                            .map(|(j, a, b)| (j, a, b, matmul_rows(mats[j], x, n, a, b - a)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        results = (0..jobs.len()).map(|_| Vec::new()).collect();
+        for (j, a, b, v) in done {
+            results[j].push((a, b, v));
+        }
+    }
+    if results.is_empty() {
+        results = jobs
+            .iter()
+            .map(|(w, _)| vec![(0, w.rows, matmul_rows(w, x, n, 0, w.rows))])
+            .collect();
+    }
+    for ((w, out), pieces) in jobs.iter_mut().zip(results) {
+        for (a, b, local) in pieces {
+            for r in a..b {
+                for t in 0..n {
+                    out[t * w.rows + r] = local[(r - a) * n + t];
+                }
+            }
+        }
+    }
+}
+
 /// RMSNorm in place: `x = x / sqrt(mean(x^2) + eps) * w` (sum of squares in f64, as ggml).
 pub fn rms_norm(x: &mut [f32], w: &[f32], eps: f32) {
     let ss: f64 = x.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
@@ -327,6 +405,28 @@ mod tests {
         }
         for (g, w) in ob.iter().zip(naive(&b, &x)) {
             assert!((g - w).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn batched_matmuls_match_matvecs() {
+        let mut seed = 3u32;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let (cols, n) = (96, 5);
+        let a = Matrix::f32(517, cols, (0..517 * cols).map(|_| rnd()).collect());
+        let b = Matrix::f32(3, cols, (0..3 * cols).map(|_| rnd()).collect());
+        let x: Vec<f32> = (0..n * cols).map(|_| rnd()).collect();
+        let (mut oa, mut ob) = (vec![0.0; n * 517], vec![0.0; n * 3]);
+        matmuls(&x, n, &mut [(&a, &mut oa), (&b, &mut ob)]);
+        for t in 0..n {
+            let xt = &x[t * cols..(t + 1) * cols];
+            let (mut va, mut vb) = (vec![0.0; 517], vec![0.0; 3]);
+            matvecs(xt, &mut [(&a, &mut va), (&b, &mut vb)]);
+            assert_eq!(&oa[t * 517..(t + 1) * 517], &va[..], "input {t}");
+            assert_eq!(&ob[t * 3..(t + 1) * 3], &vb[..], "input {t}");
         }
     }
 
