@@ -208,13 +208,17 @@ pub fn n_threads() -> usize {
 pub fn matvecs(x: &[f32], jobs: &mut [(&Matrix, &mut [f32])]) {
     let threads = n_threads();
     let total: usize = jobs.iter().map(|(w, _)| w.rows * w.cols).sum();
-    if threads <= 1 || total < 1 << 16 {
+    if threads > 1 && total >= 1 << 16 {
+        parallel_matvecs(x, jobs, threads);
+    } else {
         for (w, out) in jobs.iter_mut() {
             matvec_rows(w, x, 0, out);
         }
-        return;
     }
-    #[cfg(not(target_arch = "wasm32"))]
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn parallel_matvecs(x: &[f32], jobs: &mut [(&Matrix, &mut [f32])], threads: usize) {
     std::thread::scope(|s| {
         // Split every output into `threads` row ranges; thread t takes range t of every job.
         let mut per_thread: Vec<Vec<(&Matrix, usize, &mut [f32])>> =
@@ -238,6 +242,14 @@ pub fn matvecs(x: &[f32], jobs: &mut [(&Matrix, &mut [f32])]) {
             matvec_rows(w, x, first, out);
         }
     });
+}
+
+/// No threads on wasm32 (`n_threads` is 1 there, so this is never reached).
+#[cfg(target_arch = "wasm32")]
+fn parallel_matvecs(x: &[f32], jobs: &mut [(&Matrix, &mut [f32])], _threads: usize) {
+    for (w, out) in jobs.iter_mut() {
+        matvec_rows(w, x, 0, out);
+    }
 }
 
 /// `out = W x`.
@@ -264,16 +276,16 @@ pub fn matmuls(x: &[f32], n: usize, jobs: &mut [(&Matrix, &mut [f32])]) {
     if n == 1 {
         return matvecs(x, jobs);
     }
-    let threads = n_threads();
-    let ranges = |rows: usize| {
-        let chunk = rows.div_ceil(threads).max(1);
-        (0..threads)
-            .map(move |t| (t * chunk, ((t + 1) * chunk).min(rows)))
-            .filter(|(a, b)| a < b)
-    };
     let mut results: Vec<Vec<(usize, usize, Vec<f32>)>> = Vec::with_capacity(jobs.len());
     #[cfg(not(target_arch = "wasm32"))]
-    if threads > 1 {
+    if n_threads() > 1 {
+        let threads = n_threads();
+        let ranges = |rows: usize| {
+            let chunk = rows.div_ceil(threads).max(1);
+            (0..threads)
+                .map(move |t| (t * chunk, ((t + 1) * chunk).min(rows)))
+                .filter(|(a, b)| a < b)
+        };
         let work: Vec<(usize, usize, usize)> = jobs
             .iter()
             .enumerate()
