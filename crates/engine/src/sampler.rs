@@ -97,6 +97,9 @@ pub fn apply_repeat_penalty(logits: &mut [f32], recent: &[u32], penalty: f32) {
 }
 
 /// Picks the next token from `logits`, given the tokens so far (`history`, for the penalty).
+///
+/// Order, as llama.cpp's default chain: repetition penalty, top-k, top-p (on the untempered
+/// distribution), temperature, then one draw from `rng`.
 pub fn sample(
     logits: &[f32],
     history: &[u32],
@@ -131,24 +134,26 @@ pub fn sample(
     }
     cand.sort_unstable_by(by_logit);
     let max = cand[0].1;
-    let mut probs: Vec<f32> = cand
-        .iter()
-        .map(|&(_, l)| ((l - max) / cfg.temperature).exp())
-        .collect();
-    let total: f32 = probs.iter().sum();
-    probs.iter_mut().for_each(|p| *p /= total);
+    // As in llama.cpp's default chain: top-p is decided on the untempered distribution,
+    // then the temperature shapes the probabilities of what is left.
     if cfg.top_p < 1.0 {
+        let weights: Vec<f32> = cand.iter().map(|&(_, l)| (l - max).exp()).collect();
+        let total: f32 = weights.iter().sum();
         let mut cum = 0.0;
-        let mut keep = probs.len();
-        for (i, p) in probs.iter().enumerate() {
-            cum += p;
+        let mut keep = cand.len();
+        for (i, w) in weights.iter().enumerate() {
+            cum += w / total;
             if cum >= cfg.top_p {
                 keep = i + 1;
                 break;
             }
         }
-        probs.truncate(keep);
+        cand.truncate(keep);
     }
+    let probs: Vec<f32> = cand
+        .iter()
+        .map(|&(_, l)| ((l - max) / cfg.temperature).exp())
+        .collect();
     let total: f32 = probs.iter().sum();
     let r = rng.next_f32() * total;
     let mut acc = 0.0;
@@ -259,6 +264,14 @@ mod tests {
             ..cfg.clone()
         };
         assert_eq!(sample(&logits, &[], &p4, &mut Fixed(vec![0.999])), Ok(1));
+        // Top-p is decided before the temperature: at T = 10 the three are nearly equally
+        // likely, but top_p = 0.5 already kept only id1 (0.5 >= 0.5 at T = 1).
+        let hot_p = SamplerConfig {
+            top_p: 0.5,
+            temperature: 10.0,
+            ..cfg.clone()
+        };
+        assert_eq!(sample(&logits, &[], &hot_p, &mut Fixed(vec![0.999])), Ok(1));
         // A low temperature sharpens: at T = 0.1 id1 gets 0.5^10 / (0.5^10 + 0.3^10 + 0.2^10) ~ 0.994.
         let cold = SamplerConfig {
             temperature: 0.1,
