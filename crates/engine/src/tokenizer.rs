@@ -531,6 +531,8 @@ fn parse_byte_piece(piece: &str) -> Option<u8> {
 pub struct StreamDecoder {
     pending: Vec<u8>,
     special: bool,
+    /// Whether any byte has been produced (the leading-space rule applies only before that).
+    started: bool,
 }
 
 impl StreamDecoder {
@@ -539,13 +541,22 @@ impl StreamDecoder {
         Self {
             pending: Vec::new(),
             special,
+            started: false,
         }
     }
 
     /// Adds one token and returns the text that is now complete (possibly empty).
     pub fn push(&mut self, tok: &Tokenizer, id: u32) -> String {
-        self.pending
-            .extend_from_slice(&tok.token_bytes(id, self.special));
+        let bytes = tok.token_bytes(id, self.special);
+        let mut bytes: &[u8] = &bytes;
+        if !self.started && !bytes.is_empty() {
+            self.started = true;
+            // Same rule as `Tokenizer::decode`: the space the encoder inserted is dropped.
+            if tok.special.add_space_prefix && bytes[0] == b' ' {
+                bytes = &bytes[1..];
+            }
+        }
+        self.pending.extend_from_slice(bytes);
         let mut out = String::new();
         loop {
             match std::str::from_utf8(&self.pending) {

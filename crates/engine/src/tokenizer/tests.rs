@@ -123,3 +123,29 @@ fn decode_and_stream() {
     // Out-of-range ids decode to nothing instead of panicking.
     assert_eq!(t.decode(&[u32::MAX], true), "");
 }
+
+#[test]
+fn space_prefix_vocabularies() {
+    let base = toy();
+    let mut special = base.special().clone();
+    special.add_space_prefix = true;
+    let n = base.vocab_size() as u32;
+    let pieces: Vec<String> = (0..n).map(|i| base.piece(i).unwrap().to_string()).collect();
+    let types = (0..n).map(|i| base.token_type(i).unwrap()).collect();
+    let scores = pieces
+        .iter()
+        .map(|p| if p == "▁a" { -3.0 } else { -1.0 })
+        .collect();
+    let t = Tokenizer::new(pieces, scores, types, special).unwrap();
+    // "a" becomes "▁a" (a space is inserted first), and decoding drops it again.
+    let ids = t.encode("a a", false, false);
+    assert_eq!(ids, ids_of(&t, &["▁a", "▁a"]));
+    assert_eq!(t.decode(&ids, false), "a a");
+    let mut dec = StreamDecoder::new(false);
+    let s: String = ids.iter().map(|&id| dec.push(&t, id)).collect();
+    assert_eq!(s + &dec.finish(), "a a");
+}
+
+fn ids_of(t: &Tokenizer, pieces: &[&str]) -> Vec<u32> {
+    ids(t, pieces)
+}
