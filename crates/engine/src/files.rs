@@ -106,3 +106,55 @@ pub fn read_model(path: &Path) -> Result<MultiSlice<Vec<u8>>, LoadError> {
         Ok(MultiSlice::new(vec![read(path)?]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gguf::Source;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("atlas-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn manifest_parts_are_joined_in_order() {
+        let dir = temp_dir("ok");
+        std::fs::write(dir.join("m.part0"), b"GGU").unwrap();
+        std::fs::write(dir.join("m.part1"), b"F rest").unwrap();
+        let manifest = r#"{"parts": [{"name": "m.part0", "size": 3}, {"name": "m.part1"}]}"#;
+        std::fs::write(dir.join("manifest.json"), manifest).unwrap();
+        let src = read_model(&dir.join("manifest.json")).unwrap();
+        assert_eq!(src.len(), 9);
+        assert_eq!(&*src.bytes(0, 9).unwrap(), b"GGUF rest");
+        let single = read_model(&dir.join("m.part1")).unwrap();
+        assert_eq!(single.len(), 6);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn manifest_errors_name_the_problem() {
+        let dir = temp_dir("bad");
+        std::fs::write(dir.join("p"), b"abc").unwrap();
+        let cases = [
+            (
+                r#"{"parts": [{"name": "p", "size": 4}]}"#,
+                "has 3 bytes, manifest says 4",
+            ),
+            (r#"{"parts": [{"name": "../p"}]}"#, "plain file name"),
+            (r#"{"parts": [{"name": "missing"}]}"#, "missing"),
+            (r#"{"parts": 3}"#, "manifest"),
+        ];
+        for (i, (json, want)) in cases.iter().enumerate() {
+            let path = dir.join(format!("m{i}.json"));
+            std::fs::write(&path, json).unwrap();
+            let e = read_model(&path).unwrap_err().to_string();
+            assert!(e.contains(want), "{json}: {e}");
+        }
+        let e = read_model(&dir.join("nope.gguf")).unwrap_err().to_string();
+        assert!(e.contains("nope.gguf"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
