@@ -40,9 +40,10 @@ fn parts_and_whole_file_agree_including_tensors_across_boundaries() {
             );
         }
     }
+    // token_embd (178 MB) spans the first two boundaries; another tensor spans the third.
     assert!(
-        crossing >= 3,
-        "expected tensors spanning each of the 3 boundaries, found {crossing}"
+        crossing >= 2,
+        "expected tensors spanning part boundaries, found {crossing}"
     );
 
     // The types the bundled model uses.
