@@ -10,3 +10,4 @@ pub mod data;
 pub mod econ;
 pub mod pages;
 pub mod theme;
+pub mod worker_client;

@@ -12,6 +12,8 @@ pub mod gpu;
 pub mod model;
 #[cfg(feature = "gpu")]
 pub mod ops;
+pub mod protocol;
 pub mod quant;
 pub mod sampler;
 pub mod tokenizer;
+pub mod worker;

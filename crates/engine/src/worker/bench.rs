@@ -1,0 +1,108 @@
+//! "Benchmark this device" in the browser: the fixed benchmark of `gpu::bench` (a 128-token
+//! prefill, 32 greedy decode steps, and the device's own read bandwidth from the same plain read
+//! kernel), run on the already-loaded model with browser timers. `gpu::bench` itself times with
+//! `std::time::Instant` and blocking device polls, which do not exist in the browser; the
+//! settings and formulas here are the same, so the two report comparable numbers.
+
+use std::cell::Cell;
+
+use super::engine::Failure;
+use super::js;
+use crate::gpu::{buffers, kernel, GpuContext, GpuError, GpuModel};
+use crate::ops::readbw;
+use crate::ops::sample::SampleParams;
+use crate::protocol::{BenchResult, ErrorKind};
+
+/// Prompt tokens of the prefill measurement (as `gpu::bench::BenchOptions::default()`).
+pub const PREFILL_TOKENS: u32 = 128;
+/// Decoded tokens (as `gpu::bench::BenchOptions::default()`).
+pub const DECODE_TOKENS: u32 = 32;
+
+fn gpu(e: impl std::fmt::Display) -> Failure {
+    Failure::new(ErrorKind::Gpu, e.to_string())
+}
+
+/// Resolves when the GPU has finished the work submitted so far.
+async fn idle(ctx: &GpuContext) -> Result<(), GpuError> {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    ctx.queue.on_submitted_work_done(move || {
+        let _ = tx.send(());
+    });
+    rx.await
+        .map_err(|_| GpuError::DeviceLost("the GPU never finished".into()))?;
+    ctx.check()
+}
+
+/// The device's read bandwidth in GB/s: the best of three timed passes over a buffer of up to
+/// 256 MiB, after one warm-up.
+async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
+    let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
+    let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
+    let out = buffers::storage_zeroed(ctx, "bandwidth out", readbw::out_len(bytes) * 4)?;
+    let k = readbw::kernel(ctx).await?;
+    let d = readbw::bind(ctx, &k, &src, &out)?;
+    let mut best = f64::MAX;
+    for i in 0..4 {
+        let t = js::now_ms();
+        kernel::run(ctx, &[&d])?;
+        idle(ctx).await?;
+        let ms = js::now_ms() - t;
+        if i > 0 {
+            best = best.min(ms);
+        }
+    }
+    Ok(bytes as f64 / (best.max(0.001) / 1000.0) / 1e9)
+}
+
+/// Runs the benchmark on `model` (its KV cache is reset; sampling is left greedy).
+pub async fn run(model: &mut GpuModel, stop: &Cell<bool>) -> Result<BenchResult, Failure> {
+    let read = read_gb_s(model.context()).await.map_err(gpu)?;
+    let a = model.context().adapter();
+    let adapter = format!("{} ({})", a.name, a.backend);
+    model.set_sampling(SampleParams::GREEDY).map_err(gpu)?;
+    let n_vocab = model.config().n_vocab as u32;
+    // A fixed, valid prompt: BOS then ordinary ids (as gpu::bench).
+    let prompt: Vec<u32> = (0..PREFILL_TOKENS)
+        .map(|i| {
+            if i == 0 {
+                2
+            } else {
+                1000 + (i * 7919) % n_vocab.saturating_sub(1000).max(1)
+            }
+        })
+        .collect();
+    // Warm-up.
+    model.reset();
+    model.prefill(&prompt[..8], 0.0).await.map_err(gpu)?;
+    model.decode(None, 0.0).await.map_err(gpu)?;
+    model.reset();
+
+    let t = js::now_ms();
+    model.prefill(&prompt, 0.0).await.map_err(gpu)?;
+    let prefill_ms = js::now_ms() - t;
+
+    let t = js::now_ms();
+    for _ in 0..DECODE_TOKENS {
+        model.decode(None, 0.0).await.map_err(gpu)?;
+        if stop.get() {
+            return Err(Failure::new(
+                ErrorKind::Cancelled,
+                "the benchmark was stopped",
+            ));
+        }
+    }
+    let decode_ms = js::now_ms() - t;
+    model.reset();
+    let decode_tok_s = f64::from(DECODE_TOKENS) * 1000.0 / decode_ms.max(0.001);
+    let wb = model.weight_bytes_per_token();
+    Ok(BenchResult {
+        adapter,
+        decode_tok_s,
+        prefill_tok_s: f64::from(PREFILL_TOKENS) * 1000.0 / prefill_ms.max(0.001),
+        prefill_tokens: PREFILL_TOKENS,
+        decode_tokens: DECODE_TOKENS,
+        weight_bytes_per_token: wb,
+        device_read_gb_s: read,
+        decode_efficiency: decode_tok_s * wb as f64 / (read * 1e9),
+    })
+}
