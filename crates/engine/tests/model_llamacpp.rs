@@ -135,12 +135,15 @@ fn greedy_generation_matches_llamacpp() {
             let next = argmax(&logits);
             ours.push(next);
             if next != case.greedy_ids[step] {
+                // The README's rule: equal up to the first step where llama.cpp was unsure
+                // (`decisive`). Stricter, and still fair: with the same context so far, any
+                // divergence must be at a step where llama.cpp's margin was under 0.3.
+                let margin = case.steps[step].margin();
                 assert!(
-                    step >= decisive,
-                    "{:?}: step {step} chose {next}, llama.cpp chose {} with margin {:.3}\nours   {ours:?}\ntheirs {:?}",
+                    step >= decisive && margin < 0.3,
+                    "{:?}: step {step} chose {next}, llama.cpp chose {} with margin {margin:.3}\nours   {ours:?}\ntheirs {:?}",
                     case.prompt,
                     case.greedy_ids[step],
-                    case.steps[step].margin(),
                     case.greedy_ids
                 );
                 break;
