@@ -518,3 +518,74 @@ fn gpu_sampling_greedy_and_top_k_top_p() {
         Ok(())
     });
 }
+
+#[test]
+fn gpu_fused_geglu_matvec_interleaved_chunks() {
+    let Some(ctx) = context("gpu_fused_geglu_matvec_interleaved_chunks") else {
+        return;
+    };
+    block(async {
+        for (i, ty) in [GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q8_0]
+            .into_iter()
+            .enumerate()
+        {
+            let mut rng = Rng::new(130 + i as u64);
+            let (rows, cols) = (29usize, 256usize);
+            let gate = random_weights(&mut rng, ty, rows, cols);
+            let up = random_weights(&mut rng, ty, rows, cols);
+            let cap = GpuWeights::row_bytes(ty, cols as u32) * 9 + 64; // odd: pairs must not split
+            let w = GpuWeights::upload_interleaved(
+                &ctx,
+                "gate+up",
+                ty,
+                rows as u32,
+                cols as u32,
+                &gate,
+                &up,
+                cap,
+            )?;
+            assert!(w.chunks.len() > 1 && w.chunks.iter().all(|c| c.rows % 2 == 0));
+            for (n_tok, ncols) in [(1usize, 1u32), (5, matvec::PREFILL_COLS)] {
+                for rows_per_wg in [2, 4, 64] {
+                    let k = matvec::geglu_kernel_with(&ctx, ty, ncols, rows_per_wg).await?;
+                    let x = rng.vec(n_tok * cols);
+                    let step = step_buffer(
+                        &ctx,
+                        Step {
+                            pos0: 0,
+                            n_tok: n_tok as u32,
+                            rand: 0.0,
+                            flags: 0,
+                        },
+                    );
+                    let xb = buffers::storage_f32(&ctx, "x", &x)?;
+                    let yb = buffers::storage_zeroed(&ctx, "y", (rows * n_tok * 4) as u64)?;
+                    let layout = MatVecLayout {
+                        n_tok: 0,
+                        ncols,
+                        max_tok: n_tok as u32,
+                        x_stride: cols as u32,
+                        y_stride: rows as u32,
+                        y_offset: 0,
+                        y_pos_stride: 0,
+                        accumulate: false,
+                    };
+                    let d = matvec::bind(&ctx, &k, &w, &step, &xb, &yb, layout)?;
+                    kernel::run(&ctx, &d.iter().collect::<Vec<_>>())?;
+                    let got = readback::read_f32(&ctx, &yb, 0, rows * n_tok).await?;
+                    let want = matvec::geglu_reference(ty, &gate, &up, rows, cols, &x, n_tok)?;
+                    let scale: Vec<f32> = want.iter().map(|v| v.abs() + 1.0).collect();
+                    assert_close(
+                        &format!("geglu {ty:?} n_tok {n_tok} rows/wg {rows_per_wg}"),
+                        &got,
+                        &want,
+                        &scale,
+                        1e-4,
+                        1e-3,
+                    );
+                }
+            }
+        }
+        Ok(())
+    });
+}

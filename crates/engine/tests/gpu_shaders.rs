@@ -102,12 +102,19 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     for qtype in [0.0, 1.0, 2.0, 6.0, 8.0, 12.0, 13.0, 14.0] {
         for ncols in [1.0, 8.0] {
             for rows in [2.0, 4.0, 64.0] {
-                check(
-                    "matvec",
-                    matvec::SOURCE,
-                    "main",
-                    &[("QTYPE", qtype), ("NCOLS", ncols), ("ROWS_PER_WG", rows)],
-                );
+                for geglu in [0.0, 1.0] {
+                    check(
+                        "matvec",
+                        matvec::SOURCE,
+                        "main",
+                        &[
+                            ("QTYPE", qtype),
+                            ("NCOLS", ncols),
+                            ("ROWS_PER_WG", rows),
+                            ("GEGLU", geglu),
+                        ],
+                    );
+                }
             }
         }
         check("matvec", matvec::SOURCE, "embed", &[("QTYPE", qtype)]);

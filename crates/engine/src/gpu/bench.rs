@@ -14,6 +14,9 @@ pub struct BenchReport {
     pub adapter: String,
     /// Decoded tokens per second (one submission and a 4-byte readback per token).
     pub decode_tok_s: f64,
+    /// Decoded tokens per second with two steps in flight (the next step is submitted before
+    /// the previous id is read back).
+    pub decode_tok_s_pipelined: f64,
     /// Prompt tokens per second for a prompt of `prefill_tokens` tokens.
     pub prefill_tok_s: f64,
     /// Prompt length used for `prefill_tok_s`.
@@ -120,10 +123,23 @@ pub async fn run<S: Source + ?Sized>(
     let decode_s = start.elapsed().as_secs_f64();
 
     let decode_tok_s = f64::from(decode_tokens) / decode_s;
+
+    model.reset();
+    model.prefill(&prompt, 0.0).await?;
+    let start = Instant::now();
+    let mut pending = model.submit_decode(None, 0.0)?;
+    for _ in 1..decode_tokens {
+        let next = model.submit_decode(None, 0.0)?;
+        model.read_pending(pending).await?;
+        pending = next;
+    }
+    model.read_pending(pending).await?;
+    let pipelined_s = start.elapsed().as_secs_f64();
     let wb = model.weight_bytes_per_token();
     Ok(BenchReport {
         adapter,
         decode_tok_s,
+        decode_tok_s_pipelined: f64::from(decode_tokens) / pipelined_s,
         prefill_tok_s: f64::from(prefill_tokens) / prefill_s,
         prefill_tokens,
         decode_tokens,

@@ -137,6 +137,51 @@ impl GpuWeights {
         bytes: &[u8],
         max_chunk_bytes: u64,
     ) -> Result<Self, GpuError> {
+        Self::upload_impl(ctx, label, ty, rows, cols, bytes, max_chunk_bytes, false)
+    }
+
+    /// Uploads two `rows x cols` matrices of type `ty` with their rows interleaved
+    /// (`a0, b0, a1, b1, ...`: `2 * rows` rows, pairs never split across chunks), the layout
+    /// the fused GEGLU mat-vec reads.
+    #[allow(clippy::too_many_arguments)]
+    pub fn upload_interleaved(
+        ctx: &GpuContext,
+        label: &str,
+        ty: GgmlType,
+        rows: u32,
+        cols: u32,
+        a: &[u8],
+        b: &[u8],
+        max_chunk_bytes: u64,
+    ) -> Result<Self, GpuError> {
+        let row_bytes = Self::row_bytes(ty, cols) as usize;
+        let want = row_bytes * rows as usize;
+        if a.len() != want || b.len() != want || row_bytes == 0 {
+            return Err(GpuError::Shape(format!(
+                "{label}: {} and {} bytes for two {rows} x {cols} {ty:?} matrices",
+                a.len(),
+                b.len()
+            )));
+        }
+        let mut both = Vec::with_capacity(2 * want);
+        for (ra, rb) in a.chunks_exact(row_bytes).zip(b.chunks_exact(row_bytes)) {
+            both.extend_from_slice(ra);
+            both.extend_from_slice(rb);
+        }
+        Self::upload_impl(ctx, label, ty, 2 * rows, cols, &both, max_chunk_bytes, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn upload_impl(
+        ctx: &GpuContext,
+        label: &str,
+        ty: GgmlType,
+        rows: u32,
+        cols: u32,
+        bytes: &[u8],
+        max_chunk_bytes: u64,
+        interleaved: bool,
+    ) -> Result<Self, GpuError> {
         if cols == 0 || rows == 0 || !(cols as usize).is_multiple_of(ty.block_size()) {
             return Err(GpuError::Shape(format!(
                 "{label}: {rows} x {cols} is not a whole number of {ty:?} blocks per row"
@@ -158,6 +203,20 @@ impl GpuWeights {
                 what: format!("{label}: one row"),
                 limit: "max_storage_buffer_binding_size",
                 needed: row_bytes + TAIL_PAD as u64,
+                allowed: ctx.max_binding(),
+            });
+        }
+        // Interleaved pairs must not be split across chunks.
+        let rows_per_chunk = if interleaved {
+            rows_per_chunk - rows_per_chunk % 2
+        } else {
+            rows_per_chunk
+        };
+        if rows_per_chunk == 0 {
+            return Err(GpuError::LimitExceeded {
+                what: format!("{label}: a row pair"),
+                limit: "max_storage_buffer_binding_size",
+                needed: 2 * row_bytes + TAIL_PAD as u64,
                 allowed: ctx.max_binding(),
             });
         }

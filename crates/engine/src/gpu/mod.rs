@@ -17,7 +17,7 @@ pub mod runner;
 pub use buffers::{GpuWeights, WeightChunk};
 pub use context::{AdapterSummary, GpuContext};
 pub use kernel::{Binding, Dispatch, Kernel, TokenAxis};
-pub use runner::{GpuModel, GpuModelError, GpuModelOptions};
+pub use runner::{GpuModel, GpuModelError, GpuModelOptions, PendingToken};
 
 /// Errors from the GPU runtime and the GPU ops.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

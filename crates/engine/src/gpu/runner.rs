@@ -82,16 +82,23 @@ struct LayerWeights {
     wk: GpuWeights,
     wv: GpuWeights,
     wo: GpuWeights,
-    w_gate: GpuWeights,
-    w_up: GpuWeights,
+    ffn: Ffn,
     w_down: GpuWeights,
     k_cache: wgpu::Buffer,
     v_cache: wgpu::Buffer,
 }
 
+/// Gate and up projections: fused (interleaved rows, one GEGLU dispatch) when both have the
+/// same type, else two mat-vecs and a GELU dispatch.
+enum Ffn {
+    Fused(GpuWeights),
+    Split { gate: GpuWeights, up: GpuWeights },
+}
+
 /// Compiled kernels shared by every dispatch.
 struct Kernels {
     matvec: HashMap<(GgmlType, u32), Kernel>,
+    geglu: HashMap<(GgmlType, u32), Kernel>,
     embed: Kernel,
     norm: RmsNorm,
     rope: Kernel,
@@ -119,8 +126,22 @@ pub struct GpuModel {
     kernels: Kernels,
     sampling: SampleParams,
     staging: Staging,
+    /// Staging buffers for decoded token ids in flight ([`GpuModel::submit_decode`]).
+    ring: Vec<Staging>,
+    /// Ring slots submitted and not yet read, oldest first.
+    in_flight: std::collections::VecDeque<usize>,
+    next_slot: usize,
     n_past: u32,
     weight_bytes: u64,
+}
+
+/// Decoded tokens that may be in flight at once (see [`GpuModel::submit_decode`]).
+pub const MAX_IN_FLIGHT: usize = 4;
+
+/// A decoded token whose id is still on its way back from the GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingToken {
+    slot: usize,
 }
 
 fn f32_bytes(n: u64) -> u64 {
@@ -226,6 +247,7 @@ impl GpuModel {
             Ok(buffers::storage_f32(&ctx, name, &v)?)
         };
         let output_norm = vector("output_norm.weight", cfg.n_embd)?;
+        let mut fused_bytes = 0u64;
         let cache_bytes = f32_bytes(u64::from(opts.max_context) * u64::from(kv_dim));
         let mut layers = Vec::with_capacity(cfg.n_layer);
         for i in 0..cfg.n_layer {
@@ -241,13 +263,42 @@ impl GpuModel {
                 wk: upload(&n("attn_k.weight"), kv_dim, e)?,
                 wv: upload(&n("attn_v.weight"), kv_dim, e)?,
                 wo: upload(&n("attn_output.weight"), e, q_dim)?,
-                w_gate: upload(&n("ffn_gate.weight"), n_ff, e)?,
-                w_up: upload(&n("ffn_up.weight"), n_ff, e)?,
+                ffn: {
+                    let (g, u) = (tensor(&n("ffn_gate.weight"))?, tensor(&n("ffn_up.weight"))?);
+                    let dims = [u64::from(e), u64::from(n_ff)];
+                    if g.ty == u.ty && g.dims == dims && u.dims == dims {
+                        if !matvec::supports(g.ty) {
+                            return Err(
+                                GpuError::UnsupportedType(format!("{:?} (ffn)", g.ty)).into()
+                            );
+                        }
+                        let gb = f.tensor_bytes(src, g)?;
+                        let ub = f.tensor_bytes(src, u)?;
+                        let w = GpuWeights::upload_interleaved(
+                            &ctx,
+                            &n("ffn_gate+up"),
+                            g.ty,
+                            n_ff,
+                            e,
+                            &gb,
+                            &ub,
+                            ctx.max_binding(),
+                        )?;
+                        fused_bytes += w.byte_len();
+                        Ffn::Fused(w)
+                    } else {
+                        Ffn::Split {
+                            gate: upload(&n("ffn_gate.weight"), n_ff, e)?,
+                            up: upload(&n("ffn_up.weight"), n_ff, e)?,
+                        }
+                    }
+                },
                 w_down: upload(&n("ffn_down.weight"), e, n_ff)?,
                 k_cache: buffers::storage_zeroed(&ctx, "k cache", cache_bytes)?,
                 v_cache: buffers::storage_zeroed(&ctx, "v cache", cache_bytes)?,
             });
         }
+        weight_bytes += fused_bytes;
         // The token embedding is read once per token as a lookup (one row); the output
         // projection reads it whole.
         weight_bytes -= token_embd.byte_len();
@@ -256,6 +307,9 @@ impl GpuModel {
             weight_bytes += output.byte_len();
         }
 
+        let first_layer = layers
+            .first()
+            .ok_or_else(|| GpuModelError::Unsupported("a model without layers".into()))?;
         let pz = |n: u32| {
             buffers::storage_zeroed(&ctx, "activation", f32_bytes(u64::from(n) * u64::from(p)))
         };
@@ -277,16 +331,23 @@ impl GpuModel {
         let tokens = buffers::storage_zeroed(&ctx, "tokens", f32_bytes(u64::from(p)))?;
 
         let mut types: Vec<GgmlType> = vec![token_embd.ty, output.ty];
+        let mut geglu_types: Vec<GgmlType> = Vec::new();
         for l in &layers {
-            types.extend([
-                l.wq.ty,
-                l.wk.ty,
-                l.wv.ty,
-                l.wo.ty,
-                l.w_gate.ty,
-                l.w_up.ty,
-                l.w_down.ty,
-            ]);
+            types.extend([l.wq.ty, l.wk.ty, l.wv.ty, l.wo.ty, l.w_down.ty]);
+            match &l.ffn {
+                Ffn::Fused(w) => geglu_types.push(w.ty),
+                Ffn::Split { gate, up } => types.extend([gate.ty, up.ty]),
+            }
+        }
+        geglu_types.sort_by_key(|t| t.to_u32());
+        geglu_types.dedup();
+        let mut gg = HashMap::new();
+        for ty in geglu_types {
+            gg.insert((ty, 1), matvec::geglu_kernel(&ctx, ty, 1).await?);
+            gg.insert(
+                (ty, PREFILL_COLS),
+                matvec::geglu_kernel(&ctx, ty, PREFILL_COLS).await?,
+            );
         }
         types.sort_by_key(|t| t.to_u32());
         types.dedup();
@@ -300,6 +361,7 @@ impl GpuModel {
         }
         let kernels = Kernels {
             matvec: mv,
+            geglu: gg,
             embed: matvec::embed_kernel(&ctx, token_embd.ty).await?,
             norm: RmsNorm::new(&ctx).await?,
             rope: rope::kernel(&ctx).await?,
@@ -358,7 +420,7 @@ impl GpuModel {
                 norm_shape(e, 1),
                 &step,
                 &a.x,
-                &layers[0].attn_norm,
+                &first_layer.attn_norm,
                 &a.h,
             )?);
             for (il, l) in layers.iter().enumerate() {
@@ -439,11 +501,30 @@ impl GpuModel {
                     &a.x,
                     &a.h,
                 )?);
-                d.extend(mv(&l.w_gate, &a.h, &a.gate, lay(e, n_ff))?);
-                d.extend(mv(&l.w_up, &a.h, &a.up, lay(e, n_ff))?);
-                d.push(gelu::bind(
-                    &ctx, &k.gelu, n_ff, 0, max_tok, &step, &a.gate, &a.up, &a.act,
-                )?);
+                match &l.ffn {
+                    Ffn::Fused(w) => {
+                        let kern = k
+                            .geglu
+                            .get(&(w.ty, ncols))
+                            .ok_or_else(|| GpuError::UnsupportedType(format!("{:?}", w.ty)))?;
+                        d.extend(matvec::bind(
+                            &ctx,
+                            kern,
+                            w,
+                            &step,
+                            &a.h,
+                            &a.act,
+                            lay(e, n_ff),
+                        )?);
+                    }
+                    Ffn::Split { gate, up } => {
+                        d.extend(mv(gate, &a.h, &a.gate, lay(e, n_ff))?);
+                        d.extend(mv(up, &a.h, &a.up, lay(e, n_ff))?);
+                        d.push(gelu::bind(
+                            &ctx, &k.gelu, n_ff, 0, max_tok, &step, &a.gate, &a.up, &a.act,
+                        )?);
+                    }
+                }
                 d.extend(mv(&l.w_down, &a.act, &a.o, lay(n_ff, e))?);
                 let next_norm = layers.get(il + 1).map_or(&output_norm, |n| &n.attn_norm);
                 d.push(k.norm.bind_add_norm(
@@ -490,6 +571,7 @@ impl GpuModel {
                 .bind(&ctx, sampling, n_vocab, 0, &step, &acts.logits, &tokens)?;
         let prefill_sampler = decode_sampler.clone();
         let staging = Staging::new(&ctx, 4);
+        let ring = (0..MAX_IN_FLIGHT).map(|_| Staging::new(&ctx, 4)).collect();
         ctx.check()?;
         Ok(Self {
             ctx,
@@ -506,6 +588,9 @@ impl GpuModel {
             kernels,
             sampling,
             staging,
+            ring,
+            in_flight: std::collections::VecDeque::new(),
+            next_slot: 0,
             n_past: 0,
             weight_bytes,
         })
@@ -526,9 +611,10 @@ impl GpuModel {
         self.n_past
     }
 
-    /// Forgets the KV cache (the buffers are reused).
+    /// Forgets the KV cache (the buffers are reused) and any unread decode steps.
     pub fn reset(&mut self) {
         self.n_past = 0;
+        self.in_flight.clear();
     }
 
     /// Weight bytes one decoded token reads (every matrix once, one embedding row).
@@ -725,6 +811,53 @@ impl GpuModel {
     pub async fn decode(&mut self, token: Option<u32>, rand: f32) -> Result<u32, GpuModelError> {
         let enc = self.encode_decode(token, rand, true)?;
         self.read_token(enc).await
+    }
+
+    /// Submits one decode step without waiting for its result: the GPU feeds its own sampled
+    /// token to the next step, so a caller can keep up to [`MAX_IN_FLIGHT`] steps queued and read
+    /// the ids (oldest first, with [`GpuModel::read_pending`]) while later steps run. This hides
+    /// the readback latency (large with WebGPU's `mapAsync`) behind GPU work.
+    pub fn submit_decode(
+        &mut self,
+        token: Option<u32>,
+        rand: f32,
+    ) -> Result<PendingToken, GpuModelError> {
+        if self.in_flight.len() >= MAX_IN_FLIGHT {
+            return Err(GpuError::Shape(format!(
+                "{MAX_IN_FLIGHT} decode steps already in flight; read one first"
+            ))
+            .into());
+        }
+        let mut enc = self.encode_decode(token, rand, true)?;
+        let slot = self.next_slot;
+        self.next_slot = (slot + 1) % MAX_IN_FLIGHT;
+        let staging = self
+            .ring
+            .get(slot)
+            .ok_or_else(|| GpuError::Shape("token ring slot".into()))?;
+        enc.copy_buffer_to_buffer(&self.tokens, 0, staging.buffer(), 0, 4);
+        self.ctx.submit([enc.finish()])?;
+        self.in_flight.push_back(slot);
+        Ok(PendingToken { slot })
+    }
+
+    /// Reads the id of a step from [`GpuModel::submit_decode`]; steps must be read oldest first.
+    pub async fn read_pending(&mut self, pending: PendingToken) -> Result<u32, GpuModelError> {
+        if self.in_flight.front() != Some(&pending.slot) {
+            return Err(GpuError::Shape("decode steps must be read oldest first".into()).into());
+        }
+        self.in_flight.pop_front();
+        let staging = self
+            .ring
+            .get(pending.slot)
+            .ok_or_else(|| GpuError::Shape("token ring slot".into()))?;
+        let b = staging.read(&self.ctx, 4).await?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Steps submitted and not yet read.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
     }
 
     /// Appends `tokens` and reads back all logits after the last one (a single token takes the

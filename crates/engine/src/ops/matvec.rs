@@ -61,6 +61,33 @@ pub async fn kernel_with(
     ncols: u32,
     rows_per_wg: u32,
 ) -> Result<Kernel, GpuError> {
+    build(ctx, ty, ncols, rows_per_wg, false).await
+}
+
+/// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
+/// and `y[t][r] = gelu(gate_r . x_t) * (up_r . x_t)`. Bind it with `rows` = the interleaved
+/// row count and `y_stride` = rows / 2.
+pub async fn geglu_kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel, GpuError> {
+    geglu_kernel_with(ctx, ty, ncols, rows_per_workgroup(ctx)).await
+}
+
+/// [`geglu_kernel`] with an explicit number of rows per workgroup (even, at least 2).
+pub async fn geglu_kernel_with(
+    ctx: &GpuContext,
+    ty: GgmlType,
+    ncols: u32,
+    rows_per_wg: u32,
+) -> Result<Kernel, GpuError> {
+    build(ctx, ty, ncols, rows_per_wg.max(2), true).await
+}
+
+async fn build(
+    ctx: &GpuContext,
+    ty: GgmlType,
+    ncols: u32,
+    rows_per_wg: u32,
+    geglu: bool,
+) -> Result<Kernel, GpuError> {
     if !supports(ty) {
         return Err(GpuError::UnsupportedType(format!("{ty:?}")));
     }
@@ -74,13 +101,14 @@ pub async fn kernel_with(
     }
     Kernel::new(
         ctx,
-        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}"),
+        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}"),
         SOURCE,
         "main",
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
+            ("GEGLU", f64::from(u8::from(geglu))),
         ],
         &seq(&[
             Binding::Uniform,
@@ -180,6 +208,22 @@ pub fn bind(
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
         })
         .collect()
+}
+
+/// CPU reference of the fused feed-forward: `gelu(gate x) * (up x)` per token.
+#[allow(clippy::too_many_arguments)]
+pub fn geglu_reference(
+    ty: GgmlType,
+    gate: &[u8],
+    up: &[u8],
+    rows: usize,
+    cols: usize,
+    x: &[f32],
+    n_tok: usize,
+) -> Result<Vec<f32>, GpuError> {
+    let g = reference(ty, gate, rows, cols, x, n_tok)?;
+    let u = reference(ty, up, rows, cols, x, n_tok)?;
+    Ok(super::gelu::reference(&g, &u))
 }
 
 /// CPU reference: `y[t * rows + r] = sum_k W[r][k] x[t * cols + k]` for `n_tok` tokens.

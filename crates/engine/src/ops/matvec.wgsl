@@ -11,6 +11,9 @@
 override QTYPE: u32 = 8u;
 override NCOLS: u32 = 1u;
 override ROWS_PER_WG: u32 = 4u;
+// GEGLU: the matrix holds gate and up rows interleaved (g0, u0, g1, u1, ...); the even row's
+// thread writes gelu(g) * u to y[row / 2] (Gemma's feed-forward in one dispatch).
+override GEGLU: bool = false;
 
 const WG: u32 = 64u;
 const MAX_NCOLS: u32 = 8u;
@@ -392,6 +395,20 @@ fn main(
             }
         }
         workgroupBarrier();
+    }
+    if (GEGLU) {
+        if (lane == 0u && row % 2u == 0u && row + 1u < p.rows) {
+            for (var c = 0u; c < NCOLS; c++) {
+                let t = t0 + c;
+                if (t < n_tok) {
+                    let g = partial[c * WG + lid];
+                    let u = partial[c * WG + lid + lanes];
+                    let inner = clamp(0.7978845608028654 * g * (1.0 + 0.044715 * g * g), -15.0, 15.0);
+                    y[(p.y_offset + row) / 2u + t * p.y_stride] = 0.5 * g * (1.0 + tanh(inner)) * u;
+                }
+            }
+        }
+        return;
     }
     if (lane == 0u && row < p.rows) {
         for (var c = 0u; c < NCOLS; c++) {
