@@ -42,7 +42,7 @@ export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 360, height: 740 };
 
 /// A fresh context and page that records console errors, page errors and failed requests.
-/// A 404 for the document itself is expected on deep links (the static host answers with the
+/// A 404 for a document itself is expected on deep links (the static host answers with the
 /// app's 404.html, which routes on the client), so it is not counted.
 export async function openPage(browser, { viewport = DESKTOP, colorScheme = "light" } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });
@@ -51,7 +51,9 @@ export async function openPage(browser, { viewport = DESKTOP, colorScheme = "lig
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
     const where = msg.location()?.url ?? "";
-    const isDocument404 = /status of 404/.test(msg.text()) && sameDocument(where, page.url());
+    // Any frame's own document (an embed in an iframe is a deep link too).
+    const isDocument404 =
+      /status of 404/.test(msg.text()) && page.frames().some((f) => sameDocument(where, f.url()));
     if (!isDocument404) errors.push(`console: ${msg.text()} (${where})`);
   });
   page.on("pageerror", (err) => errors.push(`page error: ${err.message}`));

@@ -5,8 +5,10 @@
 //! cargo xtask build [--public-url /sub/] [--dist DIR]
 //! cargo xtask serve [--port 8080]   set up, build and serve the site on 127.0.0.1
 //! cargo xtask test               every check: fmt, clippy, native tests, wasm build, browser tests
+//! cargo xtask bench-ui           UI benchmarks (10,000-model table, embed cost)
 //! ```
 
+mod bench_ui;
 mod build;
 mod cmd;
 mod model;
@@ -34,8 +36,10 @@ commands:
   build [--public-url URL] [--dist DIR]
                              setup, then a release build of the site into dist/ (or DIR)
   serve [--port N]           setup, build, and serve the site on http://127.0.0.1:N (default 8080)
-  test                       setup (and the Debian packages the browser tests need), then
+  test [--browser]           setup (and the Debian packages the browser tests need), then
                              fmt, clippy, native tests, the wasm build and the browser tests
+                             (--browser: only the wasm build and the browser tests)
+  bench-ui                   the UI benchmarks: a 10,000-model table, and the embed page's cost
 ";
 
 fn main() -> ExitCode {
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         "build" => build::Options::parse(rest).and_then(|o| build::run(&o)),
         "serve" => server::ServeOptions::parse(rest).and_then(|o| server::serve(&o)),
         "test" => test::run(rest),
+        "bench-ui" => bench_ui::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -98,6 +98,7 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
     let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
     let shown = RwSignal::new(PAGE_ROWS);
     let total = ds.models.len();
+    let ds_chart = ds.clone();
 
     view! {
         <Filters ds=ds.clone() table />
@@ -116,7 +117,6 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
             <Downloads ds=ds.clone() table />
         </div>
         <Compare ds=ds.clone() table />
-        <BenchmarkChart ds=ds.clone() table rows />
         <Show
             when=move || rows.with(|r| !r.is_empty())
             fallback=move || {
@@ -159,6 +159,7 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
                 </button>
             </Show>
         </Show>
+        <BenchmarkChart ds=ds_chart table rows />
     }
 }
 
