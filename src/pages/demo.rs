@@ -180,6 +180,13 @@ pub fn format_bytes(n: u64) -> String {
     }
 }
 
+/// A setting for a number input: at most three decimals, so `0.95_f32` shows as `0.95` (and the
+/// browser's step check is not tripped by `0.949999988`).
+pub fn format_setting(v: f64) -> String {
+    let r = (v * 1000.0).round() / 1000.0;
+    format!("{r}")
+}
+
 /// `75.2` → `1 min 15 s`.
 pub fn format_duration(secs: f64) -> String {
     let s = secs.max(0.0).round() as u64;
@@ -318,6 +325,8 @@ struct Demo {
     prompt: RwSignal<String>,
     params: RwSignal<GenParams>,
     force_cpu: RwSignal<bool>,
+    /// `?bench=quick`: the shortened benchmark (for tests on software GPUs).
+    quick_bench: bool,
 }
 
 /// What to do once the model is loaded.
@@ -422,9 +431,13 @@ impl Demo {
         self.bench.set(None);
         self.bench_saved.set(None);
         self.state.set(UiState::Benchmarking);
-        self.status
-            .set("Running the benchmark (a 128-token prompt, then 32 tokens)…".into());
-        self.send(&Request::Bench);
+        let quick = self.quick_bench;
+        self.status.set(if quick {
+            "Running the quick benchmark (a 16-token prompt, then 4 tokens)…".into()
+        } else {
+            "Running the benchmark (a 128-token prompt, then 32 tokens)…".into()
+        });
+        self.send(&Request::Bench { quick });
     }
 
     fn on_event(&self, ev: Event) {
@@ -577,6 +590,7 @@ pub fn Demo() -> impl IntoView {
         prompt: RwSignal::new(prompt0),
         params: RwSignal::new(params0),
         force_cpu: RwSignal::new(false),
+        quick_bench: query.get("bench").is_some_and(|v| v == "quick"),
     };
     let gpu = RwSignal::new(GpuCheck::Checking);
     leptos::task::spawn_local(async move { gpu.set(detect_webgpu().await) });
@@ -765,7 +779,7 @@ fn PromptForm(d: Demo) -> impl IntoView {
                     min=min
                     max=max
                     step=step
-                    prop:value=move || read(&d.params.get()).to_string()
+                    prop:value=move || format_setting(read(&d.params.get()))
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
                             d.params.update(|p| {
@@ -779,7 +793,7 @@ fn PromptForm(d: Demo) -> impl IntoView {
         }
     };
     view! {
-        <form class="demo-form" on:submit=move |ev| {
+        <form class="demo-form" novalidate=true on:submit=move |ev| {
             ev.prevent_default();
             d.generate();
         }>
@@ -1091,6 +1105,8 @@ mod tests {
         assert_eq!(format_bytes(3_200_000_000), "3.20 GB");
         assert_eq!(format_duration(75.2), "1 min 15 s");
         assert_eq!(format_duration(4.4), "4 s");
+        assert_eq!(format_setting(f64::from(0.95_f32)), "0.95");
+        assert_eq!(format_setting(64.0), "64");
     }
 
     #[test]

@@ -117,7 +117,12 @@ pub enum Request {
     /// Stop what is running: a download, a generation or a benchmark.
     Stop,
     /// Run the fixed benchmark on the loaded model.
-    Bench,
+    Bench {
+        /// A shortened run (16 prompt tokens, 4 decoded) for tests on slow software GPUs; its
+        /// figures are noisier than the full run's.
+        #[serde(default)]
+        quick: bool,
+    },
     /// Report what the model cache holds.
     CacheStatus,
     /// Delete every cached model.
@@ -387,7 +392,7 @@ mod tests {
                 params: GenParams::default(),
             },
             Request::Stop,
-            Request::Bench,
+            Request::Bench { quick: false },
             Request::CacheStatus,
             Request::ClearCache,
         ];
@@ -397,6 +402,10 @@ mod tests {
         }
         let j = Request::Stop.to_json();
         assert_eq!(j, r#"{"type":"Stop"}"#);
+        assert_eq!(
+            Request::from_json(r#"{"type":"Bench"}"#).unwrap(),
+            Request::Bench { quick: false }
+        );
         let g = Request::Generate {
             prompt: "p".into(),
             params: GenParams::default(),

@@ -17,6 +17,8 @@ use crate::protocol::{BenchResult, ErrorKind};
 pub const PREFILL_TOKENS: u32 = 128;
 /// Decoded tokens (as `gpu::bench::BenchOptions::default()`).
 pub const DECODE_TOKENS: u32 = 32;
+/// The quick run's prompt and decode lengths (for tests on software GPUs).
+pub const QUICK: (u32, u32) = (16, 4);
 
 fn gpu(e: impl std::fmt::Display) -> Failure {
     Failure::new(ErrorKind::Gpu, e.to_string())
@@ -54,15 +56,25 @@ async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     Ok(bytes as f64 / (best.max(0.001) / 1000.0) / 1e9)
 }
 
-/// Runs the benchmark on `model` (its KV cache is reset; sampling is left greedy).
-pub async fn run(model: &mut GpuModel, stop: &Cell<bool>) -> Result<BenchResult, Failure> {
+/// Runs the benchmark on `model` (its KV cache is reset; sampling is left greedy); `quick`
+/// shortens it to [`QUICK`].
+pub async fn run(
+    model: &mut GpuModel,
+    quick: bool,
+    stop: &Cell<bool>,
+) -> Result<BenchResult, Failure> {
+    let (prefill_tokens, decode_tokens) = if quick {
+        QUICK
+    } else {
+        (PREFILL_TOKENS, DECODE_TOKENS)
+    };
     let read = read_gb_s(model.context()).await.map_err(gpu)?;
     let a = model.context().adapter();
     let adapter = format!("{} ({})", a.name, a.backend);
     model.set_sampling(SampleParams::GREEDY).map_err(gpu)?;
     let n_vocab = model.config().n_vocab as u32;
     // A fixed, valid prompt: BOS then ordinary ids (as gpu::bench).
-    let prompt: Vec<u32> = (0..PREFILL_TOKENS)
+    let prompt: Vec<u32> = (0..prefill_tokens)
         .map(|i| {
             if i == 0 {
                 2
@@ -82,7 +94,7 @@ pub async fn run(model: &mut GpuModel, stop: &Cell<bool>) -> Result<BenchResult,
     let prefill_ms = js::now_ms() - t;
 
     let t = js::now_ms();
-    for _ in 0..DECODE_TOKENS {
+    for _ in 0..decode_tokens {
         model.decode(None, 0.0).await.map_err(gpu)?;
         if stop.get() {
             return Err(Failure::new(
@@ -93,14 +105,14 @@ pub async fn run(model: &mut GpuModel, stop: &Cell<bool>) -> Result<BenchResult,
     }
     let decode_ms = js::now_ms() - t;
     model.reset();
-    let decode_tok_s = f64::from(DECODE_TOKENS) * 1000.0 / decode_ms.max(0.001);
+    let decode_tok_s = f64::from(decode_tokens) * 1000.0 / decode_ms.max(0.001);
     let wb = model.weight_bytes_per_token();
     Ok(BenchResult {
         adapter,
         decode_tok_s,
-        prefill_tok_s: f64::from(PREFILL_TOKENS) * 1000.0 / prefill_ms.max(0.001),
-        prefill_tokens: PREFILL_TOKENS,
-        decode_tokens: DECODE_TOKENS,
+        prefill_tok_s: f64::from(prefill_tokens) * 1000.0 / prefill_ms.max(0.001),
+        prefill_tokens,
+        decode_tokens,
         weight_bytes_per_token: wb,
         device_read_gb_s: read,
         decode_efficiency: decode_tok_s * wb as f64 / (read * 1e9),

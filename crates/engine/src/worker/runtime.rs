@@ -142,12 +142,12 @@ fn on_message(ev: MessageEvent) {
                 STATE.with(|s| s.borrow_mut().loaded = Some(m));
             }
         }
-        Request::Bench => {
+        Request::Bench { quick } => {
             let Some(mut m) = take_model() else { return };
             if let Some((stop, _)) = begin("running the benchmark", false) {
                 wasm_bindgen_futures::spawn_local(async move {
                     let r = match &mut m.runner {
-                        Runner::Gpu(g) => bench::run(g, &stop).await,
+                        Runner::Gpu(g) => bench::run(g, quick, &stop).await,
                         Runner::Cpu(_) => Err(Failure::new(
                             ErrorKind::Gpu,
                             "The benchmark measures WebGPU, and this model runs on the CPU.",
