@@ -8,6 +8,7 @@
 //! cargo xtask bench-ui           UI benchmarks (10,000-model table, embed cost)
 //! ```
 
+mod bench;
 mod bench_ui;
 mod build;
 mod cmd;
@@ -40,6 +41,8 @@ commands:
                              fmt, clippy, native tests, the wasm build and the browser tests
                              (--browser: only the wasm build and the browser tests)
   bench-ui                   the UI benchmarks: a 10,000-model table, and the embed page's cost
+  bench-demo [--tokens N] [--no-wllama] [--url URL]
+                             build, then benchmark the on-device demo in Chromium beside wllama
 ";
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         "serve" => server::ServeOptions::parse(rest).and_then(|o| server::serve(&o)),
         "test" => test::run(rest),
         "bench-ui" => bench_ui::run(rest),
+        "bench-demo" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
