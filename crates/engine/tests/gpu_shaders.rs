@@ -122,6 +122,7 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);
     check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[]);
     check("rope", rope::SOURCE, "main", &[]);
+    check("rope", rope::SOURCE, "qk", &[]);
     check("attention", attention::SOURCE, "main", &[]);
     check("gelu", gelu::SOURCE, "main", &[]);
     check("sample", sample::SOURCE, "topk_partial", &[]);

@@ -12,7 +12,7 @@ use crate::model::{Activation, ModelConfig, ModelError, RopeStyle};
 use crate::ops::attention::{self, AttentionShape};
 use crate::ops::matvec::{self, MatVecLayout, PREFILL_COLS};
 use crate::ops::rmsnorm::{NormShape, RmsNorm};
-use crate::ops::rope::{self, RopeShape};
+use crate::ops::rope::{self, QkRopeShape};
 use crate::ops::sample::{BoundSampler, SampleParams, Sampler};
 use crate::ops::{gelu, Step};
 use crate::quant::GgmlType;
@@ -59,9 +59,9 @@ impl Default for GpuModelOptions {
 struct Acts {
     x: wgpu::Buffer,
     h: wgpu::Buffer,
-    q_raw: wgpu::Buffer,
+    /// Q and K projections of each token side by side (`[q | k]`).
+    qk_raw: wgpu::Buffer,
     q: wgpu::Buffer,
-    k_raw: wgpu::Buffer,
     att: wgpu::Buffer,
     o: wgpu::Buffer,
     gate: wgpu::Buffer,
@@ -78,8 +78,7 @@ struct LayerWeights {
     post_attn_norm: wgpu::Buffer,
     ffn_norm: wgpu::Buffer,
     post_ffn_norm: wgpu::Buffer,
-    wq: GpuWeights,
-    wk: GpuWeights,
+    qk: Qk,
     wv: GpuWeights,
     wo: GpuWeights,
     ffn: Ffn,
@@ -95,13 +94,19 @@ enum Ffn {
     Split { gate: GpuWeights, up: GpuWeights },
 }
 
+/// Q and K projections: stacked into one matrix (one mat-vec) when both have the same type.
+enum Qk {
+    Stacked(GpuWeights),
+    Split { q: GpuWeights, k: GpuWeights },
+}
+
 /// Compiled kernels shared by every dispatch.
 struct Kernels {
     matvec: HashMap<(GgmlType, u32), Kernel>,
     geglu: HashMap<(GgmlType, u32), Kernel>,
     embed: Kernel,
     norm: RmsNorm,
-    rope: Kernel,
+    rope_qk: Kernel,
     attention: Kernel,
     gelu: Kernel,
     sampler: Sampler,
@@ -248,6 +253,7 @@ impl GpuModel {
         };
         let output_norm = vector("output_norm.weight", cfg.n_embd)?;
         let mut fused_bytes = 0u64;
+        let mut stacked_bytes = 0u64;
         let cache_bytes = f32_bytes(u64::from(opts.max_context) * u64::from(kv_dim));
         let mut layers = Vec::with_capacity(cfg.n_layer);
         for i in 0..cfg.n_layer {
@@ -259,8 +265,31 @@ impl GpuModel {
                 post_attn_norm: vector(&n("post_attention_norm.weight"), cfg.n_embd)?,
                 ffn_norm: vector(&n("ffn_norm.weight"), cfg.n_embd)?,
                 post_ffn_norm: vector(&n("post_ffw_norm.weight"), cfg.n_embd)?,
-                wq: upload(&n("attn_q.weight"), q_dim, e)?,
-                wk: upload(&n("attn_k.weight"), kv_dim, e)?,
+                qk: {
+                    let (qi, ki) = (tensor(&n("attn_q.weight"))?, tensor(&n("attn_k.weight"))?);
+                    let stackable = qi.ty == ki.ty
+                        && qi.dims == [u64::from(e), u64::from(q_dim)]
+                        && ki.dims == [u64::from(e), u64::from(kv_dim)];
+                    if stackable && matvec::supports(qi.ty) {
+                        let mut both = f.tensor_bytes(src, qi)?.into_owned();
+                        both.extend_from_slice(&f.tensor_bytes(src, ki)?);
+                        let w = GpuWeights::upload(
+                            &ctx,
+                            &n("attn_q+k"),
+                            qi.ty,
+                            q_dim + kv_dim,
+                            e,
+                            &both,
+                        )?;
+                        stacked_bytes += w.byte_len();
+                        Qk::Stacked(w)
+                    } else {
+                        Qk::Split {
+                            q: upload(&n("attn_q.weight"), q_dim, e)?,
+                            k: upload(&n("attn_k.weight"), kv_dim, e)?,
+                        }
+                    }
+                },
                 wv: upload(&n("attn_v.weight"), kv_dim, e)?,
                 wo: upload(&n("attn_output.weight"), e, q_dim)?,
                 ffn: {
@@ -298,7 +327,7 @@ impl GpuModel {
                 v_cache: buffers::storage_zeroed(&ctx, "v cache", cache_bytes)?,
             });
         }
-        weight_bytes += fused_bytes;
+        weight_bytes += fused_bytes + stacked_bytes;
         // The token embedding is read once per token as a lookup (one row); the output
         // projection reads it whole.
         weight_bytes -= token_embd.byte_len();
@@ -316,9 +345,8 @@ impl GpuModel {
         let acts = Acts {
             x: pz(e)?,
             h: pz(e)?,
-            q_raw: pz(q_dim)?,
+            qk_raw: pz(q_dim + kv_dim)?,
             q: pz(q_dim)?,
-            k_raw: pz(kv_dim)?,
             att: pz(q_dim)?,
             o: pz(e)?,
             gate: pz(n_ff)?,
@@ -333,7 +361,11 @@ impl GpuModel {
         let mut types: Vec<GgmlType> = vec![token_embd.ty, output.ty];
         let mut geglu_types: Vec<GgmlType> = Vec::new();
         for l in &layers {
-            types.extend([l.wq.ty, l.wk.ty, l.wv.ty, l.wo.ty, l.w_down.ty]);
+            types.extend([l.wv.ty, l.wo.ty, l.w_down.ty]);
+            match &l.qk {
+                Qk::Stacked(w) => types.push(w.ty),
+                Qk::Split { q, k } => types.extend([q.ty, k.ty]),
+            }
             match &l.ffn {
                 Ffn::Fused(w) => geglu_types.push(w.ty),
                 Ffn::Split { gate, up } => types.extend([gate.ty, up.ty]),
@@ -364,7 +396,7 @@ impl GpuModel {
             geglu: gg,
             embed: matvec::embed_kernel(&ctx, token_embd.ty).await?,
             norm: RmsNorm::new(&ctx).await?,
-            rope: rope::kernel(&ctx).await?,
+            rope_qk: rope::qk_kernel(&ctx).await?,
             attention: attention::kernel(&ctx).await?,
             gelu: gelu::kernel(&ctx).await?,
             sampler: Sampler::new(&ctx).await?,
@@ -424,8 +456,25 @@ impl GpuModel {
                 &a.h,
             )?);
             for (il, l) in layers.iter().enumerate() {
-                d.extend(mv(&l.wq, &a.h, &a.q_raw, lay(e, q_dim))?);
-                d.extend(mv(&l.wk, &a.h, &a.k_raw, lay(e, kv_dim))?);
+                let qk_row = MatVecLayout {
+                    y_stride: q_dim + kv_dim,
+                    ..lay(e, q_dim + kv_dim)
+                };
+                match &l.qk {
+                    Qk::Stacked(w) => d.extend(mv(w, &a.h, &a.qk_raw, qk_row)?),
+                    Qk::Split { q, k } => {
+                        d.extend(mv(q, &a.h, &a.qk_raw, qk_row)?);
+                        d.extend(mv(
+                            k,
+                            &a.h,
+                            &a.qk_raw,
+                            MatVecLayout {
+                                y_offset: q_dim,
+                                ..qk_row
+                            },
+                        )?);
+                    }
+                }
                 // V goes straight into the cache at the step's positions.
                 d.extend(mv(
                     &l.wv,
@@ -437,36 +486,25 @@ impl GpuModel {
                     },
                 )?);
                 let (base, fscale) = cfg.rope_for_layer(il);
-                let rope_shape = |n_heads: u32, dst_by_pos: bool, out_scale: f32| RopeShape {
-                    head_dim: hd,
-                    n_heads,
-                    src_stride: n_heads * hd,
-                    dst_stride: n_heads * hd,
-                    dst_base: 0,
-                    dst_by_pos,
-                    eps: Some(eps),
-                    n_tok: 0,
-                    max_tok,
-                    theta_base: base,
-                    freq_scale: fscale,
-                    out_scale,
-                };
-                d.push(rope::bind(
+                d.push(rope::bind_qk(
                     &ctx,
-                    &k.rope,
-                    rope_shape(cfg.n_head as u32, false, cfg.attention_scale),
+                    &k.rope_qk,
+                    QkRopeShape {
+                        head_dim: hd,
+                        n_q_heads: cfg.n_head as u32,
+                        n_k_heads: cfg.n_head_kv as u32,
+                        eps,
+                        n_tok: 0,
+                        max_tok,
+                        theta_base: base,
+                        freq_scale: fscale,
+                        q_scale: cfg.attention_scale,
+                    },
                     &step,
                     &l.q_norm,
-                    &a.q_raw,
-                    &a.q,
-                )?);
-                d.push(rope::bind(
-                    &ctx,
-                    &k.rope,
-                    rope_shape(cfg.n_head_kv as u32, true, 1.0),
-                    &step,
                     &l.k_norm,
-                    &a.k_raw,
+                    &a.qk_raw,
+                    &a.q,
                     &l.k_cache,
                 )?);
                 let window = match cfg.sliding_window {

@@ -78,6 +78,10 @@ pub fn bind(
             shape.freq_scale.to_bits(),
             shape.eps.unwrap_or(0.0).to_bits(),
             shape.out_scale.to_bits(),
+            0,
+            0,
+            0,
+            0,
         ],
     );
     kernel
@@ -113,4 +117,99 @@ pub fn reference_head(
         x[i] = (x0 * c - x1 * s) * out_scale;
         x[i + half] = (x0 * s + x1 * c) * out_scale;
     }
+}
+
+/// Compiles the fused Q+K entry point.
+pub async fn qk_kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
+    use Binding::*;
+    Kernel::new(
+        ctx,
+        "rope_qk",
+        SOURCE,
+        "qk",
+        &[],
+        &[
+            (0, Uniform),
+            (1, Uniform),
+            (2, ReadOnly),
+            (3, ReadOnly),
+            (4, Storage),
+            (5, ReadOnly),
+            (6, Storage),
+        ],
+    )
+    .await
+}
+
+/// Shape of the fused Q+K dispatch: Q and K of each token sit side by side in one source row
+/// (`[q (n_q_heads * head_dim) | k (n_k_heads * head_dim)]`), both are RMS-normed per head;
+/// Q is scaled and written row by row, K is written into the cache at its position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QkRopeShape {
+    /// Head dimension.
+    pub head_dim: u32,
+    /// Query heads.
+    pub n_q_heads: u32,
+    /// Key heads.
+    pub n_k_heads: u32,
+    /// RMSNorm epsilon.
+    pub eps: f32,
+    /// Tokens; 0 = the step uniform's count.
+    pub n_tok: u32,
+    /// Largest token count (sets the grid).
+    pub max_tok: u32,
+    /// RoPE base frequency.
+    pub theta_base: f32,
+    /// Position scale.
+    pub freq_scale: f32,
+    /// Factor applied to Q (the attention scale).
+    pub q_scale: f32,
+}
+
+/// Records the fused Q+K dispatch.
+#[allow(clippy::too_many_arguments)]
+pub fn bind_qk(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    s: QkRopeShape,
+    step: &wgpu::Buffer,
+    q_norm: &wgpu::Buffer,
+    k_norm: &wgpu::Buffer,
+    src: &wgpu::Buffer,
+    q_out: &wgpu::Buffer,
+    k_cache: &wgpu::Buffer,
+) -> Result<Dispatch, GpuError> {
+    if !s.head_dim.is_multiple_of(2) {
+        return Err(GpuError::Shape(format!("odd head_dim {}", s.head_dim)));
+    }
+    let q_dim = s.n_q_heads * s.head_dim;
+    let kv_dim = s.n_k_heads * s.head_dim;
+    let p = buffers::uniform(
+        ctx,
+        "rope qk params",
+        &[
+            s.head_dim,
+            s.n_q_heads,
+            q_dim + kv_dim,
+            q_dim,
+            0,
+            0,
+            1,
+            s.n_tok,
+            s.theta_base.to_bits(),
+            s.freq_scale.to_bits(),
+            s.eps.to_bits(),
+            s.q_scale.to_bits(),
+            s.n_k_heads,
+            q_dim,
+            kv_dim,
+        ],
+    );
+    kernel
+        .bind(
+            ctx,
+            &[&p, step, q_norm, src, q_out, k_norm, k_cache],
+            [s.n_q_heads + s.n_k_heads, s.max_tok.max(1), 1],
+        )
+        .map(|d| d.tokens_on(1, 1, 1))
 }
