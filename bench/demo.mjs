@@ -91,6 +91,7 @@ const ours = {
   generate_prefill_tok_s: Number(stats.prefillTokS),
   ttft_ms: Number(stats.ttftMs),
   bench_decode_tok_s: Number(bench.decodeTokS),
+  bench_decode_pipelined_tok_s: Number(bench.decodePipelinedTokS),
   device_read_gb_s: Number(bench.readGbS),
   efficiency: Number(bench.efficiency),
 };
@@ -131,5 +132,7 @@ console.log(`site ${site}, adapter ${adapter}, prompt "${PROMPT}", ${TOKENS} tok
 console.log("engine                               decode tok/s  prefill tok/s  efficiency");
 console.log(`atlas, generation (${TOKENS} tokens)`.padEnd(37), f(ours.generate_decode_tok_s).padStart(12), f(ours.generate_prefill_tok_s).padStart(14), "".padStart(11));
 console.log("atlas, fixed benchmark".padEnd(37), f(ours.bench_decode_tok_s).padStart(12), "".padStart(14), `${f(ours.efficiency * 100, 1)} %`.padStart(11));
+const effPipe = (ours.bench_decode_pipelined_tok_s * bytesPerToken) / (ours.device_read_gb_s * 1e9);
+console.log("atlas, fixed benchmark, pipelined".padEnd(37), f(ours.bench_decode_pipelined_tok_s).padStart(12), "".padStart(14), `${f(effPipe * 100, 1)} %`.padStart(11));
 if (peer) console.log(peer.engine.padEnd(37), f(peer.decode_tok_s).padStart(12), f(peer.prefill_tok_s).padStart(14), `${f(peer.efficiency * 100, 1)} %`.padStart(11));
 console.log(JSON.stringify({ ours, peer: peer && { ...peer, raw: undefined }, device_read_gb_s: ours.device_read_gb_s, bytes_per_token: bytesPerToken }));

@@ -290,7 +290,8 @@ fn today_iso() -> String {
 fn store_device_bench(r: &BenchResult) -> Result<(), String> {
     let entry = DeviceBench {
         adapter: r.adapter.clone(),
-        decode_tok_s: r.decode_tok_s,
+        // The speed generation reaches (pipelined when that is faster).
+        decode_tok_s: r.decode_tok_s.max(r.decode_tok_s_pipelined),
         device_read_gb_s: r.device_read_gb_s,
         date: today_iso(),
     };
@@ -1027,10 +1028,12 @@ fn BenchPanel(d: Demo) -> impl IntoView {
                 view! {
                     <dl class="demo-stats" data-testid="bench-result"
                         data-decode-tok-s=format!("{:.3}", b.decode_tok_s)
+                        data-decode-pipelined-tok-s=format!("{:.3}", b.decode_tok_s_pipelined)
                         data-efficiency=format!("{:.4}", b.decode_efficiency)
                         data-read-gb-s=format!("{:.3}", b.device_read_gb_s)
                     >
                         <div><dt>"Decode"</dt><dd>{format!("{:.1} tokens/s", b.decode_tok_s)}</dd></div>
+                        <div><dt>"Decode, pipelined"</dt><dd>{format!("{:.1} tokens/s", b.decode_tok_s_pipelined)}</dd></div>
                         <div><dt>"Prefill"</dt><dd>{format!("{:.1} tokens/s", b.prefill_tok_s)}</dd></div>
                         <div><dt>"Device read bandwidth"</dt><dd>{format!("{:.1} GB/s", b.device_read_gb_s)}</dd></div>
                         <div><dt>"Bandwidth efficiency"</dt><dd>{format!("{:.0} %", b.decode_efficiency * 100.0)}</dd></div>

@@ -136,7 +136,10 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     await page.getByTestId("bench-run").click();
     await page.getByTestId("bench-result").waitFor({ timeout: LONG });
     const r = page.getByTestId("bench-result");
-    const decode = Number(await r.getAttribute("data-decode-tok-s"));
+    const decode = Math.max(
+      Number(await r.getAttribute("data-decode-tok-s")),
+      Number(await r.getAttribute("data-decode-pipelined-tok-s")),
+    );
     const eff = Number(await r.getAttribute("data-efficiency"));
     const bw = Number(await r.getAttribute("data-read-gb-s"));
     assert.ok(decode > 0 && bw > 0 && eff > 0 && eff < 2, `decode ${decode}, bandwidth ${bw}, efficiency ${eff}`);
@@ -258,6 +261,28 @@ describe("broken inputs and missing WebGPU", () => {
       assert.match(text, /CPU/);
       await waitState(page, "idle", 60_000);
       assert.equal(await page.getByTestId("generate").isEnabled(), true);
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test("without WebGPU the model runs on the CPU, labelled slow, with the same greedy tokens", { timeout: LONG }, async () => {
+    const plain = await launch({ webgpu: false });
+    try {
+      const { context, page, errors } = await openPage(plain);
+      const ref = FIXTURE.generate.find((g) => g.prompt.startsWith("def fibonacci"));
+      const q = new URLSearchParams({ prompt: ref.prompt, max_tokens: "3", temperature: "0", autorun: "1" });
+      await page.goto(at(SITE, `/demo?${q}`));
+      await appReady(page);
+      await waitState(page, ["done", "error"]);
+      assert.equal(await state(page), "done", await page.getByTestId("status").innerText());
+      assert.equal(await page.getByTestId("loaded-model").getAttribute("data-backend"), "cpu");
+      assert.match(await page.getByTestId("adapter").innerText(), /CPU \(slow\)/);
+      const got = await ids(page);
+      assert.equal(got.length, 3);
+      assert.ok(compareGreedy(got, ref) === 3, `CPU ids ${got} vs llama.cpp ${ref.greedy_ids.slice(0, 3)}`);
       assert.deepEqual(errors, []);
       await context.close();
     } finally {

@@ -206,8 +206,12 @@ pub struct GenStats {
 pub struct BenchResult {
     /// Adapter name and backend.
     pub adapter: String,
-    /// Decoded tokens per second.
+    /// Decoded tokens per second, one step at a time.
     pub decode_tok_s: f64,
+    /// Decoded tokens per second with the next step submitted before the previous id is read
+    /// (as the demo generates).
+    #[serde(default)]
+    pub decode_tok_s_pipelined: f64,
     /// Prompt tokens per second.
     pub prefill_tok_s: f64,
     /// Prompt length of the prefill measurement.

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use super::js::{self, post};
 use super::plan::file_type_name;
 use crate::gguf::{GgufFile, MultiSlice};
-use crate::gpu::{GpuContext, GpuModel, GpuModelError, GpuModelOptions};
+use crate::gpu::{GpuContext, GpuModel, GpuModelError, GpuModelOptions, PendingToken};
 use crate::model::{CpuModel, ModelConfig, ModelError};
 use crate::ops::sample::SampleParams;
 use crate::protocol::{ErrorKind, Event, FinishReason, GenParams, GenStats, ModelInfo, Phase};
@@ -227,6 +227,7 @@ pub async fn generate(
     let mut generated = 0u32;
     let mut finish = FinishReason::Length;
     let mut ttft_ms = 0.0;
+    let mut pending: Option<PendingToken> = None;
     let mut t_first = t0;
     let host_sampler = SamplerConfig {
         temperature: if p.is_greedy() { 0.0 } else { p.temperature },
@@ -273,19 +274,39 @@ pub async fn generate(
         if generated >= p.max_tokens {
             break;
         }
+        // GPU: keep the next step queued while the page shows this token (the GPU feeds its own
+        // sampled token forward), so the readback latency hides behind GPU work.
+        if let Runner::Gpu(g) = &mut m.runner {
+            if pending.is_none() {
+                pending = Some(g.submit_decode(None, rng.next_f32()).map_err(gpu_failure)?);
+            }
+        }
         js::yield_now().await;
         if stop.get() {
             finish = FinishReason::Stopped;
             break;
         }
         next = match &mut m.runner {
-            Runner::Gpu(g) => g.decode(None, rng.next_f32()).await.map_err(gpu_failure)?,
+            Runner::Gpu(g) => {
+                let current = match pending.take() {
+                    Some(step) => step,
+                    None => g.submit_decode(None, rng.next_f32()).map_err(gpu_failure)?,
+                };
+                if generated + 1 < p.max_tokens {
+                    pending = Some(g.submit_decode(None, rng.next_f32()).map_err(gpu_failure)?);
+                }
+                g.read_pending(current).await.map_err(gpu_failure)?
+            }
             Runner::Cpu(c) => {
                 let logits = c.forward(&[next]).map_err(|e| model_failure(&e))?;
                 sample(&logits, &history, &host_sampler, &mut rng)
                     .map_err(|e| Failure::new(ErrorKind::Internal, e.to_string()))?
             }
         };
+    }
+    if let Runner::Gpu(g) = &mut m.runner {
+        // Steps still queued (after a stop or an end-of-text token) are dropped.
+        g.reset();
     }
     let tail = decoder.finish();
     let t_end = js::now_ms();
