@@ -5,6 +5,16 @@
 //! weights stay quantized, split into row chunks when a tensor exceeds the binding limit),
 //! [`readback`] copies results back with one async API on every target and [`kernel`] builds compute
 //! pipelines with explicit bind-group layouts. The kernels themselves live in [`crate::ops`].
+//!
+//! [`runner::GpuModel`] runs Gemma 3: every dispatch is recorded once at load (bind groups
+//! included), a decoded token is one command submission (embedding lookup, per layer a stacked
+//! Q+K mat-vec, V straight into the KV cache, one QK-norm+RoPE dispatch, attention, output
+//! projection, a fused post-norm/residual/pre-norm, one GEGLU mat-vec over interleaved gate/up
+//! rows, the down projection and a second fused norm; then the tied output mat-vec and two
+//! sampling passes) and 4 bytes come back. [`runner::GpuModel::submit_decode`] keeps several
+//! steps in flight. `bench::run` (native; `atlas-run bench`) reports decode and prefill speed
+//! with the adapter's own read bandwidth measured in the same run; `cargo bench --bench
+//! gpu_kernels` prints each mat-vec's throughput.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
