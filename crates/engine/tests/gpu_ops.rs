@@ -341,7 +341,8 @@ fn gpu_rope_neox_with_qk_norm_into_cache() {
             }
         }
         let ones = vec![1.0; want.len()];
-        assert_close("rope", &got, &want, &ones, 2e-4, 0.0);
+        // Vulkan allows sin/cos an absolute error of 2^-11: the tolerance is the API's, not ours.
+        assert_close("rope", &got, &want, &ones, 1e-3, 0.0);
         Ok(())
     });
 }
@@ -648,12 +649,13 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
                 }
             }
         }
+        // Vulkan allows sin/cos an absolute error of 2^-11 (SwiftShader uses it).
         assert_close(
             "rope qk: q",
             &got_q,
             &want_q,
             &vec![1.0; want_q.len()],
-            2e-4,
+            1e-3,
             0.0,
         );
         assert_close(
@@ -661,7 +663,7 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
             &got_k,
             &want_k,
             &vec![1.0; want_k.len()],
-            2e-4,
+            1e-3,
             0.0,
         );
         Ok(())
