@@ -12,17 +12,29 @@ use charming::Chart;
 pub const SELF_REPORTED_COLOR: &str = "#e0a33a";
 pub const INDEPENDENT_COLOR: &str = "#3d6fd9";
 
+/// A bar chart stays readable up to this many bars: the best scores are shown.
+pub const MAX_BARS: usize = 30;
+
 pub fn figure(ds: &Dataset, benchmark: &str, model_ids: &[String]) -> Figure {
     let bench_name = ds
         .benchmark(benchmark)
         .map(|b| b.name.clone())
         .unwrap_or_else(|| benchmark.to_string());
+    // One pass to index the models: the table can ask for thousands of them.
+    let by_id: std::collections::HashMap<&str, &crate::data::Model> =
+        ds.models.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut scored: Vec<(&crate::data::Model, &crate::data::Score)> = model_ids
         .iter()
-        .filter_map(|id| ds.model(id))
+        .filter_map(|id| by_id.get(id.as_str()).copied())
         .filter_map(|m| m.benchmarks.get(benchmark).map(|s| (m, s)))
         .collect();
-    scored.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then(a.0.name.cmp(&b.0.name)));
+    scored.sort_by(|a, b| {
+        b.1.value
+            .total_cmp(&a.1.value)
+            .then(a.0.name.cmp(&b.0.name))
+    });
+    let scored_total = scored.len();
+    scored.truncate(MAX_BARS);
     let names: Vec<String> = scored.iter().map(|(m, _)| m.name.clone()).collect();
     let points: Vec<DataPointItem> = scored
         .iter()
@@ -38,9 +50,21 @@ pub fn figure(ds: &Dataset, benchmark: &str, model_ids: &[String]) -> Figure {
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().show(false))
-        .grid(Grid::new().left(8).right(24).top(16).bottom(8).contain_label(true))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(24)
+                .top(16)
+                .bottom(8)
+                .contain_label(true),
+        )
         .x_axis(Axis::new().type_(AxisType::Value).name(bench_name.as_str()))
-        .y_axis(Axis::new().type_(AxisType::Category).inverse(true).data(names))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .inverse(true)
+                .data(names),
+        )
         .series(Bar::new().name(bench_name.as_str()).data(points))
         .title(Title::new().show(false).text(bench_name.as_str()));
     let mut table = DataTable::new(&["model", "score", "self_reported", "setting", "source"]);
@@ -50,13 +74,19 @@ pub fn figure(ds: &Dataset, benchmark: &str, model_ids: &[String]) -> Figure {
             num(s.value),
             s.self_reported.to_string(),
             s.setting.clone().unwrap_or_default(),
-            ds.source(&s.source).map(|x| x.url.clone()).unwrap_or_default(),
+            ds.source(&s.source)
+                .map(|x| x.url.clone())
+                .unwrap_or_default(),
         ]);
     }
     Figure {
         id: ChartId::Benchmarks,
         title: format!("{bench_name} scores"),
-        subtitle: "Amber bars: reported by the model's own vendor; blue: measured independently.".into(),
+        subtitle: if scored_total > MAX_BARS {
+            format!("The best {MAX_BARS} of {scored_total} scored models. Amber bars: reported by the model's own vendor; blue: measured independently.")
+        } else {
+            "Amber bars: reported by the model's own vendor; blue: measured independently.".into()
+        },
         source_line: source_line(ds, scored.iter().map(|(_, s)| s.source.clone())),
         chart,
         table,

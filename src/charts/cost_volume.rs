@@ -73,7 +73,14 @@ pub fn figure(
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().top(0))
-        .grid(Grid::new().left(8).right(32).top(48).bottom(8).contain_label(true))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(32)
+                .top(48)
+                .bottom(8)
+                .contain_label(true),
+        )
         .x_axis(
             Axis::new()
                 .type_(AxisType::Log)
@@ -82,7 +89,11 @@ pub fn figure(
                 .max(volume_range.1),
         )
         .y_axis(Axis::new().type_(AxisType::Log).name("$ per month"))
-        .title(Title::new().show(false).text("Monthly cost against monthly volume"));
+        .title(
+            Title::new()
+                .show(false)
+                .text("Monthly cost against monthly volume"),
+        );
     for a in apis {
         let points: Vec<Vec<f64>> = volumes
             .iter()
@@ -120,9 +131,7 @@ pub fn figure(
             .show_symbol(false)
             .data(points);
         if !marks.is_empty() {
-            line = line.mark_point(
-                MarkPoint::new().data(marks),
-            );
+            line = line.mark_point(MarkPoint::new().data(marks));
         }
         chart = chart.series(line);
     }
@@ -135,7 +144,12 @@ pub fn figure(
             })
             .collect();
         for p in &points {
-            table.push(vec![o.label.clone(), "self_host".into(), num(p[0]), num(p[1])]);
+            table.push(vec![
+                o.label.clone(),
+                "self_host".into(),
+                num(p[0]),
+                num(p[1]),
+            ]);
         }
         chart = chart.series(
             Line::new()

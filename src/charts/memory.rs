@@ -5,7 +5,10 @@ use super::{num, source_line, ChartId, DataTable, Figure};
 use crate::data::Dataset;
 use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant};
 use charming::component::{Axis, Grid, Legend, Title};
-use charming::element::{AxisType, Label, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Symbol, Tooltip, Trigger};
+use charming::element::{
+    AxisType, Label, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Symbol,
+    Tooltip, Trigger,
+};
 use charming::series::Bar;
 use charming::Chart;
 
@@ -27,16 +30,40 @@ pub struct Capacity {
     pub gb: f64,
 }
 
-pub fn figure(ds: &Dataset, model_ids: &[String], options: &MemoryOptions, capacities: &[Capacity]) -> Figure {
+pub fn figure(
+    ds: &Dataset,
+    model_ids: &[String],
+    options: &MemoryOptions,
+    capacities: &[Capacity],
+) -> Figure {
     let quant_labels: Vec<String> = QUANTS.iter().map(|q| q.label().to_string()).collect();
-    let mut table = DataTable::new(&["model", "quant", "weights_gb", "kv_cache_gb", "overhead_gb", "total_gb"]);
+    let mut table = DataTable::new(&[
+        "model",
+        "quant",
+        "weights_gb",
+        "kv_cache_gb",
+        "overhead_gb",
+        "total_gb",
+    ]);
     let mut notes: Vec<String> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().top(0))
-        .grid(Grid::new().left(8).right(120).top(40).bottom(8).contain_label(true))
-        .x_axis(Axis::new().type_(AxisType::Category).data(quant_labels).name("quantization"))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(120)
+                .top(40)
+                .bottom(8)
+                .contain_label(true),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(quant_labels)
+                .name("quantization"),
+        )
         .y_axis(Axis::new().type_(AxisType::Log).name("GB"))
         .title(Title::new().show(false).text("Memory by quantization"));
     let mut first = true;
@@ -47,7 +74,14 @@ pub fn figure(ds: &Dataset, model_ids: &[String], options: &MemoryOptions, capac
         for q in QUANTS {
             match estimate_model_memory(m, q, options) {
                 Ok(e) => {
-                    table.push(vec![m.id.clone(), q.label().into(), num(e.weights_gb), num(e.kv_cache_gb), num(e.overhead_gb), num(e.total_gb)]);
+                    table.push(vec![
+                        m.id.clone(),
+                        q.label().into(),
+                        num(e.weights_gb),
+                        num(e.kv_cache_gb),
+                        num(e.overhead_gb),
+                        num(e.total_gb),
+                    ]);
                     values.push(e.total_gb);
                 }
                 Err(e) => {
@@ -70,10 +104,19 @@ pub fn figure(ds: &Dataset, model_ids: &[String], options: &MemoryOptions, capac
         if first && !capacities.is_empty() {
             let lines: Vec<MarkLineVariant> = capacities
                 .iter()
-                .map(|c| MarkLineVariant::Simple(MarkLineData::new().name(c.label.as_str()).y_axis(c.gb)))
+                .map(|c| {
+                    MarkLineVariant::Simple(MarkLineData::new().name(c.label.as_str()).y_axis(c.gb))
+                })
                 .collect();
             for c in capacities {
-                table.push(vec![format!("capacity: {}", c.label), String::new(), String::new(), String::new(), String::new(), num(c.gb)]);
+                table.push(vec![
+                    format!("capacity: {}", c.label),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    num(c.gb),
+                ]);
             }
             bar = bar.mark_line(
                 MarkLine::new()

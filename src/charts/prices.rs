@@ -28,7 +28,8 @@ pub fn price_rows(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> 
         .filter_map(|id| ds.model(id))
         .flat_map(|m| {
             ds.current_prices(&m.id).into_iter().filter_map(move |p| {
-                let blended = blended_usd_per_mtok(&ApiPrice::from_price(p), input_per_output).ok()?;
+                let blended =
+                    blended_usd_per_mtok(&ApiPrice::from_price(p), input_per_output).ok()?;
                 let mut label = format!("{} · {}", m.name, p.provider);
                 if let Some(tier) = &p.tier {
                     label.push_str(&format!(" ({tier})"));
@@ -58,22 +59,45 @@ pub fn figure(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> Figu
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().top(0))
-        .grid(Grid::new().left(8).right(24).top(36).bottom(8).contain_label(true))
-        .x_axis(Axis::new().type_(AxisType::Value).name("$ per million tokens"))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(24)
+                .top(36)
+                .bottom(8)
+                .contain_label(true),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .name("$ per million tokens"),
+        )
         .y_axis(
             Axis::new()
                 .type_(AxisType::Category)
                 .inverse(true)
                 .data(labels.clone()),
         )
-        .series(Bar::new().name("Input").data(rows.iter().map(|r| r.input).collect()))
-        .series(Bar::new().name("Output").data(rows.iter().map(|r| r.output).collect()))
+        .series(
+            Bar::new()
+                .name("Input")
+                .data(rows.iter().map(|r| r.input).collect()),
+        )
+        .series(
+            Bar::new()
+                .name("Output")
+                .data(rows.iter().map(|r| r.output).collect()),
+        )
         .series(
             Bar::new()
                 .name(blended_name.as_str())
                 .data(rows.iter().map(|r| r.blended).collect()),
         )
-        .title(Title::new().show(false).text("API price per million tokens"));
+        .title(
+            Title::new()
+                .show(false)
+                .text("API price per million tokens"),
+        );
     let mut table = DataTable::new(&[
         "model",
         "provider",
@@ -85,7 +109,10 @@ pub fn figure(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> Figu
     ]);
     for r in &rows {
         let provider = r.label.split(" · ").nth(1).unwrap_or_default().to_string();
-        let url = ds.source(&r.source).map(|s| s.url.clone()).unwrap_or_default();
+        let url = ds
+            .source(&r.source)
+            .map(|s| s.url.clone())
+            .unwrap_or_default();
         table.push(vec![
             r.model_id.clone(),
             provider,

@@ -83,24 +83,44 @@ pub fn figure(ds: &Dataset, benchmark: &str, input_per_output: f64) -> Figure {
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Item))
         .legend(Legend::new().top(0))
-        .grid(Grid::new().left(8).right(40).top(40).bottom(8).contain_label(true))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Log)
-                .name(format!("blended $ per million tokens ({}:1)", num(input_per_output))),
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(40)
+                .top(40)
+                .bottom(8)
+                .contain_label(true),
         )
-        .y_axis(Axis::new().type_(AxisType::Value).name(bench_name.as_str()).scale(true))
+        .x_axis(Axis::new().type_(AxisType::Log).name(format!(
+            "blended $ per million tokens ({}:1)",
+            num(input_per_output)
+        )))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .name(bench_name.as_str())
+                .scale(true),
+        )
         .series(
             Scatter::new()
                 .name("Models")
                 .symbol_size(12)
-                .label(Label::new().show(true).position(LabelPosition::Right).formatter("{b}").font_size(10))
+                .label(
+                    Label::new()
+                        .show(true)
+                        .position(LabelPosition::Right)
+                        .formatter("{b}")
+                        .font_size(10),
+                )
                 .data(scatter),
         )
         .series(
-            Line::new()
-                .name("Pareto frontier")
-                .data(front.iter().map(|p| vec![p.usd_per_mtok, p.score]).collect()),
+            Line::new().name("Pareto frontier").data(
+                front
+                    .iter()
+                    .map(|p| vec![p.usd_per_mtok, p.score])
+                    .collect(),
+            ),
         )
         .title(Title::new().show(false).text("Quality against price"));
     let mut table = DataTable::new(&[
@@ -153,7 +173,13 @@ mod tests {
 
     #[test]
     fn frontier_keeps_models_nothing_beats() {
-        let pts = [p("a", 1.0, 50.0), p("b", 2.0, 40.0), p("c", 3.0, 70.0), p("d", 0.5, 30.0), p("e", 3.0, 60.0)];
+        let pts = [
+            p("a", 1.0, 50.0),
+            p("b", 2.0, 40.0),
+            p("c", 3.0, 70.0),
+            p("d", 0.5, 30.0),
+            p("e", 3.0, 60.0),
+        ];
         let ids: Vec<String> = frontier(&pts).into_iter().map(|p| p.model_id).collect();
         assert_eq!(ids, ["d", "a", "c"]);
     }

@@ -250,7 +250,13 @@ pub fn embed_snippet(url: &str, title: &str) -> String {
 }
 
 /// A citation a reader can paste: title, URL with its state, date, dataset version.
-pub fn citation(title: &str, url: &str, dataset_version: &str, dataset_date: &str, today: &str) -> String {
+pub fn citation(
+    title: &str,
+    url: &str,
+    dataset_version: &str,
+    dataset_date: &str,
+    today: &str,
+) -> String {
     format!(
         "LLM Atlas, “{title}”, {url} (dataset v{dataset_version} of {dataset_date}), retrieved {today}."
     )
@@ -298,20 +304,21 @@ pub fn ChartPanel(
         message.set(r.err());
     };
     let save_svg = move |_| {
-        let r = figure.with_untracked(|f| svg(f, theme.0.get_untracked(), 960, 540)).and_then(|text| {
-            download_text(&file("svg"), "image/svg+xml", &text)
-        });
+        let r = figure
+            .with_untracked(|f| svg(f, theme.0.get_untracked(), 960, 540))
+            .and_then(|text| download_text(&file("svg"), "image/svg+xml", &text));
         message.set(r.err());
     };
     let save_csv = move |_| {
-        let r = figure.with_untracked(|f| download_text(&file("csv"), "text/csv", &f.table.to_csv()));
+        let r =
+            figure.with_untracked(|f| download_text(&file("csv"), "text/csv", &f.table.to_csv()));
         message.set(r.err());
     };
     let (version, date) = dataset;
-    let cite_text = move || {
-        figure.with(|f| citation(&f.title, &url(), &version, &date, &today_iso()))
-    };
-    let toggle = move |d: Drawer| drawer.update(|cur| *cur = if *cur == d { Drawer::None } else { d });
+    let cite_text =
+        move || figure.with(|f| citation(&f.title, &url(), &version, &date, &today_iso()));
+    let toggle =
+        move |d: Drawer| drawer.update(|cur| *cur = if *cur == d { Drawer::None } else { d });
     view! {
         <figure class="chart-panel" data-testid=move || format!("chart-{}", slug())>
             <figcaption>
@@ -386,7 +393,13 @@ mod tests {
 
     #[test]
     fn citations_carry_url_and_dataset() {
-        let c = citation("Prices", "https://x.test/embed/prices?r=3", "0.1.0", "2026-11-24", "2026-11-25");
+        let c = citation(
+            "Prices",
+            "https://x.test/embed/prices?r=3",
+            "0.1.0",
+            "2026-11-24",
+            "2026-11-25",
+        );
         assert_eq!(
             c,
             "LLM Atlas, “Prices”, https://x.test/embed/prices?r=3 (dataset v0.1.0 of 2026-11-24), retrieved 2026-11-25."

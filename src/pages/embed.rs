@@ -33,7 +33,11 @@ pub fn figure_for(ds: &Dataset, id: ChartId, params: &[(String, String)]) -> Fig
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| "gpqa_diamond".into());
             let models: Vec<String> = match params.iter().find(|(k, _)| k == "m") {
-                Some((_, v)) => v.split(',').filter(|x| !x.is_empty()).map(String::from).collect(),
+                Some((_, v)) => v
+                    .split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect(),
                 None => ds.models.iter().map(|m| m.id.clone()).collect(),
             };
             benchmarks::figure(ds, &bench, &models)
@@ -47,7 +51,10 @@ pub fn Embed() -> impl IntoView {
     let query = use_query_map();
     let theme = use_theme();
     Effect::new(move |_| {
-        if let Some(t) = query.with(|q| q.get("theme")).and_then(|t| Theme::parse(&t)) {
+        if let Some(t) = query
+            .with(|q| q.get("theme"))
+            .and_then(|t| Theme::parse(&t))
+        {
             theme.show(t);
         }
     });
@@ -78,7 +85,9 @@ pub fn Embed() -> impl IntoView {
 /// Posts the embed's height to the page that holds the iframe.
 fn post_height(root: &web_sys::HtmlElement, slug: &str) {
     let window = window();
-    let Ok(Some(parent)) = window.parent() else { return };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
     if parent == window {
         return;
     }
@@ -104,7 +113,15 @@ fn EmbedChart(ds: Arc<Dataset>, id: ChartId) -> impl IntoView {
     });
     let back = move || {
         let q = query.with(|q| q.to_query_string());
-        format!("{}{}", href(id.page()), if q.is_empty() || q == "?" { String::new() } else { q })
+        format!(
+            "{}{}",
+            href(id.page()),
+            if q.is_empty() || q == "?" {
+                String::new()
+            } else {
+                q
+            }
+        )
     };
     let root = NodeRef::<Div>::new();
     let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);

@@ -36,7 +36,9 @@ commands:
                              the npm packages, and the bundled model (verified by sha256)
   build [--public-url URL] [--dist DIR]
                              setup, then a release build of the site into dist/ (or DIR)
-  serve [--port N]           setup, build, and serve the site on http://127.0.0.1:N (default 8080)
+  serve [--port N] [--no-build]
+                             setup, build, and serve the site on http://127.0.0.1:N (default 8080);
+                             --no-build serves the dist/ already built
   test [--browser]           setup (and the Debian packages the browser tests need), then
                              fmt, clippy, native tests, the wasm build and the browser tests
                              (--browser: only the wasm build and the browser tests)

@@ -54,11 +54,15 @@ pub fn ensure(root: &Path) -> Result<(), String> {
     let mut whole = Sha256::new();
     for part in &manifest.parts {
         let path = dir.join(&part.name);
-        let verified = path.exists() && verify_part(&path, part, &mut Sha256::new()).is_ok();
+        // One read per part when it is already there: its own hash and the whole file's together.
+        let mut with_part = whole.clone();
+        let verified = path.exists() && verify_part(&path, part, &mut with_part).is_ok();
         if !verified {
             fetch_part(root, part, &path)?;
+            with_part = whole.clone();
+            verify_part(&path, part, &mut with_part)?;
         }
-        verify_part(&path, part, &mut whole)?;
+        whole = with_part;
     }
     let digest = hex(&whole.finalize());
     if digest != manifest.sha256 {

@@ -11,11 +11,14 @@ use std::thread;
 
 pub struct ServeOptions {
     port: u16,
+    /// Serve the `dist/` already built, without set-up or build.
+    no_build: bool,
 }
 
 impl ServeOptions {
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let mut port = 8080;
+        let mut no_build = false;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
@@ -25,17 +28,25 @@ impl ServeOptions {
                         .parse()
                         .map_err(|_| format!("--port: `{value}` is not a port number"))?;
                 }
+                "--no-build" => no_build = true,
                 other => return Err(format!("serve: unknown argument `{other}`")),
             }
         }
-        Ok(ServeOptions { port })
+        Ok(ServeOptions { port, no_build })
     }
 }
 
 /// Set up, build, then serve `dist/` until interrupted.
 pub fn serve(options: &ServeOptions) -> Result<(), String> {
     let build = build::Options::parse(&[])?;
-    build::run(&build)?;
+    if !options.no_build {
+        build::run(&build)?;
+    } else if !build.dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no build: run `cargo xtask serve` without --no-build",
+            build.dist.display()
+        ));
+    }
     let server = StaticServer::bind(options.port, vec![Mount::new("/", &build.dist)])?;
     println!(
         "\nLLM Atlas is served on http://127.0.0.1:{}/  (Ctrl-C to stop)",

@@ -16,7 +16,10 @@ use crate::econ::vram::Quant;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use plan::{cheapest_api, cost_volume_figure, prices_figure, quality_figure, self_host_plan, CostInputs, PRESETS};
+use plan::{
+    cheapest_api, cost_volume_figure, prices_figure, quality_figure, self_host_plan, CostInputs,
+    PRESETS,
+};
 use std::sync::Arc;
 
 #[component]
@@ -72,7 +75,10 @@ pub fn use_cost_inputs(page: &'static str) -> Inputs {
 }
 
 fn parse(v: &str) -> Option<f64> {
-    v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
 }
 
 #[component]
@@ -236,14 +242,22 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
         .filter(|m| m.open_weights && m.params_active_b.is_some())
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
-    let hardware: Vec<(String, String)> = ds.hardware.iter().map(|h| (h.id.clone(), h.name.clone())).collect();
+    let hardware: Vec<(String, String)> = ds
+        .hardware
+        .iter()
+        .map(|h| (h.id.clone(), h.name.clone()))
+        .collect();
     let d1 = ds.clone();
     let price_hint = Signal::derive(move || {
         s.with(|s| {
             d1.hardware
                 .iter()
                 .find(|h| h.id == s.hardware)
-                .and_then(|h| h.purchase_price.as_ref().map(|p| format!("dataset: {}", p.usd)))
+                .and_then(|h| {
+                    h.purchase_price
+                        .as_ref()
+                        .map(|p| format!("dataset: {}", p.usd))
+                })
                 .unwrap_or_else(|| "not in the dataset".into())
         })
     });
@@ -253,7 +267,11 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
             d2.hardware
                 .iter()
                 .find(|h| h.id == s.hardware)
-                .and_then(|h| h.cloud.first().map(|c| format!("dataset: {} ({})", c.usd_per_hour, c.provider)))
+                .and_then(|h| {
+                    h.cloud
+                        .first()
+                        .map(|c| format!("dataset: {} ({})", c.usd_per_hour, c.provider))
+                })
                 .unwrap_or_else(|| "not in the dataset".into())
         })
     });

@@ -47,7 +47,12 @@ impl Default for CostInputs {
             input_per_output: 3.0,
             cached_input_share: 0.0,
             reasoning_per_output: 0.0,
-            apis: vec!["gpt-4o".into(), "o3".into(), "deepseek-r1".into(), "gemini-2.5-flash".into()],
+            apis: vec![
+                "gpt-4o".into(),
+                "o3".into(),
+                "deepseek-r1".into(),
+                "gemini-2.5-flash".into(),
+            ],
             model: "gemma-3-27b".into(),
             quant: Quant::Q4KM,
             hardware: "nvidia-h100-sxm".into(),
@@ -84,7 +89,10 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 fn num(v: &str) -> Option<f64> {
-    v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
 }
 
 fn fmt(x: f64) -> String {
@@ -97,27 +105,58 @@ impl CostInputs {
         let mut s = CostInputs::default();
         for (k, v) in params {
             match k {
-                "tok" => s.tokens_per_month = num(v).filter(|x| *x > 0.0).unwrap_or(s.tokens_per_month),
+                "tok" => {
+                    s.tokens_per_month = num(v).filter(|x| *x > 0.0).unwrap_or(s.tokens_per_month)
+                }
                 "io" => s.input_per_output = num(v).unwrap_or(s.input_per_output),
-                "cache" => s.cached_input_share = num(v).map(|x| x.min(1.0)).unwrap_or(s.cached_input_share),
+                "cache" => {
+                    s.cached_input_share =
+                        num(v).map(|x| x.min(1.0)).unwrap_or(s.cached_input_share)
+                }
                 "reason" => s.reasoning_per_output = num(v).unwrap_or(s.reasoning_per_output),
                 "api" => {
-                    s.apis = v.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+                    s.apis = v
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(String::from)
+                        .collect()
                 }
                 "model" if !v.is_empty() => s.model = v.to_string(),
                 "q" => s.quant = Quant::from_label(v).unwrap_or(s.quant),
                 "hw" if !v.is_empty() => s.hardware = v.to_string(),
-                "n" => s.devices = v.parse::<u32>().ok().filter(|n| (1..=64).contains(n)).unwrap_or(s.devices),
+                "n" => {
+                    s.devices = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=64).contains(n))
+                        .unwrap_or(s.devices)
+                }
                 "buy" => s.buy = v == "1",
                 "price" => s.usd_per_device = num(v),
                 "usdh" => s.usd_per_hour = num(v),
-                "months" => s.amortization_months = num(v).filter(|x| *x > 0.0).unwrap_or(s.amortization_months),
+                "months" => {
+                    s.amortization_months =
+                        num(v).filter(|x| *x > 0.0).unwrap_or(s.amortization_months)
+                }
                 "w" => s.watts_per_device = num(v).unwrap_or(s.watts_per_device),
                 "kwh" => s.usd_per_kwh = num(v).unwrap_or(s.usd_per_kwh),
-                "util" => s.utilization = num(v).filter(|x| *x > 0.0).map(|x| x.min(1.0)).unwrap_or(s.utilization),
+                "util" => {
+                    s.utilization = num(v)
+                        .filter(|x| *x > 0.0)
+                        .map(|x| x.min(1.0))
+                        .unwrap_or(s.utilization)
+                }
                 "ops" => s.ops_usd_per_month = num(v).unwrap_or(s.ops_usd_per_month),
-                "batch" => s.batching_factor = num(v).filter(|x| *x >= 1.0).unwrap_or(s.batching_factor),
-                "eff" => s.efficiency = num(v).filter(|x| *x > 0.0).map(|x| x.min(1.0)).unwrap_or(s.efficiency),
+                "batch" => {
+                    s.batching_factor = num(v).filter(|x| *x >= 1.0).unwrap_or(s.batching_factor)
+                }
+                "eff" => {
+                    s.efficiency = num(v)
+                        .filter(|x| *x > 0.0)
+                        .map(|x| x.min(1.0))
+                        .unwrap_or(s.efficiency)
+                }
                 "bench" if !v.is_empty() => s.benchmark = v.to_string(),
                 _ => {}
             }
@@ -136,17 +175,37 @@ impl CostInputs {
         };
         put("tok", fmt(self.tokens_per_month), fmt(d.tokens_per_month));
         put("io", fmt(self.input_per_output), fmt(d.input_per_output));
-        put("cache", fmt(self.cached_input_share), fmt(d.cached_input_share));
-        put("reason", fmt(self.reasoning_per_output), fmt(d.reasoning_per_output));
+        put(
+            "cache",
+            fmt(self.cached_input_share),
+            fmt(d.cached_input_share),
+        );
+        put(
+            "reason",
+            fmt(self.reasoning_per_output),
+            fmt(d.reasoning_per_output),
+        );
         put("api", self.apis.join(","), d.apis.join(","));
         put("model", self.model.clone(), d.model.clone());
         put("q", self.quant.label().into(), d.quant.label().into());
         put("hw", self.hardware.clone(), d.hardware.clone());
         put("n", self.devices.to_string(), d.devices.to_string());
         put("buy", if self.buy { "1" } else { "0" }.into(), "0".into());
-        put("price", self.usd_per_device.map(fmt).unwrap_or_default(), String::new());
-        put("usdh", self.usd_per_hour.map(fmt).unwrap_or_default(), String::new());
-        put("months", fmt(self.amortization_months), fmt(d.amortization_months));
+        put(
+            "price",
+            self.usd_per_device.map(fmt).unwrap_or_default(),
+            String::new(),
+        );
+        put(
+            "usdh",
+            self.usd_per_hour.map(fmt).unwrap_or_default(),
+            String::new(),
+        );
+        put(
+            "months",
+            fmt(self.amortization_months),
+            fmt(d.amortization_months),
+        );
         put("w", fmt(self.watts_per_device), fmt(d.watts_per_device));
         put("kwh", fmt(self.usd_per_kwh), fmt(d.usd_per_kwh));
         put("util", fmt(self.utilization), fmt(d.utilization));
@@ -176,14 +235,25 @@ pub fn self_host_plan<'a>(
     ds: &'a Dataset,
     s: &CostInputs,
 ) -> Result<(SelfHostPlan, &'a Model, &'a Hardware), String> {
-    let model = ds.model(&s.model).ok_or_else(|| format!("unknown model “{}”", s.model))?;
-    let hw = ds.hardware.iter().find(|h| h.id == s.hardware).ok_or_else(|| format!("unknown hardware “{}”", s.hardware))?;
+    let model = ds
+        .model(&s.model)
+        .ok_or_else(|| format!("unknown model “{}”", s.model))?;
+    let hw = ds
+        .hardware
+        .iter()
+        .find(|h| h.id == s.hardware)
+        .ok_or_else(|| format!("unknown hardware “{}”", s.hardware))?;
     let active = active_params_b(model).map_err(|e| format!("{}: {e}", model.name))?;
     let hardware = if s.buy {
         let usd = s
             .usd_per_device
             .or(hw.purchase_price.as_ref().map(|p| p.usd))
-            .ok_or_else(|| format!("enter a purchase price for the {} (the dataset has none)", hw.name))?;
+            .ok_or_else(|| {
+                format!(
+                    "enter a purchase price for the {} (the dataset has none)",
+                    hw.name
+                )
+            })?;
         HardwareCost::Purchase {
             usd_per_device: usd,
             amortization_months: s.amortization_months,
@@ -192,7 +262,12 @@ pub fn self_host_plan<'a>(
         let usd = s
             .usd_per_hour
             .or(hw.cloud.first().map(|c| c.usd_per_hour))
-            .ok_or_else(|| format!("enter a cloud price per hour for the {} (the dataset has none)", hw.name))?;
+            .ok_or_else(|| {
+                format!(
+                    "enter a cloud price per hour for the {} (the dataset has none)",
+                    hw.name
+                )
+            })?;
         HardwareCost::Cloud {
             usd_per_device_hour: usd,
             hours_per_month: HOURS_PER_MONTH,
@@ -215,12 +290,18 @@ pub fn self_host_plan<'a>(
 }
 
 /// The cheapest current price of a model for this workload, with its provider and source.
-pub fn cheapest_api(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<(ApiPrice, String, String)> {
+pub fn cheapest_api(
+    ds: &Dataset,
+    model_id: &str,
+    mix: &Workload,
+) -> Option<(ApiPrice, String, String)> {
     ds.current_prices(model_id)
         .into_iter()
         .filter_map(|p| {
             let price = ApiPrice::from_price(p);
-            workload_usd_per_mtok(&price, mix).ok().map(|c| (c, price, p))
+            workload_usd_per_mtok(&price, mix)
+                .ok()
+                .map(|c| (c, price, p))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, price, p)| (price, p.provider.clone(), p.source.clone()))
@@ -251,7 +332,13 @@ pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<Strin
             let how = if s.buy { "bought" } else { "rented" };
             (
                 vec![SelfHostOption {
-                    label: format!("{} on {}× {} ({how}, {})", model.name, s.devices, hw.name, s.quant.label()),
+                    label: format!(
+                        "{} on {}× {} ({how}, {})",
+                        model.name,
+                        s.devices,
+                        hw.name,
+                        s.quant.label()
+                    ),
                     plan,
                 }],
                 None,
@@ -309,7 +396,8 @@ mod tests {
     #[test]
     fn presets_parse() {
         for (name, q) in PRESETS {
-            let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
+            let pairs: Vec<(&str, &str)> =
+                q.split('&').filter_map(|kv| kv.split_once('=')).collect();
             let s = CostInputs::from_params(pairs.iter().copied());
             assert_ne!(s, CostInputs::default(), "{name}");
         }

@@ -50,13 +50,18 @@ impl Inputs {
 fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
     let params = use_query_map();
     let state = Memo::new(move |_| {
-        params.with(|p| HardwareInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+        params
+            .with(|p| HardwareInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
     });
     let navigate = use_navigate();
     let go = Callback::new(move |(next, replace): (HardwareInputs, bool)| {
         navigate(
             &format!("{}{}", href("/hardware"), next.to_query()),
-            NavigateOptions { replace, scroll: false, ..Default::default() },
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
         );
     });
     let inputs = Inputs { state, go };
@@ -70,7 +75,11 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
         .filter(|m| m.open_weights && m.params_total_b.is_some())
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
-    let hardware: Vec<(String, String)> = ds.hardware.iter().map(|h| (h.id.clone(), h.name.clone())).collect();
+    let hardware: Vec<(String, String)> = ds
+        .hardware
+        .iter()
+        .map(|h| (h.id.clone(), h.name.clone()))
+        .collect();
     let d2 = ds.clone();
     view! {
         <div class="calc">

@@ -26,14 +26,27 @@ pub struct HardwareInputs {
 impl Default for HardwareInputs {
     fn default() -> Self {
         HardwareInputs {
-            models: vec!["gemma-3-27b".into(), "llama-4-scout".into(), "deepseek-r1".into()],
+            models: vec![
+                "gemma-3-27b".into(),
+                "llama-4-scout".into(),
+                "deepseek-r1".into(),
+            ],
             context_tokens: 8192,
             kv_cache: KvCacheType::F16,
             sequences: 1,
             setups: vec![
-                SetupChoice { hardware: "nvidia-rtx-4090".into(), devices: 1 },
-                SetupChoice { hardware: "nvidia-h100-sxm".into(), devices: 1 },
-                SetupChoice { hardware: "nvidia-h100-sxm".into(), devices: 8 },
+                SetupChoice {
+                    hardware: "nvidia-rtx-4090".into(),
+                    devices: 1,
+                },
+                SetupChoice {
+                    hardware: "nvidia-h100-sxm".into(),
+                    devices: 1,
+                },
+                SetupChoice {
+                    hardware: "nvidia-h100-sxm".into(),
+                    devices: 8,
+                },
             ],
             system_ram_gb: 64.0,
         }
@@ -41,11 +54,19 @@ impl Default for HardwareInputs {
 }
 
 fn list(v: &str) -> Vec<String> {
-    v.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+    v.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn setups_key(setups: &[SetupChoice]) -> String {
-    setups.iter().map(|s| format!("{}:{}", s.hardware, s.devices)).collect::<Vec<_>>().join(",")
+    setups
+        .iter()
+        .map(|s| format!("{}:{}", s.hardware, s.devices))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl HardwareInputs {
@@ -55,23 +76,40 @@ impl HardwareInputs {
             match k {
                 "m" => s.models = list(v),
                 "ctx" => {
-                    s.context_tokens = v.parse::<u64>().ok().filter(|c| (1..=10_000_000).contains(c)).unwrap_or(s.context_tokens)
+                    s.context_tokens = v
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|c| (1..=10_000_000).contains(c))
+                        .unwrap_or(s.context_tokens)
                 }
                 "kv" => s.kv_cache = KvCacheType::from_label(v).unwrap_or(s.kv_cache),
-                "seq" => s.sequences = v.parse::<u32>().ok().filter(|n| (1..=1024).contains(n)).unwrap_or(s.sequences),
+                "seq" => {
+                    s.sequences = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=1024).contains(n))
+                        .unwrap_or(s.sequences)
+                }
                 "gpus" => {
                     let parsed: Vec<SetupChoice> = list(v)
                         .iter()
                         .filter_map(|item| {
                             let (hw, n) = item.split_once(':').unwrap_or((item.as_str(), "1"));
                             let devices = n.parse::<u32>().ok().filter(|n| (1..=64).contains(n))?;
-                            Some(SetupChoice { hardware: hw.to_string(), devices })
+                            Some(SetupChoice {
+                                hardware: hw.to_string(),
+                                devices,
+                            })
                         })
                         .collect();
                     s.setups = parsed;
                 }
                 "ram" => {
-                    s.system_ram_gb = v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(s.system_ram_gb)
+                    s.system_ram_gb = v
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite() && *x >= 0.0)
+                        .unwrap_or(s.system_ram_gb)
                 }
                 _ => {}
             }
@@ -149,26 +187,45 @@ pub struct Verdict {
 }
 
 /// Verdicts for a model: one row per quantization, one column per setup.
-pub fn verdicts(ds: &Dataset, s: &HardwareInputs, model_id: &str) -> Result<Vec<(String, Vec<Verdict>)>, String> {
-    let model = ds.model(model_id).ok_or_else(|| format!("unknown model “{model_id}”"))?;
+pub fn verdicts(
+    ds: &Dataset,
+    s: &HardwareInputs,
+    model_id: &str,
+) -> Result<Vec<(String, Vec<Verdict>)>, String> {
+    let model = ds
+        .model(model_id)
+        .ok_or_else(|| format!("unknown model “{model_id}”"))?;
     let setups = s.resolved_setups(ds);
     QUANTS
         .iter()
         .map(|q| {
-            let estimate = estimate_model_memory(model, *q, &s.options()).map_err(|e| format!("{}: {e}", model.name))?;
+            let estimate = estimate_model_memory(model, *q, &s.options())
+                .map_err(|e| format!("{}: {e}", model.name))?;
             let cells = setups
                 .iter()
                 .map(|(_, setup)| match fit(&estimate, setup) {
-                    Ok(f @ Fit::Fits { need_gb, .. }) => Verdict { class: "fits", text: format!("{} ({need_gb:.0} GB)", f.label()) },
+                    Ok(f @ Fit::Fits { need_gb, .. }) => Verdict {
+                        class: "fits",
+                        text: format!("{} ({need_gb:.0} GB)", f.label()),
+                    },
                     Ok(f @ Fit::NeedsOffload { offload_gb, .. }) => Verdict {
                         class: "offload",
                         text: format!("{} ({offload_gb:.0} GB to RAM)", f.label()),
                     },
-                    Ok(f @ Fit::WontRun { short_gb, .. }) => Verdict { class: "wont", text: format!("{} ({short_gb:.0} GB short)", f.label()) },
-                    Err(e) => Verdict { class: "wont", text: e.to_string() },
+                    Ok(f @ Fit::WontRun { short_gb, .. }) => Verdict {
+                        class: "wont",
+                        text: format!("{} ({short_gb:.0} GB short)", f.label()),
+                    },
+                    Err(e) => Verdict {
+                        class: "wont",
+                        text: e.to_string(),
+                    },
                 })
                 .collect();
-            Ok((format!("{} ({:.0} GB)", q.label(), estimate.total_gb), cells))
+            Ok((
+                format!("{} ({:.0} GB)", q.label(), estimate.total_gb),
+                cells,
+            ))
         })
         .collect()
 }
@@ -184,18 +241,31 @@ mod tests {
             models: vec!["gemma-3-4b".into()],
             context_tokens: 32768,
             kv_cache: KvCacheType::Q8_0,
-            setups: vec![SetupChoice { hardware: "nvidia-rtx-3090".into(), devices: 2 }],
+            setups: vec![SetupChoice {
+                hardware: "nvidia-rtx-3090".into(),
+                devices: 2,
+            }],
             ..HardwareInputs::default()
         };
         let q = s.to_query();
-        let pairs: Vec<(&str, &str)> = q.trim_start_matches('?').split('&').filter_map(|kv| kv.split_once('=')).collect();
+        let pairs: Vec<(&str, &str)> = q
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
         assert_eq!(HardwareInputs::from_params(pairs), s);
     }
 
     #[test]
     fn bad_setups_are_dropped() {
         let s = HardwareInputs::from_params([("gpus", "a:0,b:x,c:2"), ("ctx", "0")]);
-        assert_eq!(s.setups, vec![SetupChoice { hardware: "c".into(), devices: 2 }]);
+        assert_eq!(
+            s.setups,
+            vec![SetupChoice {
+                hardware: "c".into(),
+                devices: 2
+            }]
+        );
         assert_eq!(s.context_tokens, 8192);
     }
 }

@@ -6,8 +6,8 @@ pub mod export;
 pub mod state;
 
 use crate::app::href;
-use crate::components::dataset::WithDataset;
 use crate::charts::benchmarks;
+use crate::components::dataset::WithDataset;
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
@@ -21,8 +21,9 @@ use state::{commercial_use_key, TableState, COMMERCIAL_USES};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// Rows rendered at first; "Show more" adds as many again.
-const PAGE_ROWS: usize = 100;
+/// Rows rendered at first; "Show more" adds as many again. Keeping the page short keeps sorting
+/// and filtering a 10,000-model table fast (see `bench/models-scale.mjs`).
+const PAGE_ROWS: usize = 50;
 
 #[component]
 pub fn Models() -> impl IntoView {
@@ -704,7 +705,10 @@ fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> imp
     });
     let bench = Memo::new(move |_| table.state.with(|s| s.chart.clone()));
     let d2 = ds.clone();
-    let figure = Signal::derive(move || bench.with(|b| ids.with(|ids| benchmarks::figure(&d2, b, ids))));
+    // A memo: re-sorting the table leaves the chart's figure equal, so the chart is not redrawn.
+    let figure =
+        Memo::new(move |_| bench.with(|b| ids.with(|ids| benchmarks::figure(&d2, b, ids))));
+    let figure = Signal::from(figure);
     let query = Signal::derive(move || {
         format!(
             "?bench={}&m={}",
