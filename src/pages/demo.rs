@@ -246,10 +246,7 @@ async fn detect_webgpu() -> GpuCheck {
     let Ok(request) = get(&gpu, "requestAdapter").dyn_into::<Function>() else {
         return GpuCheck::Missing;
     };
-    let Ok(promise) = request
-        .call0(&gpu)
-        .and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from))
-    else {
+    let Ok(promise) = request.call0(&gpu).and_then(|p| p.dyn_into::<Promise>()) else {
         return GpuCheck::NoAdapter;
     };
     let adapter = match JsFuture::from(promise).await {
@@ -311,7 +308,7 @@ struct Demo {
     state: RwSignal<UiState>,
     status: RwSignal<String>,
     error_kind: RwSignal<Option<ErrorKind>>,
-    warnings: RwSignal<Vec<String>>,
+    warnings: RwSignal<Vec<(ErrorKind, String)>>,
     progress: RwSignal<Option<ProgressView>>,
     model: RwSignal<Option<ModelInfo>>,
     output: RwSignal<String>,
@@ -320,7 +317,7 @@ struct Demo {
     live: RwSignal<(f64, f64, u32)>,
     bench: RwSignal<Option<BenchResult>>,
     bench_saved: RwSignal<Option<String>>,
-    cache: RwSignal<Option<(Vec<CachedModel>, Option<u64>, Option<u64>)>>,
+    cache: RwSignal<Option<CacheView>>,
     pending: RwSignal<Option<Pending>>,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
     prompt: RwSignal<String>,
@@ -329,6 +326,9 @@ struct Demo {
     /// `?bench=quick`: the shortened benchmark (for tests on software GPUs).
     quick_bench: bool,
 }
+
+/// What the cache holds: models, and the site's storage use and quota when the browser says.
+type CacheView = (Vec<CachedModel>, Option<u64>, Option<u64>);
 
 /// What to do once the model is loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -540,7 +540,7 @@ impl Demo {
                 usage,
                 quota,
             } => self.cache.set(Some((models, usage, quota))),
-            Event::Warning { message, .. } => self.warnings.update(|w| w.push(message)),
+            Event::Warning { kind, message } => self.warnings.update(|w| w.push((kind, message))),
             Event::Error { kind, message } => {
                 if kind == ErrorKind::Cancelled {
                     self.progress.set(None);
@@ -859,7 +859,7 @@ fn Output(d: Demo) -> impl IntoView {
             let w = d.warnings.get();
             (!w.is_empty()).then(|| view! {
                 <div class="notice" data-testid="warnings">
-                    {w.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                    {w.into_iter().map(|(_, m)| view! { <p>{m}</p> }).collect_view()}
                 </div>
             })
         }}
@@ -1088,11 +1088,15 @@ fn CachePanel(d: Demo) -> impl IntoView {
             >
                 "Clear cache"
             </button>
-            {move || (d.error_kind.get() == Some(ErrorKind::Quota)).then(|| view! {
-                <p class="notice">
+            {move || {
+                let full = d.error_kind.get() == Some(ErrorKind::Quota)
+                    || d.warnings.get().iter().any(|(k, _)| *k == ErrorKind::Quota);
+                full.then(|| view! {
+                <p class="notice" data-testid="quota-help">
                     "Your browser has no room left for this site. Free disk space, or remove other sites' data in the browser's settings (Privacy → Site data), then try again. Private windows allow much less storage."
                 </p>
-            })}
+                })
+            }}
         </section>
     }
 }

@@ -244,6 +244,24 @@ describe("broken inputs and missing WebGPU", () => {
     }
   });
 
+  test("a full storage quota says what to do, and the model still runs", { timeout: LONG }, async () => {
+    const { context, page, errors } = await openPage(browser);
+    try {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Storage.overrideQuotaForOrigin", { origin: ORIGIN, quotaSize: 16_000_000 });
+      const q = new URLSearchParams({ prompt: "Hello", max_tokens: "1", temperature: "0", autorun: "1" });
+      await page.goto(at(SITE, `/demo?${q}`));
+      await appReady(page);
+      await waitState(page, ["done", "error"]);
+      assert.equal(await state(page), "done", await page.getByTestId("status").innerText());
+      await page.getByTestId("quota-help").waitFor({ timeout: 30_000 });
+      assert.match(await page.getByTestId("warnings").innerText(), /no room left/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("without WebGPU the page explains what to do instead of failing", { timeout: 120_000 }, async () => {
     const plain = await launch({ webgpu: false });
     try {

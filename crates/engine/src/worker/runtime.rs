@@ -194,7 +194,14 @@ fn begin(job: &'static str, abortable: bool) -> Option<(Rc<Cell<bool>>, AbortSig
             ));
             return None;
         }
-        let controller = AbortController::new().ok()?;
+        let controller = match AbortController::new() {
+            Ok(c) => c,
+            Err(e) => {
+                drop(s);
+                fail(&Failure::new(ErrorKind::Internal, js::message(&e)));
+                return None;
+            }
+        };
         let signal = controller.signal();
         s.busy = Some(job);
         s.stop = Rc::new(Cell::new(false));
