@@ -19,6 +19,7 @@ fn gpu_model(test: &str) -> Option<&'static Mutex<GpuModel>> {
         let opts = GpuModelOptions {
             max_context: 256,
             prefill_chunk: 16,
+            attention_splits: 0,
         };
         let model = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
             .unwrap_or_else(|e| panic!("load GPU model: {e}"));
@@ -187,4 +188,39 @@ fn gpu_pipelined_decode_matches_step_by_step() {
     let b = m.submit_decode(None, 0.0).expect("submit");
     assert!(pollster::block_on(m.read_pending(b)).is_err());
     pollster::block_on(m.read_pending(a)).expect("oldest first");
+}
+
+#[test]
+fn gpu_split_k_attention_gives_the_same_logits() {
+    let Some(model) = gpu_model("gpu_split_k_attention_gives_the_same_logits") else {
+        return;
+    };
+    let Some(ctx) = gpu_common::context("gpu_split_k_attention (second model)") else {
+        return;
+    };
+    let m = common::model();
+    let opts = GpuModelOptions {
+        max_context: 64,
+        prefill_chunk: 4,
+        attention_splits: 5,
+    };
+    let mut split = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
+        .unwrap_or_else(|e| panic!("load split-K GPU model: {e}"));
+    let r = common::reference();
+    let case = &r.generate[2];
+    let mut single = model.lock().expect("model lock");
+    single.reset();
+    // Prefill (two 4-token chunks in the split model) then three decode steps.
+    let mut steps: Vec<Vec<u32>> = vec![case.prompt_ids.clone()];
+    steps.extend(case.greedy_ids[..3].iter().map(|&t| vec![t]));
+    for (i, tokens) in steps.iter().enumerate() {
+        let a = pollster::block_on(single.forward_logits(tokens)).expect("single-pass forward");
+        let b = pollster::block_on(split.forward_logits(tokens)).expect("split-K forward");
+        let max_diff = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(max_diff < 1e-3, "step {i}: max logit difference {max_diff}");
+    }
 }

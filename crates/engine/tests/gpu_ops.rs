@@ -354,6 +354,7 @@ fn gpu_attention_gqa_sliding_window() {
     };
     block(async {
         let k = attention::kernel(&ctx).await?;
+        let split = attention::SplitAttention::new(&ctx).await?;
         for (seed, window, positions, t) in [
             (100u64, 0u32, 300usize, 1usize),
             (101, 7, 21, 3),
@@ -391,6 +392,20 @@ fn gpu_attention_gqa_sliding_window() {
             let d = attention::bind(&ctx, &k, s, &step, &qb, &kb, &vb, &ob)?;
             kernel::run(&ctx, &[&d])?;
             let got = readback::read_f32(&ctx, &ob, 0, t * qn).await?;
+            // The split-K pair must give the same result, for split counts above and below
+            // the number of visible keys.
+            let mut split_results = Vec::new();
+            for n_split in [1u32, 3, 16, 64] {
+                let part = buffers::storage_zeroed(
+                    &ctx,
+                    "part",
+                    attention::SplitAttention::scratch_len(s, n_split) * 4,
+                )?;
+                let ob2 = buffers::storage_zeroed(&ctx, "o2", (t * qn * 4) as u64)?;
+                let [a, b] = split.bind(&ctx, s, n_split, &step, &qb, &kb, &vb, &part, &ob2)?;
+                kernel::run(&ctx, &[&a, &b])?;
+                split_results.push((n_split, readback::read_f32(&ctx, &ob2, 0, t * qn).await?));
+            }
             let mut want = Vec::new();
             for ti in 0..t {
                 want.extend(attention::reference(
@@ -410,6 +425,16 @@ fn gpu_attention_gqa_sliding_window() {
                 1e-4,
                 0.0,
             );
+            for (n_split, got2) in &split_results {
+                assert_close(
+                    &format!("split attention window {window}, {n_split} splits"),
+                    got2,
+                    &want,
+                    &ones,
+                    1e-4,
+                    0.0,
+                );
+            }
         }
         Ok(())
     });

@@ -124,6 +124,8 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("rope", rope::SOURCE, "main", &[]);
     check("rope", rope::SOURCE, "qk", &[]);
     check("attention", attention::SOURCE, "main", &[]);
+    check("attention", attention::SOURCE, "split", &[]);
+    check("attention", attention::SOURCE, "merge", &[]);
     check("gelu", gelu::SOURCE, "main", &[]);
     check("sample", sample::SOURCE, "topk_partial", &[]);
     check("sample", sample::SOURCE, "topk_final", &[]);

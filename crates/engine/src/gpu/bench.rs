@@ -94,6 +94,7 @@ pub async fn run<S: Source + ?Sized>(
     let model_opts = GpuModelOptions {
         max_context: prefill_tokens + decode_tokens + 8,
         prefill_chunk: prefill_tokens.min(128),
+        ..GpuModelOptions::default()
     };
     let mut model = GpuModel::load(ctx, f, src, model_opts).await?;
     let n_vocab = model.config().n_vocab as u32;

@@ -44,13 +44,21 @@ pub struct GpuModelOptions {
     pub max_context: u32,
     /// Tokens per prefill submission (a longer prompt runs in several).
     pub prefill_chunk: u32,
+    /// Workgroups each (head, token) spreads its keys over in attention (split-K, then a merge
+    /// dispatch); 1 = one workgroup and no merge; 0 = choose by adapter (1 on CPU rasterizers,
+    /// [`GPU_ATTENTION_SPLITS`] on GPUs, where few heads would otherwise leave the GPU idle).
+    pub attention_splits: u32,
 }
+
+/// Attention splits chosen for GPU adapters when [`GpuModelOptions::attention_splits`] is 0.
+pub const GPU_ATTENTION_SPLITS: u32 = 16;
 
 impl Default for GpuModelOptions {
     fn default() -> Self {
         Self {
             max_context: 1024,
             prefill_chunk: 64,
+            attention_splits: 0,
         }
     }
 }
@@ -68,6 +76,8 @@ struct Acts {
     up: wgpu::Buffer,
     act: wgpu::Buffer,
     last: wgpu::Buffer,
+    /// Split-K attention scratch.
+    part: wgpu::Buffer,
     logits: wgpu::Buffer,
 }
 
@@ -108,6 +118,7 @@ struct Kernels {
     norm: RmsNorm,
     rope_qk: Kernel,
     attention: Kernel,
+    split_attention: attention::SplitAttention,
     gelu: Kernel,
     sampler: Sampler,
 }
@@ -195,9 +206,15 @@ impl GpuModel {
     ) -> Result<Self, GpuModelError> {
         let cfg = ModelConfig::from_gguf(f)?;
         Self::supports(&cfg)?;
+        let attention_splits = match opts.attention_splits {
+            0 if ctx.adapter().device_type == "Cpu" => 1,
+            0 => GPU_ATTENTION_SPLITS,
+            n => n.min(256),
+        };
         let opts = GpuModelOptions {
             max_context: opts.max_context.min(cfg.context_length as u32).max(1),
             prefill_chunk: opts.prefill_chunk.clamp(1, 256),
+            attention_splits,
         };
         let e = cfg.n_embd as u32;
         let hd = cfg.head_dim as u32;
@@ -353,6 +370,16 @@ impl GpuModel {
             up: pz(n_ff)?,
             act: pz(n_ff)?,
             last: buffers::storage_zeroed(&ctx, "last", f32_bytes(u64::from(e)))?,
+            part: buffers::storage_zeroed(
+                &ctx,
+                "attention scratch",
+                f32_bytes(
+                    u64::from(p)
+                        * cfg.n_head as u64
+                        * u64::from(opts.attention_splits)
+                        * (u64::from(hd) + 2),
+                ),
+            )?,
             logits: buffers::storage_zeroed(&ctx, "logits", f32_bytes(u64::from(n_vocab)))?,
         };
         let step = buffers::uniform(&ctx, "step", &[0, 0, 0, 0]);
@@ -398,6 +425,7 @@ impl GpuModel {
             norm: RmsNorm::new(&ctx).await?,
             rope_qk: rope::qk_kernel(&ctx).await?,
             attention: attention::kernel(&ctx).await?,
+            split_attention: attention::SplitAttention::new(&ctx).await?,
             gelu: gelu::kernel(&ctx).await?,
             sampler: Sampler::new(&ctx).await?,
         };
@@ -511,23 +539,38 @@ impl GpuModel {
                     Some(w) if cfg.is_sliding(il) => w as u32,
                     _ => 0,
                 };
-                d.push(attention::bind(
-                    &ctx,
-                    &k.attention,
-                    AttentionShape {
-                        head_dim: hd,
-                        n_head: cfg.n_head as u32,
-                        n_kv_head: cfg.n_head_kv as u32,
-                        window,
-                        n_tok: 0,
-                        max_tok,
-                    },
-                    &step,
-                    &a.q,
-                    &l.k_cache,
-                    &l.v_cache,
-                    &a.att,
-                )?);
+                let shape = AttentionShape {
+                    head_dim: hd,
+                    n_head: cfg.n_head as u32,
+                    n_kv_head: cfg.n_head_kv as u32,
+                    window,
+                    n_tok: 0,
+                    max_tok,
+                };
+                if opts.attention_splits > 1 {
+                    d.extend(k.split_attention.bind(
+                        &ctx,
+                        shape,
+                        opts.attention_splits,
+                        &step,
+                        &a.q,
+                        &l.k_cache,
+                        &l.v_cache,
+                        &a.part,
+                        &a.att,
+                    )?);
+                } else {
+                    d.push(attention::bind(
+                        &ctx,
+                        &k.attention,
+                        shape,
+                        &step,
+                        &a.q,
+                        &l.k_cache,
+                        &l.v_cache,
+                        &a.att,
+                    )?);
+                }
                 d.extend(mv(&l.wo, &a.att, &a.o, lay(q_dim, e))?);
                 d.push(k.norm.bind_add_norm(
                     &ctx,

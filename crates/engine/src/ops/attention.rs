@@ -69,6 +69,7 @@ pub fn bind(
             s.n_head * s.head_dim,
             s.n_kv_head * s.head_dim,
             s.n_tok,
+            1,
         ],
     );
     kernel
@@ -118,4 +119,109 @@ pub fn reference(
         }
     }
     out
+}
+
+/// The split-K pair: `split` (grid heads x tokens x splits) and `merge`.
+#[derive(Debug, Clone)]
+pub struct SplitAttention {
+    split: Kernel,
+    merge: Kernel,
+}
+
+impl SplitAttention {
+    /// Compiles both entry points.
+    pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
+        use Binding::*;
+        let split = Kernel::new(
+            ctx,
+            "attention_split",
+            SOURCE,
+            "split",
+            &[],
+            &[
+                (0, Uniform),
+                (1, Uniform),
+                (2, ReadOnly),
+                (3, ReadOnly),
+                (4, ReadOnly),
+                (6, Storage),
+            ],
+        )
+        .await?;
+        let merge = Kernel::new(
+            ctx,
+            "attention_merge",
+            SOURCE,
+            "merge",
+            &[],
+            &[(0, Uniform), (1, Uniform), (5, Storage), (6, Storage)],
+        )
+        .await?;
+        Ok(Self { split, merge })
+    }
+
+    /// Floats of scratch `part` needs for `max_tok` tokens and `n_split` splits.
+    pub fn scratch_len(s: AttentionShape, n_split: u32) -> u64 {
+        u64::from(s.max_tok.max(1))
+            * u64::from(s.n_head)
+            * u64::from(n_split)
+            * (u64::from(s.head_dim) + 2)
+    }
+
+    /// Records the two dispatches: each (head, token) spreads its keys over `n_split`
+    /// workgroups, then `merge` combines them into `out`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn bind(
+        &self,
+        ctx: &GpuContext,
+        s: AttentionShape,
+        n_split: u32,
+        step: &wgpu::Buffer,
+        q: &wgpu::Buffer,
+        k_cache: &wgpu::Buffer,
+        v_cache: &wgpu::Buffer,
+        part: &wgpu::Buffer,
+        out: &wgpu::Buffer,
+    ) -> Result<[Dispatch; 2], GpuError> {
+        if s.head_dim > MAX_HEAD_DIM
+            || s.n_kv_head == 0
+            || !s.n_head.is_multiple_of(s.n_kv_head)
+            || n_split == 0
+        {
+            return Err(GpuError::Shape(format!(
+                "split attention: head_dim {}, {} heads over {} KV heads, {n_split} splits",
+                s.head_dim, s.n_head, s.n_kv_head
+            )));
+        }
+        if part.size() < Self::scratch_len(s, n_split) * 4 {
+            return Err(GpuError::Shape("split attention scratch too small".into()));
+        }
+        let p = buffers::uniform(
+            ctx,
+            "attention split params",
+            &[
+                s.head_dim,
+                s.n_head,
+                s.n_kv_head,
+                s.window,
+                s.n_head * s.head_dim,
+                s.n_kv_head * s.head_dim,
+                s.n_tok,
+                n_split,
+            ],
+        );
+        let split = self
+            .split
+            .bind(
+                ctx,
+                &[&p, step, q, k_cache, v_cache, part],
+                [s.n_head, s.max_tok.max(1), n_split],
+            )?
+            .tokens_on(1, 1, 1);
+        let merge = self
+            .merge
+            .bind(ctx, &[&p, step, out, part], [s.n_head, s.max_tok.max(1), 1])?
+            .tokens_on(1, 1, 1);
+        Ok([split, merge])
+    }
 }

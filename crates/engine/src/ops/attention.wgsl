@@ -16,7 +16,7 @@ struct Params {
     q_stride: u32,  // floats between tokens in q and out
     kv_stride: u32, // floats between positions in the caches
     n_tok: u32,
-    _pad: u32,
+    n_split: u32,
 }
 
 struct Step {
@@ -32,6 +32,7 @@ struct Step {
 @group(0) @binding(3) var<storage, read> kc: array<f32>;
 @group(0) @binding(4) var<storage, read> vc: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<storage, read_write> part: array<f32>;
 
 var<workgroup> qs: array<f32, MAX_HEAD_DIM>;
 var<workgroup> sc: array<f32, WG>;
@@ -65,27 +66,27 @@ fn reduce_sum(v: f32, lid: u32) -> f32 {
     return r;
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let h = wid.x;
-    let t = wid.y;
-    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
-    if (h >= p.n_head || t >= n_tok) {
-        return;
-    }
-    let hd = p.head_dim;
-    let kvh = h / (p.n_head / p.n_kv_head);
-    let pos = step.pos0 + t;
-    var start = 0u;
-    if (p.window > 0u && pos + 1u > p.window) {
-        start = pos + 1u - p.window;
-    }
-    let q0 = t * p.q_stride + h * hd;
-    for (var i = lid; i < hd; i += WG) {
+// A softmax-weighted partial sum over keys [k_lo, k_hi): running max m, sum l and this thread's
+// output dims (lid and lid + WG) before division by l.
+struct Partial {
+    m: f32,
+    l: f32,
+    a0: f32,
+    a1: f32,
+}
+
+// Loads q of head h, token t into workgroup memory (call before `attend`).
+fn load_q(t: u32, h: u32, lid: u32) {
+    let q0 = t * p.q_stride + h * p.head_dim;
+    for (var i = lid; i < p.head_dim; i += WG) {
         qs[i] = q[q0 + i];
     }
     workgroupBarrier();
+}
 
+// Online softmax over keys [k_lo, k_hi) of KV head kvh, in tiles of WG positions.
+fn attend(kvh: u32, k_lo: u32, k_hi: u32, lid: u32) -> Partial {
+    let hd = p.head_dim;
     var m = -3.0e38;
     var l = 0.0;
     var acc: array<f32, DIMS_PER_THREAD>;
@@ -93,10 +94,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         acc[j] = 0.0;
     }
     let kv0 = kvh * hd;
-    for (var tile = start; tile <= pos; tile += WG) {
+    for (var tile = k_lo; tile < k_hi; tile += WG) {
         let kp = tile + lid;
         var s = -3.0e38;
-        if (kp <= pos) {
+        if (kp < k_hi) {
             let k0 = kp * p.kv_stride + kv0;
             var dotv = 0.0;
             for (var i = 0u; i < hd; i++) {
@@ -106,14 +107,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         }
         let m_new = max(m, reduce_max(s, lid));
         var e = 0.0;
-        if (kp <= pos) {
+        if (kp < k_hi) {
             e = exp(s - m_new);
         }
         sc[lid] = e;
         let corr = exp(m - m_new);
         l = l * corr + reduce_sum(e, lid);
         m = m_new;
-        let n_in_tile = min(WG, pos + 1u - tile);
+        let n_in_tile = min(WG, k_hi - tile);
         for (var j = 0u; j < DIMS_PER_THREAD; j++) {
             let d = lid + j * WG;
             if (d < hd) {
@@ -126,10 +127,97 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         }
         workgroupBarrier();
     }
-    for (var j = 0u; j < DIMS_PER_THREAD; j++) {
-        let d = lid + j * WG;
-        if (d < hd) {
-            out[q0 + d] = acc[j] / l;
+    return Partial(m, l, acc[0], acc[1]);
+}
+
+// First key position visible from position pos.
+fn first_key(pos: u32) -> u32 {
+    if (p.window > 0u && pos + 1u > p.window) {
+        return pos + 1u - p.window;
+    }
+    return 0u;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let h = wid.x;
+    let t = wid.y;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (h >= p.n_head || t >= n_tok) {
+        return;
+    }
+    let pos = step.pos0 + t;
+    load_q(t, h, lid);
+    let r = attend(h / (p.n_head / p.n_kv_head), first_key(pos), pos + 1u, lid);
+    let q0 = t * p.q_stride + h * p.head_dim;
+    if (lid < p.head_dim) {
+        out[q0 + lid] = r.a0 / r.l;
+    }
+    if (lid + WG < p.head_dim) {
+        out[q0 + lid + WG] = r.a1 / r.l;
+    }
+}
+
+// Split-K ("flash decoding"): grid (heads, tokens, n_split); split z takes an equal share of
+// the visible keys and writes its Partial to part[((t * n_head + h) * n_split + z) * (hd + 2)]
+// as [m, l, acc[hd]]. `merge` then combines the splits, so long contexts use many workgroups.
+@compute @workgroup_size(256)
+fn split(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let h = wid.x;
+    let t = wid.y;
+    let z = wid.z;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (h >= p.n_head || t >= n_tok || z >= p.n_split) {
+        return;
+    }
+    let pos = step.pos0 + t;
+    let lo = first_key(pos);
+    let n_keys = pos + 1u - lo;
+    let share = (n_keys + p.n_split - 1u) / p.n_split;
+    let k_lo = min(lo + z * share, pos + 1u);
+    let k_hi = min(k_lo + share, pos + 1u);
+    load_q(t, h, lid);
+    let r = attend(h / (p.n_head / p.n_kv_head), k_lo, k_hi, lid);
+    let hd = p.head_dim;
+    let base = ((t * p.n_head + h) * p.n_split + z) * (hd + 2u);
+    if (lid == 0u) {
+        part[base] = r.m;
+        part[base + 1u] = r.l;
+    }
+    if (lid < hd) {
+        part[base + 2u + lid] = r.a0;
+    }
+    if (lid + WG < hd) {
+        part[base + 2u + lid + WG] = r.a1;
+    }
+}
+
+@compute @workgroup_size(256)
+fn merge(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let h = wid.x;
+    let t = wid.y;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (h >= p.n_head || t >= n_tok) {
+        return;
+    }
+    let hd = p.head_dim;
+    let first = (t * p.n_head + h) * p.n_split;
+    var m = -3.0e38;
+    for (var z = 0u; z < p.n_split; z++) {
+        m = max(m, part[(first + z) * (hd + 2u)]);
+    }
+    var l = 0.0;
+    for (var z = 0u; z < p.n_split; z++) {
+        let b = (first + z) * (hd + 2u);
+        l += part[b + 1u] * exp(part[b] - m);
+    }
+    let q0 = t * p.q_stride + h * hd;
+    for (var d = lid; d < hd; d += WG) {
+        var a = 0.0;
+        for (var z = 0u; z < p.n_split; z++) {
+            let b = (first + z) * (hd + 2u);
+            a += part[b + 2u + d] * exp(part[b] - m);
         }
+        out[q0 + d] = a / l;
     }
 }
