@@ -8,7 +8,7 @@
 //!
 //! [`runner::GpuModel`] runs Gemma 3: every dispatch is recorded once at load (bind groups
 //! included), a decoded token is one command submission (embedding lookup, per layer a stacked
-//! Q+K mat-vec, V straight into the KV cache, one QK-norm+RoPE dispatch, attention, output
+//! Q+K mat-vec, V straight into the KV cache, one QK-norm+RoPE dispatch, attention (split-K plus a merge on GPUs), output
 //! projection, a fused post-norm/residual/pre-norm, one GEGLU mat-vec over interleaved gate/up
 //! rows, the down projection and a second fused norm; then the tied output mat-vec and two
 //! sampling passes) and 4 bytes come back. [`runner::GpuModel::submit_decode`] keeps several
