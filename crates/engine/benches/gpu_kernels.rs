@@ -48,26 +48,29 @@ async fn bench() -> Result<(), GpuError> {
             continue;
         }
         let bytes = vec![0x11u8; GpuWeights::row_bytes(ty, cols) as usize * rows as usize];
-        let w = GpuWeights::upload(&ctx, name, ty, rows, cols, &bytes)?;
         let k = matvec::kernel(&ctx, ty, 1).await?;
         let step = buffers::uniform(&ctx, "step", &[0, 1, 0, 0]);
         let x = buffers::storage_f32(&ctx, "x", &vec![0.5; cols as usize])?;
         let y = buffers::storage_zeroed(&ctx, "y", u64::from(rows) * 4)?;
-        let d = matvec::bind(
-            &ctx,
-            &k,
-            &w,
-            &step,
-            &x,
-            &y,
-            MatVecLayout::single(cols, rows),
-        )?;
-        // Repeat the dispatch so one submission reads at least ~64 MB.
-        let reps = (64u64 << 20).div_ceil(w.byte_len()).max(1) as usize;
-        let list: Vec<&atlas_engine::gpu::Dispatch> =
-            d.iter().cycle().take(d.len() * reps).collect();
+        // Distinct copies, so one submission reads at least ~64 MB from memory, not from cache.
+        let one = GpuWeights::row_bytes(ty, cols) * u64::from(rows);
+        let reps = (64u64 << 20).div_ceil(one).max(1) as usize;
+        let mut dispatches = Vec::new();
+        for _ in 0..reps {
+            let w = GpuWeights::upload(&ctx, name, ty, rows, cols, &bytes)?;
+            dispatches.extend(matvec::bind(
+                &ctx,
+                &k,
+                &w,
+                &step,
+                &x,
+                &y,
+                MatVecLayout::single(cols, rows),
+            )?);
+        }
+        let list: Vec<&atlas_engine::gpu::Dispatch> = dispatches.iter().collect();
         let t = time_runs(&ctx, &list, 3)?;
-        let gbs = (w.byte_len() * reps as u64) as f64 / t / 1e9;
+        let gbs = (one * reps as u64) as f64 / t / 1e9;
         println!(
             "{name:9} {ty:?} {rows}x{cols}: {:.3} ms/matvec, {gbs:.2} GB/s ({:.0}% of plain read)",
             t * 1e3 / reps as f64,
