@@ -166,6 +166,16 @@ impl ProgressView {
     }
 }
 
+/// The adapter as shown: wgpu in a browser worker names only the backend (`(BrowserWebGpu)`),
+/// so the name the page's own WebGPU check read goes in front of it.
+pub fn adapter_label(worker: &str, browser: Option<String>) -> String {
+    let unnamed = worker.trim().is_empty() || worker.trim_start().starts_with('(');
+    match browser {
+        Some(name) if unnamed => format!("{name} {}", worker.trim()).trim().to_string(),
+        _ => worker.to_string(),
+    }
+}
+
 /// `253113024` → `253.1 MB` (SI units, as download sizes are usually given).
 pub fn format_bytes(n: u64) -> String {
     let n = n as f64;
@@ -323,6 +333,9 @@ struct Demo {
     prompt: RwSignal<String>,
     params: RwSignal<GenParams>,
     force_cpu: RwSignal<bool>,
+    /// The adapter's name as the page's own WebGPU check read it (wgpu in the worker reports
+    /// none in browsers).
+    gpu_name: RwSignal<Option<String>>,
     /// `?bench=quick`: the shortened benchmark (for tests on software GPUs).
     quick_bench: bool,
 }
@@ -470,7 +483,8 @@ impl Demo {
                     });
                 });
             }
-            Event::Loaded { model } => {
+            Event::Loaded { mut model } => {
+                model.adapter = adapter_label(&model.adapter, self.gpu_name.get_untracked());
                 self.progress.set(None);
                 self.status.set(format!(
                     "Loaded {} in {:.1} s{} on {}.",
@@ -530,7 +544,8 @@ impl Demo {
                     UiState::Done
                 });
             }
-            Event::BenchDone { result } => {
+            Event::BenchDone { mut result } => {
+                result.adapter = adapter_label(&result.adapter, self.gpu_name.get_untracked());
                 self.status.set("Benchmark done.".into());
                 self.bench.set(Some(result));
                 self.state.set(UiState::Ready);
@@ -591,10 +606,17 @@ pub fn Demo() -> impl IntoView {
         prompt: RwSignal::new(prompt0),
         params: RwSignal::new(params0),
         force_cpu: RwSignal::new(false),
+        gpu_name: RwSignal::new(None),
         quick_bench: query.get("bench").is_some_and(|v| v == "quick"),
     };
     let gpu = RwSignal::new(GpuCheck::Checking);
-    leptos::task::spawn_local(async move { gpu.set(detect_webgpu().await) });
+    leptos::task::spawn_local(async move {
+        let check = detect_webgpu().await;
+        if let GpuCheck::Available { name, .. } = &check {
+            d.gpu_name.set(Some(name.clone()));
+        }
+        gpu.set(check);
+    });
 
     match WorkerClient::spawn(&site_url(WORKER_SCRIPT), move |ev| d.on_event(ev)) {
         Ok(c) => d.client.set_value(Some(c)),
@@ -1150,6 +1172,20 @@ mod tests {
         assert!(p.is_greedy());
         let (_, p) = form_from_query(|k| (k == "max_tokens").then(|| "100000".to_string()));
         assert_eq!(p.max_tokens, MAX_TOKENS_LIMIT);
+    }
+
+    #[test]
+    fn adapter_labels() {
+        assert_eq!(
+            adapter_label("(BrowserWebGpu)", Some("google · swiftshader".into())),
+            "google · swiftshader (BrowserWebGpu)"
+        );
+        assert_eq!(
+            adapter_label("NVIDIA RTX (Vulkan)", Some("x".into())),
+            "NVIDIA RTX (Vulkan)"
+        );
+        assert_eq!(adapter_label("CPU (slow)", Some("x".into())), "CPU (slow)");
+        assert_eq!(adapter_label("(BrowserWebGpu)", None), "(BrowserWebGpu)");
     }
 
     #[test]
