@@ -4,7 +4,7 @@
 // SwiftShader reads memory at ~1.5 GB/s, so token counts stay small and timeouts generous.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, writeFile, mkdtemp, open } from "node:fs/promises";
+import { readFile, writeFile, mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, openPage, at, appReady, SITE, SUBPATH_SITE } from "./lib.mjs";
@@ -241,6 +241,40 @@ describe("broken inputs and missing WebGPU", () => {
       assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
     } finally {
       await context.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a local GGUF file runs without being uploaded", { timeout: LONG }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "atlas-demo-"));
+    const whole = join(dir, "gemma-3-270m-q4_k_m.gguf");
+    const parts = [];
+    for (const p of ["00", "01", "02", "03"]) {
+      parts.push(await readFile(new URL(`public/models/gemma-3-270m-q4_k_m/gemma-3-270m-q4_k_m.gguf.part${p}`, ROOT)));
+    }
+    await writeFile(whole, Buffer.concat(parts));
+    const { context, page, errors } = await openPage(browser);
+    const sent = [];
+    context.on("request", (r) => sent.push({ url: r.url(), method: r.method(), body: r.postDataBuffer()?.length ?? 0 }));
+    try {
+      const ref = FIXTURE.generate.find((g) => g.prompt.startsWith("def fibonacci"));
+      await page.goto(at(SITE, `/demo?${new URLSearchParams({ prompt: ref.prompt, max_tokens: "2", temperature: "0" })}`));
+      await appReady(page);
+      await waitState(page, "idle", 60_000);
+      await page.locator("details.demo-other summary").click();
+      await page.getByTestId("file").setInputFiles(whole);
+      await waitState(page, ["ready", "error"]);
+      assert.equal(await state(page), "ready", await page.getByTestId("status").innerText());
+      assert.equal(await page.getByTestId("loaded-model").getAttribute("data-from-cache"), "false");
+      await page.getByTestId("generate").click();
+      await waitState(page, ["done", "error"]);
+      assert.equal(compareGreedy(await ids(page), ref), 2);
+      assert.deepEqual(sent.filter((r) => r.method !== "GET" || r.body > 0), [], "nothing was sent with a body");
+      assert.deepEqual(sent.filter((r) => /\.gguf/.test(r.url)), [], "no model bytes were fetched");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
