@@ -5,3 +5,4 @@ pub mod download;
 pub mod echart;
 pub mod shell;
 pub mod sourced;
+pub mod url_state;

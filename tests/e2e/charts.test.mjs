@@ -38,7 +38,7 @@ const breakEvens = (opt) => opt.series.flatMap((s) => (s.markPoint?.data ?? []).
 test("changing a cost input changes the plotted data, and the break-even follows the price", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    await page.goto(at(SITE, "/costs?usdh=2&api=o1"));
+    await page.goto(at(SITE, "/costs?hw=nvidia-h100-sxm&buy=0&w=700&usdh=2&api=o1"));
     await appReady(page);
     await waitForChart(page, "cost-vs-volume");
     const before = await option(page, "cost-vs-volume");
@@ -75,6 +75,30 @@ test("changing a cost input changes the plotted data, and the break-even follows
       xMin,
     );
     assert.match(await page.getByTestId("cost-summary").innerText(), /At 1B tokens a month/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a device measured on the demo page becomes a self-hosting option", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const measured = { adapter: "Test GPU", decode_tok_s: 42.5, device_read_gb_s: 123.4, date: "2026-11-24T06:00:00Z" };
+    await context.addInitScript((m) => localStorage.setItem("atlas-device-bench", JSON.stringify(m)), measured);
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    const panel = page.getByTestId("this-device");
+    assert.match(await panel.innerText(), /Test GPU: 123\.4 GB\/s read, 42\.5 tokens\/s/);
+    await panel.getByTestId("use-this-device").click();
+    await page.waitForURL(/hw=this-device/);
+    assert.match(page.url(), /dgbs=123\.4/);
+    assert.equal(await page.getByTestId("sh-hardware").inputValue(), "this-device");
+    await page.waitForFunction(() => {
+      const o = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]')).getOption();
+      return o.series.some((s) => /this device \(measured\)/.test(s.name));
+    });
+    assert.match(await page.getByTestId("cost-summary").innerText(), /this device \(measured\)/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

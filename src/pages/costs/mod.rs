@@ -8,17 +8,17 @@ use crate::charts::{short_count, short_usd};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
+use crate::components::url_state::{use_url_state, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
 use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
 use crate::econ::self_host::decode_throughput;
 use crate::econ::vram::Quant;
+use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use plan::{
     cheapest_api, cost_volume_figure, prices_figure, quality_figure, self_host_plan, CostInputs,
-    PRESETS,
+    PRESETS, THIS_DEVICE,
 };
 use std::sync::Arc;
 
@@ -39,39 +39,17 @@ pub fn Costs() -> impl IntoView {
     }
 }
 
-/// The inputs (from the URL) and a way to change them.
-#[derive(Clone, Copy)]
-pub struct Inputs {
-    pub state: Memo<CostInputs>,
-    go: Callback<(CostInputs, bool)>,
-}
+/// The inputs, in the URL.
+pub type Inputs = UrlState<CostInputs>;
 
-impl Inputs {
-    pub fn update(&self, replace: bool, f: impl FnOnce(&mut CostInputs)) {
-        let mut next = self.state.get_untracked();
-        f(&mut next);
-        self.go.run((next, replace));
+impl QueryState for CostInputs {
+    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        CostInputs::from_params(pairs)
     }
-}
 
-/// Reads the page's inputs from the URL.
-pub fn use_cost_inputs(page: &'static str) -> Inputs {
-    let params = use_query_map();
-    let state = Memo::new(move |_| {
-        params.with(|p| CostInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
-    });
-    let navigate = use_navigate();
-    let go = Callback::new(move |(next, replace): (CostInputs, bool)| {
-        navigate(
-            &format!("{}{}", href(page), next.to_query()),
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    Inputs { state, go }
+    fn to_query(&self) -> String {
+        CostInputs::to_query(self)
+    }
 }
 
 fn parse(v: &str) -> Option<f64> {
@@ -115,7 +93,7 @@ fn NumberField(
 
 #[component]
 fn CostsView(ds: Arc<Dataset>) -> impl IntoView {
-    let inputs = use_cost_inputs("/costs");
+    let inputs: Inputs = use_url_state("/costs");
     let s = inputs.state;
     let query = Signal::derive(move || s.with(CostInputs::to_query));
     let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
@@ -315,8 +293,12 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                     }
                 >
                     {hardware.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    <Show when=move || s.with(|s| s.hardware == THIS_DEVICE)>
+                        <option value=THIS_DEVICE>"This device (measured)"</option>
+                    </Show>
                 </select>
             </label>
+            <ThisDevice inputs />
             <NumberField label="Devices per node" testid="sh-devices" step="1" inputs get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map(|v| v.round().clamp(1.0, 64.0) as u32).unwrap_or(1) />
             <div class="field" role="radiogroup" aria-label="Buy or rent">
                 <span>"Pay for it by"</span>
@@ -423,5 +405,62 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 {move || lines().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
         </section>
+    }
+}
+
+/// The visitor's own device, if "Benchmark this device" on `/demo` measured it.
+fn measured_device() -> Option<DeviceBench> {
+    let storage = window().local_storage().ok().flatten()?;
+    let text = storage.get_item(DEVICE_BENCH_KEY).ok().flatten()?;
+    serde_json::from_str::<DeviceBench>(&text)
+        .ok()
+        .filter(|d| d.device_read_gb_s.is_finite() && d.device_read_gb_s > 0.0)
+}
+
+/// Offers the device measured on `/demo` as the self-hosting hardware.
+#[component]
+fn ThisDevice(inputs: Inputs) -> impl IntoView {
+    let device = measured_device();
+    let demo = href("/demo");
+    match device {
+        Some(d) => {
+            let gbs = d.device_read_gb_s;
+            let label = format!(
+                "{}: {:.1} GB/s read, {:.1} tokens/s on the demo model (measured {})",
+                d.adapter,
+                gbs,
+                d.decode_tok_s,
+                d.date.get(..10).unwrap_or(&d.date)
+            );
+            view! {
+                <div class="field this-device" data-testid="this-device">
+                    <span>"Your device, as measured on the demo page"</span>
+                    <small class="sv-muted">{label}</small>
+                    <button
+                        type="button"
+                        data-testid="use-this-device"
+                        on:click=move |_| {
+                            inputs.update(false, |s| {
+                                s.hardware = THIS_DEVICE.into();
+                                s.device_gbs = Some(gbs);
+                                s.buy = true;
+                                s.devices = 1;
+                            })
+                        }
+                    >
+                        "Use this device"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p class="sv-muted this-device">
+                "Want your own computer here? Run “Benchmark this device” on the "
+                <a href=demo>"demo page"</a>
+                "."
+            </p>
+        }
+        .into_any(),
     }
 }

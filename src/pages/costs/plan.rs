@@ -36,6 +36,8 @@ pub struct CostInputs {
     pub ops_usd_per_month: f64,
     pub batching_factor: f64,
     pub efficiency: f64,
+    /// Measured read bandwidth of the visitor's device (GB/s), for `hw=this-device`.
+    pub device_gbs: Option<f64>,
     /// The benchmark of the quality chart.
     pub benchmark: String,
 }
@@ -55,18 +57,20 @@ impl Default for CostInputs {
             ],
             model: "gemma-3-27b".into(),
             quant: Quant::Q4KM,
-            hardware: "nvidia-h100-sxm".into(),
+            // A desk machine the reader can buy; the data-centre cases are presets.
+            hardware: "apple-m4-max-36gb".into(),
             devices: 1,
-            buy: false,
+            buy: true,
             usd_per_device: None,
             usd_per_hour: None,
             amortization_months: 36.0,
-            watts_per_device: 700.0,
+            watts_per_device: 150.0,
             usd_per_kwh: 0.15,
             utilization: 0.5,
             ops_usd_per_month: 0.0,
             batching_factor: 1.0,
             efficiency: ThroughputInput::DEFAULT_EFFICIENCY,
+            device_gbs: None,
             benchmark: "gpqa_diamond".into(),
         }
     }
@@ -76,15 +80,15 @@ impl Default for CostInputs {
 pub const PRESETS: &[(&str, &str)] = &[
     (
         "Article: 1B tokens/month on 8× H100 (bought)",
-        "tok=1000000000&hw=nvidia-h100-sxm&n=8&buy=1&model=llama-4-maverick&q=Q8_0&api=gpt-4o,o1,o3",
+        "tok=1000000000&hw=nvidia-h100-sxm&n=8&buy=1&w=700&model=llama-4-maverick&q=Q8_0&api=gpt-4o,o1,o3",
     ),
     (
         "Article: 10–15M tokens/month, one rented H100",
-        "tok=12000000&hw=nvidia-h100-sxm&n=1&model=gemma-3-27b&q=Q4_K_M&api=gpt-4o,o3,claude-3-5-sonnet",
+        "tok=12000000&hw=nvidia-h100-sxm&n=1&buy=0&w=700&model=gemma-3-27b&q=Q4_K_M&api=gpt-4o,o3,claude-3-5-sonnet",
     ),
     (
-        "A Mac Studio on the desk",
-        "tok=10000000&hw=apple-m4-max-36gb&n=1&buy=1&w=150&model=gemma-3-12b&q=Q4_K_M&api=gpt-4o,gemini-2.5-flash",
+        "A Mac Studio on the desk, a smaller model",
+        "tok=10000000&model=gemma-3-12b&api=gpt-4o,gemini-2.5-flash",
     ),
 ];
 
@@ -157,6 +161,7 @@ impl CostInputs {
                         .map(|x| x.min(1.0))
                         .unwrap_or(s.efficiency)
                 }
+                "dgbs" => s.device_gbs = num(v),
                 "bench" if !v.is_empty() => s.benchmark = v.to_string(),
                 _ => {}
             }
@@ -190,7 +195,11 @@ impl CostInputs {
         put("q", self.quant.label().into(), d.quant.label().into());
         put("hw", self.hardware.clone(), d.hardware.clone());
         put("n", self.devices.to_string(), d.devices.to_string());
-        put("buy", if self.buy { "1" } else { "0" }.into(), "0".into());
+        put(
+            "buy",
+            if self.buy { "1" } else { "0" }.into(),
+            if d.buy { "1" } else { "0" }.into(),
+        );
         put(
             "price",
             self.usd_per_device.map(fmt).unwrap_or_default(),
@@ -212,6 +221,11 @@ impl CostInputs {
         put("ops", fmt(self.ops_usd_per_month), fmt(d.ops_usd_per_month));
         put("batch", fmt(self.batching_factor), fmt(d.batching_factor));
         put("eff", fmt(self.efficiency), fmt(d.efficiency));
+        put(
+            "dgbs",
+            self.device_gbs.map(fmt).unwrap_or_default(),
+            String::new(),
+        );
         put("bench", self.benchmark.clone(), d.benchmark.clone());
         if out.is_empty() {
             String::new()
@@ -230,50 +244,57 @@ impl CostInputs {
     }
 }
 
+/// The `hw` value of the visitor's own device, measured by the demo's benchmark.
+pub const THIS_DEVICE: &str = "this-device";
+
+/// What serves the self-hosted model: its name and bandwidth, and where that was read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Host {
+    pub name: String,
+    pub bandwidth_gbs: f64,
+    /// The dataset source of the bandwidth (none for a measured device).
+    pub source: Option<String>,
+}
+
 /// The self-hosting plan the inputs describe, or why there is none.
 pub fn self_host_plan<'a>(
     ds: &'a Dataset,
     s: &CostInputs,
-) -> Result<(SelfHostPlan, &'a Model, &'a Hardware), String> {
+) -> Result<(SelfHostPlan, &'a Model, Host), String> {
     let model = ds
         .model(&s.model)
         .ok_or_else(|| format!("unknown model “{}”", s.model))?;
-    let hw = ds
-        .hardware
-        .iter()
-        .find(|h| h.id == s.hardware)
-        .ok_or_else(|| format!("unknown hardware “{}”", s.hardware))?;
     let active = active_params_b(model).map_err(|e| format!("{}: {e}", model.name))?;
-    let hardware = if s.buy {
-        let usd = s
-            .usd_per_device
-            .or(hw.purchase_price.as_ref().map(|p| p.usd))
-            .ok_or_else(|| {
-                format!(
-                    "enter a purchase price for the {} (the dataset has none)",
-                    hw.name
-                )
-            })?;
-        HardwareCost::Purchase {
-            usd_per_device: usd,
+    let (host, hardware) = if s.hardware == THIS_DEVICE {
+        // The visitor's device, measured on /demo: already owned unless a price is entered.
+        let gbs = s.device_gbs.filter(|g| *g > 0.0).ok_or(
+            "“this device” needs a measurement: run “Benchmark this device” on the demo page",
+        )?;
+        let host = Host {
+            name: "this device (measured)".into(),
+            bandwidth_gbs: gbs,
+            source: None,
+        };
+        let cost = HardwareCost::Purchase {
+            usd_per_device: s.usd_per_device.unwrap_or(0.0),
             amortization_months: s.amortization_months,
-        }
+        };
+        (host, cost)
     } else {
-        let usd = s
-            .usd_per_hour
-            .or(hw.cloud.first().map(|c| c.usd_per_hour))
-            .ok_or_else(|| {
-                format!(
-                    "enter a cloud price per hour for the {} (the dataset has none)",
-                    hw.name
-                )
-            })?;
-        HardwareCost::Cloud {
-            usd_per_device_hour: usd,
-            hours_per_month: HOURS_PER_MONTH,
-        }
+        let hw = ds
+            .hardware
+            .iter()
+            .find(|h| h.id == s.hardware)
+            .ok_or_else(|| format!("unknown hardware “{}”", s.hardware))?;
+        let cost = hardware_cost(hw, s)?;
+        let host = Host {
+            name: hw.name.clone(),
+            bandwidth_gbs: hw.bandwidth_gbs.value,
+            source: Some(hw.bandwidth_gbs.source.clone()),
+        };
+        (host, cost)
     };
-    let mut throughput = ThroughputInput::new(hw.bandwidth_gbs.value, active, s.quant);
+    let mut throughput = ThroughputInput::new(host.bandwidth_gbs, active, s.quant);
     throughput.devices = s.devices;
     throughput.batching_factor = s.batching_factor;
     throughput.efficiency = s.efficiency;
@@ -286,7 +307,40 @@ pub fn self_host_plan<'a>(
         throughput,
     };
     plan.validate().map_err(|e| e.to_string())?;
-    Ok((plan, model, hw))
+    Ok((plan, model, host))
+}
+
+/// Buying (amortized) or renting a device from the dataset, with the reader's prices first.
+fn hardware_cost(hw: &Hardware, s: &CostInputs) -> Result<HardwareCost, String> {
+    if s.buy {
+        let usd = s
+            .usd_per_device
+            .or(hw.purchase_price.as_ref().map(|p| p.usd))
+            .ok_or_else(|| {
+                format!(
+                    "enter a purchase price for the {} (the dataset has none)",
+                    hw.name
+                )
+            })?;
+        Ok(HardwareCost::Purchase {
+            usd_per_device: usd,
+            amortization_months: s.amortization_months,
+        })
+    } else {
+        let usd = s
+            .usd_per_hour
+            .or(hw.cloud.first().map(|c| c.usd_per_hour))
+            .ok_or_else(|| {
+                format!(
+                    "enter a cloud price per hour for the {} (the dataset has none)",
+                    hw.name
+                )
+            })?;
+        Ok(HardwareCost::Cloud {
+            usd_per_device_hour: usd,
+            hours_per_month: HOURS_PER_MONTH,
+        })
+    }
 }
 
 /// The cheapest current price of a model for this workload, with its provider and source.
@@ -325,7 +379,7 @@ pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<Strin
         .collect();
     let (own, problem) = match self_host_plan(ds, s) {
         Ok((plan, model, hw)) => {
-            sources.push(hw.bandwidth_gbs.source.clone());
+            sources.extend(hw.source.clone());
             if let Some(p) = &model.params_active_b {
                 sources.push(p.source.clone());
             }
@@ -385,6 +439,14 @@ mod tests {
             .collect();
         let back = CostInputs::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn this_device_reads_its_measurement_from_the_url() {
+        let s = CostInputs::from_params([("hw", THIS_DEVICE), ("dgbs", "42.5")]);
+        assert_eq!(s.hardware, THIS_DEVICE);
+        assert_eq!(s.device_gbs, Some(42.5));
+        assert!(s.to_query().contains("dgbs=42.5"));
     }
 
     #[test]

@@ -7,11 +7,10 @@ use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
+use crate::components::url_state::{use_url_state, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use plan::{memory_figure, verdicts, HardwareInputs, SetupChoice};
 use std::sync::Arc;
 
@@ -32,39 +31,20 @@ pub fn Hardware() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Inputs {
-    state: Memo<HardwareInputs>,
-    go: Callback<(HardwareInputs, bool)>,
-}
+impl QueryState for HardwareInputs {
+    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        HardwareInputs::from_params(pairs)
+    }
 
-impl Inputs {
-    fn update(&self, f: impl FnOnce(&mut HardwareInputs)) {
-        let mut next = self.state.get_untracked();
-        f(&mut next);
-        self.go.run((next, false));
+    fn to_query(&self) -> String {
+        HardwareInputs::to_query(self)
     }
 }
 
 #[component]
 fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
-    let params = use_query_map();
-    let state = Memo::new(move |_| {
-        params
-            .with(|p| HardwareInputs::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
-    });
-    let navigate = use_navigate();
-    let go = Callback::new(move |(next, replace): (HardwareInputs, bool)| {
-        navigate(
-            &format!("{}{}", href("/hardware"), next.to_query()),
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    let inputs = Inputs { state, go };
+    let inputs: UrlState<HardwareInputs> = use_url_state("/hardware");
+    let state = inputs.state;
     let d1 = ds.clone();
     let figure = Signal::derive(move || state.with(|s| memory_figure(&d1, s)));
     let query = Signal::derive(move || state.with(HardwareInputs::to_query));
@@ -100,7 +80,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                             prop:checked=move || state.with(|s| s.models.contains(&a))
                                             on:change=move |_| {
                                                 let id = b.clone();
-                                                inputs.update(move |s| {
+                                                inputs.update(false, move |s| {
                                                     if let Some(i) = s.models.iter().position(|m| *m == id) {
                                                         s.models.remove(i);
                                                     } else {
@@ -129,7 +109,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
                                     if v > 0 {
-                                        inputs.update(|s| s.context_tokens = v)
+                                        inputs.update(false, |s| s.context_tokens = v)
                                     }
                                 }
                             }
@@ -142,7 +122,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             prop:value=move || state.with(|s| s.kv_cache.label().to_string())
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
-                                inputs.update(|s| s.kv_cache = KvCacheType::from_label(&v).unwrap_or(s.kv_cache))
+                                inputs.update(false, |s| s.kv_cache = KvCacheType::from_label(&v).unwrap_or(s.kv_cache))
                             }
                         >
                             {[KvCacheType::F16, KvCacheType::Q8_0, KvCacheType::Q4_0]
@@ -162,7 +142,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
                                     if v > 0 {
-                                        inputs.update(|s| s.sequences = v)
+                                        inputs.update(false, |s| s.sequences = v)
                                     }
                                 }
                             }
@@ -186,7 +166,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                             prop:value=hw
                                             on:change=move |ev| {
                                                 let v = event_target_value(&ev);
-                                                inputs.update(|s| if let Some(x) = s.setups.get_mut(i) { x.hardware = v })
+                                                inputs.update(false, |s| if let Some(x) = s.setups.get_mut(i) { x.hardware = v })
                                             }
                                         >
                                             {hardware.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
@@ -201,11 +181,11 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                             on:change=move |ev| {
                                                 if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
                                                     let v = v.clamp(1, 64);
-                                                    inputs.update(|s| if let Some(x) = s.setups.get_mut(i) { x.devices = v })
+                                                    inputs.update(false, |s| if let Some(x) = s.setups.get_mut(i) { x.devices = v })
                                                 }
                                             }
                                         />
-                                        <button type="button" aria-label=format!("Remove setup {}", i + 1) on:click=move |_| inputs.update(|s| { if i < s.setups.len() { s.setups.remove(i); } })>
+                                        <button type="button" aria-label=format!("Remove setup {}", i + 1) on:click=move |_| inputs.update(false, |s| { if i < s.setups.len() { s.setups.remove(i); } })>
                                             "×"
                                         </button>
                                     </div>
@@ -216,7 +196,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                     <button
                         type="button"
                         data-testid="add-setup"
-                        on:click=move |_| inputs.update(|s| s.setups.push(SetupChoice { hardware: "nvidia-rtx-4090".into(), devices: 2 }))
+                        on:click=move |_| inputs.update(false, |s| s.setups.push(SetupChoice { hardware: "nvidia-rtx-4090".into(), devices: 2 }))
                     >
                         "Add a setup"
                     </button>
@@ -231,7 +211,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
                                     if v.is_finite() && v >= 0.0 {
-                                        inputs.update(|s| s.system_ram_gb = v)
+                                        inputs.update(false, |s| s.system_ram_gb = v)
                                     }
                                 }
                             }

@@ -1,7 +1,7 @@
 //! What each column of the models table shows: its label, its cells as text, and where each
 //! cell's value was read. Pure, so the CSV/JSON exports and the page agree.
 
-use crate::data::{BenchmarkUnit, Column, CommercialUse, Dataset, Model, Price};
+use crate::data::{BenchmarkUnit, Column, CommercialUse, Dataset, Model, Price, Sourced};
 
 /// Every column a reader can choose, in chooser order (the name is always shown).
 pub fn all_columns(ds: &Dataset) -> Vec<Column> {
@@ -167,71 +167,29 @@ fn cheapest<'a>(ds: &'a Dataset, m: &Model, f: impl Fn(&Price) -> f64) -> Option
         .min_by(|a, b| f(a).total_cmp(&f(b)))
 }
 
+/// A sourced dataset value as a cell: `text` formats it for the table, the raw value goes to exports.
+fn sourced<T: ToString>(v: Option<&Sourced<T>>, text: impl Fn(&T) -> String) -> CellInfo {
+    v.map(|v| {
+        CellInfo::sourced(
+            text(&v.value),
+            v.value.to_string(),
+            &v.source,
+            v.note.as_deref(),
+        )
+    })
+    .unwrap_or_default()
+}
+
 pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
     match col {
         Column::Name => CellInfo::plain(m.name.clone()),
         Column::Vendor => CellInfo::plain(m.vendor.clone()),
         Column::Family => CellInfo::plain(m.family.clone()),
-        Column::ReleaseDate => m
-            .release_date
-            .as_ref()
-            .map(|d| {
-                CellInfo::sourced(
-                    d.value.clone(),
-                    d.value.clone(),
-                    &d.source,
-                    d.note.as_deref(),
-                )
-            })
-            .unwrap_or_default(),
-        Column::ParamsTotal => m
-            .params_total_b
-            .as_ref()
-            .map(|p| {
-                CellInfo::sourced(
-                    format_params_b(p.value),
-                    p.value.to_string(),
-                    &p.source,
-                    p.note.as_deref(),
-                )
-            })
-            .unwrap_or_default(),
-        Column::ParamsActive => m
-            .params_active_b
-            .as_ref()
-            .map(|p| {
-                CellInfo::sourced(
-                    format_params_b(p.value),
-                    p.value.to_string(),
-                    &p.source,
-                    p.note.as_deref(),
-                )
-            })
-            .unwrap_or_default(),
-        Column::Context => m
-            .context_window
-            .as_ref()
-            .map(|c| {
-                CellInfo::sourced(
-                    format_tokens(c.value),
-                    c.value.to_string(),
-                    &c.source,
-                    c.note.as_deref(),
-                )
-            })
-            .unwrap_or_default(),
-        Column::MaxOutput => m
-            .max_output_tokens
-            .as_ref()
-            .map(|c| {
-                CellInfo::sourced(
-                    format_tokens(c.value),
-                    c.value.to_string(),
-                    &c.source,
-                    c.note.as_deref(),
-                )
-            })
-            .unwrap_or_default(),
+        Column::ReleaseDate => sourced(m.release_date.as_ref(), |d| d.clone()),
+        Column::ParamsTotal => sourced(m.params_total_b.as_ref(), |b| format_params_b(*b)),
+        Column::ParamsActive => sourced(m.params_active_b.as_ref(), |b| format_params_b(*b)),
+        Column::Context => sourced(m.context_window.as_ref(), |n| format_tokens(*n)),
+        Column::MaxOutput => sourced(m.max_output_tokens.as_ref(), |n| format_tokens(*n)),
         Column::OpenWeights => CellInfo::plain(if m.open_weights { "open" } else { "closed" }),
         Column::Reasoning => CellInfo::plain(if m.reasoning { "yes" } else { "no" }),
         Column::License => CellInfo {

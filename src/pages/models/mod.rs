@@ -5,18 +5,16 @@ pub mod columns;
 pub mod export;
 pub mod state;
 
-use crate::app::href;
 use crate::charts::benchmarks;
 use crate::components::dataset::WithDataset;
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
+use crate::components::url_state::{use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
 use columns::{all_columns, cell, is_numeric, label};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use state::{commercial_use_key, TableState, COMMERCIAL_USES};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -42,40 +40,13 @@ pub fn Models() -> impl IntoView {
     }
 }
 
-/// A view of the table's state plus a way to change it (pushing or replacing a history entry).
-#[derive(Clone, Copy)]
-struct Table {
-    state: Memo<TableState>,
-    go: Callback<(TableState, bool)>,
-}
-
-impl Table {
-    fn update(&self, replace: bool, f: impl FnOnce(&mut TableState)) {
-        let mut next = self.state.get_untracked();
-        f(&mut next);
-        self.go.run((next, replace));
-    }
-}
+/// The table's state in the URL.
+type Table = UrlState<TableState>;
 
 #[component]
 fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
-    let params = use_query_map();
-    let state = Memo::new(move |_| {
-        params.with(|p| TableState::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
-    });
-    let navigate = use_navigate();
-    let go = Callback::new(move |(next, replace): (TableState, bool)| {
-        let url = format!("{}{}", href("/models"), next.to_query_string());
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    let table = Table { state, go };
+    let table: Table = use_url_state("/models");
+    let state = table.state;
 
     let index: Arc<HashMap<String, usize>> = Arc::new(
         ds.models

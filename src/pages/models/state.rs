@@ -105,6 +105,16 @@ fn number(value: &str) -> Option<f64> {
     value.trim().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+impl crate::components::url_state::QueryState for TableState {
+    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        TableState::from_params(pairs)
+    }
+
+    fn to_query(&self) -> String {
+        self.to_query_string()
+    }
+}
+
 impl TableState {
     /// Reads the state from query parameters; unknown or malformed values are ignored, so an old
     /// or hand-edited link still opens.

@@ -1,0 +1,58 @@
+//! Page state kept in the URL query, so a view can be shared and the back button works: a
+//! memo of the parsed state, and a way to change it that writes a new address.
+
+use crate::app::href;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// A page's state that round-trips through query parameters.
+pub trait QueryState: Clone + PartialEq + Send + Sync + 'static {
+    /// Reads the state; unknown or malformed parameters are ignored so old links still open.
+    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self;
+    /// `?k=v&…` with defaults left out (empty for the default state).
+    fn to_query(&self) -> String;
+}
+
+/// The state and a setter that navigates.
+pub struct UrlState<T: QueryState> {
+    pub state: Memo<T>,
+    go: Callback<(T, bool)>,
+}
+
+impl<T: QueryState> Clone for UrlState<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: QueryState> Copy for UrlState<T> {}
+
+impl<T: QueryState> UrlState<T> {
+    /// Changes the state: a new history entry, or (`replace`, e.g. while typing) the current one.
+    pub fn update(&self, replace: bool, f: impl FnOnce(&mut T)) {
+        let mut next = self.state.get_untracked();
+        f(&mut next);
+        self.go.run((next, replace));
+    }
+}
+
+/// The state of the page at `route` (`/models`), read from and written to its URL.
+pub fn use_url_state<T: QueryState>(route: &'static str) -> UrlState<T> {
+    let params = use_query_map();
+    let state = Memo::new(move |_| {
+        params.with(|p| T::from_pairs(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let navigate = use_navigate();
+    let go = Callback::new(move |(next, replace): (T, bool)| {
+        navigate(
+            &format!("{}{}", href(route), next.to_query()),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    UrlState { state, go }
+}

@@ -1,0 +1,120 @@
+//! The calculators' pages on the shipped dataset: the figures they draw and the self-hosting
+//! plans they build, including the visitor's own measured device.
+
+use llm_atlas::charts::ChartId;
+use llm_atlas::data::{Dataset, Date, FILES};
+use llm_atlas::econ::self_host::HardwareCost;
+use llm_atlas::pages::costs::plan::{
+    cost_volume_figure, self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
+};
+use llm_atlas::pages::embed::figure_for;
+use llm_atlas::pages::hardware::plan::{memory_figure, verdicts, HardwareInputs};
+
+fn dataset() -> Dataset {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
+    let texts: Vec<(&str, String)> = FILES
+        .iter()
+        .map(|f| {
+            (
+                *f,
+                std::fs::read_to_string(dir.join(f)).expect("dataset file"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    Dataset::from_json_files(&refs, Date::new(2100, 1, 1).expect("date")).expect("valid dataset")
+}
+
+fn params(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_default_cost_view_draws_apis_self_hosting_and_a_break_even() {
+    let ds = dataset();
+    let (fig, problem) = cost_volume_figure(&ds, &CostInputs::default());
+    assert_eq!(problem, None);
+    let option: serde_json::Value = serde_json::from_str(&fig.option_json()).expect("json");
+    let series = option["series"].as_array().expect("series");
+    assert_eq!(
+        series.len(),
+        CostInputs::default().apis.len() + 1,
+        "one line per API and one self-hosting line"
+    );
+    assert!(
+        fig.table.rows.iter().any(|r| r[1] == "break_even"),
+        "a break-even against at least one API"
+    );
+}
+
+#[test]
+fn every_preset_builds_a_self_hosting_plan() {
+    let ds = dataset();
+    for (name, query) in PRESETS {
+        let p = params(query);
+        let inputs = CostInputs::from_params(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert!(
+            self_host_plan(&ds, &inputs).is_ok(),
+            "preset {name}: {:?}",
+            self_host_plan(&ds, &inputs).err()
+        );
+    }
+}
+
+#[test]
+fn this_device_uses_the_measured_bandwidth_and_is_already_owned() {
+    let ds = dataset();
+    let unmeasured = CostInputs {
+        hardware: THIS_DEVICE.into(),
+        ..CostInputs::default()
+    };
+    let err = self_host_plan(&ds, &unmeasured)
+        .err()
+        .expect("needs a measurement");
+    assert!(err.contains("Benchmark this device"), "{err}");
+    let measured = CostInputs {
+        device_gbs: Some(100.0),
+        ..unmeasured
+    };
+    let (plan, _, host) = self_host_plan(&ds, &measured).expect("a plan");
+    assert_eq!(host.bandwidth_gbs, 100.0);
+    assert_eq!(plan.throughput.bandwidth_gbs_per_device, 100.0);
+    assert!(
+        matches!(plan.hardware, HardwareCost::Purchase { usd_per_device, .. } if usd_per_device == 0.0)
+    );
+}
+
+#[test]
+fn the_memory_view_covers_its_models_and_setups() {
+    let ds = dataset();
+    let inputs = HardwareInputs::default();
+    let fig = memory_figure(&ds, &inputs);
+    let option: serde_json::Value = serde_json::from_str(&fig.option_json()).expect("json");
+    assert_eq!(
+        option["series"].as_array().map(Vec::len),
+        Some(inputs.models.len())
+    );
+    for id in &inputs.models {
+        let rows = verdicts(&ds, &inputs, id).expect("verdicts");
+        assert_eq!(rows.len(), 7, "{id}: one row per quantization");
+        assert!(rows
+            .iter()
+            .all(|(_, cells)| cells.len() == inputs.setups.len()));
+    }
+}
+
+#[test]
+fn every_chart_can_be_embedded_from_its_defaults() {
+    let ds = dataset();
+    for id in ChartId::ALL {
+        let fig = figure_for(&ds, id, &[]);
+        assert_eq!(fig.id, id);
+        assert!(!fig.table.rows.is_empty(), "{} plots data", id.slug());
+        assert!(fig.source_line.starts_with("Source"), "{}", fig.source_line);
+    }
+}
