@@ -73,9 +73,7 @@ fn this_device_uses_the_measured_bandwidth_and_is_already_owned() {
         hardware: THIS_DEVICE.into(),
         ..CostInputs::default()
     };
-    let err = self_host_plan(&ds, &unmeasured)
-        .err()
-        .expect("needs a measurement");
+    let err = self_host_plan(&ds, &unmeasured).expect_err("needs a measurement");
     assert!(err.contains("Benchmark this device"), "{err}");
     let measured = CostInputs {
         device_gbs: Some(100.0),
