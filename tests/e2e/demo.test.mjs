@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile, mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
 import { launch, openPage, at, appReady, SITE, SUBPATH_SITE } from "./lib.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -275,6 +276,72 @@ describe("broken inputs and missing WebGPU", () => {
     } finally {
       await context.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a model URL is fetched in parallel ranges, cached, and a drop of a broken file is explained", { timeout: LONG }, async () => {
+    const parts = [];
+    for (const p of ["00", "01", "02", "03"]) {
+      parts.push(await readFile(new URL(`public/models/gemma-3-270m-q4_k_m/gemma-3-270m-q4_k_m.gguf.part${p}`, ROOT)));
+    }
+    const whole = Buffer.concat(parts);
+    // Another origin, as a model host would be: byte ranges and CORS.
+    const ranges = [];
+    const host = createServer((req, res) => {
+      const cors = { "access-control-allow-origin": "*", "access-control-expose-headers": "content-range, content-length" };
+      const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
+      if (m) {
+        const a = Number(m[1]);
+        const b = Math.min(Number(m[2]), whole.length - 1);
+        ranges.push([a, b]);
+        res.writeHead(206, { ...cors, "content-range": `bytes ${a}-${b}/${whole.length}`, "content-length": b - a + 1 });
+        res.end(whole.subarray(a, b + 1));
+      } else {
+        res.writeHead(200, { ...cors, "content-length": whole.length });
+        res.end(whole);
+      }
+    });
+    await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
+    const url = `http://127.0.0.1:${host.address().port}/m/resolve/main/gemma-3-270m-q4_k_m.gguf`;
+    const { context, page, errors } = await openPage(browser);
+    try {
+      const ref = FIXTURE.generate.find((g) => g.prompt.startsWith("def fibonacci"));
+      await page.goto(at(SITE, `/demo?${new URLSearchParams({ prompt: ref.prompt, max_tokens: "2", temperature: "0" })}`));
+      await appReady(page);
+      await waitState(page, "idle", 60_000);
+      await page.locator("details.demo-other summary").click();
+      await page.getByTestId("model-url").fill(url);
+      await page.getByTestId("load-url").click();
+      await waitState(page, ["ready", "error"]);
+      assert.equal(await state(page), "ready", await page.getByTestId("status").innerText());
+      const fetched = ranges.filter(([a, b]) => b > a);
+      assert.ok(fetched.length >= 2, `parallel range requests: ${JSON.stringify(ranges)}`);
+      assert.equal(fetched.reduce((n, [a, b]) => n + b - a + 1, 0), whole.length, "the ranges cover the file once");
+      await page.getByTestId("generate").click();
+      await waitState(page, ["done", "error"]);
+      assert.equal(compareGreedy(await ids(page), ref), 2);
+
+      // Again: from the cache, with no request to the model's host.
+      const before = ranges.length;
+      await page.getByTestId("model-url").fill(url);
+      await page.getByTestId("load-url").click();
+      await waitState(page, ["ready", "error"]);
+      assert.equal(await page.getByTestId("loaded-model").getAttribute("data-from-cache"), "true");
+      assert.equal(ranges.length, before, "no request to the model's host");
+
+      // A dropped file that is not a model.
+      const dt = await page.evaluateHandle(() => {
+        const t = new DataTransfer();
+        t.items.add(new File([new Uint8Array(4096).fill(7)], "dropped.gguf"));
+        return t;
+      });
+      await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: dt });
+      await waitState(page, "error", 60_000);
+      assert.equal(await page.getByTestId("status").getAttribute("data-error-kind"), "invalidmodel");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      host.close();
     }
   });
 
