@@ -345,6 +345,55 @@ describe("broken inputs and missing WebGPU", () => {
     }
   });
 
+  test("a slow download shows bytes, speed and time left, and Cancel stops it", { timeout: LONG }, async () => {
+    const total = 200 << 20;
+    let aborted = false;
+    const host = createServer((req, res) => {
+      // No ranges, 1 MiB every 100 ms.
+      res.writeHead(200, { "access-control-allow-origin": "*", "content-length": total });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent >= total) return clearInterval(timer);
+        res.write(Buffer.alloc(1 << 20));
+        sent += 1 << 20;
+      }, 100);
+      res.on("close", () => {
+        aborted = sent < total;
+        clearInterval(timer);
+      });
+    });
+    await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
+    const { context, page, errors } = await openPage(browser);
+    try {
+      await page.goto(at(SITE, "/demo"));
+      await appReady(page);
+      await waitState(page, "idle", 60_000);
+      await page.locator("details.demo-other summary").click();
+      await page.getByTestId("model-url").fill(`http://127.0.0.1:${host.address().port}/slow.gguf`);
+      await page.getByTestId("load-url").click();
+      await page.waitForFunction(
+        () => /left/.test(document.querySelector('[data-testid="progress"]')?.innerText ?? ""),
+        null,
+        { timeout: 60_000 },
+      );
+      const line = await page.getByTestId("progress").innerText();
+      assert.match(line, /MB of 209\.7 MB/);
+      assert.match(line, /MB\/s/);
+      await page.getByTestId("cancel").click();
+      await waitState(page, ["idle", "error"], 60_000);
+      assert.equal(await state(page), "idle", await page.getByTestId("status").innerText());
+      assert.match(await page.getByTestId("status").innerText(), /Cancelled/);
+      await page.waitForFunction(() => !document.querySelector('[data-testid="progress"]'), null, { timeout: 10_000 });
+      assert.equal(await page.getByTestId("load").isEnabled(), true);
+      for (let i = 0; i < 50 && !aborted; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(aborted, "the browser closed the download");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      host.close();
+    }
+  });
+
   test("a full storage quota says what to do, and the model still runs", { timeout: LONG }, async () => {
     const { context, page, errors } = await openPage(browser);
     try {

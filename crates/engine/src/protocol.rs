@@ -290,9 +290,9 @@ pub enum Event {
     Progress {
         /// What is being loaded.
         phase: Phase,
-        /// Bytes (or, for [`Phase::Upload`], tensors) done.
+        /// Bytes done (for [`Phase::Upload`]: 0 when it starts, `total` when it ends).
         loaded: u64,
-        /// Bytes (or tensors) in all.
+        /// Bytes in all.
         total: u64,
     },
     /// A model is loaded and ready to generate.
