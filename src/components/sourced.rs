@@ -3,6 +3,7 @@
 use crate::data::Dataset;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use wasm_bindgen::JsCast;
 
 /// Where a value was read, ready to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,60 +57,91 @@ fn next_id() -> String {
 }
 
 /// The value as text; focusing or hovering it shows the source, date read, self-reported badge
-/// and detail. The tooltip's link is reachable with Tab, and Escape hides the tooltip.
+/// and detail. The tooltip's link is reachable with Tab, and Escape hides the tooltip. The tooltip
+/// is built only while shown, so a long table stays light to render and re-sort.
 #[component]
 pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl IntoView {
     let id = next_id();
-    let Provenance {
-        source_id,
-        publisher,
-        title,
-        url,
-        date_read,
-        self_reported,
-        detail,
-    } = provenance;
+    let self_reported = provenance.self_reported;
+    let source_id = provenance.source_id.clone();
+    let provenance = StoredValue::new(provenance);
+    let hovering = RwSignal::new(false);
+    let focused = RwSignal::new(false);
     let dismissed = RwSignal::new(false);
+    let open = Memo::new(move |_| (hovering.get() || focused.get()) && !dismissed.get());
+    let tip_id = id.clone();
     view! {
         <span
             class="sv"
-            class:sv-dismissed=move || dismissed.get()
+            class:sv-open=move || open.get()
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     dismissed.set(true);
                 }
             }
-            on:focusin=move |_| dismissed.set(false)
-            on:mouseenter=move |_| dismissed.set(false)
+            on:focusin=move |_| {
+                dismissed.set(false);
+                focused.set(true);
+            }
+            on:focusout=move |ev: web_sys::FocusEvent| {
+                // Focus moving into the tooltip (its link) keeps it open.
+                let inside = match (ev.current_target(), ev.related_target()) {
+                    (Some(me), Some(to)) => match (me.dyn_into::<web_sys::Node>(), to.dyn_into::<web_sys::Node>()) {
+                        (Ok(me), Ok(to)) => me.contains(Some(&to)),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !inside {
+                    focused.set(false);
+                }
+            }
+            on:mouseenter=move |_| {
+                dismissed.set(false);
+                hovering.set(true);
+            }
+            on:mouseleave=move |_| hovering.set(false)
         >
             <button
                 type="button"
                 class="sv-value"
                 class:sv-self=self_reported == Some(true)
-                aria-describedby=id.clone()
+                aria-describedby=move || open.get().then(|| id.clone())
                 data-source=source_id
             >
                 {text}
             </button>
-            <span class="sv-tip" role="tooltip" id=id>
-                <span class="sv-line">
-                    "Source: " <a href=url target="_blank" rel="noopener noreferrer">
-                        {publisher} ": " {title}
-                    </a>
-                </span>
-                <span class="sv-line sv-muted">"Read " {date_read}</span>
-                {self_reported
-                    .map(|yes| {
-                        view! {
-                            <span class="sv-line">
-                                <span class=if yes { "badge badge-self" } else { "badge badge-indep" }>
-                                    {if yes { "Self-reported by the vendor" } else { "Measured independently" }}
-                                </span>
-                            </span>
-                        }
-                    })}
-                {detail.map(|d| view! { <span class="sv-line sv-muted">{d}</span> })}
+            <Show when=move || open.get()>
+                {
+                    let tip_id = tip_id.clone();
+                    move || provenance.with_value(|p| tooltip(&tip_id, p))
+                }
+            </Show>
+        </span>
+    }
+}
+
+fn tooltip(id: &str, p: &Provenance) -> impl IntoView + use<> {
+    let self_reported = p.self_reported;
+    view! {
+        <span class="sv-tip" role="tooltip" id=id.to_string()>
+            <span class="sv-line">
+                "Source: " <a href=p.url.clone() target="_blank" rel="noopener noreferrer">
+                    {p.publisher.clone()} ": " {p.title.clone()}
+                </a>
             </span>
+            <span class="sv-line sv-muted">"Read " {p.date_read.clone()}</span>
+            {self_reported
+                .map(|yes| {
+                    view! {
+                        <span class="sv-line">
+                            <span class=if yes { "badge badge-self" } else { "badge badge-indep" }>
+                                {if yes { "Self-reported by the vendor" } else { "Measured independently" }}
+                            </span>
+                        </span>
+                    }
+                })}
+            {p.detail.clone().map(|d| view! { <span class="sv-line sv-muted">{d}</span> })}
         </span>
     }
 }
