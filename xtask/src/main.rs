@@ -68,6 +68,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // An empty message: the command already reported (e.g. the test summary line).
+        Err(message) if message.is_empty() => ExitCode::FAILURE,
         Err(message) => {
             eprintln!("\nxtask: error: {message}");
             ExitCode::FAILURE

@@ -69,11 +69,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for line in &tally.lines {
         println!("{line}");
     }
+    // The summary is the last line printed; a failure only sets the exit status.
     println!("{} passed, {} failed", tally.passed, tally.failed);
     if tally.failed == 0 {
         Ok(())
     } else {
-        Err(format!("{} failed", tally.failed))
+        Err(String::new())
     }
 }
 
