@@ -56,3 +56,51 @@ pub fn use_url_state<T: QueryState>(route: &'static str) -> UrlState<T> {
     });
     UrlState { state, go }
 }
+
+/// Adds `item` to `list`, or removes it if it is there.
+pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
+    }
+}
+
+/// A group of checkboxes choosing ids for a list in the URL state (APIs to compare, models to
+/// size). Each box carries `data-id`.
+#[component]
+pub fn CheckList<T: QueryState>(
+    state: UrlState<T>,
+    /// `(id, label)` pairs, in display order.
+    items: Vec<(String, String)>,
+    /// The chosen ids in the state.
+    get: fn(&T) -> &Vec<String>,
+    get_mut: fn(&mut T) -> &mut Vec<String>,
+) -> impl IntoView {
+    view! {
+        <div class="checks">
+            {items
+                .into_iter()
+                .map(|(id, label)| {
+                    let checked_id = id.clone();
+                    let toggle_id = id.clone();
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-id=id
+                                prop:checked=move || state.state.with(|s| get(s).contains(&checked_id))
+                                on:change=move |_| {
+                                    let id = toggle_id.clone();
+                                    state.update(false, move |s| toggle(get_mut(s), id))
+                                }
+                            />
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

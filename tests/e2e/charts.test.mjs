@@ -116,6 +116,12 @@ test("the price and quality charts plot the dataset's numbers", async () => {
     const gpt4o = prices.filter((p) => p.model === "gpt-4o").sort((a, b) => (a.as_of < b.as_of ? 1 : -1))[0];
     assert.ok(opt.series[0].data.includes(gpt4o.input_usd_per_mtok), "input price plotted");
     assert.ok(opt.series[1].data.includes(gpt4o.output_usd_per_mtok), "output price plotted");
+    // Ticking another API adds its bars.
+    await page.locator('input[data-id="claude-3-5-sonnet"]').check();
+    await page.waitForURL(/api=gpt-4o,claude-3-5-sonnet/);
+    await page.waitForFunction(() =>
+      window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="prices"]')).getOption().yAxis[0].data.some((l) => /Claude 3\.5 Sonnet/.test(l)),
+    );
     await waitForChart(page, "quality-vs-price");
     await page.getByTestId("quality-benchmark").selectOption("mmlu_pro");
     await page.waitForURL(/bench=mmlu_pro/);

@@ -8,7 +8,7 @@ use crate::charts::{short_count, short_usd};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
-use crate::components::url_state::{use_url_state, QueryState, UrlState};
+use crate::components::url_state::{use_url_state, CheckList, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
 use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
@@ -178,35 +178,7 @@ fn ApiChoices(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
     view! {
         <fieldset class="group">
             <legend>"APIs to compare"</legend>
-            <div class="checks">
-                {priced
-                    .into_iter()
-                    .map(|(id, name)| {
-                        let id2 = id.clone();
-                        let id3 = id.clone();
-                        view! {
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    data-api=id.clone()
-                                    prop:checked=move || inputs.state.with(|s| s.apis.contains(&id2))
-                                    on:change=move |_| {
-                                        let id = id3.clone();
-                                        inputs.update(false, move |s| {
-                                            if let Some(i) = s.apis.iter().position(|x| *x == id) {
-                                                s.apis.remove(i);
-                                            } else {
-                                                s.apis.push(id);
-                                            }
-                                        })
-                                    }
-                                />
-                                {name}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <CheckList state=inputs items=priced get=|s: &CostInputs| &s.apis get_mut=|s: &mut CostInputs| &mut s.apis />
         </fieldset>
     }
 }

@@ -7,7 +7,7 @@ use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
-use crate::components::url_state::{use_url_state, QueryState, UrlState};
+use crate::components::url_state::{use_url_state, CheckList, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
 use leptos::prelude::*;
@@ -66,35 +66,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
             <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Memory inputs">
                 <fieldset class="group">
                     <legend>"Models"</legend>
-                    <div class="checks">
-                        {open
-                            .into_iter()
-                            .map(|(id, name)| {
-                                let a = id.clone();
-                                let b = id.clone();
-                                view! {
-                                    <label class="check">
-                                        <input
-                                            type="checkbox"
-                                            data-model=id.clone()
-                                            prop:checked=move || state.with(|s| s.models.contains(&a))
-                                            on:change=move |_| {
-                                                let id = b.clone();
-                                                inputs.update(false, move |s| {
-                                                    if let Some(i) = s.models.iter().position(|m| *m == id) {
-                                                        s.models.remove(i);
-                                                    } else {
-                                                        s.models.push(id);
-                                                    }
-                                                })
-                                            }
-                                        />
-                                        {name}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
+                    <CheckList state=inputs items=open get=|s: &HardwareInputs| &s.models get_mut=|s: &mut HardwareInputs| &mut s.models />
                 </fieldset>
                 <fieldset class="group">
                     <legend>"Context"</legend>

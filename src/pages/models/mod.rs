@@ -11,7 +11,7 @@ use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
-use crate::components::url_state::{use_url_state, UrlState};
+use crate::components::url_state::{toggle, use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
 use columns::{all_columns, cell, is_numeric, label};
 use leptos::prelude::*;
@@ -519,13 +519,7 @@ fn ColumnChooser(ds: Arc<Dataset>, table: Table) -> impl IntoView {
                         prop:checked=move || table.state.with(|s| s.columns.contains(&c1))
                         on:change=move |_| {
                             let c = c2.clone();
-                            table.update(false, move |s| {
-                                if let Some(i) = s.columns.iter().position(|x| *x == c) {
-                                    s.columns.remove(i);
-                                } else {
-                                    s.columns.push(c);
-                                }
-                            })
+                            table.update(false, move |s| toggle(&mut s.columns, c))
                         }
                     />
                     {text}
