@@ -121,7 +121,8 @@ pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl 
     }
 }
 
-fn tooltip(id: &str, p: &Provenance) -> impl IntoView + use<> {
+/// The tooltip body for a value's provenance, with the given element id.
+pub fn tooltip(id: &str, p: &Provenance) -> impl IntoView + use<> {
     let self_reported = p.self_reported;
     view! {
         <span class="sv-tip" role="tooltip" id=id.to_string()>

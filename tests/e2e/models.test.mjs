@@ -178,24 +178,34 @@ test("CSV and JSON downloads hold exactly the visible rows, with sources", async
   }
 });
 
-test("a value shows its source on keyboard focus and on hover", async () => {
+test("a value shows its source on keyboard focus and on hover, and its link is reachable by keyboard", async () => {
   const { context, page, errors } = await openModels();
   try {
-    const cell = page.locator('table.models tbody td[data-col="bench:gpqa_diamond"] .sv').first();
-    const tip = cell.locator(".sv-tip");
-    assert.ok(!(await tip.isVisible()));
-    await cell.locator("button").focus();
+    const value = page.locator('table.models tbody td[data-col="bench:gpqa_diamond"] .sv-value').first();
+    const tip = page.locator("#models-tip");
+    assert.equal(await tip.count(), 0, "no tooltip before focus");
+    await value.focus();
     await tip.waitFor({ state: "visible" });
+    assert.equal(await value.getAttribute("aria-describedby"), "models-tip");
     const text = await tip.innerText();
     assert.match(text, /Source: .+/);
     assert.match(text, /Self-reported by the vendor|Measured independently/);
     assert.match(text, /Read \d{4}-\d{2}-\d{2}/);
+    // Enter moves focus to the source link; Escape closes the tooltip.
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.closest("#models-tip") && document.activeElement.tagName === "A");
+    const href = await page.evaluate(() => document.activeElement.getAttribute("href"));
+    assert.match(href, /^https?:\/\//);
     await page.keyboard.press("Escape");
-    await tip.waitFor({ state: "hidden" });
+    await tip.waitFor({ state: "detached" });
+    // Hover shows the source of another value.
     await page.locator("h1").hover();
-    const other = page.locator('table.models tbody td[data-col="params_total"] .sv').first();
+    const other = page.locator('table.models tbody td[data-col="params_total"] .sv-value').first();
     await other.hover();
-    await other.locator(".sv-tip").waitFor({ state: "visible" });
+    await tip.waitFor({ state: "visible" });
+    assert.match(await tip.innerText(), /Source: /);
+    await page.locator("h1").hover();
+    await tip.waitFor({ state: "detached" });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -10,14 +10,15 @@ use crate::components::dataset::WithDataset;
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
-use crate::components::sourced::{Provenance, SourcedValue};
+use crate::components::sourced::{tooltip, Provenance, SourcedValue};
 use crate::components::url_state::{toggle, use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
-use columns::{all_columns, cell, is_numeric, label};
+use columns::{all_columns, cell, is_numeric, label, CellInfo};
 use leptos::prelude::*;
 use state::{commercial_use_key, TableState, COMMERCIAL_USES};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeping the page short keeps sorting
 /// and filtering a 10,000-model table fast (see `bench/models-scale.mjs`).
@@ -71,6 +72,8 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
     let shown = RwSignal::new(PAGE_ROWS);
     let total = ds.models.len();
     let ds_chart = ds.clone();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let tip = RwSignal::new(None::<TipAt>);
 
     view! {
         <Filters ds=ds.clone() table />
@@ -102,8 +105,60 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
                 }
             }
         >
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Models table">
+            <div
+                class="table-scroll models-scroll"
+                tabindex="0"
+                role="region"
+                aria-label="Models table"
+                node_ref=scroller
+                on:mouseover=move |ev| {
+                    if let (Some(t), Some(c)) = (tip_target(&ev), scroller.get()) {
+                        tip.set(tip_at(&t, &c));
+                    }
+                }
+                on:mouseout=move |ev| {
+                    let focused = document()
+                        .active_element()
+                        .and_then(|e| e.closest("[data-tip]").ok().flatten())
+                        .is_some();
+                    if !stays_on_tip(ev.related_target()) && !focused {
+                        tip.set(None);
+                    }
+                }
+                on:focusin=move |ev| {
+                    if let (Some(t), Some(c)) = (tip_target(&ev), scroller.get()) {
+                        tip.set(tip_at(&t, &c));
+                    }
+                }
+                on:focusout=move |ev: web_sys::FocusEvent| {
+                    if !stays_on_tip(ev.related_target()) {
+                        tip.set(None);
+                    }
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        tip.set(None);
+                    }
+                }
+                on:click=move |ev| {
+                    // Enter or a click on a value moves focus into its tooltip, so the source link
+                    // is reachable from the keyboard.
+                    if tip_target(&ev).is_some() {
+                        request_animation_frame(|| {
+                            if let Some(link) = document()
+                                .query_selector(&format!("#{TABLE_TIP_ID} a"))
+                                .ok()
+                                .flatten()
+                                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                            {
+                                let _ = link.focus();
+                            }
+                        });
+                    }
+                }
+            >
                 <table class="models" data-testid="models-table">
+
                     <thead>
                         <tr>
                             <th scope="col" class="pin-col">
@@ -124,6 +179,7 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
                     </thead>
                     <TableBody ds=ds.clone() table columns rows shown />
                 </table>
+                <TableTip ds=ds.clone() tip />
             </div>
             <Show when=move || { rows.with(Vec::len) > shown.get() }>
                 <button type="button" class="show-more" on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
@@ -132,6 +188,22 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
             </Show>
         </Show>
         <BenchmarkChart ds=ds_chart table rows />
+    }
+}
+
+/// The models table's one tooltip: the source of the value under the pointer or the focus.
+#[component]
+fn TableTip(ds: Arc<Dataset>, tip: RwSignal<Option<TipAt>>) -> impl IntoView {
+    move || {
+        let at = tip.get()?;
+        let m = ds.models.get(at.row)?;
+        let column = Column::parse(&at.column)?;
+        let p = provenance_of(&ds, &cell(&ds, m, &column))?;
+        Some(view! {
+            <div class="table-tip" style:left=format!("{}px", at.left) style:top=format!("{}px", at.top)>
+                {tooltip(TABLE_TIP_ID, &p)}
+            </div>
+        })
     }
 }
 
@@ -195,22 +267,94 @@ fn HeaderCell(ds: Arc<Dataset>, table: Table, column: Column) -> impl IntoView {
     }
 }
 
+/// Where a cell's value was read, if it came from a source.
+fn provenance_of(ds: &Dataset, info: &CellInfo) -> Option<Provenance> {
+    let source = info.source.as_ref()?;
+    let mut p = Provenance::new(ds, source);
+    if let Some(sr) = info.self_reported {
+        p = p.self_reported(sr);
+    }
+    Some(p.detail(&[info.detail.as_deref()]))
+}
+
+/// A cell with its own tooltip component (the comparison table: a handful of cells).
 fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
     let info = cell(ds, m, col);
     if info.is_missing() {
         return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
     }
-    match &info.source {
-        Some(source) => {
-            let mut p = Provenance::new(ds, source);
-            if let Some(sr) = info.self_reported {
-                p = p.self_reported(sr);
-            }
-            p = p.detail(&[info.detail.as_deref()]);
-            view! { <SourcedValue text=info.text provenance=p /> }.into_any()
-        }
+    match provenance_of(ds, &info) {
+        Some(p) => view! { <SourcedValue text=info.text provenance=p /> }.into_any(),
         None => info.text.into_any(),
     }
+}
+
+/// The id of the one tooltip the models table shares between its cells.
+const TABLE_TIP_ID: &str = "models-tip";
+
+/// A cell of the big table: plain markup, no per-cell state. The table's one tooltip
+/// ([`TableTip`]) finds the value through `data-tip="<row>|<column>"`.
+fn row_cell_view(ds: &Dataset, m: &Model, row: usize, col: &Column) -> AnyView {
+    let info = cell(ds, m, col);
+    if info.is_missing() {
+        return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
+    }
+    if info.source.is_none() {
+        return info.text.into_any();
+    }
+    view! {
+        <span class="sv">
+            <button
+                type="button"
+                class="sv-value"
+                class:sv-self=info.self_reported == Some(true)
+                data-tip=format!("{row}|{}", col.key())
+                aria-describedby=TABLE_TIP_ID
+            >
+                {info.text}
+            </button>
+        </span>
+    }
+    .into_any()
+}
+
+/// Which value the table's tooltip describes, and where to draw it (relative to the table's box).
+#[derive(Clone, Debug, PartialEq)]
+struct TipAt {
+    row: usize,
+    column: String,
+    left: f64,
+    top: f64,
+}
+
+/// The value element an event came from, if any.
+fn tip_target(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    el.closest("[data-tip]").ok().flatten()
+}
+
+/// Whether the event's new target stays on a value or inside the tooltip.
+fn stays_on_tip(to: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = to.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    el.closest(&format!("[data-tip], #{TABLE_TIP_ID}"))
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<TipAt> {
+    let key = target.get_attribute("data-tip")?;
+    let (row, column) = key.split_once('|')?;
+    let t = target.get_bounding_client_rect();
+    let c = container.get_bounding_client_rect();
+    Some(TipAt {
+        row: row.parse().ok()?,
+        column: column.to_string(),
+        left: t.left() - c.left() + f64::from(container.scroll_left()),
+        top: t.bottom() - c.top() + f64::from(container.scroll_top()) + 4.0,
+    })
 }
 
 #[component]
@@ -234,7 +378,7 @@ fn Row(ds: Arc<Dataset>, model: usize, table: Table, columns: Memo<Vec<Column>>)
             })
         }
     };
-    let name_cell = cell_view(&ds, &m, &Column::Name);
+    let name_cell = row_cell_view(&ds, &m, model, &Column::Name);
     let m2 = m.clone();
     view! {
         <tr data-model=id.clone() class:pinned=move || pinned.get()>
@@ -258,7 +402,7 @@ fn Row(ds: Arc<Dataset>, model: usize, table: Table, columns: Memo<Vec<Column>>)
                     .iter()
                     .map(|c| {
                         let num = is_numeric(c);
-                        view! { <td class:num=num data-col=c.key()>{cell_view(&ds, &m2, c)}</td> }
+                        view! { <td class:num=num data-col=c.key()>{row_cell_view(&ds, &m2, model, c)}</td> }
                     })
                     .collect_view()
             }}
