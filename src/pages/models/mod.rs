@@ -140,6 +140,18 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
                         tip.set(None);
                     }
                 }
+                on:change=move |ev| {
+                    let pin = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|e| e.get_attribute("data-pin"));
+                    if let Some(id) = pin {
+                        table.update(false, move |s| {
+                            // A full set refuses; its unchecked boxes are disabled anyway.
+                            let _ = s.pinned.toggle(&id);
+                        })
+                    }
+                }
                 on:click=move |ev| {
                     // Enter or a click on a value moves focus into its tooltip, so the source link
                     // is reachable from the keyboard.
@@ -292,32 +304,6 @@ fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
 /// The id of the one tooltip the models table shares between its cells.
 const TABLE_TIP_ID: &str = "models-tip";
 
-/// A cell of the big table: plain markup, no per-cell state. The table's one tooltip
-/// ([`TableTip`]) finds the value through `data-tip="<row>|<column>"`.
-fn row_cell_view(ds: &Dataset, m: &Model, row: usize, col: &Column) -> AnyView {
-    let info = cell(ds, m, col);
-    if info.is_missing() {
-        return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
-    }
-    if info.source.is_none() {
-        return info.text.into_any();
-    }
-    view! {
-        <span class="sv">
-            <button
-                type="button"
-                class="sv-value"
-                class:sv-self=info.self_reported == Some(true)
-                data-tip=format!("{row}|{}", col.key())
-                aria-describedby=TABLE_TIP_ID
-            >
-                {info.text}
-            </button>
-        </span>
-    }
-    .into_any()
-}
-
 /// Which value the table's tooltip describes, and where to draw it (relative to the table's box).
 #[derive(Clone, Debug, PartialEq)]
 struct TipAt {
@@ -357,58 +343,90 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
     })
 }
 
+/// Escapes text for HTML element bodies and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A row's markup: the pin checkbox, the name and one cell per column. Rows are written as
+/// markup, not components: a 10,000-model table re-sorts by rebuilding 50 of them, and markup is
+/// the cheapest way to build them. The table's delegated handlers give them behaviour: pinning
+/// (`data-pin`) and the source tooltip (`data-tip`).
+fn row_html(
+    ds: &Dataset,
+    m: &Model,
+    row: usize,
+    columns: &[Column],
+    pinned: bool,
+    full: bool,
+) -> String {
+    let mut h = String::with_capacity(256 + columns.len() * 160);
+    h.push_str(&format!(
+        "<td class=\"pin-col\"><input type=\"checkbox\" data-pin=\"{}\" aria-label=\"Compare {}\"{}{}></td>",
+        esc(&m.id),
+        esc(&m.name),
+        if pinned { " checked" } else { "" },
+        if full && !pinned { " disabled" } else { "" }
+    ));
+    h.push_str(&format!(
+        "<th scope=\"row\" class=\"model-name\">{}",
+        esc(&m.name)
+    ));
+    if m.open_weights {
+        h.push_str(" <span class=\"badge\">open</span>");
+    }
+    if m.reasoning {
+        h.push_str(" <span class=\"badge\">reasoning</span>");
+    }
+    h.push_str("</th>");
+    for col in columns {
+        let key = esc(&col.key());
+        let class = if is_numeric(col) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let info = cell(ds, m, col);
+        let body = if info.is_missing() {
+            "<span class=\"missing\" aria-label=\"not published\">—</span>".to_string()
+        } else if info.source.is_none() {
+            esc(&info.text)
+        } else {
+            format!(
+                "<span class=\"sv\"><button type=\"button\" class=\"sv-value{}\" data-tip=\"{row}|{key}\" aria-describedby=\"{TABLE_TIP_ID}\">{}</button></span>",
+                if info.self_reported == Some(true) { " sv-self" } else { "" },
+                esc(&info.text)
+            )
+        };
+        h.push_str(&format!("<td{class} data-col=\"{key}\">{body}</td>"));
+    }
+    h
+}
+
 #[component]
 fn Row(ds: Arc<Dataset>, model: usize, table: Table, columns: Memo<Vec<Column>>) -> impl IntoView {
     let Some(m) = ds.models.get(model).cloned() else {
         return ().into_any();
     };
     let id = m.id.clone();
-    let pinned = {
-        let id = id.clone();
-        Memo::new(move |_| table.state.with(|s| s.pinned.contains(&id)))
-    };
-    let full = move || table.state.with(|s| s.pinned.is_full());
-    let toggle = {
-        let id = id.clone();
-        move |_| {
-            let id = id.clone();
-            table.update(false, move |s| {
-                // A full set just refuses; the checkbox is disabled then anyway.
-                let _ = s.pinned.toggle(&id);
-            })
-        }
-    };
-    let name_cell = row_cell_view(&ds, &m, model, &Column::Name);
-    let m2 = m.clone();
-    view! {
-        <tr data-model=id.clone() class:pinned=move || pinned.get()>
-            <td class="pin-col">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Compare {}", m.name)
-                    prop:checked=move || pinned.get()
-                    disabled=move || full() && !pinned.get()
-                    on:change=toggle
-                />
-            </td>
-            <th scope="row" class="model-name">
-                {name_cell}
-                {m.open_weights.then(|| view! { <span class="badge">"open"</span> })}
-                {m.reasoning.then(|| view! { <span class="badge">"reasoning"</span> })}
-            </th>
-            {move || {
-                columns
-                    .get()
-                    .iter()
-                    .map(|c| {
-                        let num = is_numeric(c);
-                        view! { <td class:num=num data-col=c.key()>{row_cell_view(&ds, &m2, model, c)}</td> }
-                    })
-                    .collect_view()
-            }}
-        </tr>
-    }
-    .into_any()
+    let row_id = id.clone();
+    let pinned = Memo::new(move |_| table.state.with(|s| s.pinned.contains(&id)));
+    let full = Memo::new(move |_| table.state.with(|s| s.pinned.is_full()));
+    let html =
+        move || columns.with(|cols| row_html(&ds, &m, model, cols, pinned.get(), full.get()));
+    view! { <tr data-model=row_id class:pinned=move || pinned.get() inner_html=html></tr> }
+        .into_any()
 }
 
 /// Sorted distinct values of a model field, for a filter's options.
@@ -848,5 +866,18 @@ fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> imp
             </label>
             <ChartPanel figure query dataset />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            esc("a<b> & \"c\" 'd'"),
+            "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
+        );
     }
 }
