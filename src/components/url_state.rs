@@ -104,3 +104,46 @@ pub fn CheckList<T: QueryState>(
         </div>
     }
 }
+
+/// A non-negative number as typed; anything else is `None`.
+pub fn parse_number(v: &str) -> Option<f64> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+/// A labelled number field bound to one value of the URL state; the change is written when the
+/// field is committed (Enter or leaving it), as a new history entry.
+#[component]
+pub fn NumberField<T: QueryState>(
+    state: UrlState<T>,
+    label: &'static str,
+    testid: &'static str,
+    get: fn(&T) -> Option<f64>,
+    /// Receives the typed number, or `None` for an empty or invalid entry.
+    set: fn(&mut T, Option<f64>),
+    #[prop(optional)] step: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<Signal<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type="number"
+                min="0"
+                step=step.unwrap_or("any")
+                inputmode="decimal"
+                data-testid=testid
+                placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
+                prop:value=move || state.state.with(|s| get(s).map(|x| x.to_string()).unwrap_or_default())
+                on:change=move |ev| {
+                    let v = parse_number(&event_target_value(&ev));
+                    state.update(false, |s| set(s, v))
+                }
+            />
+            {hint.map(|h| view! { <small class="sv-muted">{h}</small> })}
+        </label>
+    }
+}

@@ -8,7 +8,9 @@ use crate::charts::{short_count, short_usd};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
-use crate::components::url_state::{use_url_state, CheckList, QueryState, UrlState};
+use crate::components::url_state::{
+    parse_number, use_url_state, CheckList, NumberField, QueryState, UrlState,
+};
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
 use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
@@ -49,45 +51,6 @@ impl QueryState for CostInputs {
 
     fn to_query(&self) -> String {
         CostInputs::to_query(self)
-    }
-}
-
-fn parse(v: &str) -> Option<f64> {
-    v.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite() && *x >= 0.0)
-}
-
-#[component]
-fn NumberField(
-    label: &'static str,
-    testid: &'static str,
-    inputs: Inputs,
-    get: fn(&CostInputs) -> Option<f64>,
-    set: fn(&mut CostInputs, Option<f64>),
-    #[prop(optional)] step: Option<&'static str>,
-    #[prop(optional)] placeholder: Option<Signal<String>>,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <label class="field">
-            <span>{label}</span>
-            <input
-                type="number"
-                min="0"
-                step=step.unwrap_or("any")
-                inputmode="decimal"
-                data-testid=testid
-                placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
-                prop:value=move || inputs.state.with(|s| get(s).map(|x| x.to_string()).unwrap_or_default())
-                on:change=move |ev| {
-                    let v = parse(&event_target_value(&ev));
-                    inputs.update(false, |s| set(s, v))
-                }
-            />
-            {hint.map(|h| view! { <small class="sv-muted">{h}</small> })}
-        </label>
     }
 }
 
@@ -151,17 +114,17 @@ fn WorkloadFields(inputs: Inputs) -> impl IntoView {
                     aria-valuetext=move || format!("{} tokens per month", short_count(s.with(|s| s.tokens_per_month)))
                     prop:value=move || s.with(|s| s.tokens_per_month.log10()).to_string()
                     on:input=move |ev| {
-                        if let Some(v) = parse(&event_target_value(&ev)) {
+                        if let Some(v) = parse_number(&event_target_value(&ev)) {
                             let tokens = (10f64.powf(v) / 1e4).round() * 1e4;
                             inputs.update(true, |s| s.tokens_per_month = tokens)
                         }
                     }
                 />
             </label>
-            <NumberField label="Tokens per month (exact)" testid="tokens" inputs get=|s| Some(s.tokens_per_month) set=|s, v| if let Some(v) = v.filter(|v| *v > 0.0) { s.tokens_per_month = v } />
-            <NumberField label="Input tokens per output token" testid="ratio" inputs get=|s| Some(s.input_per_output) set=|s, v| s.input_per_output = v.unwrap_or(3.0) hint="3 means 3:1, a common chat mix" />
-            <NumberField label="Cached input share (0–1)" testid="cache" step="0.05" inputs get=|s| Some(s.cached_input_share) set=|s, v| s.cached_input_share = v.unwrap_or(0.0).min(1.0) />
-            <NumberField label="Reasoning tokens per output token" testid="reasoning" inputs get=|s| Some(s.reasoning_per_output) set=|s, v| s.reasoning_per_output = v.unwrap_or(0.0) hint="billed as output by reasoning models" />
+            <NumberField state=inputs label="Tokens per month (exact)" testid="tokens" get=|s| Some(s.tokens_per_month) set=|s, v| if let Some(v) = v.filter(|v| *v > 0.0) { s.tokens_per_month = v } />
+            <NumberField state=inputs label="Input tokens per output token" testid="ratio" get=|s| Some(s.input_per_output) set=|s, v| s.input_per_output = v.unwrap_or(3.0) hint="3 means 3:1, a common chat mix" />
+            <NumberField state=inputs label="Cached input share (0–1)" testid="cache" step="0.05" get=|s| Some(s.cached_input_share) set=|s, v| s.cached_input_share = v.unwrap_or(0.0).min(1.0) />
+            <NumberField state=inputs label="Reasoning tokens per output token" testid="reasoning" get=|s| Some(s.reasoning_per_output) set=|s, v| s.reasoning_per_output = v.unwrap_or(0.0) hint="billed as output by reasoning models" />
         </fieldset>
     }
 }
@@ -271,7 +234,7 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 </select>
             </label>
             <ThisDevice inputs />
-            <NumberField label="Devices per node" testid="sh-devices" step="1" inputs get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map(|v| v.round().clamp(1.0, 64.0) as u32).unwrap_or(1) />
+            <NumberField state=inputs label="Devices per node" testid="sh-devices" step="1" get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map(|v| v.round().clamp(1.0, 64.0) as u32).unwrap_or(1) />
             <div class="field" role="radiogroup" aria-label="Buy or rent">
                 <span>"Pay for it by"</span>
                 <label class="check">
@@ -284,17 +247,17 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 </label>
             </div>
             <Show when=move || s.with(|s| s.buy) fallback=move || view! {
-                <NumberField label="Cloud $ per device-hour" testid="sh-usdh" inputs get=|s| s.usd_per_hour set=|s, v| s.usd_per_hour = v placeholder=hour_hint />
+                <NumberField state=inputs label="Cloud $ per device-hour" testid="sh-usdh" get=|s| s.usd_per_hour set=|s, v| s.usd_per_hour = v placeholder=hour_hint />
             }>
-                <NumberField label="Purchase $ per device" testid="sh-price" inputs get=|s| s.usd_per_device set=|s, v| s.usd_per_device = v placeholder=price_hint />
-                <NumberField label="Amortized over (months)" testid="sh-months" inputs get=|s| Some(s.amortization_months) set=|s, v| s.amortization_months = v.filter(|v| *v > 0.0).unwrap_or(36.0) />
+                <NumberField state=inputs label="Purchase $ per device" testid="sh-price" get=|s| s.usd_per_device set=|s, v| s.usd_per_device = v placeholder=price_hint />
+                <NumberField state=inputs label="Amortized over (months)" testid="sh-months" get=|s| Some(s.amortization_months) set=|s, v| s.amortization_months = v.filter(|v| *v > 0.0).unwrap_or(36.0) />
             </Show>
-            <NumberField label="Power per device (W)" testid="sh-watts" inputs get=|s| Some(s.watts_per_device) set=|s, v| s.watts_per_device = v.unwrap_or(0.0) />
-            <NumberField label="Electricity ($/kWh)" testid="sh-kwh" inputs get=|s| Some(s.usd_per_kwh) set=|s, v| s.usd_per_kwh = v.unwrap_or(0.0) />
-            <NumberField label="Utilization (0–1)" testid="sh-util" step="0.05" inputs get=|s| Some(s.utilization) set=|s, v| s.utilization = v.filter(|v| *v > 0.0).unwrap_or(0.5).min(1.0) hint="share of hours spent serving" />
-            <NumberField label="Operations ($/month)" testid="sh-ops" inputs get=|s| Some(s.ops_usd_per_month) set=|s, v| s.ops_usd_per_month = v.unwrap_or(0.0) />
-            <NumberField label="Batching factor" testid="sh-batch" inputs get=|s| Some(s.batching_factor) set=|s, v| s.batching_factor = v.filter(|v| *v >= 1.0).unwrap_or(1.0) hint="assumption: concurrent streams multiply throughput until compute-bound; 1 = one stream" />
-            <NumberField label="Bandwidth efficiency (0–1)" testid="sh-eff" step="0.05" inputs get=|s| Some(s.efficiency) set=|s, v| s.efficiency = v.filter(|v| *v > 0.0).unwrap_or(0.6).min(1.0) />
+            <NumberField state=inputs label="Power per device (W)" testid="sh-watts" get=|s| Some(s.watts_per_device) set=|s, v| s.watts_per_device = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Electricity ($/kWh)" testid="sh-kwh" get=|s| Some(s.usd_per_kwh) set=|s, v| s.usd_per_kwh = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Utilization (0–1)" testid="sh-util" step="0.05" get=|s| Some(s.utilization) set=|s, v| s.utilization = v.filter(|v| *v > 0.0).unwrap_or(0.5).min(1.0) hint="share of hours spent serving" />
+            <NumberField state=inputs label="Operations ($/month)" testid="sh-ops" get=|s| Some(s.ops_usd_per_month) set=|s, v| s.ops_usd_per_month = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Batching factor" testid="sh-batch" get=|s| Some(s.batching_factor) set=|s, v| s.batching_factor = v.filter(|v| *v >= 1.0).unwrap_or(1.0) hint="assumption: concurrent streams multiply throughput until compute-bound; 1 = one stream" />
+            <NumberField state=inputs label="Bandwidth efficiency (0–1)" testid="sh-eff" step="0.05" get=|s| Some(s.efficiency) set=|s, v| s.efficiency = v.filter(|v| *v > 0.0).unwrap_or(0.6).min(1.0) />
         </fieldset>
     }
 }

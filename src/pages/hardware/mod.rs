@@ -7,7 +7,7 @@ use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageTitle;
-use crate::components::url_state::{use_url_state, CheckList, QueryState, UrlState};
+use crate::components::url_state::{use_url_state, CheckList, NumberField, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
 use leptos::prelude::*;
@@ -70,23 +70,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                 </fieldset>
                 <fieldset class="group">
                     <legend>"Context"</legend>
-                    <label class="field">
-                        <span>"Context length (tokens)"</span>
-                        <input
-                            type="number"
-                            min="1"
-                            step="1024"
-                            data-testid="ctx"
-                            prop:value=move || state.with(|s| s.context_tokens.to_string())
-                            on:change=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
-                                    if v > 0 {
-                                        inputs.update(false, |s| s.context_tokens = v)
-                                    }
-                                }
-                            }
-                        />
-                    </label>
+                    <NumberField state=inputs label="Context length (tokens)" testid="ctx" step="1024" get=|s: &HardwareInputs| Some(s.context_tokens as f64) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.context_tokens = v.round() as u64 } />
                     <label class="field">
                         <span>"KV cache precision"</span>
                         <select
@@ -103,23 +87,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </label>
-                    <label class="field">
-                        <span>"Concurrent sequences"</span>
-                        <input
-                            type="number"
-                            min="1"
-                            step="1"
-                            data-testid="seq"
-                            prop:value=move || state.with(|s| s.sequences.to_string())
-                            on:change=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
-                                    if v > 0 {
-                                        inputs.update(false, |s| s.sequences = v)
-                                    }
-                                }
-                            }
-                        />
-                    </label>
+                    <NumberField state=inputs label="Concurrent sequences" testid="seq" step="1" get=|s: &HardwareInputs| Some(f64::from(s.sequences)) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.sequences = v.round().min(1024.0) as u32 } />
                 </fieldset>
                 <fieldset class="group">
                     <legend>"GPU setups"</legend>
@@ -172,23 +140,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                     >
                         "Add a setup"
                     </button>
-                    <label class="field">
-                        <span>"System RAM for offload (GB)"</span>
-                        <input
-                            type="number"
-                            min="0"
-                            step="8"
-                            data-testid="ram"
-                            prop:value=move || state.with(|s| s.system_ram_gb.to_string())
-                            on:change=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                                    if v.is_finite() && v >= 0.0 {
-                                        inputs.update(false, |s| s.system_ram_gb = v)
-                                    }
-                                }
-                            }
-                        />
-                    </label>
+                    <NumberField state=inputs label="System RAM for offload (GB)" testid="ram" step="8" get=|s: &HardwareInputs| Some(s.system_ram_gb) set=|s: &mut HardwareInputs, v| if let Some(v) = v { s.system_ram_gb = v } />
                 </fieldset>
             </form>
             <div class="calc-results">
