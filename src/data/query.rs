@@ -248,13 +248,27 @@ impl Filter {
 }
 
 fn text_matches(query: &str, m: &Model) -> bool {
-    if query.trim().is_empty() {
-        return true;
+    // Terms hold no whitespace, so a term matches within one field; fields are searched one by
+    // one without building a combined, lower-cased copy per model (this runs for every model on
+    // every keystroke).
+    query.split_whitespace().all(|term| {
+        let term = term.to_lowercase();
+        [&m.name, &m.vendor, &m.family, &m.id]
+            .iter()
+            .any(|field| contains_ci(field, &term))
+    })
+}
+
+/// Whether `hay` contains `needle` (already lower-cased), ignoring case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        n.is_empty()
+            || h.windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    } else {
+        hay.to_lowercase().contains(needle)
     }
-    let haystack = format!("{} {} {} {}", m.name, m.vendor, m.family, m.id).to_lowercase();
-    query
-        .split_whitespace()
-        .all(|term| haystack.contains(&term.to_lowercase()))
 }
 
 /// Filter plus optional sort: the state of the models table.
@@ -266,9 +280,19 @@ pub struct Query {
 
 /// The models matching `q.filter`, sorted by `q.sort` (dataset order when none).
 pub fn run<'a>(ds: &'a Dataset, q: &Query) -> Vec<&'a Model> {
-    let mut rows: Vec<&Model> = ds.models.iter().filter(|m| q.filter.matches(m)).collect();
+    run_indices(ds, q)
+        .into_iter()
+        .map(|i| &ds.models[i])
+        .collect()
+}
+
+/// [`run`], answering with positions in `ds.models` (what the table keys its rows by).
+pub fn run_indices(ds: &Dataset, q: &Query) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..ds.models.len())
+        .filter(|&i| q.filter.matches(&ds.models[i]))
+        .collect();
     if let Some(sort) = &q.sort {
-        sort_models(ds, &mut rows, sort);
+        sort_keyed(ds, &mut rows, |&i| &ds.models[i], sort);
     }
     rows
 }
@@ -276,21 +300,38 @@ pub fn run<'a>(ds: &'a Dataset, q: &Query) -> Vec<&'a Model> {
 /// Sorts in place. Missing values go last in both directions; ties keep a
 /// deterministic order by name, then id.
 pub fn sort_models(ds: &Dataset, rows: &mut [&Model], sort: &Sort) {
+    sort_keyed(ds, rows, |m| m, sort);
+}
+
+fn sort_keyed<'a, T: Copy>(
+    ds: &Dataset,
+    rows: &mut [T],
+    model: impl Fn(&T) -> &'a Model,
+    sort: &Sort,
+) {
     // Keys are computed once per row (lower-cased texts included), not once per comparison:
     // this keeps a 10,000-row sort fast in the browser.
     let lower = |c: Cell| match c {
         Cell::Text(t) => Cell::Text(t.to_lowercase()),
         other => other,
     };
-    let mut keyed: Vec<(Cell, String, &Model)> = rows
+    let mut keyed: Vec<(Cell, String, &Model, T)> = rows
         .iter()
-        .map(|m| (lower(sort.column.value(ds, m)), m.name.to_lowercase(), *m))
+        .map(|row| {
+            let m = model(row);
+            (
+                lower(sort.column.value(ds, m)),
+                m.name.to_lowercase(),
+                m,
+                *row,
+            )
+        })
         .collect();
-    keyed.sort_by(|(a, na, ma), (b, nb, mb)| {
+    keyed.sort_by(|(a, na, ma, _), (b, nb, mb, _)| {
         compare_cells(a, b, sort.dir).then_with(|| na.cmp(nb).then_with(|| ma.id.cmp(&mb.id)))
     });
-    for (slot, (_, _, m)) in rows.iter_mut().zip(keyed) {
-        *slot = m;
+    for (slot, (_, _, _, row)) in rows.iter_mut().zip(keyed) {
+        *slot = row;
     }
 }
 
@@ -719,6 +760,15 @@ mod tests {
         assert!(run(&ds, &q).is_empty());
         q.filter.text = "   ".into();
         assert_eq!(run(&ds, &q).len(), 5);
+    }
+
+    #[test]
+    fn case_insensitive_containment_handles_non_ascii() {
+        assert!(contains_ci("Gemma 3 12B", "3 12b"));
+        assert!(contains_ci("Gemma", ""));
+        assert!(!contains_ci("Gem", "gemma"));
+        assert!(contains_ci("Ministral Ärger", "ärger"));
+        assert!(!contains_ci("Ministral Ärger", "arger"));
     }
 
     #[test]

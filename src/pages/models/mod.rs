@@ -16,7 +16,7 @@ use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
 use columns::{all_columns, cell, is_numeric, label, CellInfo};
 use leptos::prelude::*;
 use state::{commercial_use_key, TableState, COMMERCIAL_USES};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
@@ -49,24 +49,9 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
     let table: Table = use_url_state("/models");
     let state = table.state;
 
-    let index: Arc<HashMap<String, usize>> = Arc::new(
-        ds.models
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect(),
-    );
     let rows = {
         let ds = ds.clone();
-        let index = index.clone();
-        Memo::new(move |_| {
-            state.with(|s| {
-                query::run(&ds, &s.query)
-                    .into_iter()
-                    .filter_map(|m| index.get(&m.id).copied())
-                    .collect::<Vec<usize>>()
-            })
-        })
+        Memo::new(move |_| state.with(|s| query::run_indices(&ds, &s.query)))
     };
     let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
     let shown = RwSignal::new(PAGE_ROWS);
@@ -822,9 +807,18 @@ fn Compare(ds: Arc<Dataset>, table: Table) -> impl IntoView {
 /// One benchmark's scores for the rows the table shows, as an embeddable chart.
 #[component]
 fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> impl IntoView {
+    // The chart follows the table one frame later: a sort or filter repaints the table first
+    // (what the reader is looking at), then the chart under it redraws.
+    let charted = RwSignal::new(rows.get_untracked());
+    Effect::new(move |_| {
+        let shown = rows.get();
+        request_animation_frame(move || {
+            set_timeout(move || charted.set(shown), std::time::Duration::ZERO)
+        });
+    });
     let d = ds.clone();
     let ids = Memo::new(move |_| {
-        rows.with(|r| {
+        charted.with(|r| {
             r.iter()
                 .filter_map(|i| d.models.get(*i).map(|m| m.id.clone()))
                 .collect::<Vec<String>>()
