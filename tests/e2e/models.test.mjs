@@ -23,6 +23,20 @@ async function openModels(path = "/models", options = {}) {
   return opened;
 }
 
+// The table shows this many rows at first; "Show more" adds as many again (PAGE_ROWS in
+// src/pages/models/mod.rs).
+const PAGE_ROWS = 25;
+
+// Clicks "Show more" until every matching row is in the table.
+async function showAll(page) {
+  const more = page.getByRole("button", { name: /^Show more/ });
+  while (await more.count()) {
+    const before = await page.locator("table.models tbody tr").count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll("table.models tbody tr").length > n, before);
+  }
+}
+
 const rowIds = (page) => page.locator("table.models tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.model));
 const colTexts = (page, col) =>
   page.locator(`table.models tbody td[data-col="${col}"]`).evaluateAll((tds) => tds.map((td) => td.innerText.trim()));
@@ -30,6 +44,15 @@ const colTexts = (page, col) =>
 test("every model is listed, and sorting by a number puts the most first and missing values last", async () => {
   const { context, page, errors } = await openModels();
   try {
+    assert.ok(models.length > PAGE_ROWS, "the dataset is longer than one page");
+    assert.equal((await rowIds(page)).length, PAGE_ROWS);
+    const more = page.getByRole("button", { name: /^Show more/ });
+    assert.equal(await more.innerText(), `Show more (${models.length - PAGE_ROWS} not shown)`);
+    await more.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => document.querySelectorAll("table.models tbody tr").length === n, Math.min(models.length, 2 * PAGE_ROWS));
+    await showAll(page);
+    assert.equal(await more.count(), 0, "no button once every row is shown");
     assert.deepEqual((await rowIds(page)).sort(), models.map((m) => m.id).sort());
     const header = page.locator('th[data-col="bench:gpqa_diamond"]');
     assert.equal(await header.getAttribute("aria-sort"), "none");
@@ -61,6 +84,7 @@ test("filters, search and the empty state", async () => {
   const { context, page, errors } = await openModels();
   try {
     await page.getByTestId("filter-open").selectOption("open");
+    await showAll(page);
     let ids = await rowIds(page);
     assert.deepEqual(ids.sort(), models.filter((m) => m.open_weights).map((m) => m.id).sort());
     assert.match(page.url(), /open=open/);
@@ -68,6 +92,7 @@ test("filters, search and the empty state", async () => {
     await page.getByTestId("total-max").fill("30");
     await page.getByTestId("total-max").press("Enter");
     await page.waitForURL(/tmax=30/);
+    await showAll(page);
     ids = await rowIds(page);
     const small = models.filter((m) => m.open_weights && m.params_total_b && m.params_total_b.value <= 30);
     assert.deepEqual(ids.sort(), small.map((m) => m.id).sort());
@@ -82,6 +107,8 @@ test("filters, search and the empty state", async () => {
     await page.getByTestId("empty").waitFor();
     await page.getByTestId("empty").getByRole("button", { name: "Clear filters" }).click();
     await page.getByTestId("models-table").waitFor();
+    assert.match(await page.getByTestId("result-count").innerText(), new RegExp(`^${models.length} models`));
+    await showAll(page);
     assert.equal((await rowIds(page)).length, models.length);
     assert.deepEqual(errors, []);
   } finally {
@@ -144,6 +171,7 @@ test("the column chooser adds and removes columns", async () => {
     await page.locator('.column-options input[data-col="vendor"]').uncheck();
     await page.waitForFunction(() => !document.querySelector('th[data-col="vendor"]'));
     assert.match(decodeURIComponent(page.url()), /cols=[^&]*family/);
+    await showAll(page);
     const fam = await colTexts(page, "family");
     assert.equal(fam.length, models.length);
     assert.deepEqual(errors, []);
@@ -152,7 +180,7 @@ test("the column chooser adds and removes columns", async () => {
   }
 });
 
-test("CSV and JSON downloads hold exactly the visible rows, with sources", async () => {
+test("CSV and JSON downloads hold exactly the rows that match, with sources", async () => {
   const { context, page, errors } = await openModels("/models?open=closed&cols=vendor,bench:gpqa_diamond");
   try {
     const closed = models.filter((m) => !m.open_weights);
@@ -160,7 +188,7 @@ test("CSV and JSON downloads hold exactly the visible rows, with sources", async
     assert.equal(csvDl.suggestedFilename(), "llm-atlas-models.csv");
     const csv = (await readFile(await csvDl.path(), "utf8")).trim().split("\n");
     assert.equal(csv[0], "id,name,Vendor,Vendor source,GPQA Diamond,GPQA Diamond source");
-    assert.equal(csv.length - 1, closed.length, "one line per visible row");
+    assert.equal(csv.length - 1, closed.length, "one line per matching row");
     const o3 = closed.find((m) => m.id === "o3");
     if (o3?.benchmarks.gpqa_diamond) {
       const line = csv.find((l) => l.startsWith("o3,"));

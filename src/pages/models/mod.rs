@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeping the page short keeps sorting
 /// and filtering a 10,000-model table fast (see `bench/models-scale.mjs`).
-const PAGE_ROWS: usize = 50;
+const PAGE_ROWS: usize = 25;
 
 #[component]
 pub fn Models() -> impl IntoView {
@@ -710,7 +710,7 @@ fn Downloads(ds: Arc<Dataset>, table: Table) -> impl IntoView {
     };
     let save_json = save.clone();
     view! {
-        <div class="downloads">
+        <div class="downloads" title="Every row that matches the filters (not only the rows shown so far), with the chosen columns and their sources">
             <button type="button" data-testid="download-csv" on:click=move |_| save(false)>
                 "Download CSV"
             </button>
