@@ -3,8 +3,8 @@
 
 mod gpu_common;
 
-use atlas_engine::gpu::{buffers, kernel, readback, GpuContext, GpuWeights};
-use atlas_engine::ops::matvec::{self, MatVecLayout};
+use atlas_engine::gpu::{buffers, kernel, readback, Binding, GpuContext, GpuWeights};
+use atlas_engine::ops::matvec::{self, MatVecLayout, XInput};
 use atlas_engine::quant::GgmlType;
 use gpu_common::{assert_close, context, random_weights, Rng};
 
@@ -59,6 +59,16 @@ async fn check_matvec(
         let k = matvec::kernel_with(ctx, ty, ncols, rows_per_wg).await?;
         run_matvec(ctx, &k, &weights, &w, &x, ty, rows, cols, n_tok, ncols).await?;
     }
+    if n_tok == 1 {
+        // x as a uniform array longer than this input (the runner sizes it for its longest).
+        let x_input = XInput::Uniform {
+            floats: cols as u32 + 36,
+        };
+        for rows_per_wg in [64, 4] {
+            let k = matvec::decode_kernel_with(ctx, ty, false, rows_per_wg, x_input).await?;
+            run_matvec(ctx, &k, &weights, &w, &x, ty, rows, cols, n_tok, ncols).await?;
+        }
+    }
     Ok(())
 }
 
@@ -77,7 +87,14 @@ async fn run_matvec(
 ) -> Result<(), atlas_engine::gpu::GpuError> {
     let rows_per_wg = k.constant("ROWS_PER_WG").unwrap_or(0.0);
     let step = buffers::uniform(ctx, "step", &[0, n_tok as u32, 0, 0]);
-    let xb = buffers::storage_f32(ctx, "x", x)?;
+    // A buffer at least as long as a uniform x binding reads.
+    let x_len = match k.binding(3) {
+        Some(Binding::UniformPrefix(bytes)) => x.len().max(bytes as usize / 4),
+        _ => x.len(),
+    };
+    let mut padded = x.to_vec();
+    padded.resize(x_len, 0.0);
+    let xb = buffers::storage_f32(ctx, "x", &padded)?;
     // Pre-fill y with ones and accumulate, to check the fused residual add too.
     let y_init = vec![1f32; rows * n_tok];
     let yb = buffers::storage_f32(ctx, "y", &y_init)?;
@@ -572,8 +589,22 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
             )?;
             assert!(w.chunks.len() > 1 && w.chunks.iter().all(|c| c.rows % 2 == 0));
             for (n_tok, ncols) in [(1usize, 1u32), (5, matvec::PREFILL_COLS)] {
+                let mut kernels = Vec::new();
                 for rows_per_wg in [2, 4, 64] {
-                    let k = matvec::geglu_kernel_with(&ctx, ty, ncols, rows_per_wg).await?;
+                    kernels.push(matvec::geglu_kernel_with(&ctx, ty, ncols, rows_per_wg).await?);
+                }
+                if n_tok == 1 {
+                    let x_input = XInput::Uniform {
+                        floats: cols as u32,
+                    };
+                    for rows_per_wg in [64, 2] {
+                        kernels.push(
+                            matvec::decode_kernel_with(&ctx, ty, true, rows_per_wg, x_input)
+                                .await?,
+                        );
+                    }
+                }
+                for k in kernels {
                     let x = rng.vec(n_tok * cols);
                     let step = step_buffer(
                         &ctx,
@@ -602,7 +633,11 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
                     let want = matvec::geglu_reference(ty, &gate, &up, rows, cols, &x, n_tok)?;
                     let scale: Vec<f32> = want.iter().map(|v| v.abs() + 1.0).collect();
                     assert_close(
-                        &format!("geglu {ty:?} n_tok {n_tok} rows/wg {rows_per_wg}"),
+                        &format!(
+                            "geglu {ty:?} n_tok {n_tok} rows/wg {:?} x {:?}",
+                            k.constant("ROWS_PER_WG"),
+                            k.binding(3)
+                        ),
                         &got,
                         &want,
                         &scale,

@@ -118,6 +118,26 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
             }
         }
         check("matvec", matvec::SOURCE, "embed", &[("QTYPE", qtype)]);
+        // The decode variant that reads x as a uniform array (CPU rasterizers).
+        let uniform_x = matvec::uniform_x_source(2048);
+        assert_ne!(
+            uniform_x,
+            matvec::SOURCE,
+            "the uniform x declaration was substituted"
+        );
+        for geglu in [0.0, 1.0] {
+            check(
+                "matvec (uniform x)",
+                &uniform_x,
+                "main",
+                &[
+                    ("QTYPE", qtype),
+                    ("NCOLS", 1.0),
+                    ("ROWS_PER_WG", 64.0),
+                    ("GEGLU", geglu),
+                ],
+            );
+        }
     }
     check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);
     check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[]);

@@ -8,6 +8,7 @@ use crate::quant::GgmlType;
 /// Usage of every storage buffer the engine creates: bindable, writable by the queue, copyable
 /// to staging.
 pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
+    .union(wgpu::BufferUsages::UNIFORM)
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
 

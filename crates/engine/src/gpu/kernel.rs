@@ -11,6 +11,9 @@ pub enum Binding {
     ReadOnly,
     /// `var<storage, read_write>`.
     Storage,
+    /// `var<uniform>` of a fixed-size array: the first `bytes` bytes of a (possibly larger)
+    /// buffer, which must hold at least that many.
+    UniformPrefix(u64),
 }
 
 /// `kinds` bound at binding indices `0..kinds.len()`.
@@ -123,12 +126,17 @@ impl Kernel {
                 visibility: wgpu::ShaderStages::COMPUTE,
                 ty: wgpu::BindingType::Buffer {
                     ty: match b {
-                        Binding::Uniform => wgpu::BufferBindingType::Uniform,
+                        Binding::Uniform | Binding::UniformPrefix(_) => {
+                            wgpu::BufferBindingType::Uniform
+                        }
                         Binding::ReadOnly => wgpu::BufferBindingType::Storage { read_only: true },
                         Binding::Storage => wgpu::BufferBindingType::Storage { read_only: false },
                     },
                     has_dynamic_offset: false,
-                    min_binding_size: None,
+                    min_binding_size: match b {
+                        Binding::UniformPrefix(n) => wgpu::BufferSize::new(*n),
+                        _ => None,
+                    },
                 },
                 count: None,
             })
@@ -175,6 +183,14 @@ impl Kernel {
         })
     }
 
+    /// The kind of binding `index`, if the kernel has one.
+    pub fn binding(&self, index: u32) -> Option<Binding> {
+        self.bindings
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, b)| *b)
+    }
+
     /// The value an override constant was compiled with, if it was set.
     pub fn constant(&self, name: &str) -> Option<f64> {
         self.constants
@@ -208,17 +224,35 @@ impl Kernel {
                 allowed: u64::from(max),
             });
         }
-        for (buffer, (_, kind)) in buffers.iter().zip(&self.bindings) {
-            if *kind != Binding::Uniform {
-                ctx.check_binding(&self.label, buffer.size())?;
+        for (buffer, (i, kind)) in buffers.iter().zip(&self.bindings) {
+            match kind {
+                Binding::Uniform => {}
+                Binding::UniformPrefix(n) if buffer.size() < *n => {
+                    return Err(GpuError::Shape(format!(
+                        "{}: binding {i} reads the first {n} bytes of a buffer of {}",
+                        self.label,
+                        buffer.size()
+                    )));
+                }
+                Binding::UniformPrefix(_) => {}
+                _ => ctx.check_binding(&self.label, buffer.size())?,
             }
         }
         let entries: Vec<wgpu::BindGroupEntry> = buffers
             .iter()
             .zip(&self.bindings)
-            .map(|(b, (i, _))| wgpu::BindGroupEntry {
+            .map(|(b, (i, kind))| wgpu::BindGroupEntry {
                 binding: *i,
-                resource: b.as_entire_binding(),
+                resource: match kind {
+                    Binding::UniformPrefix(n) => {
+                        wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                            buffer: b,
+                            offset: 0,
+                            size: wgpu::BufferSize::new(*n),
+                        })
+                    }
+                    _ => b.as_entire_binding(),
+                },
             })
             .collect();
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {

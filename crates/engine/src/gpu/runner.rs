@@ -356,8 +356,16 @@ impl GpuModel {
         let first_layer = layers
             .first()
             .ok_or_else(|| GpuModelError::Unsupported("a model without layers".into()))?;
+        // Decode mat-vecs read x as the adapter prefers (see `XInput`); a uniform x binds the
+        // first `x_floats` floats of its buffer, so every activation is at least that long.
+        let x_input = matvec::XInput::for_adapter(&ctx, e.max(q_dim).max(n_ff));
+        let x_floats = match x_input {
+            matvec::XInput::Uniform { floats } => u64::from(floats),
+            matvec::XInput::Storage => 0,
+        };
         let pz = |n: u32| {
-            buffers::storage_zeroed(&ctx, "activation", f32_bytes(u64::from(n) * u64::from(p)))
+            let floats = (u64::from(n) * u64::from(p)).max(x_floats);
+            buffers::storage_zeroed(&ctx, "activation", f32_bytes(floats))
         };
         let acts = Acts {
             x: pz(e)?,
@@ -369,7 +377,7 @@ impl GpuModel {
             gate: pz(n_ff)?,
             up: pz(n_ff)?,
             act: pz(n_ff)?,
-            last: buffers::storage_zeroed(&ctx, "last", f32_bytes(u64::from(e)))?,
+            last: buffers::storage_zeroed(&ctx, "last", f32_bytes(u64::from(e).max(x_floats)))?,
             part: buffers::storage_zeroed(
                 &ctx,
                 "attention scratch",
@@ -402,7 +410,10 @@ impl GpuModel {
         geglu_types.dedup();
         let mut gg = HashMap::new();
         for ty in geglu_types {
-            gg.insert((ty, 1), matvec::geglu_kernel(&ctx, ty, 1).await?);
+            gg.insert(
+                (ty, 1),
+                matvec::decode_kernel(&ctx, ty, true, x_input).await?,
+            );
             gg.insert(
                 (ty, PREFILL_COLS),
                 matvec::geglu_kernel(&ctx, ty, PREFILL_COLS).await?,
@@ -412,7 +423,10 @@ impl GpuModel {
         types.dedup();
         let mut mv = HashMap::new();
         for ty in types {
-            mv.insert((ty, 1), matvec::kernel(&ctx, ty, 1).await?);
+            mv.insert(
+                (ty, 1),
+                matvec::decode_kernel(&ctx, ty, false, x_input).await?,
+            );
             mv.insert(
                 (ty, PREFILL_COLS),
                 matvec::kernel(&ctx, ty, PREFILL_COLS).await?,

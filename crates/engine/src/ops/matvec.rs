@@ -48,6 +48,41 @@ pub fn supports(ty: GgmlType) -> bool {
     )
 }
 
+/// Where a kernel reads its input vector `x` from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XInput {
+    /// A storage buffer (any length, any number of tokens).
+    Storage,
+    /// The first `floats` floats of the buffer, bound as a uniform array (decode only: one
+    /// token). CPU rasterizers (lavapipe, SwiftShader) load a uniform with a plain vector gather
+    /// but a storage buffer lane by lane with a bounds check, and a quantized mat-vec loads one
+    /// `x` element per weight, so this alone makes their mat-vecs up to twice as fast.
+    Uniform {
+        /// Floats the uniform array holds (the longest input it serves).
+        floats: u32,
+    },
+}
+
+impl XInput {
+    /// The choice for `ctx` when the longest input is `floats` floats: a uniform array on CPU
+    /// rasterizers when it fits the adapter's uniform binding limit (`ATLAS_MATVEC_X` =
+    /// `storage` or `uniform` overrides), a storage buffer otherwise.
+    pub fn for_adapter(ctx: &GpuContext, floats: u32) -> Self {
+        let floats = floats.div_ceil(4).max(1) * 4;
+        let fits = u64::from(floats) * 4 <= u64::from(ctx.limits().max_uniform_buffer_binding_size);
+        let uniform = match std::env::var("ATLAS_MATVEC_X").as_deref() {
+            Ok("storage") => false,
+            Ok("uniform") => true,
+            _ => ctx.adapter().device_type == "Cpu",
+        };
+        if uniform && fits {
+            Self::Uniform { floats }
+        } else {
+            Self::Storage
+        }
+    }
+}
+
 /// Compiles the kernel for weights of type `ty`; `ncols` = 1 for decode, up to 8 for prefill.
 /// Rows per workgroup follow [`rows_per_workgroup`].
 pub async fn kernel(ctx: &GpuContext, ty: GgmlType, ncols: u32) -> Result<Kernel, GpuError> {
@@ -61,7 +96,34 @@ pub async fn kernel_with(
     ncols: u32,
     rows_per_wg: u32,
 ) -> Result<Kernel, GpuError> {
-    build(ctx, ty, ncols, rows_per_wg, false).await
+    build(ctx, ty, ncols, rows_per_wg, false, XInput::Storage).await
+}
+
+/// The decode (one-token) kernel, with `x` read as `x_input` says; `geglu` for the fused
+/// feed-forward (see [`geglu_kernel`]).
+pub async fn decode_kernel(
+    ctx: &GpuContext,
+    ty: GgmlType,
+    geglu: bool,
+    x_input: XInput,
+) -> Result<Kernel, GpuError> {
+    decode_kernel_with(ctx, ty, geglu, rows_per_workgroup(ctx), x_input).await
+}
+
+/// [`decode_kernel`] with an explicit number of rows per 64-thread workgroup.
+pub async fn decode_kernel_with(
+    ctx: &GpuContext,
+    ty: GgmlType,
+    geglu: bool,
+    rows_per_wg: u32,
+    x_input: XInput,
+) -> Result<Kernel, GpuError> {
+    let rows_per_wg = if geglu {
+        rows_per_wg.max(2)
+    } else {
+        rows_per_wg
+    };
+    build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
@@ -78,7 +140,7 @@ pub async fn geglu_kernel_with(
     ncols: u32,
     rows_per_wg: u32,
 ) -> Result<Kernel, GpuError> {
-    build(ctx, ty, ncols, rows_per_wg.max(2), true).await
+    build(ctx, ty, ncols, rows_per_wg.max(2), true, XInput::Storage).await
 }
 
 async fn build(
@@ -87,6 +149,7 @@ async fn build(
     ncols: u32,
     rows_per_wg: u32,
     geglu: bool,
+    x_input: XInput,
 ) -> Result<Kernel, GpuError> {
     if !supports(ty) {
         return Err(GpuError::UnsupportedType(format!("{ty:?}")));
@@ -99,10 +162,27 @@ async fn build(
             "rows per workgroup {rows_per_wg} is not a power of two up to 64"
         )));
     }
+    let (source, x_binding) = match x_input {
+        XInput::Storage => (SOURCE.to_string(), Binding::ReadOnly),
+        XInput::Uniform { floats } => {
+            let vec4s = floats.div_ceil(4).max(1);
+            let limit = ctx.limits().max_uniform_buffer_binding_size;
+            if ncols != 1 || u64::from(vec4s) * 16 > u64::from(limit) {
+                return Err(GpuError::Shape(format!(
+                    "a uniform x of {floats} floats for {ncols} tokens per workgroup (one token \
+                     and at most {limit} bytes)"
+                )));
+            }
+            (
+                uniform_x_source(vec4s * 4),
+                Binding::UniformPrefix(u64::from(vec4s) * 16),
+            )
+        }
+    };
     Kernel::new(
         ctx,
-        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}"),
-        SOURCE,
+        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
+        &source,
         "main",
         &[
             ("QTYPE", f64::from(ty.to_u32())),
@@ -114,11 +194,26 @@ async fn build(
             Binding::Uniform,
             Binding::Uniform,
             Binding::ReadOnly,
-            Binding::ReadOnly,
+            x_binding,
             Binding::Storage,
         ]),
     )
     .await
+}
+
+/// The declaration of `x` in [`SOURCE`] that a uniform input replaces.
+const STORAGE_X: &str = "var<storage, read> x: array<vec4<f32>>;";
+
+/// [`SOURCE`] with `x` declared as a uniform array of `floats` floats (a multiple of 4).
+pub fn uniform_x_source(floats: u32) -> String {
+    debug_assert!(SOURCE.contains(STORAGE_X));
+    SOURCE.replace(
+        STORAGE_X,
+        &format!(
+            "var<uniform> x: array<vec4<f32>, {}>;",
+            floats.div_ceil(4).max(1)
+        ),
+    )
 }
 
 /// Where the input comes from and where the output goes.
@@ -176,6 +271,16 @@ pub fn bind(
             "mat-vec needs cols % 32 == 0 and a 4-aligned x stride >= cols (cols {}, stride {})",
             weights.cols, layout.x_stride
         )));
+    }
+    if let Some(Binding::UniformPrefix(bytes)) = kernel.binding(3) {
+        let needed = u64::from(layout.max_tok.max(1) - 1) * u64::from(layout.x_stride)
+            + u64::from(weights.cols);
+        if needed * 4 > bytes {
+            return Err(GpuError::Shape(format!(
+                "the kernel's uniform x holds {} floats; this input needs {needed}",
+                bytes / 4
+            )));
+        }
     }
     let row_bytes = GpuWeights::row_bytes(weights.ty, weights.cols);
     let row_bytes = u32::try_from(row_bytes)

@@ -358,18 +358,21 @@ fn main(
     for (var c = 0u; c < MAX_NCOLS; c++) {
         acc[c] = 0.0;
     }
-    if (row < p.rows) {
+    if (NCOLS == 1u) {
+        // Decode: one token, a whole 32-element unit per step. No branch encloses the loop: CPU
+        // adapters run it for all lanes at once, and a load every lane shares (x) stays one
+        // load. Lanes past the last row or token compute on a valid one and never write.
+        let rb = min(row, p.rows - 1u) * p.row_bytes;
+        let units = p.cols / 32u;
+        let xt = min(t0, max(n_tok, 1u) - 1u) * p.x_stride / 4u;
+        var sum = 0.0;
+        for (var u = lane; u < units; u += lanes) {
+            sum += dot32(rb, u, xt + u * 8u);
+        }
+        acc[0] = sum;
+    } else if (row < p.rows) {
         let rb = row * p.row_bytes;
-        if (NCOLS == 1u) {
-            // Decode: one token, a whole 32-element unit per step.
-            let units = p.cols / 32u;
-            let xt = t0 * p.x_stride / 4u;
-            if (t0 < n_tok) {
-                for (var u = lane; u < units; u += lanes) {
-                    acc[0] += dot32(rb, u, xt + u * 8u);
-                }
-            }
-        } else {
+        {
             // Prefill: each 8-weight unit is dequantized once and used for NCOLS tokens.
             let units = p.cols / 8u;
             for (var u = lane; u < units; u += lanes) {
