@@ -69,7 +69,7 @@ impl XInput {
     /// `storage` or `uniform` overrides), a storage buffer otherwise.
     pub fn for_adapter(ctx: &GpuContext, floats: u32) -> Self {
         let floats = floats.div_ceil(4).max(1) * 4;
-        let fits = u64::from(floats) * 4 <= u64::from(ctx.limits().max_uniform_buffer_binding_size);
+        let fits = u64::from(floats) * 4 <= ctx.limits().max_uniform_buffer_binding_size;
         let uniform = match std::env::var("ATLAS_MATVEC_X").as_deref() {
             Ok("storage") => false,
             Ok("uniform") => true,
@@ -167,7 +167,7 @@ async fn build(
         XInput::Uniform { floats } => {
             let vec4s = floats.div_ceil(4).max(1);
             let limit = ctx.limits().max_uniform_buffer_binding_size;
-            if ncols != 1 || u64::from(vec4s) * 16 > u64::from(limit) {
+            if ncols != 1 || u64::from(vec4s) * 16 > limit {
                 return Err(GpuError::Shape(format!(
                     "a uniform x of {floats} floats for {ncols} tokens per workgroup (one token \
                      and at most {limit} bytes)"
