@@ -729,3 +729,41 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
         Ok(())
     });
 }
+
+#[test]
+fn gpu_read_bandwidth_kernel_reads_every_word_once() {
+    let Some(ctx) = context("gpu_read_bandwidth_kernel_reads_every_word_once") else {
+        return;
+    };
+    block(async {
+        use atlas_engine::ops::readbw;
+        // Not a multiple of either pattern's share, so the tail guards are exercised too.
+        let n_vec4 = 256 * 16 * 3 + 5;
+        let values: Vec<f32> = (0..n_vec4 * 4).map(|i| (i % 7) as f32).collect();
+        let want: f64 = values.iter().map(|v| f64::from(*v)).sum();
+        let src = buffers::storage_f32(&ctx, "src", &values)?;
+        // `storage_f32` pads the buffer; the kernel reads whole 16-byte words of all of it.
+        assert_eq!(src.size() % 16, 8, "padding as the test expects");
+        let exact = buffers::storage_zeroed(&ctx, "exact", (n_vec4 * 16) as u64)?;
+        let mut enc = ctx.device.create_command_encoder(&Default::default());
+        enc.copy_buffer_to_buffer(&src, 0, &exact, 0, Some((n_vec4 * 16) as u64));
+        ctx.queue.submit([enc.finish()]);
+        let out_len = readbw::out_len(exact.size()) as usize;
+        for pattern in readbw::PATTERNS {
+            let out = buffers::storage_zeroed(&ctx, "out", (out_len * 4) as u64)?;
+            let k = readbw::kernel(&ctx, pattern).await?;
+            let d = readbw::bind(&ctx, &k, pattern, &exact, &out)?;
+            kernel::run(&ctx, &[&d])?;
+            let got: f64 = readback::read_f32(&ctx, &out, 0, out_len)
+                .await?
+                .iter()
+                .map(|v| f64::from(*v))
+                .sum();
+            assert_eq!(
+                got, want,
+                "{pattern:?}: the sum of every word, each read once"
+            );
+        }
+        Ok(())
+    });
+}

@@ -150,5 +150,6 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("sample", sample::SOURCE, "topk_partial", &[]);
     check("sample", sample::SOURCE, "topk_final", &[]);
     check("readbw", readbw::SOURCE, "main", &[]);
+    check("readbw", readbw::SOURCE, "runs", &[]);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -8,39 +8,66 @@ pub const SOURCE: &str = include_str!("readbw.wgsl");
 
 const PER_THREAD: u32 = 16;
 
-/// Compiles the kernel.
-pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
+/// How the threads of the read kernel walk the buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// Neighbouring threads read neighbouring 16-byte words (coalesced on GPUs).
+    Strided,
+    /// Each thread reads its own contiguous run (how CPU rasterizers stream memory).
+    Runs,
+}
+
+/// Both patterns; the faster one is the device's read bandwidth.
+pub const PATTERNS: [Pattern; 2] = [Pattern::Strided, Pattern::Runs];
+
+/// Compiles the kernel for `pattern`.
+pub async fn kernel(ctx: &GpuContext, pattern: Pattern) -> Result<Kernel, GpuError> {
     use Binding::*;
+    let entry = match pattern {
+        Pattern::Strided => "main",
+        Pattern::Runs => "runs",
+    };
     Kernel::new(
         ctx,
-        "readbw",
+        &format!("readbw {pattern:?}"),
         SOURCE,
-        "main",
+        entry,
         &[],
         &seq(&[Uniform, ReadOnly, Storage]),
     )
     .await
 }
 
-/// Binds a dispatch that reads all of `src` (its size a multiple of 16 bytes) once; `out` needs
-/// one float per workgroup ([`out_len`]).
+/// Vec4s (16 bytes) each thread of the `Runs` pattern reads: 2,560 bytes, a row of a 640-wide
+/// F32 matrix.
+const RUN: u32 = 160;
+
+/// Binds a dispatch of `kernel` (compiled for `pattern`) that reads all of `src` (its size a
+/// multiple of 16 bytes) once; `out` needs [`out_len`] floats.
 pub fn bind(
     ctx: &GpuContext,
     kernel: &Kernel,
+    pattern: Pattern,
     src: &wgpu::Buffer,
     out: &wgpu::Buffer,
 ) -> Result<Dispatch, GpuError> {
     let n_vec4 = u32::try_from(src.size() / 16)
         .map_err(|_| GpuError::Shape("bandwidth probe buffer too large".into()))?;
-    let p = buffers::uniform(ctx, "readbw params", &[n_vec4, PER_THREAD]);
-    let groups = n_vec4.div_ceil(256 * PER_THREAD);
+    let (per_thread, groups) = match pattern {
+        Pattern::Strided => (PER_THREAD, n_vec4.div_ceil(256 * PER_THREAD)),
+        Pattern::Runs => (RUN, n_vec4.div_ceil(RUN).div_ceil(64)),
+    };
+    let p = buffers::uniform(ctx, "readbw params", &[n_vec4, per_thread]);
     let g = grid(groups, ctx.limits().max_compute_workgroups_per_dimension);
     kernel.bind(ctx, &[&p, src, out], g)
 }
 
-/// Floats `out` must hold for a source of `bytes` bytes.
+/// Floats `out` must hold for a source of `bytes` bytes (either pattern).
 pub fn out_len(bytes: u64) -> u64 {
-    let groups = (bytes / 16).div_ceil(u64::from(256 * PER_THREAD));
-    // The 2-D grid may round up to a few more workgroups than needed.
-    groups + 65_536
+    let n_vec4 = bytes / 16;
+    // The 2-D grid may round up by at most one workgroup per row of the grid.
+    let slack = |groups: u64| groups + groups / 65_535 + 1;
+    let strided = slack(n_vec4.div_ceil(u64::from(256 * PER_THREAD)));
+    let runs = slack(n_vec4.div_ceil(u64::from(RUN)).div_ceil(64)) * 64;
+    strided.max(runs)
 }

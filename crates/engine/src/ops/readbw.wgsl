@@ -1,5 +1,9 @@
-// Device read bandwidth probe: every thread sums a strided range of vec4s and writes one value
-// per workgroup (so the reads cannot be optimised away).
+// Device read bandwidth probe, in two access patterns; the benchmark takes the faster one as the
+// device's read bandwidth. The sums are written out so the reads cannot be optimised away.
+//   main: neighbouring threads read neighbouring vec4s (what GPUs coalesce), reduced per
+//         workgroup;
+//   runs: each thread reads its own contiguous run of p.per_thread vec4s and writes its sum
+//         (how CPU rasterizers stream memory, and how their mat-vecs read: a row per thread).
 
 const WG: u32 = 256u;
 
@@ -42,4 +46,22 @@ fn main(
     if (lid == 0u) {
         out[g] = red[0];
     }
+}
+
+@compute @workgroup_size(64)
+fn runs(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let t = (wid.x + wid.y * nwg.x) * 64u + lid;
+    let base = t * p.per_thread;
+    var acc = vec4<f32>(0.0);
+    for (var j = 0u; j < p.per_thread; j++) {
+        let i = base + j;
+        if (i < p.n_vec4) {
+            acc += src[i];
+        }
+    }
+    out[t] = acc.x + acc.y + acc.z + acc.w;
 }

@@ -35,22 +35,27 @@ async fn idle(ctx: &GpuContext) -> Result<(), GpuError> {
     ctx.check()
 }
 
-/// The device's read bandwidth in GB/s: the best of three timed passes over a buffer of up to
-/// 256 MiB, after one warm-up.
+/// The device's read bandwidth in GB/s: the best of three timed passes of each access pattern
+/// ([`readbw::PATTERNS`]) over a buffer of up to 256 MiB, each after one warm-up.
 async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
     let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
     let out = buffers::storage_zeroed(ctx, "bandwidth out", readbw::out_len(bytes) * 4)?;
-    let k = readbw::kernel(ctx).await?;
-    let d = readbw::bind(ctx, &k, &src, &out)?;
+    let mut dispatches = Vec::new();
+    for pattern in readbw::PATTERNS {
+        let k = readbw::kernel(ctx, pattern).await?;
+        dispatches.push(readbw::bind(ctx, &k, pattern, &src, &out)?);
+    }
     let mut best = f64::MAX;
-    for i in 0..4 {
-        let t = js::now_ms();
-        kernel::run(ctx, &[&d])?;
-        idle(ctx).await?;
-        let ms = js::now_ms() - t;
-        if i > 0 {
-            best = best.min(ms);
+    for d in &dispatches {
+        for i in 0..4 {
+            let t = js::now_ms();
+            kernel::run(ctx, &[d])?;
+            idle(ctx).await?;
+            let ms = js::now_ms() - t;
+            if i > 0 {
+                best = best.min(ms);
+            }
         }
     }
     Ok(bytes as f64 / (best.max(0.001) / 1000.0) / 1e9)
