@@ -78,34 +78,10 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
-/// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
-/// except Q8_0, whose blocks (an f16 scale, then 32 quants: 34 bytes, so 2-byte aligned) are
-/// split into all the quants row-major (each block 16-byte aligned) followed by all the scales
-/// row-major. Same bytes, reordered: a mat-vec loads the quants 16 bytes at a time.
-pub fn device_layout(
-    ty: GgmlType,
-    cols: u32,
-    rows: u32,
-    bytes: &[u8],
-) -> std::borrow::Cow<'_, [u8]> {
-    if ty != GgmlType::Q8_0 {
-        return std::borrow::Cow::Borrowed(bytes);
-    }
-    let blocks = bytes.len() / 34;
-    debug_assert_eq!(blocks, (cols / 32 * rows) as usize);
-    let mut out = vec![0u8; bytes.len()];
-    let (quants, scales) = out.split_at_mut(blocks * 32);
-    for (i, block) in bytes.chunks_exact(34).enumerate() {
-        scales[2 * i..2 * i + 2].copy_from_slice(&block[..2]);
-        quants[32 * i..32 * i + 32].copy_from_slice(&block[2..]);
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// A row range of a weight matrix in its own buffer.
 #[derive(Debug, Clone)]
 pub struct WeightChunk {
-    /// The chunk's bytes in [`device_layout`], padded.
+    /// The chunk's raw bytes (as stored in the GGUF), padded.
     pub buffer: wgpu::Buffer,
     /// First row held.
     pub row_start: u32,
@@ -252,8 +228,7 @@ impl GpuWeights {
             let n = rows_per_chunk.min(rows - row);
             let a = (u64::from(row) * row_bytes) as usize;
             let b = (u64::from(row + n) * row_bytes) as usize;
-            let device = device_layout(ty, cols, n, &bytes[a..b]);
-            let buffer = storage_from_bytes(ctx, &format!("{label}[{row}..]"), &device)?;
+            let buffer = storage_from_bytes(ctx, &format!("{label}[{row}..]"), &bytes[a..b])?;
             chunks.push(WeightChunk {
                 buffer,
                 row_start: row,
@@ -268,32 +243,5 @@ impl GpuWeights {
             cols,
             chunks,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn q8_0_is_split_into_quants_then_scales_other_types_are_untouched() {
-        // Two rows of 64 columns: four blocks, block i = scale [i, 0x3c], quants 10 * i + k.
-        let mut gguf = Vec::new();
-        for i in 0..4u8 {
-            gguf.extend([i, 0x3c]);
-            gguf.extend((0..32u8).map(|k| 10 * i + k));
-        }
-        let dev = device_layout(GgmlType::Q8_0, 64, 2, &gguf);
-        assert_eq!(dev.len(), gguf.len());
-        for i in 0..4usize {
-            let q = &dev[32 * i..32 * i + 32];
-            assert!(q.iter().enumerate().all(|(k, &b)| b as usize == 10 * i + k));
-            assert_eq!(&dev[128 + 2 * i..130 + 2 * i], &[i as u8, 0x3c]);
-        }
-        let f32_bytes = [1u8, 2, 3, 4];
-        assert!(matches!(
-            device_layout(GgmlType::F32, 1, 1, &f32_bytes),
-            std::borrow::Cow::Borrowed(_)
-        ));
     }
 }

@@ -4,7 +4,7 @@
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
 //! override constants.
 
-use crate::gpu::kernel::grid;
+use crate::gpu::kernel::{grid, seq};
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
 use crate::quant::{dequantize, GgmlType};
 
@@ -190,15 +190,13 @@ async fn build(
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
         ],
-        &[
-            (0, Binding::Uniform),
-            (1, Binding::Uniform),
-            (2, Binding::ReadOnly),
-            (3, x_binding),
-            (4, Binding::Storage),
-            // `w4`: the weights again, as 16-byte words.
-            (6, Binding::ReadOnly),
-        ],
+        &seq(&[
+            Binding::Uniform,
+            Binding::Uniform,
+            Binding::ReadOnly,
+            x_binding,
+            Binding::Storage,
+        ]),
     )
     .await
 }
@@ -311,11 +309,7 @@ pub fn bind(
             );
             let [gx, gy, _] = grid(chunk.rows.div_ceil(rows_per_wg), max_dim);
             kernel
-                .bind(
-                    ctx,
-                    &[&params, step, &chunk.buffer, x, y, &chunk.buffer],
-                    [gx, gy, z],
-                )
+                .bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
         })
         .collect()

@@ -1,9 +1,8 @@
 // Entry points: `main` (below) and `embed` (an embedding lookup from the same quantized rows).
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
-// W keeps its GGUF blocks (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
-// here. Blocks of 18/22/210 bytes are not 4-aligned, so their reads go through byte offsets;
-// Q8_0 is repacked at upload into aligned quants and separate scales (see q8_scale).
+// W keeps its GGUF bytes (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
+// here. Blocks of 18/22/34/210 bytes are not 4-aligned, so every read goes through byte offsets.
 // A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
 // its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the partial
 // sums are reduced in workgroup memory (skipped when a row has one lane). Each thread keeps NCOLS accumulators, so one weight read
@@ -47,9 +46,6 @@ struct Step {
 @group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read> tokens: array<u32>;
-// The same weight buffer as `w`, read 16 bytes at a time where the layout is 16-byte aligned
-// (Q8_0 quants): CPU rasterizers load a vec4 with one per-lane loop instead of four.
-@group(0) @binding(6) var<storage, read> w4: array<vec4<u32>>;
 
 var<workgroup> partial: array<f32, 512>; // WG * MAX_NCOLS
 
@@ -107,8 +103,7 @@ struct Unit {
 }
 
 // The 8 weights of unit `u` (elements 8u..8u+8) of the row starting at byte `rb`.
-fn dequant8(row: u32, u: u32) -> Unit {
-    let rb = row * p.row_bytes;
+fn dequant8(rb: u32, u: u32) -> Unit {
     let e = u * 8u;
     switch QTYPE {
         case 0u: { // F32
@@ -141,10 +136,11 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let b = nibbles(u32_at(off + 4u), sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
             return Unit(a * d, b * d);
         }
-        case 8u: { // Q8_0, repacked at upload (see q8_scale)
-            let i = (row * p.cols + e) >> 2u;
-            let d = q8_scale(row, e / 32u);
-            return Unit(signed_bytes(w[i]) * d, signed_bytes(w[i + 1u]) * d);
+        case 8u: { // Q8_0: 34 bytes = d, qs[32] (i8)
+            let bo = rb + (e / 32u) * 34u;
+            let d = f16_at(bo);
+            let off = bo + 2u + (e % 32u);
+            return Unit(signed_bytes(u32_at(off)) * d, signed_bytes(u32_at(off + 4u)) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
             let bo = rb + (e / 256u) * 144u;
@@ -196,13 +192,6 @@ fn dequant8(row: u32, u: u32) -> Unit {
     }
 }
 
-// Q8_0 weights are repacked at upload (`GpuWeights`): a chunk of R rows x C columns holds its
-// quants row-major (R * C bytes, each 32-quant block 16-byte aligned), then the blocks' f16
-// scales row-major (R * C / 32 of them): the same bytes as the GGUF blocks, reordered.
-fn q8_scale(row: u32, block: u32) -> f32 {
-    return f16_even(p.rows * p.cols + (row * (p.cols / 32u) + block) * 2u);
-}
-
 // f16 at an even byte offset (every f16 field of every block is): one load.
 fn f16_even(off: u32) -> f32 {
     return unpack2x16float((w[off >> 2u] >> ((off & 2u) * 8u)) & 0xFFFFu).x;
@@ -217,8 +206,7 @@ const ONES: vec4<f32> = vec4<f32>(1.0);
 
 // sum over the 32 weights of unit `u` (elements 32u..32u+32) of the row at byte `rb`, times
 // x[4 xi ..]: the matrix-vector inner loop, one scale decode per unit.
-fn dot32(row: u32, u: u32, xi: u32) -> f32 {
-    let rb = row * p.row_bytes;
+fn dot32(rb: u32, u: u32, xi: u32) -> f32 {
     switch QTYPE {
         case 0u: { // F32
             let i = (rb >> 2u) + u * 32u;
@@ -271,15 +259,19 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             }
             return f16_even(bo) * acc;
         }
-        case 8u: { // Q8_0, repacked at upload (see q8_scale): two aligned 16-byte loads
-            let q = (row * p.cols + u * 32u) >> 4u;
-            let a = w4[q];
-            let b = w4[q + 1u];
-            let s = dot(signed_bytes(a.x), x[xi]) + dot(signed_bytes(a.y), x[xi + 1u])
-                + dot(signed_bytes(a.z), x[xi + 2u]) + dot(signed_bytes(a.w), x[xi + 3u])
-                + dot(signed_bytes(b.x), x[xi + 4u]) + dot(signed_bytes(b.y), x[xi + 5u])
-                + dot(signed_bytes(b.z), x[xi + 6u]) + dot(signed_bytes(b.w), x[xi + 7u]);
-            return q8_scale(row, u) * s;
+        case 8u: { // Q8_0
+            let bo = rb + u * 34u;
+            let off = bo + 2u;
+            let i = off >> 2u;
+            let s = (off & 3u) * 8u;
+            var acc = 0.0;
+            var lo = w[i];
+            for (var k = 0u; k < 8u; k++) {
+                let hi = w[i + k + 1u];
+                acc += dot(signed_bytes(join(lo, hi, s)), x[xi + k]);
+                lo = hi;
+            }
+            return f16_even(bo) * acc;
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
             let bo = rb + (u / 8u) * 144u;
@@ -370,20 +362,21 @@ fn main(
         // Decode: one token, a whole 32-element unit per step. No branch encloses the loop: CPU
         // adapters run it for all lanes at once, and a load every lane shares (x) stays one
         // load. Lanes past the last row or token compute on a valid one and never write.
-        let r = min(row, p.rows - 1u);
+        let rb = min(row, p.rows - 1u) * p.row_bytes;
         let units = p.cols / 32u;
         let xt = min(t0, max(n_tok, 1u) - 1u) * p.x_stride / 4u;
         var sum = 0.0;
         for (var u = lane; u < units; u += lanes) {
-            sum += dot32(r, u, xt + u * 8u);
+            sum += dot32(rb, u, xt + u * 8u);
         }
         acc[0] = sum;
     } else if (row < p.rows) {
+        let rb = row * p.row_bytes;
         {
             // Prefill: each 8-weight unit is dequantized once and used for NCOLS tokens.
             let units = p.cols / 8u;
             for (var u = lane; u < units; u += lanes) {
-                let v = dequant8(row, u);
+                let v = dequant8(rb, u);
                 for (var c = 0u; c < NCOLS; c++) {
                     let t = t0 + c;
                     if (t < n_tok) {
@@ -446,7 +439,7 @@ fn embed(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (tok < p.row_start || tok >= p.row_start + p.rows) {
         return;
     }
-    let v = dequant8(tok - p.row_start, u);
+    let v = dequant8((tok - p.row_start) * p.row_bytes, u);
     let o = t * p.y_stride + u * 8u;
     for (var i = 0u; i < 4u; i++) {
         y[o + i] = v.a[i] * p.scale;
