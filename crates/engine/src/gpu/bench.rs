@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{buffers, kernel, GpuContext, GpuError, GpuModel, GpuModelError, GpuModelOptions};
+use super::{kernel, GpuContext, GpuError, GpuModel, GpuModelError, GpuModelOptions};
 use crate::gguf::{GgufFile, Source};
 use crate::ops::readbw;
 
@@ -55,16 +55,9 @@ impl Default for BenchOptions {
 /// 256 MiB (within the binding limit): the best of several runs of each access pattern
 /// ([`readbw::PATTERNS`]).
 pub async fn device_read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
-    let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
-    let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
-    let out = buffers::storage_zeroed(ctx, "bandwidth out", readbw::out_len(bytes) * 4)?;
-    let mut dispatches = Vec::new();
-    for pattern in readbw::PATTERNS {
-        let k = readbw::kernel(ctx, pattern).await?;
-        dispatches.push(readbw::bind(ctx, &k, pattern, &src, &out)?);
-    }
+    let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
-    for d in &dispatches {
+    for d in &probe.dispatches {
         for i in 0..4 {
             let start = Instant::now();
             kernel::run(ctx, &[d])?;
@@ -75,7 +68,7 @@ pub async fn device_read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
             }
         }
     }
-    Ok(bytes as f64 / best / 1e9)
+    Ok(probe.bytes as f64 / best / 1e9)
 }
 
 fn wait_idle(ctx: &GpuContext) -> Result<(), GpuError> {

@@ -71,3 +71,28 @@ pub fn out_len(bytes: u64) -> u64 {
     let runs = slack(n_vec4.div_ceil(u64::from(RUN)).div_ceil(64)) * 64;
     strided.max(runs)
 }
+
+/// The read-bandwidth probe, ready to time: a source buffer of up to 256 MiB (within the binding
+/// limit) and one dispatch per access pattern ([`PATTERNS`]) reading all of it. The native and
+/// the in-browser benchmarks time it with their own clocks and take the fastest dispatch.
+pub struct Probe {
+    /// Bytes each dispatch reads.
+    pub bytes: u64,
+    /// One dispatch per pattern.
+    pub dispatches: Vec<Dispatch>,
+}
+
+impl Probe {
+    /// Creates the buffers and compiles and binds every pattern.
+    pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
+        let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
+        let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
+        let out = buffers::storage_zeroed(ctx, "bandwidth out", out_len(bytes) * 4)?;
+        let mut dispatches = Vec::new();
+        for pattern in PATTERNS {
+            let k = kernel(ctx, pattern).await?;
+            dispatches.push(bind(ctx, &k, pattern, &src, &out)?);
+        }
+        Ok(Self { bytes, dispatches })
+    }
+}

@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use super::engine::Failure;
 use super::js;
-use crate::gpu::{buffers, kernel, GpuContext, GpuError, GpuModel};
+use crate::gpu::{kernel, GpuContext, GpuError, GpuModel};
 use crate::ops::readbw;
 use crate::ops::sample::SampleParams;
 use crate::protocol::{BenchResult, ErrorKind};
@@ -38,16 +38,9 @@ async fn idle(ctx: &GpuContext) -> Result<(), GpuError> {
 /// The device's read bandwidth in GB/s: the best of three timed passes of each access pattern
 /// ([`readbw::PATTERNS`]) over a buffer of up to 256 MiB, each after one warm-up.
 async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
-    let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
-    let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
-    let out = buffers::storage_zeroed(ctx, "bandwidth out", readbw::out_len(bytes) * 4)?;
-    let mut dispatches = Vec::new();
-    for pattern in readbw::PATTERNS {
-        let k = readbw::kernel(ctx, pattern).await?;
-        dispatches.push(readbw::bind(ctx, &k, pattern, &src, &out)?);
-    }
+    let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
-    for d in &dispatches {
+    for d in &probe.dispatches {
         for i in 0..4 {
             let t = js::now_ms();
             kernel::run(ctx, &[d])?;
@@ -58,7 +51,7 @@ async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
             }
         }
     }
-    Ok(bytes as f64 / (best.max(0.001) / 1000.0) / 1e9)
+    Ok(probe.bytes as f64 / (best.max(0.001) / 1000.0) / 1e9)
 }
 
 /// Runs the benchmark on `model` (its KV cache is reset; sampling is left greedy); `quick`
