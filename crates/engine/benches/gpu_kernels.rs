@@ -38,6 +38,7 @@ async fn bench() -> Result<(), GpuError> {
         ("ffn_down", GgmlType::Q6_K, 640, 2048),
         ("ffn_down", GgmlType::Q4_K, 640, 2048),
         ("attn_q", GgmlType::Q8_0, 1024, 640),
+        ("q8_4k", GgmlType::Q8_0, 4096, 640),
         ("f16", GgmlType::F16, 2048, 640),
         ("f32", GgmlType::F32, 2048, 640),
         ("q4_0", GgmlType::Q4_0, 2048, 640),
@@ -48,9 +49,11 @@ async fn bench() -> Result<(), GpuError> {
             continue;
         }
         let bytes = vec![0x11u8; GpuWeights::row_bytes(ty, cols) as usize * rows as usize];
-        let k = matvec::kernel(&ctx, ty, 1).await?;
+        // The kernel decode uses: `x` as the adapter wants it (a uniform array on CPU adapters).
+        let x_input = matvec::XInput::for_adapter(&ctx, cols);
+        let k = matvec::decode_kernel(&ctx, ty, false, x_input).await?;
         let step = buffers::uniform(&ctx, "step", &[0, 1, 0, 0]);
-        let x = buffers::storage_f32(&ctx, "x", &vec![0.5; cols as usize])?;
+        let x = buffers::storage_f32(&ctx, "x", &vec![0.5; cols.div_ceil(4) as usize * 4])?;
         let y = buffers::storage_zeroed(&ctx, "y", u64::from(rows) * 4)?;
         // Distinct copies, so one submission reads at least ~64 MB from memory, not from cache.
         let one = GpuWeights::row_bytes(ty, cols) * u64::from(rows);

@@ -78,10 +78,55 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
+/// Rows per group in the Q8_0 device layout (see [`device_layout`]).
+pub const Q8_GROUP_ROWS: u32 = 4;
+
+/// Bytes of one group of [`Q8_GROUP_ROWS`] Q8_0 rows of `cols` columns in the device layout.
+pub fn q8_group_bytes(cols: u32) -> u64 {
+    let rows = u64::from(Q8_GROUP_ROWS);
+    let raw = rows * u64::from(cols) + rows * 2 * u64::from(cols / 32);
+    raw.div_ceil(16) * 16
+}
+
+/// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
+/// except Q8_0. Its blocks (an f16 scale, then 32 quants: 34 bytes, so 2-byte aligned) are
+/// regrouped four rows at a time: the four rows' quants row-major (16-byte aligned, so a
+/// mat-vec loads them 16 bytes at a time), then their scales block by block, the four rows'
+/// scales of block `b` side by side (one 8-byte load serves a thread that handles the four
+/// rows). A group is padded to 16 bytes (never for 128-multiple widths), the last group to four
+/// rows with zeros: the same bytes otherwise, reordered, kept next to each other in memory.
+pub fn device_layout(
+    ty: GgmlType,
+    cols: u32,
+    rows: u32,
+    bytes: &[u8],
+) -> std::borrow::Cow<'_, [u8]> {
+    if ty != GgmlType::Q8_0 {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let blocks = (cols / 32) as usize;
+    let cols = cols as usize;
+    let group_rows = Q8_GROUP_ROWS as usize;
+    let group = q8_group_bytes(cols as u32) as usize;
+    debug_assert_eq!(bytes.len(), blocks * 34 * rows as usize);
+    let mut out = vec![0u8; (rows as usize).div_ceil(group_rows) * group];
+    for (r, row) in bytes.chunks_exact(blocks * 34).enumerate() {
+        let (g, j) = (r / group_rows, r % group_rows);
+        let base = g * group;
+        for (b, block) in row.chunks_exact(34).enumerate() {
+            let q = base + j * cols + 32 * b;
+            out[q..q + 32].copy_from_slice(&block[2..]);
+            let s = base + group_rows * cols + 2 * (group_rows * b + j);
+            out[s..s + 2].copy_from_slice(&block[..2]);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A row range of a weight matrix in its own buffer.
 #[derive(Debug, Clone)]
 pub struct WeightChunk {
-    /// The chunk's raw bytes (as stored in the GGUF), padded.
+    /// The chunk's bytes in [`device_layout`], padded.
     pub buffer: wgpu::Buffer,
     /// First row held.
     pub row_start: u32,
@@ -198,26 +243,21 @@ impl GpuWeights {
         let budget = max_chunk_bytes
             .min(ctx.max_binding())
             .saturating_sub(TAIL_PAD as u64 + 4);
-        let rows_per_chunk = budget / row_bytes;
-        if rows_per_chunk == 0 {
-            return Err(GpuError::LimitExceeded {
-                what: format!("{label}: one row"),
-                limit: "max_storage_buffer_binding_size",
-                needed: row_bytes + TAIL_PAD as u64,
-                allowed: ctx.max_binding(),
-            });
-        }
-        // Interleaved pairs must not be split across chunks.
-        let rows_per_chunk = if interleaved {
-            rows_per_chunk - rows_per_chunk % 2
+        // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
+        // and Q8_0's groups of four rows (its device layout).
+        let (group_rows, group_bytes) = if ty == GgmlType::Q8_0 {
+            (u64::from(Q8_GROUP_ROWS), q8_group_bytes(cols))
+        } else if interleaved {
+            (2, 2 * row_bytes)
         } else {
-            rows_per_chunk
+            (1, row_bytes)
         };
+        let rows_per_chunk = budget / group_bytes * group_rows;
         if rows_per_chunk == 0 {
             return Err(GpuError::LimitExceeded {
-                what: format!("{label}: a row pair"),
+                what: format!("{label}: {group_rows} row(s) of {row_bytes} bytes"),
                 limit: "max_storage_buffer_binding_size",
-                needed: 2 * row_bytes + TAIL_PAD as u64,
+                needed: group_bytes + TAIL_PAD as u64,
                 allowed: ctx.max_binding(),
             });
         }
@@ -228,7 +268,8 @@ impl GpuWeights {
             let n = rows_per_chunk.min(rows - row);
             let a = (u64::from(row) * row_bytes) as usize;
             let b = (u64::from(row + n) * row_bytes) as usize;
-            let buffer = storage_from_bytes(ctx, &format!("{label}[{row}..]"), &bytes[a..b])?;
+            let device = device_layout(ty, cols, n, &bytes[a..b]);
+            let buffer = storage_from_bytes(ctx, &format!("{label}[{row}..]"), &device)?;
             chunks.push(WeightChunk {
                 buffer,
                 row_start: row,
@@ -243,5 +284,49 @@ impl GpuWeights {
             cols,
             chunks,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn q8_0_is_regrouped_four_rows_at_a_time_other_types_are_untouched() {
+        // Five rows of 64 columns (two blocks each): block (r, b) has scale [r, b] and quants
+        // 100 + 10 * r + b + k.
+        let mut gguf = Vec::new();
+        for r in 0..5u8 {
+            for b in 0..2u8 {
+                gguf.extend([r, b]);
+                gguf.extend((0..32u8).map(|k| 100 + 10 * r + b + k));
+            }
+        }
+        let group = q8_group_bytes(64) as usize;
+        assert_eq!(group, 272); // 4 * 64 quants + 4 * 2 scales of 2 bytes, a multiple of 16
+        let dev = device_layout(GgmlType::Q8_0, 64, 5, &gguf);
+        assert_eq!(
+            dev.len(),
+            2 * group,
+            "the fifth row starts a zero-padded group"
+        );
+        for r in 0..5usize {
+            let base = (r / 4) * group;
+            for b in 0..2usize {
+                let q = &dev[base + (r % 4) * 64 + 32 * b..][..32];
+                assert!(q
+                    .iter()
+                    .enumerate()
+                    .all(|(k, &v)| v as usize == 100 + 10 * r + b + k));
+                let s = base + 256 + 2 * (4 * b + r % 4);
+                assert_eq!(&dev[s..s + 2], &[r as u8, b as u8]);
+            }
+        }
+        assert!(dev[group + 64..group + 256].iter().all(|&v| v == 0));
+        let f32_bytes = [1u8, 2, 3, 4];
+        assert!(matches!(
+            device_layout(GgmlType::F32, 1, 1, &f32_bytes),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

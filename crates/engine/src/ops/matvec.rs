@@ -4,7 +4,7 @@
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
 //! override constants.
 
-use crate::gpu::kernel::{grid, seq};
+use crate::gpu::kernel::grid;
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
 use crate::quant::{dequantize, GgmlType};
 
@@ -126,6 +126,12 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
+/// Rows a decode workgroup covers: Q8_0 on the CPU layout (one thread per row) takes four
+/// consecutive rows per thread (`ROWS4` in the shader), so each input loaded serves four rows.
+fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32, geglu: bool) -> bool {
+    ty == GgmlType::Q8_0 && ncols == 1 && rows_per_wg == 64 && !geglu
+}
+
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
 /// and `y[t][r] = gelu(gate_r . x_t) * (up_r . x_t)`. Bind it with `rows` = the interleaved
 /// row count and `y_stride` = rows / 2.
@@ -189,14 +195,20 @@ async fn build(
             ("NCOLS", f64::from(ncols)),
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
+            (
+                "ROWS4",
+                f64::from(u8::from(rows4(ty, ncols, rows_per_wg, geglu))),
+            ),
         ],
-        &seq(&[
-            Binding::Uniform,
-            Binding::Uniform,
-            Binding::ReadOnly,
-            x_binding,
-            Binding::Storage,
-        ]),
+        &[
+            (0, Binding::Uniform),
+            (1, Binding::Uniform),
+            (2, Binding::ReadOnly),
+            (3, x_binding),
+            (4, Binding::Storage),
+            // `w4`: the weights again, as 16-byte words.
+            (6, Binding::ReadOnly),
+        ],
     )
     .await
 }
@@ -287,6 +299,11 @@ pub fn bind(
         .map_err(|_| GpuError::Shape(format!("row of {row_bytes} bytes")))?;
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
     let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
+    let rows_per_wg = if kernel.constant("ROWS4") == Some(1.0) {
+        rows_per_wg * 4
+    } else {
+        rows_per_wg
+    };
     let z = layout.max_tok.max(1).div_ceil(layout.ncols.max(1));
     weights
         .chunks
@@ -309,7 +326,11 @@ pub fn bind(
             );
             let [gx, gy, _] = grid(chunk.rows.div_ceil(rows_per_wg), max_dim);
             kernel
-                .bind(ctx, &[&params, step, &chunk.buffer, x, y], [gx, gy, z])
+                .bind(
+                    ctx,
+                    &[&params, step, &chunk.buffer, x, y, &chunk.buffer],
+                    [gx, gy, z],
+                )
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
         })
         .collect()

@@ -1,8 +1,9 @@
 // Entry points: `main` (below) and `embed` (an embedding lookup from the same quantized rows).
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
-// W keeps its GGUF bytes (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
-// here. Blocks of 18/22/34/210 bytes are not 4-aligned, so every read goes through byte offsets.
+// W keeps its GGUF blocks (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
+// here. Blocks of 18/22/210 bytes are not 4-aligned, so their reads go through byte offsets;
+// Q8_0 is repacked at upload into aligned quants and separate scales (see q8_scale).
 // A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
 // its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the partial
 // sums are reduced in workgroup memory (skipped when a row has one lane). Each thread keeps NCOLS accumulators, so one weight read
@@ -14,6 +15,8 @@ override ROWS_PER_WG: u32 = 4u;
 // GEGLU: the matrix holds gate and up rows interleaved (g0, u0, g1, u1, ...); the even row's
 // thread writes gelu(g) * u to y[row / 2] (Gemma's feed-forward in one dispatch).
 override GEGLU: bool = false;
+// Q8_0 decode on CPU adapters: four rows per thread, 256 per workgroup (see q8_decode_rows4).
+override ROWS4: bool = false;
 
 const WG: u32 = 64u;
 const MAX_NCOLS: u32 = 8u;
@@ -46,6 +49,9 @@ struct Step {
 @group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read> tokens: array<u32>;
+// The same weight buffer as `w`, read 16 bytes at a time where the layout is 16-byte aligned
+// (Q8_0 quants): CPU rasterizers load a vec4 with one per-lane loop instead of four.
+@group(0) @binding(6) var<storage, read> w4: array<vec4<u32>>;
 
 var<workgroup> partial: array<f32, 512>; // WG * MAX_NCOLS
 
@@ -103,7 +109,8 @@ struct Unit {
 }
 
 // The 8 weights of unit `u` (elements 8u..8u+8) of the row starting at byte `rb`.
-fn dequant8(rb: u32, u: u32) -> Unit {
+fn dequant8(row: u32, u: u32) -> Unit {
+    let rb = row * p.row_bytes;
     let e = u * 8u;
     switch QTYPE {
         case 0u: { // F32
@@ -136,11 +143,10 @@ fn dequant8(rb: u32, u: u32) -> Unit {
             let b = nibbles(u32_at(off + 4u), sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
             return Unit(a * d, b * d);
         }
-        case 8u: { // Q8_0: 34 bytes = d, qs[32] (i8)
-            let bo = rb + (e / 32u) * 34u;
-            let d = f16_at(bo);
-            let off = bo + 2u + (e % 32u);
-            return Unit(signed_bytes(u32_at(off)) * d, signed_bytes(u32_at(off + 4u)) * d);
+        case 8u: { // Q8_0, regrouped at upload (see q8_group_bytes)
+            let i = (q8_quants(row) + e) >> 2u;
+            let d = q8_scale(row, e / 32u);
+            return Unit(signed_bytes(w[i]) * d, signed_bytes(w[i + 1u]) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
             let bo = rb + (e / 256u) * 144u;
@@ -192,6 +198,22 @@ fn dequant8(rb: u32, u: u32) -> Unit {
     }
 }
 
+// Q8_0 weights are regrouped at upload (`buffers::device_layout`), four rows per group: the
+// four rows' quants row-major (4 C bytes, each 32-quant block 16-byte aligned), then their f16
+// scales block by block with the four rows side by side (C / 4 bytes), padded to 16 bytes.
+fn q8_group_bytes() -> u32 {
+    return (4u * p.cols + p.cols / 4u + 15u) & ~15u;
+}
+
+// Byte offset of the quants of `row`.
+fn q8_quants(row: u32) -> u32 {
+    return (row / 4u) * q8_group_bytes() + (row % 4u) * p.cols;
+}
+
+fn q8_scale(row: u32, block: u32) -> f32 {
+    return f16_even((row / 4u) * q8_group_bytes() + 4u * p.cols + 8u * block + 2u * (row % 4u));
+}
+
 // f16 at an even byte offset (every f16 field of every block is): one load.
 fn f16_even(off: u32) -> f32 {
     return unpack2x16float((w[off >> 2u] >> ((off & 2u) * 8u)) & 0xFFFFu).x;
@@ -206,7 +228,8 @@ const ONES: vec4<f32> = vec4<f32>(1.0);
 
 // sum over the 32 weights of unit `u` (elements 32u..32u+32) of the row at byte `rb`, times
 // x[4 xi ..]: the matrix-vector inner loop, one scale decode per unit.
-fn dot32(rb: u32, u: u32, xi: u32) -> f32 {
+fn dot32(row: u32, u: u32, xi: u32) -> f32 {
+    let rb = row * p.row_bytes;
     switch QTYPE {
         case 0u: { // F32
             let i = (rb >> 2u) + u * 32u;
@@ -259,19 +282,11 @@ fn dot32(rb: u32, u: u32, xi: u32) -> f32 {
             }
             return f16_even(bo) * acc;
         }
-        case 8u: { // Q8_0
-            let bo = rb + u * 34u;
-            let off = bo + 2u;
-            let i = off >> 2u;
-            let s = (off & 3u) * 8u;
-            var acc = 0.0;
-            var lo = w[i];
-            for (var k = 0u; k < 8u; k++) {
-                let hi = w[i + k + 1u];
-                acc += dot(signed_bytes(join(lo, hi, s)), x[xi + k]);
-                lo = hi;
-            }
-            return f16_even(bo) * acc;
+        case 8u: { // Q8_0, regrouped at upload (see q8_group_bytes): two aligned 16-byte loads
+            let q = (q8_quants(row) + u * 32u) >> 4u;
+            let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
+                                         x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
+            return q8_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
             let bo = rb + (u / 8u) * 144u;
@@ -343,12 +358,59 @@ fn dot32(rb: u32, u: u32, xi: u32) -> f32 {
     }
 }
 
+// The 32 quants `a`, `b` of a Q8_0 block against its 32 inputs, unscaled.
+fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
+    return dot(signed_bytes(a.x), xs[0]) + dot(signed_bytes(a.y), xs[1])
+        + dot(signed_bytes(a.z), xs[2]) + dot(signed_bytes(a.w), xs[3])
+        + dot(signed_bytes(b.x), xs[4]) + dot(signed_bytes(b.y), xs[5])
+        + dot(signed_bytes(b.z), xs[6]) + dot(signed_bytes(b.w), xs[7]);
+}
+
+// Decode of a Q8_0 matrix on a CPU adapter, one four-row group per thread: each input loaded
+// serves four rows and one 8-byte load brings their four scales. Past the last row the group
+// is zero padding: read, never written.
+fn q8_decode_rows4(t: u32) {
+    let g = min(t, (p.rows - 1u) / 4u);
+    let base = g * q8_group_bytes();
+    let q0 = base >> 4u;           // row 0's quants, in 16-byte words
+    let row_words = p.cols >> 4u;  // one row of quants, in 16-byte words
+    let s0 = (base + 4u * p.cols) >> 2u;
+    let units = p.cols / 32u;
+    var acc = vec4<f32>(0.0);
+    for (var u = 0u; u < units; u++) {
+        let xi = u * 8u;
+        let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
+                                     x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
+        let q = q0 + 2u * u;
+        let sums = vec4<f32>(
+            q8_dot(w4[q], w4[q + 1u], xs),
+            q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
+            q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
+            q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
+        );
+        let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
+        acc += scales * sums;
+    }
+    for (var j = 0u; j < 4u; j++) {
+        let row = t * 4u + j;
+        if (row < p.rows) {
+            let yi = p.y_offset + step.pos0 * p.y_pos_stride + row;
+            let prev = select(0.0, y[yi], p.accumulate == 1u);
+            y[yi] = prev + acc[j];
+        }
+    }
+}
+
 @compute @workgroup_size(64)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_index) lid: u32,
 ) {
+    if (ROWS4) {
+        q8_decode_rows4((wid.x + wid.y * nwg.x) * WG + lid);
+        return;
+    }
     let lanes = WG / ROWS_PER_WG;
     let lane = lid % lanes;
     let row = (wid.x + wid.y * nwg.x) * ROWS_PER_WG + lid / lanes;
@@ -362,21 +424,20 @@ fn main(
         // Decode: one token, a whole 32-element unit per step. No branch encloses the loop: CPU
         // adapters run it for all lanes at once, and a load every lane shares (x) stays one
         // load. Lanes past the last row or token compute on a valid one and never write.
-        let rb = min(row, p.rows - 1u) * p.row_bytes;
+        let r = min(row, p.rows - 1u);
         let units = p.cols / 32u;
         let xt = min(t0, max(n_tok, 1u) - 1u) * p.x_stride / 4u;
         var sum = 0.0;
         for (var u = lane; u < units; u += lanes) {
-            sum += dot32(rb, u, xt + u * 8u);
+            sum += dot32(r, u, xt + u * 8u);
         }
         acc[0] = sum;
     } else if (row < p.rows) {
-        let rb = row * p.row_bytes;
         {
             // Prefill: each 8-weight unit is dequantized once and used for NCOLS tokens.
             let units = p.cols / 8u;
             for (var u = lane; u < units; u += lanes) {
-                let v = dequant8(rb, u);
+                let v = dequant8(row, u);
                 for (var c = 0u; c < NCOLS; c++) {
                     let t = t0 + c;
                     if (t < n_tok) {
@@ -439,7 +500,7 @@ fn embed(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (tok < p.row_start || tok >= p.row_start + p.rows) {
         return;
     }
-    let v = dequant8((tok - p.row_start) * p.row_bytes, u);
+    let v = dequant8(tok - p.row_start, u);
     let o = t * p.y_stride + u * 8u;
     for (var i = 0u; i < 4u; i++) {
         y[o + i] = v.a[i] * p.scale;
