@@ -78,46 +78,59 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
-/// Rows per group in the Q8_0 device layout (see [`device_layout`]).
-pub const Q8_GROUP_ROWS: u32 = 4;
+/// Rows per group in the grouped device layout (see [`device_layout`]).
+pub const GROUP_ROWS: u32 = 4;
 
-/// Bytes of one group of [`Q8_GROUP_ROWS`] Q8_0 rows of `cols` columns in the device layout.
-pub fn q8_group_bytes(cols: u32) -> u64 {
-    let rows = u64::from(Q8_GROUP_ROWS);
-    let raw = rows * u64::from(cols) + rows * 2 * u64::from(cols / 32);
-    raw.div_ceil(16) * 16
+/// The planes of a 32-element block of a type kept in the grouped layout: (quant bytes, extra
+/// bytes) after its 2-byte f16 scale. `None` for types kept as their GGUF blocks.
+pub fn grouped_planes(ty: GgmlType) -> Option<(usize, usize)> {
+    match ty {
+        GgmlType::Q8_0 => Some((32, 0)),
+        GgmlType::Q5_0 => Some((16, 4)),
+        _ => None,
+    }
+}
+
+/// Bytes of one group of [`GROUP_ROWS`] rows of `cols` columns in the grouped layout (`None`
+/// for types kept as their GGUF blocks).
+pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
+    let (q, e) = grouped_planes(ty)?;
+    let raw = u64::from(GROUP_ROWS) * u64::from(cols / 32) * (q + e + 2) as u64;
+    Some(raw.div_ceil(16) * 16)
 }
 
 /// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
-/// except Q8_0. Its blocks (an f16 scale, then 32 quants: 34 bytes, so 2-byte aligned) are
-/// regrouped four rows at a time: the four rows' quants row-major (16-byte aligned, so a
-/// mat-vec loads them 16 bytes at a time), then their scales block by block, the four rows'
-/// scales of block `b` side by side (one 8-byte load serves a thread that handles the four
-/// rows). A group is padded to 16 bytes (never for 128-multiple widths), the last group to four
-/// rows with zeros: the same bytes otherwise, reordered, kept next to each other in memory.
+/// except Q8_0 and Q5_0 (blocks of 34 and 22 bytes: an f16 scale, Q5_0's 4 bytes of high bits,
+/// then the quants; only 2-byte aligned). Those are regrouped four rows at a time into planes:
+/// the four rows' quants row-major (16-byte aligned, so a mat-vec loads them 16 bytes at a
+/// time), then the extra bytes and then the scales, each block by block with the four rows side
+/// by side (one load serves a thread that handles the four rows). A group is padded to 16 bytes
+/// (never for 128-multiple widths), the last group to four rows with zeros: the same bytes
+/// otherwise, reordered, and a group's bytes stay next to each other in memory.
 pub fn device_layout(
     ty: GgmlType,
     cols: u32,
     rows: u32,
     bytes: &[u8],
 ) -> std::borrow::Cow<'_, [u8]> {
-    if ty != GgmlType::Q8_0 {
+    let (Some((q, e)), Some(group)) = (grouped_planes(ty), group_bytes(ty, cols)) else {
         return std::borrow::Cow::Borrowed(bytes);
-    }
+    };
     let blocks = (cols / 32) as usize;
-    let cols = cols as usize;
-    let group_rows = Q8_GROUP_ROWS as usize;
-    let group = q8_group_bytes(cols as u32) as usize;
-    debug_assert_eq!(bytes.len(), blocks * 34 * rows as usize);
-    let mut out = vec![0u8; (rows as usize).div_ceil(group_rows) * group];
-    for (r, row) in bytes.chunks_exact(blocks * 34).enumerate() {
-        let (g, j) = (r / group_rows, r % group_rows);
-        let base = g * group;
-        for (b, block) in row.chunks_exact(34).enumerate() {
-            let q = base + j * cols + 32 * b;
-            out[q..q + 32].copy_from_slice(&block[2..]);
-            let s = base + group_rows * cols + 2 * (group_rows * b + j);
-            out[s..s + 2].copy_from_slice(&block[..2]);
+    let group = group as usize;
+    let n = GROUP_ROWS as usize;
+    let block = 2 + e + q;
+    debug_assert_eq!(bytes.len(), blocks * block * rows as usize);
+    let mut out = vec![0u8; (rows as usize).div_ceil(n) * group];
+    for (r, row) in bytes.chunks_exact(blocks * block).enumerate() {
+        let (base, j) = ((r / n) * group, r % n);
+        for (b, src) in row.chunks_exact(block).enumerate() {
+            let at = base + (j * blocks + b) * q;
+            out[at..at + q].copy_from_slice(&src[2 + e..]);
+            let at = base + n * blocks * q + (n * b + j) * e;
+            out[at..at + e].copy_from_slice(&src[2..2 + e]);
+            let at = base + n * blocks * (q + e) + (n * b + j) * 2;
+            out[at..at + 2].copy_from_slice(&src[..2]);
         }
     }
     std::borrow::Cow::Owned(out)
@@ -244,9 +257,9 @@ impl GpuWeights {
             .min(ctx.max_binding())
             .saturating_sub(TAIL_PAD as u64 + 4);
         // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
-        // and Q8_0's groups of four rows (its device layout).
-        let (group_rows, group_bytes) = if ty == GgmlType::Q8_0 {
-            (u64::from(Q8_GROUP_ROWS), q8_group_bytes(cols))
+        // and the four-row groups of the grouped device layout.
+        let (group_rows, group_bytes) = if let Some(bytes) = group_bytes(ty, cols) {
+            (u64::from(GROUP_ROWS), bytes)
         } else if interleaved {
             (2, 2 * row_bytes)
         } else {
@@ -302,7 +315,7 @@ mod tests {
                 gguf.extend((0..32u8).map(|k| 100 + 10 * r + b + k));
             }
         }
-        let group = q8_group_bytes(64) as usize;
+        let group = group_bytes(GgmlType::Q8_0, 64).unwrap() as usize;
         assert_eq!(group, 272); // 4 * 64 quants + 4 * 2 scales of 2 bytes, a multiple of 16
         let dev = device_layout(GgmlType::Q8_0, 64, 5, &gguf);
         assert_eq!(
@@ -323,6 +336,37 @@ mod tests {
             }
         }
         assert!(dev[group + 64..group + 256].iter().all(|&v| v == 0));
+    }
+
+    #[test]
+    fn q5_0_is_regrouped_into_quant_high_bit_and_scale_planes() {
+        // Six rows of 64 columns: block (r, b) = scale [r, b], high bits [r, b, 7, 7], quants
+        // 10 * r + b + k.
+        let mut gguf = Vec::new();
+        for r in 0..6u8 {
+            for b in 0..2u8 {
+                gguf.extend([r, b, r, b, 7, 7]);
+                gguf.extend((0..16u8).map(|k| 10 * r + b + k));
+            }
+        }
+        let group = group_bytes(GgmlType::Q5_0, 64).unwrap() as usize;
+        assert_eq!(group, 176); // 4 rows x 2 blocks x 22 bytes, already a multiple of 16
+        let dev = device_layout(GgmlType::Q5_0, 64, 6, &gguf);
+        assert_eq!(dev.len(), 2 * group);
+        for r in 0..6usize {
+            let (base, j) = ((r / 4) * group, r % 4);
+            for b in 0..2usize {
+                let q = &dev[base + j * 32 + 16 * b..][..16];
+                assert!(q
+                    .iter()
+                    .enumerate()
+                    .all(|(k, &v)| v as usize == 10 * r + b + k));
+                let h = base + 128 + 4 * (4 * b + j);
+                assert_eq!(&dev[h..h + 4], &[r as u8, b as u8, 7, 7]);
+                let s = base + 160 + 2 * (4 * b + j);
+                assert_eq!(&dev[s..s + 2], &[r as u8, b as u8]);
+            }
+        }
         let f32_bytes = [1u8, 2, 3, 4];
         assert!(matches!(
             device_layout(GgmlType::F32, 1, 1, &f32_bytes),

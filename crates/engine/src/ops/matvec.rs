@@ -126,10 +126,11 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Rows a decode workgroup covers: Q8_0 on the CPU layout (one thread per row) takes four
-/// consecutive rows per thread (`ROWS4` in the shader), so each input loaded serves four rows.
-fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32, geglu: bool) -> bool {
-    ty == GgmlType::Q8_0 && ncols == 1 && rows_per_wg == 64 && !geglu
+/// Whether the decode kernel takes one four-row group per thread (`ROWS4` in the shader): types
+/// in the grouped device layout (Q8_0, Q5_0) on the CPU layout (one thread per row), so each
+/// input loaded serves four rows.
+fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
+    buffers::grouped_planes(ty).is_some() && ncols == 1 && rows_per_wg == 64
 }
 
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
@@ -195,10 +196,7 @@ async fn build(
             ("NCOLS", f64::from(ncols)),
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
-            (
-                "ROWS4",
-                f64::from(u8::from(rows4(ty, ncols, rows_per_wg, geglu))),
-            ),
+            ("ROWS4", f64::from(u8::from(rows4(ty, ncols, rows_per_wg)))),
         ],
         &[
             (0, Binding::Uniform),

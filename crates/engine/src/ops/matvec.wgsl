@@ -2,8 +2,8 @@
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
 // W keeps its GGUF blocks (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
-// here. Blocks of 18/22/210 bytes are not 4-aligned, so their reads go through byte offsets;
-// Q8_0 is repacked at upload into aligned quants and separate scales (see q8_scale).
+// here. Blocks of 18/210 bytes are not 4-aligned, so their reads go through byte offsets;
+// Q8_0 and Q5_0 are regrouped at upload into aligned planes (see grp_bytes).
 // A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
 // its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the partial
 // sums are reduced in workgroup memory (skipped when a row has one lane). Each thread keeps NCOLS accumulators, so one weight read
@@ -15,7 +15,8 @@ override ROWS_PER_WG: u32 = 4u;
 // GEGLU: the matrix holds gate and up rows interleaved (g0, u0, g1, u1, ...); the even row's
 // thread writes gelu(g) * u to y[row / 2] (Gemma's feed-forward in one dispatch).
 override GEGLU: bool = false;
-// Q8_0 decode on CPU adapters: four rows per thread, 256 per workgroup (see q8_decode_rows4).
+// Decode of Q8_0 and Q5_0 on CPU adapters: four rows per thread, 256 per workgroup (see
+// decode_rows4).
 override ROWS4: bool = false;
 
 const WG: u32 = 64u;
@@ -131,21 +132,20 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let sh = select(0u, 4u, q >= 2u);
             return Unit((nibbles(u32_at(off), sh) - 8.0) * d, (nibbles(u32_at(off + 4u), sh) - 8.0) * d);
         }
-        case 6u: { // Q5_0: 22 bytes = d, qh (u32), qs[16]
-            let bo = rb + (e / 32u) * 22u;
+        case 6u: { // Q5_0, regrouped at upload (see grp_bytes): qs[16] low nibbles = elements 0..16
             let j = e % 32u;
             let q = j / 8u;
-            let d = f16_at(bo);
-            let qh = u32_at(bo + 2u);
-            let off = bo + 6u + (q % 2u) * 8u;
+            let i = (grp_quants(row) + (e / 32u) * 16u + (q % 2u) * 8u) >> 2u;
+            let qh = w[grp_extra(row, e / 32u) >> 2u];
             let sh = select(0u, 4u, q >= 2u);
-            let a = nibbles(u32_at(off), sh) + 16.0 * bits4(qh, j) - 16.0;
-            let b = nibbles(u32_at(off + 4u), sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
+            let a = nibbles(w[i], sh) + 16.0 * bits4(qh, j) - 16.0;
+            let b = nibbles(w[i + 1u], sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
+            let d = grp_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
-        case 8u: { // Q8_0, regrouped at upload (see q8_group_bytes)
-            let i = (q8_quants(row) + e) >> 2u;
-            let d = q8_scale(row, e / 32u);
+        case 8u: { // Q8_0, regrouped at upload (see grp_bytes)
+            let i = (grp_quants(row) + e) >> 2u;
+            let d = grp_scale(row, e / 32u);
             return Unit(signed_bytes(w[i]) * d, signed_bytes(w[i + 1u]) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
@@ -198,20 +198,35 @@ fn dequant8(row: u32, u: u32) -> Unit {
     }
 }
 
-// Q8_0 weights are regrouped at upload (`buffers::device_layout`), four rows per group: the
-// four rows' quants row-major (4 C bytes, each 32-quant block 16-byte aligned), then their f16
-// scales block by block with the four rows side by side (C / 4 bytes), padded to 16 bytes.
-fn q8_group_bytes() -> u32 {
-    return (4u * p.cols + p.cols / 4u + 15u) & ~15u;
+// Q8_0 and Q5_0 weights are regrouped at upload (`buffers::device_layout`), four rows per
+// group: the four rows' quants row-major (each block's 16-byte aligned), then Q5_0's 4 bytes of
+// high bits per block and then the f16 scales, both block by block with the four rows side by
+// side; a group is padded to 16 bytes.
+fn grp_q() -> u32 { // quant bytes per block
+    return select(16u, 32u, QTYPE == 8u);
+}
+
+fn grp_e() -> u32 { // extra bytes per block (Q5_0's high bits)
+    return select(0u, 4u, QTYPE == 6u);
+}
+
+fn grp_bytes() -> u32 {
+    return (4u * (p.cols / 32u) * (grp_q() + grp_e() + 2u) + 15u) & ~15u;
 }
 
 // Byte offset of the quants of `row`.
-fn q8_quants(row: u32) -> u32 {
-    return (row / 4u) * q8_group_bytes() + (row % 4u) * p.cols;
+fn grp_quants(row: u32) -> u32 {
+    return (row / 4u) * grp_bytes() + (row % 4u) * (p.cols / 32u) * grp_q();
 }
 
-fn q8_scale(row: u32, block: u32) -> f32 {
-    return f16_even((row / 4u) * q8_group_bytes() + 4u * p.cols + 8u * block + 2u * (row % 4u));
+// Byte offset of the extra bytes of block `block` of `row`.
+fn grp_extra(row: u32, block: u32) -> u32 {
+    return (row / 4u) * grp_bytes() + 4u * (p.cols / 32u) * grp_q() + (4u * block + row % 4u) * grp_e();
+}
+
+fn grp_scale(row: u32, block: u32) -> f32 {
+    let planes = 4u * (p.cols / 32u) * (grp_q() + grp_e());
+    return f16_even((row / 4u) * grp_bytes() + planes + (4u * block + row % 4u) * 2u);
 }
 
 // f16 at an even byte offset (every f16 field of every block is): one load.
@@ -264,29 +279,17 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             }
             return f16_even(bo) * acc;
         }
-        case 6u: { // Q5_0
-            let bo = rb + u * 22u;
-            let qh = u32_at(bo + 2u);
-            let off = bo + 6u;
-            let i = off >> 2u;
-            let s = (off & 3u) * 8u;
-            var acc = 0.0;
-            var lo = w[i];
-            for (var k = 0u; k < 4u; k++) {
-                let hi = w[i + k + 1u];
-                let q = join(lo, hi, s);
-                let a = nibbles(q, 0u) + 16.0 * bits4(qh, 4u * k) - 16.0;
-                let b = nibbles(q, 4u) + 16.0 * bits4(qh, 16u + 4u * k) - 16.0;
-                acc += dot(a, x[xi + k]) + dot(b, x[xi + 4u + k]);
-                lo = hi;
-            }
-            return f16_even(bo) * acc;
-        }
-        case 8u: { // Q8_0, regrouped at upload (see q8_group_bytes): two aligned 16-byte loads
-            let q = (q8_quants(row) + u * 32u) >> 4u;
+        case 6u: { // Q5_0, regrouped at upload (see grp_bytes): one aligned 16-byte load
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            return q8_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
+            let q = w4[(grp_quants(row) + u * 16u) >> 4u];
+            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], xs);
+        }
+        case 8u: { // Q8_0, regrouped at upload (see grp_bytes): two aligned 16-byte loads
+            let q = (grp_quants(row) + u * 32u) >> 4u;
+            let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
+                                         x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
+            return grp_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
             let bo = rb + (u / 8u) * 144u;
@@ -366,30 +369,68 @@ fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
         + dot(signed_bytes(b.z), xs[6]) + dot(signed_bytes(b.w), xs[7]);
 }
 
-// Decode of a Q8_0 matrix on a CPU adapter, one four-row group per thread: each input loaded
-// serves four rows and one 8-byte load brings their four scales. Past the last row the group
-// is zero padding: read, never written.
-fn q8_decode_rows4(t: u32) {
+// Word `k` of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with high
+// bits `qh`, against the inputs `xa` (elements 4k..) and `xb` (16 + 4k..).
+fn q5_word(q: u32, qh: u32, k: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
+    let a = nibbles(q, 0u) + 16.0 * bits4(qh, 4u * k);
+    let b = nibbles(q, 4u) + 16.0 * bits4(qh, 16u + 4u * k);
+    return dot(a, xa) + dot(b, xb);
+}
+
+// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs, unscaled.
+fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>) -> f32 {
+    let sx = dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
+    return q5_word(q.x, qh, 0u, xs[0], xs[4]) + q5_word(q.y, qh, 1u, xs[1], xs[5])
+        + q5_word(q.z, qh, 2u, xs[2], xs[6]) + q5_word(q.w, qh, 3u, xs[3], xs[7]) - 16.0 * sx;
+}
+
+// Decode of a grouped matrix (Q8_0, Q5_0) on a CPU adapter, one four-row group per thread: each
+// input loaded serves four rows, and one load brings the four rows' scales (and one their high
+// bits). Past the last row the group is zero padding: read, never written.
+fn decode_rows4(t: u32) {
     let g = min(t, (p.rows - 1u) / 4u);
-    let base = g * q8_group_bytes();
-    let q0 = base >> 4u;           // row 0's quants, in 16-byte words
-    let row_words = p.cols >> 4u;  // one row of quants, in 16-byte words
-    let s0 = (base + 4u * p.cols) >> 2u;
-    let units = p.cols / 32u;
+    let base = g * grp_bytes();
+    let blocks = p.cols / 32u;
+    let q0 = base >> 4u;                      // row 0's quants, in 16-byte words
+    let row_words = blocks * grp_q() / 16u;   // one row of quants, in 16-byte words
+    let h0 = (base + 4u * blocks * grp_q()) >> 4u;
+    let s0 = (base + 4u * blocks * (grp_q() + grp_e())) >> 2u;
     var acc = vec4<f32>(0.0);
-    for (var u = 0u; u < units; u++) {
+    for (var u = 0u; u < blocks; u++) {
         let xi = u * 8u;
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-        let q = q0 + 2u * u;
-        let sums = vec4<f32>(
-            q8_dot(w4[q], w4[q + 1u], xs),
-            q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
-            q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
-            q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
-        );
+        var sums: vec4<f32>;
+        if (QTYPE == 8u) {
+            let q = q0 + 2u * u;
+            sums = vec4<f32>(
+                q8_dot(w4[q], w4[q + 1u], xs),
+                q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
+                q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
+                q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
+            );
+        } else {
+            let q = q0 + u;
+            let qh = w4[h0 + u];
+            sums = vec4<f32>(
+                q5_dot(w4[q], qh.x, xs),
+                q5_dot(w4[q + row_words], qh.y, xs),
+                q5_dot(w4[q + 2u * row_words], qh.z, xs),
+                q5_dot(w4[q + 3u * row_words], qh.w, xs),
+            );
+        }
         let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
         acc += scales * sums;
+    }
+    if (GEGLU) {
+        // Rows alternate gate, up: the group holds two outputs.
+        for (var j = 0u; j < 4u; j += 2u) {
+            let row = t * 4u + j;
+            if (row + 1u < p.rows) {
+                y[(p.y_offset + row) / 2u] = gelu_gate(acc[j], acc[j + 1u]);
+            }
+        }
+        return;
     }
     for (var j = 0u; j < 4u; j++) {
         let row = t * 4u + j;
@@ -401,6 +442,12 @@ fn q8_decode_rows4(t: u32) {
     }
 }
 
+// gelu(g) * u (tanh approximation), Gemma's feed-forward gate.
+fn gelu_gate(g: f32, u: f32) -> f32 {
+    let inner = clamp(0.7978845608028654 * g * (1.0 + 0.044715 * g * g), -15.0, 15.0);
+    return 0.5 * g * (1.0 + tanh(inner)) * u;
+}
+
 @compute @workgroup_size(64)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
@@ -408,7 +455,7 @@ fn main(
     @builtin(local_invocation_index) lid: u32,
 ) {
     if (ROWS4) {
-        q8_decode_rows4((wid.x + wid.y * nwg.x) * WG + lid);
+        decode_rows4((wid.x + wid.y * nwg.x) * WG + lid);
         return;
     }
     let lanes = WG / ROWS_PER_WG;
@@ -467,8 +514,7 @@ fn main(
                 if (t < n_tok) {
                     let g = partial[c * WG + lid];
                     let u = partial[c * WG + lid + lanes];
-                    let inner = clamp(0.7978845608028654 * g * (1.0 + 0.044715 * g * g), -15.0, 15.0);
-                    y[(p.y_offset + row) / 2u + t * p.y_stride] = 0.5 * g * (1.0 + tanh(inner)) * u;
+                    y[(p.y_offset + row) / 2u + t * p.y_stride] = gelu_gate(g, u);
                 }
             }
         }
