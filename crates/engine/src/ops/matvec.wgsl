@@ -89,8 +89,11 @@ fn bits4(bits: u32, first: u32) -> vec4<f32> {
     return vec4<f32>(v);
 }
 
+// The four bytes of `a` as signed values, with scalar shifts by constants (a shift by a vector
+// of amounts: lavapipe 0 to 4% and SwiftShader 6% slower on the lm_head mat-vec).
 fn signed_bytes(a: u32) -> vec4<f32> {
-    let v = bitcast<vec4<i32>>(vec4<u32>(a) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u);
+    let v = vec4<i32>(bitcast<i32>(a << 24u) >> 24u, bitcast<i32>(a << 16u) >> 24u,
+                      bitcast<i32>(a << 8u) >> 24u, bitcast<i32>(a) >> 24u);
     return vec4<f32>(v);
 }
 
