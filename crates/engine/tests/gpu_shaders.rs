@@ -135,7 +135,10 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
                     ("NCOLS", 1.0),
                     ("ROWS_PER_WG", 64.0),
                     ("GEGLU", geglu),
-                    ("ROWS4", f64::from(u8::from(qtype == 8.0 || qtype == 6.0))),
+                    (
+                        "ROWS4",
+                        f64::from(u8::from([8.0, 6.0, 12.0].contains(&qtype))),
+                    ),
                 ],
             );
         }

@@ -126,11 +126,13 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Whether the decode kernel takes one four-row group per thread (`ROWS4` in the shader): types
-/// in the grouped device layout (Q8_0, Q5_0) on the CPU layout (one thread per row), so each
-/// input loaded serves four rows.
+/// Whether the decode kernel takes four rows per thread (`ROWS4` in the shader) on the CPU layout
+/// (one thread per row): types in the grouped device layout (Q8_0, Q5_0) and Q4_K (whose blocks
+/// are 16-byte aligned as they are), so each input loaded serves four rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
-    buffers::grouped_planes(ty).is_some() && ncols == 1 && rows_per_wg == 64
+    (buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
+        && ncols == 1
+        && rows_per_wg == 64
 }
 
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)

@@ -391,6 +391,10 @@ fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>) -> f32 {
 // input loaded serves four rows, and one load brings the four rows' scales (and one their high
 // bits). Past the last row the group is zero padding: read, never written.
 fn decode_rows4(t: u32) {
+    if (QTYPE == 12u) {
+        write_rows4(t, q4k_rows4(t));
+        return;
+    }
     let g = min(t, (p.rows - 1u) / 4u);
     let base = g * grp_bytes();
     let blocks = p.cols / 32u;
@@ -425,6 +429,11 @@ fn decode_rows4(t: u32) {
         let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
         acc += scales * sums;
     }
+    write_rows4(t, acc);
+}
+
+// The four sums of thread `t`'s rows to `y` (rows past the last one are not written).
+fn write_rows4(t: u32, acc: vec4<f32>) {
     if (GEGLU) {
         // Rows alternate gate, up: the group holds two outputs.
         for (var j = 0u; j < 4u; j += 2u) {
@@ -443,6 +452,68 @@ fn decode_rows4(t: u32) {
             y[yi] = prev + acc[j];
         }
     }
+}
+
+// Q4_K on a CPU adapter, rows 4t..4t+4 (its GGUF layout: 144-byte blocks, 16-byte aligned): one
+// 64-element chunk per step, the inputs loaded once for the four rows, each row's block header
+// (d, dmin, scales) one 16-byte load and its 32 quant bytes two.
+fn q4k_rows4(t: u32) -> vec4<f32> {
+    let last = p.rows - 1u;
+    let rows = vec4<u32>(min(4u * t, last), min(4u * t + 1u, last), min(4u * t + 2u, last), min(4u * t + 3u, last));
+    var acc = vec4<f32>(0.0);
+    for (var b = 0u; b < p.cols / 256u; b++) {
+        for (var c = 0u; c < 4u; c++) {
+            let xi = b * 64u + c * 16u;
+            let lo = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
+                                         x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
+            let hi = array<vec4<f32>, 8>(x[xi + 8u], x[xi + 9u], x[xi + 10u], x[xi + 11u],
+                                         x[xi + 12u], x[xi + 13u], x[xi + 14u], x[xi + 15u]);
+            let sums = vec2<f32>(dot(lo[0] + lo[1] + lo[2] + lo[3] + lo[4] + lo[5] + lo[6] + lo[7], ONES),
+                                 dot(hi[0] + hi[1] + hi[2] + hi[3] + hi[4] + hi[5] + hi[6] + hi[7], ONES));
+            acc += vec4<f32>(q4k_chunk(rows.x, b, c, lo, hi, sums), q4k_chunk(rows.y, b, c, lo, hi, sums),
+                             q4k_chunk(rows.z, b, c, lo, hi, sums), q4k_chunk(rows.w, b, c, lo, hi, sums));
+        }
+    }
+    return acc;
+}
+
+// Byte `i` (0..4) of `v`.
+fn byte_of(v: u32, i: u32) -> u32 {
+    return (v >> (8u * i)) & 0xFFu;
+}
+
+// Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, against the
+// inputs `lo` (its first 32 elements), `hi` (the next 32) and their sums.
+fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f32>, 8>, sums: vec2<f32>) -> f32 {
+    let bo = row * p.row_bytes + b * 144u;
+    let h = w4[bo >> 4u]; // d, dmin | scales 0..4 | 4..8 | 8..12
+    let dm = unpack2x16float(h.x);
+    // scale_min_k4 for j = 2c (< 4 when c < 2) and 2c + 1, from the header words.
+    var sc: vec2<f32>;
+    var mn: vec2<f32>;
+    if (c < 2u) {
+        sc = vec2<f32>(f32(byte_of(h.y, 2u * c) & 63u), f32(byte_of(h.y, 2u * c + 1u) & 63u));
+        mn = vec2<f32>(f32(byte_of(h.z, 2u * c) & 63u), f32(byte_of(h.z, 2u * c + 1u) & 63u));
+    } else {
+        let i0 = 2u * c - 4u;
+        let i1 = i0 + 1u;
+        sc = vec2<f32>(f32((byte_of(h.w, i0) & 0xFu) | ((byte_of(h.y, i0) >> 6u) << 4u)),
+                       f32((byte_of(h.w, i1) & 0xFu) | ((byte_of(h.y, i1) >> 6u) << 4u)));
+        mn = vec2<f32>(f32((byte_of(h.w, i0) >> 4u) | ((byte_of(h.z, i0) >> 6u) << 4u)),
+                       f32((byte_of(h.w, i1) >> 4u) | ((byte_of(h.z, i1) >> 6u) << 4u)));
+    }
+    let q = (bo + 16u + 32u * c) >> 4u;
+    let qa = w4[q];
+    let qb = w4[q + 1u];
+    let dl = dot(nibbles(qa.x, 0u), lo[0]) + dot(nibbles(qa.y, 0u), lo[1])
+        + dot(nibbles(qa.z, 0u), lo[2]) + dot(nibbles(qa.w, 0u), lo[3])
+        + dot(nibbles(qb.x, 0u), lo[4]) + dot(nibbles(qb.y, 0u), lo[5])
+        + dot(nibbles(qb.z, 0u), lo[6]) + dot(nibbles(qb.w, 0u), lo[7]);
+    let dh = dot(nibbles(qa.x, 4u), hi[0]) + dot(nibbles(qa.y, 4u), hi[1])
+        + dot(nibbles(qa.z, 4u), hi[2]) + dot(nibbles(qa.w, 4u), hi[3])
+        + dot(nibbles(qb.x, 4u), hi[4]) + dot(nibbles(qb.y, 4u), hi[5])
+        + dot(nibbles(qb.z, 4u), hi[6]) + dot(nibbles(qb.w, 4u), hi[7]);
+    return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
 // gelu(g) * u (tanh approximation), Gemma's feed-forward gate.
