@@ -116,6 +116,24 @@ test("filters, search and the empty state", async () => {
   }
 });
 
+test("changing a filter goes back to one page of rows", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    await page.getByRole("button", { name: /^Show more/ }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("table.models tbody tr").length === n, Math.min(models.length, 2 * PAGE_ROWS));
+    const rowsAre = (n) => page.waitForFunction((n) => document.querySelectorAll("table.models tbody tr").length === n, n, { timeout: 5000 });
+    await page.getByTestId("filter-open").selectOption("closed");
+    await page.waitForURL(/open=closed/);
+    await rowsAre(Math.min(models.filter((m) => !m.open_weights).length, PAGE_ROWS));
+    await page.getByTestId("filter-open").selectOption("");
+    await page.waitForFunction(() => !location.search.includes("open="));
+    await rowsAre(PAGE_ROWS); // a new result starts at one page, not where the last one was
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("pin up to four models and compare them, with differences highlighted", async () => {
   const { context, page, errors } = await openModels();
   try {

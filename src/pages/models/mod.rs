@@ -54,7 +54,20 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
         Memo::new(move |_| state.with(|s| query::run_indices(&ds, &s.query)))
     };
     let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
-    let shown = RwSignal::new(PAGE_ROWS);
+    // Rows shown: one page, plus one per "Show more" pressed since the filter last changed (a new
+    // set of matching rows starts again at one page; a new sort keeps what is shown).
+    let filter = Memo::new(move |_| state.with(|s| s.query.filter.clone()));
+    let presses = RwSignal::new(0usize);
+    let presses_at_filter = Memo::new(move |prev: Option<&(query::Filter, usize)>| {
+        let f = filter.get();
+        match prev {
+            Some((was, at)) if *was == f => (f, *at),
+            _ => (f, presses.get_untracked()),
+        }
+    });
+    let shown =
+        Memo::new(move |_| PAGE_ROWS * (1 + presses.get() - presses_at_filter.with(|(_, at)| *at)));
+    let show_more = move |_| presses.update(|n| *n += 1);
     let total = ds.models.len();
     let ds_chart = ds.clone();
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -179,7 +192,7 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
                 <TableTip ds=ds.clone() tip />
             </div>
             <Show when=move || { rows.with(Vec::len) > shown.get() }>
-                <button type="button" class="show-more" on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
+                <button type="button" class="show-more" on:click=show_more>
                     {move || format!("Show more ({} not shown)", rows.with(Vec::len) - shown.get())}
                 </button>
             </Show>
@@ -210,7 +223,7 @@ fn TableBody(
     table: Table,
     columns: Memo<Vec<Column>>,
     rows: Memo<Vec<usize>>,
-    shown: RwSignal<usize>,
+    shown: Memo<usize>,
 ) -> impl IntoView {
     let visible = move || {
         let n = shown.get();
