@@ -45,6 +45,8 @@ pub struct Dispatch {
     pub workgroups: [u32; 3],
     /// How the grid shrinks with fewer tokens, if it does.
     pub token_axis: Option<TokenAxis>,
+    /// The kernel's label (which op, which specialisation), for profiles.
+    pub label: std::sync::Arc<str>,
 }
 
 /// The grid axis that counts tokens: `workgroups[axis] = ceil(n_tok / per) * mult`.
@@ -265,6 +267,7 @@ impl Kernel {
             bind_group,
             workgroups,
             token_axis: None,
+            label: self.label.as_str().into(),
         })
     }
 }

@@ -717,6 +717,17 @@ impl GpuModel {
         self.weight_bytes
     }
 
+    /// The dispatches of one decode step before sampling, in order (for profiles: see the
+    /// `gpu_profile` bench).
+    pub fn decode_dispatches(&self) -> &[Dispatch] {
+        &self.decode
+    }
+
+    /// The two dispatches that sample a decoded token on the GPU (for profiles).
+    pub fn sampling_dispatches(&self) -> [&Dispatch; 2] {
+        [&self.decode_sampler.partial, &self.decode_sampler.finalize]
+    }
+
     /// Compute dispatches per decoded token, sampling included.
     pub fn dispatches_per_token(&self) -> usize {
         self.decode.len() + 2

@@ -126,10 +126,14 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
+/// Rows a `main_rows4` workgroup covers (16 threads of four rows).
+const ROWS4_ROWS_PER_WG: u32 = 64;
+
 /// Whether the decode kernel takes four rows per thread (`ROWS4` in the shader) on the CPU layout
 /// (one thread per row): types in the grouped device layout (Q8_0, Q5_0) and Q4_K (whose blocks
 /// are 16-byte aligned as they are), so each input loaded serves four rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
+    // (Entry point `main_rows4`: 16 threads of four rows, ROWS4_ROWS_PER_WG rows a workgroup.)
     (buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
         && ncols == 1
         && rows_per_wg == 64
@@ -188,17 +192,18 @@ async fn build(
             )
         }
     };
+    let four = rows4(ty, ncols, rows_per_wg);
     Kernel::new(
         ctx,
         &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
         &source,
-        "main",
+        if four { "main_rows4" } else { "main" },
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
-            ("ROWS4", f64::from(u8::from(rows4(ty, ncols, rows_per_wg)))),
+            ("ROWS4", f64::from(u8::from(four))),
         ],
         &[
             (0, Binding::Uniform),
@@ -300,7 +305,7 @@ pub fn bind(
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
     let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
     let rows_per_wg = if kernel.constant("ROWS4") == Some(1.0) {
-        rows_per_wg * 4
+        ROWS4_ROWS_PER_WG
     } else {
         rows_per_wg
     };

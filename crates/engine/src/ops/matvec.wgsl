@@ -15,8 +15,7 @@ override ROWS_PER_WG: u32 = 4u;
 // GEGLU: the matrix holds gate and up rows interleaved (g0, u0, g1, u1, ...); the even row's
 // thread writes gelu(g) * u to y[row / 2] (Gemma's feed-forward in one dispatch).
 override GEGLU: bool = false;
-// Decode of Q8_0 and Q5_0 on CPU adapters: four rows per thread, 256 per workgroup (see
-// decode_rows4).
+// Decode on CPU adapters, four rows per thread (entry point main_rows4, see decode_rows4).
 override ROWS4: bool = false;
 
 const WG: u32 = 64u;
@@ -522,16 +521,27 @@ fn gelu_gate(g: f32, u: f32) -> f32 {
     return 0.5 * g * (1.0 + tanh(inner)) * u;
 }
 
+// The decode entry point with ROWS4 (see decode_rows4): 16 threads, so 64 rows, a workgroup.
+// Small workgroups spread a small matrix over every core of a CPU adapter (a workgroup runs on
+// one core: 640 rows in 64-thread workgroups of 256 rows would keep one of two cores idle a
+// third of the time).
+@compute @workgroup_size(16)
+fn main_rows4(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    if (ROWS4) {
+        decode_rows4((wid.x + wid.y * nwg.x) * 16u + lid);
+    }
+}
+
 @compute @workgroup_size(64)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_index) lid: u32,
 ) {
-    if (ROWS4) {
-        decode_rows4((wid.x + wid.y * nwg.x) * WG + lid);
-        return;
-    }
     let lanes = WG / ROWS_PER_WG;
     let lane = lid % lanes;
     let row = (wid.x + wid.y * nwg.x) * ROWS_PER_WG + lid / lanes;

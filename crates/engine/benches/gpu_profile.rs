@@ -1,0 +1,90 @@
+//! Where a decoded token's time goes: each dispatch of one decode step timed on its own,
+//! summed per kernel. `cargo bench -p atlas-engine --bench gpu_profile [-- MODEL]` (default: the
+//! bundled model's manifest). Each dispatch runs `REPEAT` times in one submission, so the
+//! figures leave out submission overhead; dispatches that accumulate into a buffer get garbage
+//! values, which does not change their speed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use atlas_engine::gguf::GgufFile;
+use atlas_engine::gpu::{kernel, GpuError, GpuModelOptions};
+
+const REPEAT: usize = 20;
+
+fn main() {
+    let path = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../public/models/gemma-3-270m-q4_k_m/manifest.json")
+        });
+    if let Err(e) = profile(&path) {
+        eprintln!("gpu_profile: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let src = atlas_engine::files::read_model(path)?;
+    let file = GgufFile::parse(&src)?;
+    let opts = GpuModelOptions {
+        max_context: 512,
+        ..Default::default()
+    };
+    let mut model = atlas_engine::gpu::runner::open_blocking(&file, &src, opts)?;
+    pollster::block_on(model.prefill(&[2, 651, 6054, 529, 1972, 563], 0.5))?;
+    let ctx = model.context();
+    println!("adapter: {:?}", ctx.adapter());
+    let mut per_kernel: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    let mut total = 0.0;
+    let sampling = model.sampling_dispatches();
+    for d in model.decode_dispatches().iter().chain(sampling) {
+        let list: Vec<_> = std::iter::repeat_n(d, REPEAT).collect();
+        let mut best = f64::MAX;
+        for i in 0..3 {
+            let start = Instant::now();
+            kernel::run(ctx, &list)?;
+            ctx.device
+                .poll(wgpu::PollType::wait_indefinitely())
+                .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
+            if i > 0 {
+                best = best.min(start.elapsed().as_secs_f64() / REPEAT as f64);
+            }
+        }
+        let e = per_kernel.entry(d.label.to_string()).or_default();
+        e.0 += 1;
+        e.1 += best;
+        total += best;
+    }
+    let mut rows: Vec<_> = per_kernel.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .1.total_cmp(&a.1 .1));
+    println!("{:>9} {:>6} {:>6}  kernel", "ms/token", "share", "count");
+    for (label, (n, t)) in rows {
+        println!("{:9.3} {:5.1}% {n:6}  {label}", t * 1e3, 100.0 * t / total);
+    }
+    println!(
+        "{:9.3} (sum of {} dispatches)",
+        total * 1e3,
+        model.decode_dispatches().len() + sampling.len()
+    );
+    // The same dispatches in order in one submission, as a decode step runs them: weights come
+    // from memory, not from the cache a repeated dispatch warms.
+    let all: Vec<_> = model.decode_dispatches().iter().chain(sampling).collect();
+    let mut best = f64::MAX;
+    for i in 0..4 {
+        let start = Instant::now();
+        kernel::run(ctx, &all)?;
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
+        if i > 0 {
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+    }
+    println!("{:9.3} (the whole step in one submission)", best * 1e3);
+    Ok(())
+}
