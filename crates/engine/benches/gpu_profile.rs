@@ -36,7 +36,9 @@ fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let mut model = atlas_engine::gpu::runner::open_blocking(&file, &src, opts)?;
-    pollster::block_on(model.prefill(&[2, 651, 6054, 529, 1972, 563], 0.5))?;
+    // A 128-token context, as in `atlas-run bench --prompt-tokens 128`.
+    let prompt: Vec<u32> = (0..128).map(|i| 1000 + 7 * i).collect();
+    pollster::block_on(model.prefill(&prompt, 0.5))?;
     let ctx = model.context();
     println!("adapter: {:?}", ctx.adapter());
     let mut per_kernel: BTreeMap<String, (usize, f64)> = BTreeMap::new();

@@ -174,9 +174,10 @@ fn gpu_matvec_row_chunks() {
         return;
     };
     block(async {
-        // Q8_0 chunks split between groups of four rows (its device layout): 8 rows a chunk.
+        // Q8_0 and Q6_K chunks split between groups of four rows (their device layout): 8 rows
+        // a chunk.
         check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
-        check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(5), 61).await?;
+        check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
         Ok(())
     });
 }

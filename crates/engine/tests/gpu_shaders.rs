@@ -126,8 +126,8 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
             "the uniform x declaration was substituted"
         );
         for geglu in [0.0, 1.0] {
-            // Q8_0, Q5_0 and Q4_K decode four rows per thread on CPU adapters (`main_rows4`).
-            let four = [8.0, 6.0, 12.0].contains(&qtype);
+            // Q8_0, Q5_0, Q4_K and Q6_K decode four rows per thread on CPU adapters (`main_rows4`).
+            let four = [8.0, 6.0, 12.0, 14.0].contains(&qtype);
             check(
                 "matvec (uniform x)",
                 &uniform_x,

@@ -81,12 +81,43 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
 /// Rows per group in the grouped device layout (see [`device_layout`]).
 pub const GROUP_ROWS: u32 = 4;
 
-/// The planes of a 32-element block of a type kept in the grouped layout: (quant bytes, extra
-/// bytes) after its 2-byte f16 scale. `None` for types kept as their GGUF blocks.
-pub fn grouped_planes(ty: GgmlType) -> Option<(usize, usize)> {
+/// One field of a block in the grouped layout: `len` bytes at `at` in the GGUF block, stored
+/// row-major (each row's blocks one after another) or with the group's four rows side by side
+/// per block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plane {
+    /// Offset in the GGUF block.
+    pub at: usize,
+    /// Bytes.
+    pub len: usize,
+    /// Four rows side by side per block (small fields: one load serves four rows).
+    pub side_by_side: bool,
+}
+
+const fn plane(at: usize, len: usize, side_by_side: bool) -> Plane {
+    Plane {
+        at,
+        len,
+        side_by_side,
+    }
+}
+
+/// The planes, in device order, of a type kept in the grouped layout; `None` for types kept as
+/// their GGUF blocks. Every plane but the last f16 scales has a length that is a multiple of
+/// 16 bytes per block, so it starts 16-byte aligned.
+pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
+    const Q8_0: [Plane; 2] = [plane(2, 32, false), plane(0, 2, true)];
+    const Q5_0: [Plane; 3] = [plane(6, 16, false), plane(2, 4, true), plane(0, 2, true)];
+    const Q6_K: [Plane; 4] = [
+        plane(0, 128, false),  // ql
+        plane(128, 64, false), // qh
+        plane(192, 16, false), // scales
+        plane(208, 2, true),   // d
+    ];
     match ty {
-        GgmlType::Q8_0 => Some((32, 0)),
-        GgmlType::Q5_0 => Some((16, 4)),
+        GgmlType::Q8_0 => Some(&Q8_0),
+        GgmlType::Q5_0 => Some(&Q5_0),
+        GgmlType::Q6_K => Some(&Q6_K),
         _ => None,
     }
 }
@@ -94,43 +125,50 @@ pub fn grouped_planes(ty: GgmlType) -> Option<(usize, usize)> {
 /// Bytes of one group of [`GROUP_ROWS`] rows of `cols` columns in the grouped layout (`None`
 /// for types kept as their GGUF blocks).
 pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
-    let (q, e) = grouped_planes(ty)?;
-    let raw = u64::from(GROUP_ROWS) * u64::from(cols / 32) * (q + e + 2) as u64;
+    grouped_planes(ty)?;
+    let blocks = u64::from(cols) / ty.block_size() as u64;
+    let raw = u64::from(GROUP_ROWS) * blocks * ty.type_size() as u64;
     Some(raw.div_ceil(16) * 16)
 }
 
 /// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
-/// except Q8_0 and Q5_0 (blocks of 34 and 22 bytes: an f16 scale, Q5_0's 4 bytes of high bits,
-/// then the quants; only 2-byte aligned). Those are regrouped four rows at a time into planes:
-/// the four rows' quants row-major (16-byte aligned, so a mat-vec loads them 16 bytes at a
-/// time), then the extra bytes and then the scales, each block by block with the four rows side
-/// by side (one load serves a thread that handles the four rows). A group is padded to 16 bytes
-/// (never for 128-multiple widths), the last group to four rows with zeros: the same bytes
-/// otherwise, reordered, and a group's bytes stay next to each other in memory.
+/// except Q8_0, Q5_0 and Q6_K (blocks of 34, 22 and 210 bytes: only 2-byte aligned). Those are
+/// regrouped four rows at a time into planes ([`grouped_planes`]): each field of the blocks
+/// (quants, high bits, scales) of the four rows together, the large ones row-major and 16-byte
+/// aligned (a mat-vec loads them 16 bytes at a time), the small ones with the four rows side by
+/// side per block (one load serves a thread that handles the four rows). A group is padded to 16
+/// bytes, the last group to four rows with zeros: the same bytes otherwise, reordered, and a
+/// group's bytes stay next to each other in memory.
 pub fn device_layout(
     ty: GgmlType,
     cols: u32,
     rows: u32,
     bytes: &[u8],
 ) -> std::borrow::Cow<'_, [u8]> {
-    let (Some((q, e)), Some(group)) = (grouped_planes(ty), group_bytes(ty, cols)) else {
+    let (Some(planes), Some(group)) = (grouped_planes(ty), group_bytes(ty, cols)) else {
         return std::borrow::Cow::Borrowed(bytes);
     };
-    let blocks = (cols / 32) as usize;
+    let blocks = cols as usize / ty.block_size();
+    let block = ty.type_size();
     let group = group as usize;
     let n = GROUP_ROWS as usize;
-    let block = 2 + e + q;
     debug_assert_eq!(bytes.len(), blocks * block * rows as usize);
     let mut out = vec![0u8; (rows as usize).div_ceil(n) * group];
     for (r, row) in bytes.chunks_exact(blocks * block).enumerate() {
         let (base, j) = ((r / n) * group, r % n);
         for (b, src) in row.chunks_exact(block).enumerate() {
-            let at = base + (j * blocks + b) * q;
-            out[at..at + q].copy_from_slice(&src[2 + e..]);
-            let at = base + n * blocks * q + (n * b + j) * e;
-            out[at..at + e].copy_from_slice(&src[2..2 + e]);
-            let at = base + n * blocks * (q + e) + (n * b + j) * 2;
-            out[at..at + 2].copy_from_slice(&src[..2]);
+            let mut plane_base = base;
+            for p in planes {
+                let at = plane_base
+                    + p.len
+                        * if p.side_by_side {
+                            n * b + j
+                        } else {
+                            j * blocks + b
+                        };
+                out[at..at + p.len].copy_from_slice(&src[p.at..p.at + p.len]);
+                plane_base += n * blocks * p.len;
+            }
         }
     }
     std::borrow::Cow::Owned(out)
@@ -336,6 +374,35 @@ mod tests {
             }
         }
         assert!(dev[group + 64..group + 256].iter().all(|&v| v == 0));
+    }
+
+    #[test]
+    fn q6_k_is_regrouped_into_four_planes() {
+        // Five rows of 256 columns (one block each): byte k of block r is (r + k) mod 251.
+        let gguf: Vec<u8> = (0..5usize)
+            .flat_map(|r| (0..210usize).map(move |k| ((r + k) % 251) as u8))
+            .collect();
+        let group = group_bytes(GgmlType::Q6_K, 256).unwrap() as usize;
+        assert_eq!(group, 848); // 4 x 210 = 840, padded to 16
+        let dev = device_layout(GgmlType::Q6_K, 256, 5, &gguf);
+        assert_eq!(dev.len(), 2 * group);
+        let byte = |r: usize, k: usize| ((r + k) % 251) as u8;
+        for r in 0..5usize {
+            let (base, j) = ((r / 4) * group, r % 4);
+            for k in 0..128 {
+                assert_eq!(dev[base + 128 * j + k], byte(r, k), "ql row {r} byte {k}");
+            }
+            for k in 0..64 {
+                assert_eq!(dev[base + 512 + 64 * j + k], byte(r, 128 + k), "qh");
+            }
+            for k in 0..16 {
+                assert_eq!(dev[base + 768 + 16 * j + k], byte(r, 192 + k), "scales");
+            }
+            assert_eq!(
+                &dev[base + 832 + 2 * j..][..2],
+                &[byte(r, 208), byte(r, 209)]
+            );
+        }
     }
 
     #[test]

@@ -178,17 +178,17 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let b = nibbles(u32_at(off + 4u), 4u * h) + 16.0 * fields(u32_at(hoff + 4u), j, 1u);
             return Unit(a * d - m, b * d - m);
         }
-        case 14u: { // Q6_K: 210 bytes = ql[128], qh[64], scales[16] (i8), d
-            let bo = rb + (e / 256u) * 210u;
+        case 14u: { // Q6_K, regrouped at upload (see q6_plane): ql[128], qh[64], scales[16] (i8), d
+            let blk = e / 256u;
             let ee = e % 256u;
             let n = ee / 128u;
             let r = ee % 128u;
             let q4 = r / 32u;
             let l0 = r % 32u;
-            let d = f16_at(bo + 208u);
-            let sc = f32(bitcast<i32>(byte_at(bo + 192u + n * 8u + l0 / 16u + 2u * q4) << 24u) >> 24u);
-            let ql = bo + n * 64u + (q4 % 2u) * 32u + l0;
-            let qh = bo + 128u + n * 32u + l0;
+            let d = q6_d(row, blk);
+            let sc = f32(bitcast<i32>(byte_at(q6_plane(row, blk, 192u, 16u) + n * 8u + l0 / 16u + 2u * q4) << 24u) >> 24u);
+            let ql = q6_plane(row, blk, 0u, 128u) + n * 64u + (q4 % 2u) * 32u + l0;
+            let qh = q6_plane(row, blk, 128u, 64u) + n * 32u + l0;
             let sh = select(0u, 4u, q4 >= 2u);
             let a = nibbles(u32_at(ql), sh) + 16.0 * fields(u32_at(qh), 2u * q4, 3u) - 32.0;
             let b = nibbles(u32_at(ql + 4u), sh) + 16.0 * fields(u32_at(qh + 4u), 2u * q4, 3u) - 32.0;
@@ -213,7 +213,20 @@ fn grp_e() -> u32 { // extra bytes per block (Q5_0's high bits)
 }
 
 fn grp_bytes() -> u32 {
-    return (4u * (p.cols / 32u) * (grp_q() + grp_e() + 2u) + 15u) & ~15u;
+    return (4u * p.row_bytes + 15u) & ~15u;
+}
+
+// Q6_K weights are regrouped the same way (`buffers::grouped_planes`): per group, the four rows'
+// ql (128 bytes a block), qh (64) and scales (16) planes row-major, then the f16 d with the four
+// rows side by side. The byte offset of the `len`-byte field of block `b` of `row` in the plane
+// whose fields start at `at` in a GGUF block:
+fn q6_plane(row: u32, b: u32, at: u32, len: u32) -> u32 {
+    let blocks = p.cols / 256u;
+    return (row / 4u) * grp_bytes() + 4u * blocks * at + ((row % 4u) * blocks + b) * len;
+}
+
+fn q6_d(row: u32, b: u32) -> f32 {
+    return f16_even((row / 4u) * grp_bytes() + 4u * (p.cols / 256u) * 208u + (4u * b + row % 4u) * 2u);
 }
 
 // Byte offset of the quants of `row`.
@@ -324,12 +337,12 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             }
             return f16_even(bo) * sm.x * acc - f16_even(bo + 2u) * sm.y * sx;
         }
-        case 14u: { // Q6_K (210-byte blocks: 2-aligned)
-            let bo = rb + (u / 8u) * 210u;
+        case 14u: { // Q6_K, regrouped at upload (see q6_plane)
+            let blk = u / 8u;
             let n = (u % 8u) / 4u;
             let q4 = u % 4u;
-            let ql = bo + n * 64u + (q4 % 2u) * 32u;
-            let qh = bo + 128u + n * 32u;
+            let ql = q6_plane(row, blk, 0u, 128u) + n * 64u + (q4 % 2u) * 32u;
+            let qh = q6_plane(row, blk, 128u, 64u) + n * 32u;
             let sh = 4u * (q4 / 2u);
             let il = ql >> 2u;
             let sl = (ql & 3u) * 8u;
@@ -352,10 +365,10 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
                 lo = hi;
                 loh = hih;
             }
-            let sc = bo + 192u + n * 8u + 2u * q4;
+            let sc = q6_plane(row, blk, 192u, 16u) + n * 8u + 2u * q4;
             let s0 = f32(bitcast<i32>(byte_at(sc) << 24u) >> 24u);
             let s1 = f32(bitcast<i32>(byte_at(sc + 1u) << 24u) >> 24u);
-            return f16_even(bo + 208u) * (s0 * acc0 + s1 * acc1);
+            return q6_d(row, blk) * (s0 * acc0 + s1 * acc1);
         }
         default: {
             return 0.0;
@@ -392,6 +405,10 @@ fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>) -> f32 {
 fn decode_rows4(t: u32) {
     if (QTYPE == 12u) {
         write_rows4(t, q4k_rows4(t));
+        return;
+    }
+    if (QTYPE == 14u) {
+        write_rows4(t, q6k_rows4(t));
         return;
     }
     let g = min(t, (p.rows - 1u) / 4u);
@@ -513,6 +530,64 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
         + dot(nibbles(qb.x, 4u), hi[4]) + dot(nibbles(qb.y, 4u), hi[5])
         + dot(nibbles(qb.z, 4u), hi[6]) + dot(nibbles(qb.w, 4u), hi[7]);
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
+}
+
+// Q6_K on a CPU adapter, one four-row group per thread (see q6_plane): 16 elements of each of
+// the four 32-element quarters of a 128-element half at a time, the inputs loaded once for the
+// four rows; per row three 16-byte loads of quants and one of the block's 16 scales.
+fn q6k_rows4(t: u32) -> vec4<f32> {
+    let row0 = 4u * min(t, (p.rows - 1u) / 4u);
+    var acc = vec4<f32>(0.0);
+    for (var b = 0u; b < p.cols / 256u; b++) {
+        for (var n = 0u; n < 2u; n++) {
+            for (var k = 0u; k < 2u; k++) {
+                let xb = b * 64u + n * 32u + 4u * k;
+                let x0 = array<vec4<f32>, 4>(x[xb], x[xb + 1u], x[xb + 2u], x[xb + 3u]);
+                let x1 = array<vec4<f32>, 4>(x[xb + 8u], x[xb + 9u], x[xb + 10u], x[xb + 11u]);
+                let x2 = array<vec4<f32>, 4>(x[xb + 16u], x[xb + 17u], x[xb + 18u], x[xb + 19u]);
+                let x3 = array<vec4<f32>, 4>(x[xb + 24u], x[xb + 25u], x[xb + 26u], x[xb + 27u]);
+                let sums = vec4<f32>(dot(x0[0] + x0[1] + x0[2] + x0[3], ONES), dot(x1[0] + x1[1] + x1[2] + x1[3], ONES),
+                                     dot(x2[0] + x2[1] + x2[2] + x2[3], ONES), dot(x3[0] + x3[1] + x3[2] + x3[3], ONES));
+                acc += vec4<f32>(q6_part(row0, b, n, k, x0, x1, x2, x3, sums),
+                                 q6_part(row0 + 1u, b, n, k, x0, x1, x2, x3, sums),
+                                 q6_part(row0 + 2u, b, n, k, x0, x1, x2, x3, sums),
+                                 q6_part(row0 + 3u, b, n, k, x0, x1, x2, x3, sums));
+            }
+        }
+    }
+    return acc;
+}
+
+// Signed byte `i` (0..16) of `v`.
+fn i8_of(v: vec4<u32>, i: u32) -> f32 {
+    return f32(bitcast<i32>(v[i / 4u] << (24u - 8u * (i % 4u))) >> 24u);
+}
+
+// One word (4 elements of each quarter) of a Q6_K half: ql words `a` (quarters 0, 2) and `b`
+// (1, 3), qh word `h`, against the inputs of each quarter: the four unshifted, unscaled dots.
+fn q6_word(a: u32, b: u32, h: u32, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, x3: vec4<f32>) -> vec4<f32> {
+    return vec4<f32>(dot(nibbles(a, 0u) + 16.0 * fields(h, 0u, 3u), x0),
+                     dot(nibbles(b, 0u) + 16.0 * fields(h, 2u, 3u), x1),
+                     dot(nibbles(a, 4u) + 16.0 * fields(h, 4u, 3u), x2),
+                     dot(nibbles(b, 4u) + 16.0 * fields(h, 6u, 3u), x3));
+}
+
+// Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`; `sums` = the sum
+// of each quarter's 16 inputs (for the -32 offset).
+fn q6_part(row: u32, b: u32, n: u32, k: u32, x0: array<vec4<f32>, 4>, x1: array<vec4<f32>, 4>,
+           x2: array<vec4<f32>, 4>, x3: array<vec4<f32>, 4>, sums: vec4<f32>) -> f32 {
+    let ql = q6_plane(row, b, 0u, 128u) + n * 64u + 16u * k;
+    let qa = w4[ql >> 4u];
+    let qb = w4[(ql + 32u) >> 4u];
+    let qh = w4[(q6_plane(row, b, 128u, 64u) + n * 32u + 16u * k) >> 4u];
+    let sc = w4[q6_plane(row, b, 192u, 16u) >> 4u];
+    let dots = q6_word(qa.x, qb.x, qh.x, x0[0], x1[0], x2[0], x3[0])
+        + q6_word(qa.y, qb.y, qh.y, x0[1], x1[1], x2[1], x3[1])
+        + q6_word(qa.z, qb.z, qh.z, x0[2], x1[2], x2[2], x3[2])
+        + q6_word(qa.w, qb.w, qh.w, x0[3], x1[3], x2[3], x3[3]);
+    let s = n * 8u + k;
+    let scales = vec4<f32>(i8_of(sc, s), i8_of(sc, s + 2u), i8_of(sc, s + 4u), i8_of(sc, s + 6u));
+    return q6_d(row, b) * dot(scales, dots - 32.0 * sums);
 }
 
 // gelu(g) * u (tanh approximation), Gemma's feed-forward gate.
