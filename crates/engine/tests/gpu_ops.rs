@@ -374,14 +374,16 @@ fn gpu_attention_gqa_sliding_window() {
     block(async {
         let k = attention::kernel(&ctx).await?;
         let split = attention::SplitAttention::new(&ctx).await?;
-        for (seed, window, positions, t) in [
-            (100u64, 0u32, 300usize, 1usize),
-            (101, 7, 21, 3),
-            (102, 260, 530, 2),
+        // (A head of more than 256 dims takes the kernel's second word per thread.)
+        for (seed, window, positions, t, head_dim) in [
+            (100u64, 0u32, 300usize, 1usize, 72u32),
+            (101, 7, 21, 3, 72),
+            (102, 260, 530, 2, 72),
+            (103, 0, 40, 2, 264),
         ] {
             let mut rng = Rng::new(seed);
             let s = attention::AttentionShape {
-                head_dim: 72,
+                head_dim,
                 n_head: 6,
                 n_kv_head: 2,
                 window,

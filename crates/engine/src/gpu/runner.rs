@@ -190,6 +190,9 @@ impl GpuModel {
         if cfg.head_dim as u32 > attention::MAX_HEAD_DIM {
             missing.push("head_dim above 512");
         }
+        if !cfg.head_dim.is_multiple_of(4) {
+            missing.push("head_dim not a multiple of 4");
+        }
         if missing.is_empty() {
             Ok(())
         } else {

@@ -6,7 +6,7 @@ use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("attention.wgsl");
 
-/// Largest head dimension the kernel handles.
+/// Largest head dimension the kernel handles (which must also be a multiple of 4).
 pub const MAX_HEAD_DIM: u32 = 512;
 
 /// Compiles the kernel.
@@ -52,9 +52,13 @@ pub fn bind(
     v_cache: &wgpu::Buffer,
     out: &wgpu::Buffer,
 ) -> Result<Dispatch, GpuError> {
-    if s.head_dim > MAX_HEAD_DIM || s.n_kv_head == 0 || !s.n_head.is_multiple_of(s.n_kv_head) {
+    if s.head_dim > MAX_HEAD_DIM
+        || !s.head_dim.is_multiple_of(4)
+        || s.n_kv_head == 0
+        || !s.n_head.is_multiple_of(s.n_kv_head)
+    {
         return Err(GpuError::Shape(format!(
-            "attention: head_dim {} (max {MAX_HEAD_DIM}), {} heads over {} KV heads",
+            "attention: head_dim {} (a multiple of 4, max {MAX_HEAD_DIM}), {} heads over {} KV heads",
             s.head_dim, s.n_head, s.n_kv_head
         )));
     }
@@ -184,6 +188,7 @@ impl SplitAttention {
         out: &wgpu::Buffer,
     ) -> Result<[Dispatch; 2], GpuError> {
         if s.head_dim > MAX_HEAD_DIM
+            || !s.head_dim.is_multiple_of(4)
             || s.n_kv_head == 0
             || !s.n_head.is_multiple_of(s.n_kv_head)
             || n_split == 0

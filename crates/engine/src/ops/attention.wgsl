@@ -6,7 +6,6 @@
 
 const WG: u32 = 256u;
 const MAX_HEAD_DIM: u32 = 512u;
-const DIMS_PER_THREAD: u32 = 2u; // MAX_HEAD_DIM / WG
 
 struct Params {
     head_dim: u32,
@@ -29,12 +28,16 @@ struct Step {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<uniform> step: Step;
 @group(0) @binding(2) var<storage, read> q: array<f32>;
-@group(0) @binding(3) var<storage, read> kc: array<f32>;
-@group(0) @binding(4) var<storage, read> vc: array<f32>;
+// The caches as 16-byte words (head_dim and the strides are multiples of 4): CPU adapters load
+// a storage buffer lane by lane, so one load per four floats instead of one per float.
+@group(0) @binding(3) var<storage, read> kc: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> vc: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<storage, read_write> part: array<f32>;
 
-var<workgroup> qs: array<f32, MAX_HEAD_DIM>;
+var<workgroup> qs: array<vec4<f32>, 128>; // MAX_HEAD_DIM / 4
+// The value sums of the four position groups (see attend): dims 0..256, then 256..512.
+var<workgroup> vsum: array<vec4<f32>, 512>;
 var<workgroup> sc: array<f32, WG>;
 var<workgroup> red: array<f32, WG>;
 
@@ -78,30 +81,34 @@ struct Partial {
 // Loads q of head h, token t into workgroup memory (call before `attend`).
 fn load_q(t: u32, h: u32, lid: u32) {
     let q0 = t * p.q_stride + h * p.head_dim;
-    for (var i = lid; i < p.head_dim; i += WG) {
-        qs[i] = q[q0 + i];
+    for (var i = lid; i < p.head_dim / 4u; i += WG) {
+        let j = q0 + 4u * i;
+        qs[i] = vec4<f32>(q[j], q[j + 1u], q[j + 2u], q[j + 3u]);
     }
     workgroupBarrier();
 }
 
-// Online softmax over keys [k_lo, k_hi) of KV head kvh, in tiles of WG positions.
+// Keys [k_lo, k_hi) of KV head `kvh` for the query in `qs`. Scores: one key per thread. Values:
+// thread `lid` sums the 16-byte words d4 = lid % 64 and d4 + 64 of the positions r of a tile
+// with r % 4 = lid / 64, and the four groups' sums are added at the end.
 fn attend(kvh: u32, k_lo: u32, k_hi: u32, lid: u32) -> Partial {
-    let hd = p.head_dim;
+    let hd4 = p.head_dim / 4u;
+    let stride4 = p.kv_stride / 4u;
+    let kv0 = kvh * hd4;
+    let d4 = lid % 64u;
+    let grp = lid / 64u;
     var m = -3.0e38;
     var l = 0.0;
-    var acc: array<f32, DIMS_PER_THREAD>;
-    for (var j = 0u; j < DIMS_PER_THREAD; j++) {
-        acc[j] = 0.0;
-    }
-    let kv0 = kvh * hd;
+    var acc_a = vec4<f32>(0.0);
+    var acc_b = vec4<f32>(0.0);
     for (var tile = k_lo; tile < k_hi; tile += WG) {
         let kp = tile + lid;
         var s = -3.0e38;
         if (kp < k_hi) {
-            let k0 = kp * p.kv_stride + kv0;
+            let k0 = kp * stride4 + kv0;
             var dotv = 0.0;
-            for (var i = 0u; i < hd; i++) {
-                dotv += qs[i] * kc[k0 + i];
+            for (var i = 0u; i < hd4; i++) {
+                dotv += dot(qs[i], kc[k0 + i]);
             }
             s = dotv;
         }
@@ -115,22 +122,30 @@ fn attend(kvh: u32, k_lo: u32, k_hi: u32, lid: u32) -> Partial {
         l = l * corr + reduce_sum(e, lid);
         m = m_new;
         let n_in_tile = min(WG, k_hi - tile);
-        for (var j = 0u; j < DIMS_PER_THREAD; j++) {
-            let d = lid + j * WG;
-            if (d < hd) {
-                var a = acc[j] * corr;
-                for (var r = 0u; r < n_in_tile; r++) {
-                    a += sc[r] * vc[(tile + r) * p.kv_stride + kv0 + d];
-                }
-                acc[j] = a;
+        acc_a *= corr;
+        acc_b *= corr;
+        for (var r = grp; r < n_in_tile; r += 4u) {
+            let v0 = (tile + r) * stride4 + kv0;
+            if (d4 < hd4) {
+                acc_a += sc[r] * vc[v0 + d4];
+            }
+            if (d4 + 64u < hd4) {
+                acc_b += sc[r] * vc[v0 + d4 + 64u];
             }
         }
         workgroupBarrier();
     }
-    return Partial(m, l, acc[0], acc[1]);
+    vsum[lid] = acc_a;
+    vsum[WG + lid] = acc_b;
+    workgroupBarrier();
+    // Dim lid (word lid / 4) and dim lid + 256 (word 64 + lid / 4), summed over the groups.
+    let c = lid % 4u;
+    let w = lid / 4u;
+    let a0 = vsum[w][c] + vsum[64u + w][c] + vsum[128u + w][c] + vsum[192u + w][c];
+    let a1 = vsum[WG + w][c] + vsum[WG + 64u + w][c] + vsum[WG + 128u + w][c] + vsum[WG + 192u + w][c];
+    return Partial(m, l, a0, a1);
 }
 
-// First key position visible from position pos.
 fn first_key(pos: u32) -> u32 {
     if (p.window > 0u && pos + 1u > p.window) {
         return pos + 1u - p.window;
