@@ -298,7 +298,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
             let q = w4[(grp_quants(row) + u * 16u) >> 4u];
-            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], xs);
+            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], xs, sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see grp_bytes): two aligned 16-byte loads
             let q = (grp_quants(row) + u * 32u) >> 4u;
@@ -386,17 +386,33 @@ fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
 
 // Word `k` of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with high
 // bits `qh`, against the inputs `xa` (elements 4k..) and `xb` (16 + 4k..).
+// The 5-bit values are assembled four at a time in a word (nibbles | high bit << 4) before each
+// byte becomes a float: about half the operations of unpacking nibbles and bits separately.
 fn q5_word(q: u32, qh: u32, k: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
-    let a = nibbles(q, 0u) + 16.0 * bits4(qh, 4u * k);
-    let b = nibbles(q, 4u) + 16.0 * bits4(qh, 16u + 4u * k);
-    return dot(a, xa) + dot(b, xb);
+    let a = (q & 0x0F0F0F0Fu) | spread4((qh >> (4u * k)) & 0xFu);
+    let b = ((q >> 4u) & 0x0F0F0F0Fu) | spread4((qh >> (16u + 4u * k)) & 0xFu);
+    return dot(bytes4(a), xa) + dot(bytes4(b), xb);
 }
 
-// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs, unscaled.
-fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>) -> f32 {
-    let sx = dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
+// Bits 0..4 of `b` to bit 4 of bytes 0..4 (the multiply puts bit i at bit 8i, no carries).
+fn spread4(b: u32) -> u32 {
+    return ((b * 0x00204081u) & 0x01010101u) << 4u;
+}
+
+// The four bytes of `v` as floats (scalar shifts: see signed_bytes).
+fn bytes4(v: u32) -> vec4<f32> {
+    return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
+}
+
+// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs (whose sum is `sx`),
+// unscaled.
+fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>, sx: f32) -> f32 {
     return q5_word(q.x, qh, 0u, xs[0], xs[4]) + q5_word(q.y, qh, 1u, xs[1], xs[5])
         + q5_word(q.z, qh, 2u, xs[2], xs[6]) + q5_word(q.w, qh, 3u, xs[3], xs[7]) - 16.0 * sx;
+}
+
+fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
+    return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
 // Decode of a grouped matrix (Q8_0, Q5_0) on a CPU adapter, one four-row group per thread: each
@@ -435,11 +451,12 @@ fn decode_rows4(t: u32) {
         } else {
             let q = q0 + u;
             let qh = w4[h0 + u];
+            let sx = sum32(xs);
             sums = vec4<f32>(
-                q5_dot(w4[q], qh.x, xs),
-                q5_dot(w4[q + row_words], qh.y, xs),
-                q5_dot(w4[q + 2u * row_words], qh.z, xs),
-                q5_dot(w4[q + 3u * row_words], qh.w, xs),
+                q5_dot(w4[q], qh.x, xs, sx),
+                q5_dot(w4[q + row_words], qh.y, xs, sx),
+                q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
+                q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
             );
         }
         let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
