@@ -126,17 +126,17 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Rows a `main_rows4` workgroup covers (16 threads of four rows).
+/// Rows a `main_rows4` or `prefill_rows4` workgroup covers (16 threads of four rows).
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
-/// Whether the decode kernel takes four rows per thread (`ROWS4` in the shader) on the CPU layout
-/// (one thread per row): types in the grouped device layout (Q8_0, Q5_0) and Q4_K (whose blocks
-/// are 16-byte aligned as they are), so each input loaded serves four rows.
+/// Whether the kernel takes four rows per thread (`ROWS4`) on the CPU layout (one thread per
+/// row): the decode (`main_rows4`) for types in the grouped device layout (Q8_0, Q5_0, Q6_K) and
+/// Q4_K (whose blocks are 16-byte aligned as they are), the prefill (`prefill_rows4`) for every
+/// type. Each input loaded then serves four rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
-    // (Entry point `main_rows4`: 16 threads of four rows, ROWS4_ROWS_PER_WG rows a workgroup.)
-    (buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
-        && ncols == 1
-        && rows_per_wg == 64
+    // (16 threads of four rows: ROWS4_ROWS_PER_WG rows a workgroup.)
+    rows_per_wg == 64
+        && (ncols > 1 || buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
 }
 
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
@@ -197,7 +197,11 @@ async fn build(
         ctx,
         &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
         &source,
-        if four { "main_rows4" } else { "main" },
+        match (four, ncols) {
+            (false, _) => "main",
+            (true, 1) => "main_rows4",
+            (true, _) => "prefill_rows4",
+        },
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),

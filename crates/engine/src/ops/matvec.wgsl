@@ -628,6 +628,65 @@ fn main_rows4(
     }
 }
 
+// Prefill on a CPU adapter (entry point prefill_rows4, with ROWS4): four rows and NCOLS tokens
+// per thread, 16 threads a workgroup. Each 8-weight unit is dequantized once per row and used
+// for NCOLS tokens, and each input loaded serves the four rows: the input loads, not the weights,
+// bound the one-row-per-thread prefill there.
+@compute @workgroup_size(16)
+fn prefill_rows4(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let r0 = 4u * ((wid.x + wid.y * nwg.x) * 16u + lid);
+    let t0 = wid.z * NCOLS;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    let last = p.rows - 1u;
+    let last_tok = max(n_tok, 1u) - 1u;
+    var acc: array<vec4<f32>, MAX_NCOLS>;
+    for (var c = 0u; c < MAX_NCOLS; c++) {
+        acc[c] = vec4<f32>(0.0);
+    }
+    for (var u = 0u; u < p.cols / 8u; u++) {
+        let v0 = dequant8(min(r0, last), u);
+        let v1 = dequant8(min(r0 + 1u, last), u);
+        let v2 = dequant8(min(r0 + 2u, last), u);
+        let v3 = dequant8(min(r0 + 3u, last), u);
+        for (var c = 0u; c < NCOLS; c++) {
+            // Tokens past the last compute on a valid one and are never written.
+            let xi = (min(t0 + c, last_tok) * p.x_stride + u * 8u) / 4u;
+            let xa = x[xi];
+            let xb = x[xi + 1u];
+            acc[c] += vec4<f32>(dot(v0.a, xa) + dot(v0.b, xb), dot(v1.a, xa) + dot(v1.b, xb),
+                                dot(v2.a, xa) + dot(v2.b, xb), dot(v3.a, xa) + dot(v3.b, xb));
+        }
+    }
+    for (var c = 0u; c < NCOLS; c++) {
+        let t = t0 + c;
+        if (t >= n_tok) {
+            break;
+        }
+        let sums = acc[c];
+        if (GEGLU) {
+            for (var j = 0u; j < 4u; j += 2u) {
+                let row = r0 + j;
+                if (row + 1u < p.rows) {
+                    y[(p.y_offset + row) / 2u + t * p.y_stride] = gelu_gate(sums[j], sums[j + 1u]);
+                }
+            }
+        } else {
+            for (var j = 0u; j < 4u; j++) {
+                let row = r0 + j;
+                if (row < p.rows) {
+                    let yi = p.y_offset + step.pos0 * p.y_pos_stride + t * p.y_stride + row;
+                    let prev = select(0.0, y[yi], p.accumulate == 1u);
+                    y[yi] = prev + sums[j];
+                }
+            }
+        }
+    }
+}
+
 @compute @workgroup_size(64)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
