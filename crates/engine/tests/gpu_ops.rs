@@ -162,7 +162,8 @@ fn gpu_matmul_batched_prefill() {
     block(async {
         for (i, ty) in LEGACY.into_iter().chain(K_QUANTS).enumerate() {
             let cols = if ty.block_size() == 256 { 256 } else { 96 };
-            check_matvec(&ctx, ty, 19, cols, 11, None, 50 + i as u64).await?;
+            // 21 tokens: a full group of PREFILL_COLS (16) and a partial one.
+            check_matvec(&ctx, ty, 19, cols, 21, None, 50 + i as u64).await?;
         }
         Ok(())
     });

@@ -100,7 +100,7 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
         }
     };
     for qtype in [0.0, 1.0, 2.0, 6.0, 8.0, 12.0, 13.0, 14.0] {
-        for ncols in [1.0, 8.0] {
+        for ncols in [1.0, 16.0] {
             for rows in [2.0, 4.0, 64.0] {
                 for geglu in [0.0, 1.0] {
                     // The CPU layout's prefill takes four rows per thread (`prefill_rows4`).

@@ -12,7 +12,7 @@ use crate::quant::{dequantize, GgmlType};
 pub const SOURCE: &str = include_str!("matvec.wgsl");
 
 /// Tokens handled by one workgroup in the batched (prefill) variant.
-pub const PREFILL_COLS: u32 = 8;
+pub const PREFILL_COLS: u32 = 16;
 
 /// Rows per 64-thread workgroup; the remaining threads split each row's columns.
 ///
@@ -167,8 +167,8 @@ async fn build(
     if !supports(ty) {
         return Err(GpuError::UnsupportedType(format!("{ty:?}")));
     }
-    if ncols == 0 || ncols > 8 {
-        return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=8")));
+    if ncols == 0 || ncols > 16 {
+        return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=16")));
     }
     if !rows_per_wg.is_power_of_two() || rows_per_wg > 64 {
         return Err(GpuError::Shape(format!(

@@ -19,7 +19,7 @@ override GEGLU: bool = false;
 override ROWS4: bool = false;
 
 const WG: u32 = 64u;
-const MAX_NCOLS: u32 = 8u;
+const MAX_NCOLS: u32 = 16u;
 
 struct Params {
     rows: u32,         // rows held by this weight chunk
@@ -53,7 +53,7 @@ struct Step {
 // (Q8_0 quants): CPU rasterizers load a vec4 with one per-lane loop instead of four.
 @group(0) @binding(6) var<storage, read> w4: array<vec4<u32>>;
 
-var<workgroup> partial: array<f32, 512>; // WG * MAX_NCOLS
+var<workgroup> partial: array<f32, 1024>; // WG * MAX_NCOLS
 
 fn byte_at(off: u32) -> u32 {
     return (w[off >> 2u] >> ((off & 3u) * 8u)) & 0xFFu;
