@@ -399,6 +399,15 @@ fn spread4(b: u32) -> u32 {
     return ((b * 0x00204081u) & 0x01010101u) << 4u;
 }
 
+// The low and the high nibbles of the four bytes of `q`, as floats.
+fn low4(q: u32) -> vec4<f32> {
+    return bytes4(q & 0x0F0F0F0Fu);
+}
+
+fn high4(q: u32) -> vec4<f32> {
+    return bytes4((q >> 4u) & 0x0F0F0F0Fu);
+}
+
 // The four bytes of `v` as floats (scalar shifts: see signed_bytes).
 fn bytes4(v: u32) -> vec4<f32> {
     return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
@@ -538,14 +547,14 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
     let q = (bo + 16u + 32u * c) >> 4u;
     let qa = w4[q];
     let qb = w4[q + 1u];
-    let dl = dot(nibbles(qa.x, 0u), lo[0]) + dot(nibbles(qa.y, 0u), lo[1])
-        + dot(nibbles(qa.z, 0u), lo[2]) + dot(nibbles(qa.w, 0u), lo[3])
-        + dot(nibbles(qb.x, 0u), lo[4]) + dot(nibbles(qb.y, 0u), lo[5])
-        + dot(nibbles(qb.z, 0u), lo[6]) + dot(nibbles(qb.w, 0u), lo[7]);
-    let dh = dot(nibbles(qa.x, 4u), hi[0]) + dot(nibbles(qa.y, 4u), hi[1])
-        + dot(nibbles(qa.z, 4u), hi[2]) + dot(nibbles(qa.w, 4u), hi[3])
-        + dot(nibbles(qb.x, 4u), hi[4]) + dot(nibbles(qb.y, 4u), hi[5])
-        + dot(nibbles(qb.z, 4u), hi[6]) + dot(nibbles(qb.w, 4u), hi[7]);
+    let dl = dot(low4(qa.x), lo[0]) + dot(low4(qa.y), lo[1])
+        + dot(low4(qa.z), lo[2]) + dot(low4(qa.w), lo[3])
+        + dot(low4(qb.x), lo[4]) + dot(low4(qb.y), lo[5])
+        + dot(low4(qb.z), lo[6]) + dot(low4(qb.w), lo[7]);
+    let dh = dot(high4(qa.x), hi[0]) + dot(high4(qa.y), hi[1])
+        + dot(high4(qa.z), hi[2]) + dot(high4(qa.w), hi[3])
+        + dot(high4(qb.x), hi[4]) + dot(high4(qb.y), hi[5])
+        + dot(high4(qb.z), hi[6]) + dot(high4(qb.w), hi[7]);
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
@@ -582,11 +591,14 @@ fn i8_of(v: vec4<u32>, i: u32) -> f32 {
 
 // One word (4 elements of each quarter) of a Q6_K half: ql words `a` (quarters 0, 2) and `b`
 // (1, 3), qh word `h`, against the inputs of each quarter: the four unshifted, unscaled dots.
+// The 6-bit values are assembled four per word (as in q5_word) before conversion.
 fn q6_word(a: u32, b: u32, h: u32, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, x3: vec4<f32>) -> vec4<f32> {
-    return vec4<f32>(dot(nibbles(a, 0u) + 16.0 * fields(h, 0u, 3u), x0),
-                     dot(nibbles(b, 0u) + 16.0 * fields(h, 2u, 3u), x1),
-                     dot(nibbles(a, 4u) + 16.0 * fields(h, 4u, 3u), x2),
-                     dot(nibbles(b, 4u) + 16.0 * fields(h, 6u, 3u), x3));
+    let lo = 0x0F0F0F0Fu;
+    let hi = 0x30303030u;
+    return vec4<f32>(dot(bytes4((a & lo) | ((h << 4u) & hi)), x0),
+                     dot(bytes4((b & lo) | ((h << 2u) & hi)), x1),
+                     dot(bytes4(((a >> 4u) & lo) | (h & hi)), x2),
+                     dot(bytes4(((b >> 4u) & lo) | ((h >> 2u) & hi)), x3));
 }
 
 // Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`; `sums` = the sum
