@@ -1,8 +1,9 @@
-//! Quantized mat-vec (decode) and batched mat-mul (prefill) over weights kept in GGUF form.
+//! Quantized mat-vec (decode) and batched mat-mul (prefill) over weights kept quantized (Q8_0,
+//! Q5_0 and Q6_K regrouped at upload: see [`buffers::device_layout`]).
 //!
 //! Supported weight types: F32, F16, Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K. The kernel is
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
-//! override constants.
+//! override constants; on CPU adapters decode and prefill take four rows per thread (`ROWS4`).
 
 use crate::gpu::kernel::grid;
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};

@@ -1,13 +1,15 @@
-// Entry points: `main` (below) and `embed` (an embedding lookup from the same quantized rows).
+// Entry points: `main` (below), `main_rows4` and `prefill_rows4` (CPU adapters: four rows per
+// thread) and `embed` (an embedding lookup from the same quantized rows).
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
-// W keeps its GGUF blocks (a ggml type, QTYPE = its type id) in a u32 array and is dequantized
-// here. Blocks of 18/210 bytes are not 4-aligned, so their reads go through byte offsets;
-// Q8_0 and Q5_0 are regrouped at upload into aligned planes (see grp_bytes).
-// A workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a row walk
-// its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the partial
-// sums are reduced in workgroup memory (skipped when a row has one lane). Each thread keeps NCOLS accumulators, so one weight read
-// serves NCOLS tokens.
+// W keeps its quantized blocks (a ggml type, QTYPE = its type id) in a u32 array and is
+// dequantized here. Q8_0, Q5_0 and Q6_K are regrouped at upload into aligned planes, four rows
+// at a time (see grp_bytes, q6_plane); the other types keep their GGUF blocks (Q4_0's 18 bytes
+// are not 4-aligned, so its reads go through byte offsets).
+// In `main`, a workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a
+// row walk its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the
+// partial sums are reduced in workgroup memory (skipped when a row has one lane). Each thread
+// keeps NCOLS accumulators, so one weight read serves NCOLS tokens.
 
 override QTYPE: u32 = 8u;
 override NCOLS: u32 = 1u;
