@@ -1,30 +1,10 @@
 //! Per-kernel GPU throughput: each quantized mat-vec at Gemma-3-270M shapes against a plain
 //! read kernel on the same adapter. `cargo bench -p atlas-engine --bench gpu_kernels`.
 
-use std::time::Instant;
-
-use atlas_engine::gpu::{buffers, kernel, GpuContext, GpuError, GpuWeights};
+use atlas_engine::gpu::bench::best_time;
+use atlas_engine::gpu::{buffers, GpuContext, GpuError, GpuWeights};
 use atlas_engine::ops::matvec::{self, MatVecLayout};
 use atlas_engine::quant::GgmlType;
-
-fn time_runs(
-    ctx: &GpuContext,
-    d: &[&atlas_engine::gpu::Dispatch],
-    runs: u32,
-) -> Result<f64, GpuError> {
-    let mut best = f64::MAX;
-    for i in 0..=runs {
-        let start = Instant::now();
-        kernel::run(ctx, d)?;
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
-        if i > 0 {
-            best = best.min(start.elapsed().as_secs_f64());
-        }
-    }
-    Ok(best)
-}
 
 async fn bench() -> Result<(), GpuError> {
     let ctx = GpuContext::new().await?;
@@ -72,7 +52,7 @@ async fn bench() -> Result<(), GpuError> {
             )?);
         }
         let list: Vec<&atlas_engine::gpu::Dispatch> = dispatches.iter().collect();
-        let t = time_runs(&ctx, &list, 3)?;
+        let t = best_time(&ctx, &list, 3)?;
         let gbs = (one * reps as u64) as f64 / t / 1e9;
         println!(
             "{name:9} {ty:?} {rows}x{cols}: {:.3} ms/matvec, {gbs:.2} GB/s ({:.0}% of plain read)",

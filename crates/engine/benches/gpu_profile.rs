@@ -4,12 +4,11 @@
 //! figures leave out submission overhead; dispatches that accumulate into a buffer get garbage
 //! values, which does not change their speed.
 
+use atlas_engine::gguf::GgufFile;
+use atlas_engine::gpu::bench::best_time;
+use atlas_engine::gpu::GpuModelOptions;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
-
-use atlas_engine::gguf::GgufFile;
-use atlas_engine::gpu::{kernel, GpuError, GpuModelOptions};
 
 const REPEAT: usize = 20;
 
@@ -46,17 +45,7 @@ fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let sampling = model.sampling_dispatches();
     for d in model.decode_dispatches().iter().chain(sampling) {
         let list: Vec<_> = std::iter::repeat_n(d, REPEAT).collect();
-        let mut best = f64::MAX;
-        for i in 0..3 {
-            let start = Instant::now();
-            kernel::run(ctx, &list)?;
-            ctx.device
-                .poll(wgpu::PollType::wait_indefinitely())
-                .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
-            if i > 0 {
-                best = best.min(start.elapsed().as_secs_f64() / REPEAT as f64);
-            }
-        }
+        let best = best_time(ctx, &list, 2)? / REPEAT as f64;
         let e = per_kernel.entry(d.label.to_string()).or_default();
         e.0 += 1;
         e.1 += best;
@@ -76,17 +65,7 @@ fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     // The same dispatches in order in one submission, as a decode step runs them: weights come
     // from memory, not from the cache a repeated dispatch warms.
     let all: Vec<_> = model.decode_dispatches().iter().chain(sampling).collect();
-    let mut best = f64::MAX;
-    for i in 0..4 {
-        let start = Instant::now();
-        kernel::run(ctx, &all)?;
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
-        if i > 0 {
-            best = best.min(start.elapsed().as_secs_f64());
-        }
-    }
+    let best = best_time(ctx, &all, 3)?;
     println!("{:9.3} (the whole step in one submission)", best * 1e3);
     Ok(())
 }

@@ -58,17 +58,28 @@ pub async fn device_read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
     for d in &probe.dispatches {
-        for i in 0..4 {
-            let start = Instant::now();
-            kernel::run(ctx, &[d])?;
-            wait_idle(ctx)?;
-            let t = start.elapsed().as_secs_f64();
-            if i > 0 {
-                best = best.min(t);
-            }
-        }
+        best = best.min(best_time(ctx, &[d], 3)?);
     }
     Ok(probe.bytes as f64 / best / 1e9)
+}
+
+/// The fastest of `runs` timed submissions of `dispatches` (one command buffer each, waited
+/// for), in seconds, after one untimed warm-up submission.
+pub fn best_time(
+    ctx: &GpuContext,
+    dispatches: &[&kernel::Dispatch],
+    runs: u32,
+) -> Result<f64, GpuError> {
+    kernel::run(ctx, dispatches)?;
+    wait_idle(ctx)?;
+    let mut best = f64::MAX;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        kernel::run(ctx, dispatches)?;
+        wait_idle(ctx)?;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    Ok(best)
 }
 
 fn wait_idle(ctx: &GpuContext) -> Result<(), GpuError> {
