@@ -2,7 +2,9 @@
 //! summed per kernel. `cargo bench -p atlas-engine --bench gpu_profile [-- MODEL]` (default: the
 //! bundled model's manifest). Each dispatch runs `REPEAT` times in one submission, so the
 //! figures leave out submission overhead; dispatches that accumulate into a buffer get garbage
-//! values, which does not change their speed.
+//! values, which does not change their speed. Then the whole step, and the step without each
+//! kernel in turn: a kernel's in-step cost, with its weights coming from memory rather than from
+//! the cache a repeated dispatch warms (about +-2 ms of noise on a 2-core machine).
 
 use atlas_engine::gguf::GgufFile;
 use atlas_engine::gpu::bench::best_time;
@@ -65,7 +67,26 @@ fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     // The same dispatches in order in one submission, as a decode step runs them: weights come
     // from memory, not from the cache a repeated dispatch warms.
     let all: Vec<_> = model.decode_dispatches().iter().chain(sampling).collect();
-    let best = best_time(ctx, &all, 3)?;
-    println!("{:9.3} (the whole step in one submission)", best * 1e3);
+    let whole = best_time(ctx, &all, 3)?;
+    println!("{:9.3} (the whole step in one submission)", whole * 1e3);
+    // What each kernel costs inside the step: the step timed without it. Dispatches left out
+    // leave stale inputs for later ones, which does not change their speed.
+    println!(
+        "{:>9}  kernel (the step without it, in order of cost)",
+        "ms saved"
+    );
+    let mut saved = Vec::new();
+    for label in all
+        .iter()
+        .map(|d| d.label.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let rest: Vec<_> = all.iter().copied().filter(|d| d.label != label).collect();
+        saved.push((whole - best_time(ctx, &rest, 3)?, label));
+    }
+    saved.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (t, label) in saved {
+        println!("{:9.3}  {label}", t * 1e3);
+    }
     Ok(())
 }
