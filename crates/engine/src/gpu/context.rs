@@ -207,9 +207,10 @@ impl GpuContext {
     pub fn submit(
         &self,
         commands: impl IntoIterator<Item = wgpu::CommandBuffer>,
-    ) -> Result<(), GpuError> {
+    ) -> Result<wgpu::SubmissionIndex, GpuError> {
         self.check()?;
-        self.queue.submit(commands);
-        self.check()
+        let index = self.queue.submit(commands);
+        self.check()?;
+        Ok(index)
     }
 }

@@ -286,5 +286,5 @@ pub fn run(ctx: &GpuContext, dispatches: &[&Dispatch]) -> Result<(), GpuError> {
             d.encode(&mut pass);
         }
     }
-    ctx.submit([enc.finish()])
+    ctx.submit([enc.finish()]).map(|_| ())
 }

@@ -63,6 +63,18 @@ impl Staging {
 
     /// Maps the first `len` bytes (after the submitted copy completes) and returns them.
     pub async fn read(&self, ctx: &GpuContext, len: u64) -> Result<Vec<u8>, GpuError> {
+        self.read_after(ctx, len, None).await
+    }
+
+    /// [`Staging::read`] for a copy made by submission `index`: natively the wait ends when that
+    /// submission is done, not when everything submitted since is (which would leave the device
+    /// idle between pipelined decode steps). `None` waits for the latest submission.
+    pub async fn read_after(
+        &self,
+        ctx: &GpuContext,
+        len: u64,
+        index: Option<wgpu::SubmissionIndex>,
+    ) -> Result<Vec<u8>, GpuError> {
         let len4 = len.div_ceil(4) * 4;
         if len4 == 0 || len4 > self.size {
             return Err(GpuError::Shape(format!(
@@ -83,10 +95,15 @@ impl Staging {
                     }
                 });
         }
+        #[cfg(target_arch = "wasm32")]
+        let _ = index;
         #[cfg(not(target_arch = "wasm32"))]
         {
             ctx.device
-                .poll(wgpu::PollType::wait_indefinitely())
+                .poll(wgpu::PollType::Wait {
+                    submission_index: index,
+                    timeout: None,
+                })
                 .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
         }
         MapFuture { slot }.await?;

@@ -145,7 +145,7 @@ pub struct GpuModel {
     /// Staging buffers for decoded token ids in flight ([`GpuModel::submit_decode`]).
     ring: Vec<Staging>,
     /// Ring slots submitted and not yet read, oldest first.
-    in_flight: std::collections::VecDeque<usize>,
+    in_flight: std::collections::VecDeque<(usize, wgpu::SubmissionIndex)>,
     next_slot: usize,
     n_past: u32,
     weight_bytes: u64,
@@ -945,22 +945,25 @@ impl GpuModel {
             .get(slot)
             .ok_or_else(|| GpuError::Shape("token ring slot".into()))?;
         enc.copy_buffer_to_buffer(&self.tokens, 0, staging.buffer(), 0, 4);
-        self.ctx.submit([enc.finish()])?;
-        self.in_flight.push_back(slot);
+        let index = self.ctx.submit([enc.finish()])?;
+        self.in_flight.push_back((slot, index));
         Ok(PendingToken { slot })
     }
 
     /// Reads the id of a step from [`GpuModel::submit_decode`]; steps must be read oldest first.
     pub async fn read_pending(&mut self, pending: PendingToken) -> Result<u32, GpuModelError> {
-        if self.in_flight.front() != Some(&pending.slot) {
-            return Err(GpuError::Shape("decode steps must be read oldest first".into()).into());
-        }
+        let index = match self.in_flight.front() {
+            Some((slot, index)) if *slot == pending.slot => index.clone(),
+            _ => {
+                return Err(GpuError::Shape("decode steps must be read oldest first".into()).into())
+            }
+        };
         self.in_flight.pop_front();
         let staging = self
             .ring
             .get(pending.slot)
             .ok_or_else(|| GpuError::Shape("token ring slot".into()))?;
-        let b = staging.read(&self.ctx, 4).await?;
+        let b = staging.read_after(&self.ctx, 4, Some(index)).await?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
