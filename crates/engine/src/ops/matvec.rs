@@ -127,7 +127,8 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Rows a `main_rows4` or `prefill_rows4` workgroup covers (16 threads of four rows).
+/// Rows a `main_rows4` or `prefill_rows4` workgroup covers (16 threads of four rows), times the
+/// kernel's `GROUPS` (four-row groups per thread: 2 for Q8_0 and Q5_0 decode).
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
 /// Whether the kernel takes four rows per thread (`ROWS4`) on the CPU layout (one thread per
@@ -194,6 +195,11 @@ async fn build(
         }
     };
     let four = rows4(ty, ncols, rows_per_wg);
+    let groups = if four && ncols == 1 && matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0) {
+        2
+    } else {
+        1
+    };
     Kernel::new(
         ctx,
         &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
@@ -209,6 +215,7 @@ async fn build(
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
             ("ROWS4", f64::from(u8::from(four))),
+            ("GROUPS", f64::from(groups)),
         ],
         &[
             (0, Binding::Uniform),
@@ -310,7 +317,7 @@ pub fn bind(
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
     let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
     let rows_per_wg = if kernel.constant("ROWS4") == Some(1.0) {
-        ROWS4_ROWS_PER_WG
+        ROWS4_ROWS_PER_WG * kernel.constant("GROUPS").unwrap_or(1.0) as u32
     } else {
         rows_per_wg
     };

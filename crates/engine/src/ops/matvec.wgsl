@@ -19,6 +19,8 @@ override ROWS_PER_WG: u32 = 4u;
 override GEGLU: bool = false;
 // Decode on CPU adapters, four rows per thread (entry point main_rows4, see decode_rows4).
 override ROWS4: bool = false;
+// Four-row groups per decode_rows4 thread (1 or 2; 2 only for Q8_0 and Q5_0).
+override GROUPS: u32 = 1u;
 
 const WG: u32 = 64u;
 const MAX_NCOLS: u32 = 16u;
@@ -426,9 +428,11 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode of a grouped matrix (Q8_0, Q5_0) on a CPU adapter, one four-row group per thread: each
-// input loaded serves four rows, and one load brings the four rows' scales (and one their high
-// bits). Past the last row the group is zero padding: read, never written.
+// Decode of a grouped matrix (Q8_0, Q5_0) on a CPU adapter, GROUPS four-row groups per thread
+// (t's groups are GROUPS * t ..): each input loaded serves 4 * GROUPS rows (CPU rasterizers load
+// the lane-uniform inputs lane by lane, so input loads cost as much as weight loads), and one
+// load brings a group's four scales (and one its high bits). Past the last row a group is zero
+// padding or a repeat of the last: read, never written.
 fn decode_rows4(t: u32) {
     if (QTYPE == 12u) {
         write_rows4(t, q4k_rows4(t));
@@ -438,42 +442,60 @@ fn decode_rows4(t: u32) {
         write_rows4(t, q6k_rows4(t));
         return;
     }
-    let g = min(t, (p.rows - 1u) / 4u);
-    let base = g * grp_bytes();
+    let last = (p.rows - 1u) / 4u;
+    let g0 = min(GROUPS * t, last);
+    let g1 = min(GROUPS * t + 1u, last);
     let blocks = p.cols / 32u;
-    let q0 = base >> 4u;                      // row 0's quants, in 16-byte words
-    let row_words = blocks * grp_q() / 16u;   // one row of quants, in 16-byte words
-    let h0 = (base + 4u * blocks * grp_q()) >> 4u;
-    let s0 = (base + 4u * blocks * (grp_q() + grp_e())) >> 2u;
-    var acc = vec4<f32>(0.0);
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
     for (var u = 0u; u < blocks; u++) {
         let xi = u * 8u;
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-        var sums: vec4<f32>;
-        if (QTYPE == 8u) {
-            let q = q0 + 2u * u;
-            sums = vec4<f32>(
-                q8_dot(w4[q], w4[q + 1u], xs),
-                q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
-                q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
-                q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
-            );
-        } else {
-            let q = q0 + u;
-            let qh = w4[h0 + u];
-            let sx = sum32(xs);
-            sums = vec4<f32>(
-                q5_dot(w4[q], qh.x, xs, sx),
-                q5_dot(w4[q + row_words], qh.y, xs, sx),
-                q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
-                q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
-            );
+        var sx = 0.0;
+        if (QTYPE == 6u) {
+            sx = sum32(xs);
         }
-        let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
-        acc += scales * sums;
+        acc0 += group_block(g0, u, xs, sx);
+        if (GROUPS == 2u) {
+            acc1 += group_block(g1, u, xs, sx);
+        }
     }
-    write_rows4(t, acc);
+    write_rows4(GROUPS * t, acc0);
+    if (GROUPS == 2u) {
+        write_rows4(GROUPS * t + 1u, acc1);
+    }
+}
+
+// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (whose
+// sum is `sx`, for Q5_0): the four rows' scaled dots.
+fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
+    let base = g * grp_bytes();
+    let blocks = p.cols / 32u;
+    let q0 = base >> 4u;                      // row 0's quants, in 16-byte words
+    let row_words = blocks * grp_q() / 16u;   // one row of quants, in 16-byte words
+    let s0 = (base + 4u * blocks * (grp_q() + grp_e())) >> 2u;
+    var sums: vec4<f32>;
+    if (QTYPE == 8u) {
+        let q = q0 + 2u * u;
+        sums = vec4<f32>(
+            q8_dot(w4[q], w4[q + 1u], xs),
+            q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
+            q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
+            q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
+        );
+    } else {
+        let q = q0 + u;
+        let qh = w4[((base + 4u * blocks * grp_q()) >> 4u) + u];
+        sums = vec4<f32>(
+            q5_dot(w4[q], qh.x, xs, sx),
+            q5_dot(w4[q + row_words], qh.y, xs, sx),
+            q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
+            q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
+        );
+    }
+    let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
+    return scales * sums;
 }
 
 // The four sums of thread `t`'s rows to `y` (rows past the last one are not written).
@@ -627,7 +649,8 @@ fn gelu_gate(g: f32, u: f32) -> f32 {
     return 0.5 * g * (1.0 + tanh(inner)) * u;
 }
 
-// The decode entry point with ROWS4 (see decode_rows4): 16 threads, so 64 rows, a workgroup.
+// The decode entry point with ROWS4 (see decode_rows4): 16 threads, so 64 * GROUPS rows, a
+// workgroup.
 // Small workgroups spread a small matrix over every core of a CPU adapter (a workgroup runs on
 // one core: 640 rows in 64-thread workgroups of 256 rows would keep one of two cores idle a
 // third of the time).
