@@ -127,9 +127,18 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Rows a `main_rows4` or `prefill_rows4` workgroup covers (16 threads of four rows), times the
-/// kernel's `GROUPS` (four-row groups per thread: 2 for Q8_0 and Q5_0 decode).
+/// Rows a `main_rows4`, `main_rows8` or `prefill_rows4` workgroup covers (16 threads of four
+/// rows, or 8 of eight).
 const ROWS4_ROWS_PER_WG: u32 = 64;
+
+/// Types whose CPU decode takes two four-row groups a thread (`main_rows8`): each input loaded
+/// then serves eight rows.
+const EIGHT_ROWS: [GgmlType; 4] = [
+    GgmlType::Q8_0,
+    GgmlType::Q5_0,
+    GgmlType::Q4_K,
+    GgmlType::Q6_K,
+];
 
 /// Whether the kernel takes four rows per thread (`ROWS4`) on the CPU layout (one thread per
 /// row): the decode (`main_rows4`) for types in the grouped device layout (Q8_0, Q5_0, Q6_K) and
@@ -195,7 +204,8 @@ async fn build(
         }
     };
     let four = rows4(ty, ncols, rows_per_wg);
-    let groups = if four && ncols == 1 && matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0) {
+    // Eight rows a decode thread where that measured faster (lavapipe).
+    let groups = if four && ncols == 1 && EIGHT_ROWS.contains(&ty) {
         2
     } else {
         1
@@ -206,6 +216,7 @@ async fn build(
         &source,
         match (four, ncols) {
             (false, _) => "main",
+            (true, 1) if groups == 2 => "main_rows8",
             (true, 1) => "main_rows4",
             (true, _) => "prefill_rows4",
         },
@@ -317,7 +328,7 @@ pub fn bind(
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
     let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
     let rows_per_wg = if kernel.constant("ROWS4") == Some(1.0) {
-        ROWS4_ROWS_PER_WG * kernel.constant("GROUPS").unwrap_or(1.0) as u32
+        ROWS4_ROWS_PER_WG
     } else {
         rows_per_wg
     };

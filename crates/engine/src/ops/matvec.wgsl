@@ -19,7 +19,7 @@ override ROWS_PER_WG: u32 = 4u;
 override GEGLU: bool = false;
 // Decode on CPU adapters, four rows per thread (entry point main_rows4, see decode_rows4).
 override ROWS4: bool = false;
-// Four-row groups per decode_rows4 thread (1 or 2; 2 only for Q8_0 and Q5_0).
+// Four-row groups per decode_rows4 thread: 1 (entry point main_rows4) or 2 (main_rows8).
 override GROUPS: u32 = 1u;
 
 const WG: u32 = 64u;
@@ -428,18 +428,18 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode of a grouped matrix (Q8_0, Q5_0) on a CPU adapter, GROUPS four-row groups per thread
+// Decode on a CPU adapter, GROUPS four-row groups per thread
 // (t's groups are GROUPS * t ..): each input loaded serves 4 * GROUPS rows (CPU rasterizers load
 // the lane-uniform inputs lane by lane, so input loads cost as much as weight loads), and one
 // load brings a group's four scales (and one its high bits). Past the last row a group is zero
 // padding or a repeat of the last: read, never written.
 fn decode_rows4(t: u32) {
     if (QTYPE == 12u) {
-        write_rows4(t, q4k_rows4(t));
+        q4k_rows(t);
         return;
     }
     if (QTYPE == 14u) {
-        write_rows4(t, q6k_rows4(t));
+        q6k_rows(t);
         return;
     }
     let last = (p.rows - 1u) / 4u;
@@ -520,13 +520,16 @@ fn write_rows4(t: u32, acc: vec4<f32>) {
     }
 }
 
-// Q4_K on a CPU adapter, rows 4t..4t+4 (its GGUF layout: 144-byte blocks, 16-byte aligned): one
-// 64-element chunk per step, the inputs loaded once for the four rows, each row's block header
-// (d, dmin, scales) one 16-byte load and its 32 quant bytes two.
-fn q4k_rows4(t: u32) -> vec4<f32> {
+// Q4_K on a CPU adapter, the GROUPS four-row groups of thread `t` (its GGUF layout: 144-byte
+// blocks, 16-byte aligned): one 64-element chunk per step, the inputs loaded once for all the
+// rows, each row's block header (d, dmin, scales) one 16-byte load and its 32 quant bytes two.
+fn q4k_rows(t: u32) {
     let last = p.rows - 1u;
-    let rows = vec4<u32>(min(4u * t, last), min(4u * t + 1u, last), min(4u * t + 2u, last), min(4u * t + 3u, last));
-    var acc = vec4<f32>(0.0);
+    let r0 = 4u * GROUPS * t;
+    let ra = vec4<u32>(min(r0, last), min(r0 + 1u, last), min(r0 + 2u, last), min(r0 + 3u, last));
+    let rb = vec4<u32>(min(r0 + 4u, last), min(r0 + 5u, last), min(r0 + 6u, last), min(r0 + 7u, last));
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
     for (var b = 0u; b < p.cols / 256u; b++) {
         for (var c = 0u; c < 4u; c++) {
             let xi = b * 64u + c * 16u;
@@ -536,11 +539,18 @@ fn q4k_rows4(t: u32) -> vec4<f32> {
                                          x[xi + 12u], x[xi + 13u], x[xi + 14u], x[xi + 15u]);
             let sums = vec2<f32>(dot(lo[0] + lo[1] + lo[2] + lo[3] + lo[4] + lo[5] + lo[6] + lo[7], ONES),
                                  dot(hi[0] + hi[1] + hi[2] + hi[3] + hi[4] + hi[5] + hi[6] + hi[7], ONES));
-            acc += vec4<f32>(q4k_chunk(rows.x, b, c, lo, hi, sums), q4k_chunk(rows.y, b, c, lo, hi, sums),
-                             q4k_chunk(rows.z, b, c, lo, hi, sums), q4k_chunk(rows.w, b, c, lo, hi, sums));
+            acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, lo, hi, sums), q4k_chunk(ra.y, b, c, lo, hi, sums),
+                              q4k_chunk(ra.z, b, c, lo, hi, sums), q4k_chunk(ra.w, b, c, lo, hi, sums));
+            if (GROUPS == 2u) {
+                acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, lo, hi, sums), q4k_chunk(rb.y, b, c, lo, hi, sums),
+                                  q4k_chunk(rb.z, b, c, lo, hi, sums), q4k_chunk(rb.w, b, c, lo, hi, sums));
+            }
         }
     }
-    return acc;
+    write_rows4(GROUPS * t, acc0);
+    if (GROUPS == 2u) {
+        write_rows4(GROUPS * t + 1u, acc1);
+    }
 }
 
 // Byte `i` (0..4) of `v`.
@@ -582,12 +592,15 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
-// Q6_K on a CPU adapter, one four-row group per thread (see q6_plane): 16 elements of each of
-// the four 32-element quarters of a 128-element half at a time, the inputs loaded once for the
-// four rows; per row three 16-byte loads of quants and one of the block's 16 scales.
-fn q6k_rows4(t: u32) -> vec4<f32> {
-    let row0 = 4u * min(t, (p.rows - 1u) / 4u);
-    var acc = vec4<f32>(0.0);
+// Q6_K on a CPU adapter, the GROUPS four-row groups of thread `t` (see q6_plane): 16 elements
+// of each of the four 32-element quarters of a 128-element half at a time, the inputs loaded once
+// for all the rows; per row three 16-byte loads of quants and one of the block's 16 scales.
+fn q6k_rows(t: u32) {
+    let last = (p.rows - 1u) / 4u;
+    let ra = 4u * min(GROUPS * t, last);
+    let rb = 4u * min(GROUPS * t + 1u, last);
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
     for (var b = 0u; b < p.cols / 256u; b++) {
         for (var n = 0u; n < 2u; n++) {
             for (var k = 0u; k < 2u; k++) {
@@ -598,14 +611,23 @@ fn q6k_rows4(t: u32) -> vec4<f32> {
                 let x3 = array<vec4<f32>, 4>(x[xb + 24u], x[xb + 25u], x[xb + 26u], x[xb + 27u]);
                 let sums = vec4<f32>(dot(x0[0] + x0[1] + x0[2] + x0[3], ONES), dot(x1[0] + x1[1] + x1[2] + x1[3], ONES),
                                      dot(x2[0] + x2[1] + x2[2] + x2[3], ONES), dot(x3[0] + x3[1] + x3[2] + x3[3], ONES));
-                acc += vec4<f32>(q6_part(row0, b, n, k, x0, x1, x2, x3, sums),
-                                 q6_part(row0 + 1u, b, n, k, x0, x1, x2, x3, sums),
-                                 q6_part(row0 + 2u, b, n, k, x0, x1, x2, x3, sums),
-                                 q6_part(row0 + 3u, b, n, k, x0, x1, x2, x3, sums));
+                acc0 += vec4<f32>(q6_part(ra, b, n, k, x0, x1, x2, x3, sums),
+                                  q6_part(ra + 1u, b, n, k, x0, x1, x2, x3, sums),
+                                  q6_part(ra + 2u, b, n, k, x0, x1, x2, x3, sums),
+                                  q6_part(ra + 3u, b, n, k, x0, x1, x2, x3, sums));
+                if (GROUPS == 2u) {
+                    acc1 += vec4<f32>(q6_part(rb, b, n, k, x0, x1, x2, x3, sums),
+                                      q6_part(rb + 1u, b, n, k, x0, x1, x2, x3, sums),
+                                      q6_part(rb + 2u, b, n, k, x0, x1, x2, x3, sums),
+                                      q6_part(rb + 3u, b, n, k, x0, x1, x2, x3, sums));
+                }
             }
         }
     }
-    return acc;
+    write_rows4(GROUPS * t, acc0);
+    if (GROUPS == 2u) {
+        write_rows4(GROUPS * t + 1u, acc1);
+    }
 }
 
 // Signed byte `i` (0..16) of `v`.
@@ -649,8 +671,8 @@ fn gelu_gate(g: f32, u: f32) -> f32 {
     return 0.5 * g * (1.0 + tanh(inner)) * u;
 }
 
-// The decode entry point with ROWS4 (see decode_rows4): 16 threads, so 64 * GROUPS rows, a
-// workgroup.
+// The decode entry point with ROWS4 and GROUPS = 1 (see decode_rows4): 16 threads, so 64 rows,
+// a workgroup.
 // Small workgroups spread a small matrix over every core of a CPU adapter (a workgroup runs on
 // one core: 640 rows in 64-thread workgroups of 256 rows would keep one of two cores idle a
 // third of the time).
@@ -662,6 +684,19 @@ fn main_rows4(
 ) {
     if (ROWS4) {
         decode_rows4((wid.x + wid.y * nwg.x) * 16u + lid);
+    }
+}
+
+// The decode entry point with ROWS4 and GROUPS = 2: 8 threads of eight rows, so a workgroup
+// covers 64 rows as main_rows4's does.
+@compute @workgroup_size(8)
+fn main_rows8(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    if (ROWS4) {
+        decode_rows4((wid.x + wid.y * nwg.x) * 8u + lid);
     }
 }
 
