@@ -374,18 +374,24 @@ fn gpu_attention_gqa_sliding_window() {
     };
     block(async {
         let k = attention::kernel(&ctx).await?;
+        let cpu = [
+            attention::cpu_kernel(&ctx, 1).await?,
+            attention::cpu_kernel(&ctx, 2).await?,
+        ];
         let split = attention::SplitAttention::new(&ctx).await?;
-        // (A head of more than 256 dims takes the kernel's second word per thread.)
-        for (seed, window, positions, t, head_dim) in [
-            (100u64, 0u32, 300usize, 1usize, 72u32),
-            (101, 7, 21, 3, 72),
-            (102, 260, 530, 2, 72),
-            (103, 0, 40, 2, 264),
+        // (A head of more than 256 dims takes the kernels' second word per thread.)
+        for (seed, window, positions, t, head_dim, n_head) in [
+            (100u64, 0u32, 300usize, 1usize, 72u32, 6u32),
+            (101, 7, 21, 3, 72, 6),
+            (102, 260, 530, 2, 72, 6),
+            (103, 0, 40, 2, 264, 6),
+            (104, 0, 600, 1, 256, 8),
+            (105, 300, 700, 3, 264, 4),
         ] {
             let mut rng = Rng::new(seed);
             let s = attention::AttentionShape {
                 head_dim,
-                n_head: 6,
+                n_head,
                 n_kv_head: 2,
                 window,
                 n_tok: 0,
@@ -414,6 +420,31 @@ fn gpu_attention_gqa_sliding_window() {
             let d = attention::bind(&ctx, &k, s, &step, &qb, &kb, &vb, &ob)?;
             kernel::run(&ctx, &[&d])?;
             let got = readback::read_f32(&ctx, &ob, 0, t * qn).await?;
+            // The CPU-adapter kernel, one head and (for even KV groups) two heads a workgroup;
+            // a pairing the groups do not allow is refused.
+            let mut cpu_results = Vec::new();
+            for (i, kc_) in cpu.iter().enumerate() {
+                let hpw = i as u32 + 1;
+                let ob3 = buffers::storage_zeroed(&ctx, "o3", (t * qn * 4) as u64)?;
+                match attention::bind(&ctx, kc_, s, &step, &qb, &kb, &vb, &ob3) {
+                    Ok(d) => {
+                        kernel::run(&ctx, &[&d])?;
+                        cpu_results.push((hpw, readback::read_f32(&ctx, &ob3, 0, t * qn).await?));
+                    }
+                    Err(e) => assert!(
+                        !(s.n_head / s.n_kv_head).is_multiple_of(hpw),
+                        "cpu attention, {hpw} heads: {e}"
+                    ),
+                }
+            }
+            assert_eq!(
+                cpu_results.len(),
+                if (s.n_head / s.n_kv_head).is_multiple_of(2) {
+                    2
+                } else {
+                    1
+                }
+            );
             // The split-K pair must give the same result, for split counts above and below
             // the number of visible keys.
             let mut split_results = Vec::new();
@@ -447,6 +478,16 @@ fn gpu_attention_gqa_sliding_window() {
                 1e-4,
                 0.0,
             );
+            for (hpw, got3) in &cpu_results {
+                assert_close(
+                    &format!("cpu attention window {window}, {hpw} heads a workgroup"),
+                    got3,
+                    &want,
+                    &ones,
+                    1e-4,
+                    0.0,
+                );
+            }
             for (n_split, got2) in &split_results {
                 assert_close(
                     &format!("split attention window {window}, {n_split} splits"),

@@ -23,6 +23,37 @@ pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
     .await
 }
 
+/// The CPU-adapter kernel (entry point `main_cpu`): `heads_per_wg` (1 or 2) query heads of one
+/// KV group per workgroup, so each cached key and value is loaded once for them. Bind it with
+/// [`bind`] like [`kernel`]; the KV group size must be a multiple of `heads_per_wg`.
+pub async fn cpu_kernel(ctx: &GpuContext, heads_per_wg: u32) -> Result<Kernel, GpuError> {
+    use Binding::*;
+    if !(1..=2).contains(&heads_per_wg) {
+        return Err(GpuError::Shape(format!(
+            "attention: {heads_per_wg} heads a workgroup (1 or 2)"
+        )));
+    }
+    Kernel::new(
+        ctx,
+        &format!("attention_cpu_h{heads_per_wg}"),
+        SOURCE,
+        "main_cpu",
+        &[("HPW", f64::from(heads_per_wg))],
+        &seq(&[Uniform, Uniform, ReadOnly, ReadOnly, ReadOnly, Storage]),
+    )
+    .await
+}
+
+/// Query heads a [`cpu_kernel`] workgroup takes for KV groups of `group` heads: two when they
+/// pair up.
+pub fn cpu_heads_per_wg(group: u32) -> u32 {
+    if group.is_multiple_of(2) {
+        2
+    } else {
+        1
+    }
+}
+
 /// Shape of an attention dispatch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttentionShape {
@@ -62,6 +93,13 @@ pub fn bind(
             s.head_dim, s.n_head, s.n_kv_head
         )));
     }
+    let hpw = kernel.constant("HPW").map_or(1, |h| h as u32);
+    if !(s.n_head / s.n_kv_head).is_multiple_of(hpw) {
+        return Err(GpuError::Shape(format!(
+            "attention: KV groups of {} heads for a kernel of {hpw} heads a workgroup",
+            s.n_head / s.n_kv_head
+        )));
+    }
     let p = buffers::uniform(
         ctx,
         "attention params",
@@ -80,7 +118,7 @@ pub fn bind(
         .bind(
             ctx,
             &[&p, step, q, k_cache, v_cache, out],
-            [s.n_head, s.max_tok.max(1), 1],
+            [s.n_head / hpw, s.max_tok.max(1), 1],
         )
         .map(|d| d.tokens_on(1, 1, 1))
 }

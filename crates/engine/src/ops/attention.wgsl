@@ -236,3 +236,117 @@ fn merge(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
         out[q0 + d] = a / l;
     }
 }
+
+// Attention on a CPU adapter (entry point main_cpu): HPW query heads of one KV group per
+// workgroup of 64 threads, so each key and value row is loaded once for HPW heads (the caches'
+// loads, lane by lane, bound attention there). Scores: thread lid takes keys lid, lid + 64, ...
+// of a tile; values: thread lid sums the 16-byte words lid and lid + 64 of the head. Four
+// barriers a tile, with the max and the sum over per-thread partials.
+override HPW: u32 = 1u;
+const CWG: u32 = 64u;
+const CTILE: u32 = 256u;
+
+var<workgroup> qc: array<vec4<f32>, 256>;  // 2 heads x MAX_HEAD_DIM / 4
+var<workgroup> sc2: array<f32, 512>;       // 2 heads x CTILE: scores, then their exponentials
+var<workgroup> part2: array<f32, 128>;     // 2 heads x CWG per-thread maxima, then sums
+
+@compute @workgroup_size(64)
+fn main_cpu(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let h0 = wid.x * HPW;
+    let t = wid.y;
+    let n_tok = select(p.n_tok, step.n_tok, p.n_tok == 0u);
+    if (h0 >= p.n_head || t >= n_tok) {
+        return;
+    }
+    let pos = step.pos0 + t;
+    let hd4 = p.head_dim / 4u;
+    let q0 = t * p.q_stride + h0 * p.head_dim;
+    for (var i = lid; i < HPW * hd4; i += CWG) {
+        let j = q0 + 4u * i;
+        qc[i] = vec4<f32>(q[j], q[j + 1u], q[j + 2u], q[j + 3u]);
+    }
+    workgroupBarrier();
+    let stride4 = p.kv_stride / 4u;
+    let kv0 = (h0 / (p.n_head / p.n_kv_head)) * hd4;
+    let k_lo = first_key(pos);
+    let k_hi = pos + 1u;
+    var m = vec2<f32>(-3.0e38);
+    var l = vec2<f32>(0.0);
+    var acc = array<vec4<f32>, 4>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+    for (var tile = k_lo; tile < k_hi; tile += CTILE) {
+        let n = min(CTILE, k_hi - tile);
+        var lm = vec2<f32>(-3.0e38);
+        for (var r = lid; r < n; r += CWG) {
+            let k0 = (tile + r) * stride4 + kv0;
+            var d = vec2<f32>(0.0);
+            for (var i = 0u; i < hd4; i++) {
+                let kv = kc[k0 + i];
+                d.x += dot(qc[i], kv);
+                if (HPW == 2u) {
+                    d.y += dot(qc[hd4 + i], kv);
+                }
+            }
+            sc2[r] = d.x;
+            sc2[CTILE + r] = d.y;
+            lm = max(lm, d);
+        }
+        part2[lid] = lm.x;
+        part2[CWG + lid] = lm.y;
+        workgroupBarrier();
+        var mt = m;
+        for (var j = 0u; j < CWG; j++) {
+            mt = max(mt, vec2<f32>(part2[j], part2[CWG + j]));
+        }
+        workgroupBarrier();
+        var ls = vec2<f32>(0.0);
+        for (var r = lid; r < n; r += CWG) {
+            let e = exp(vec2<f32>(sc2[r], sc2[CTILE + r]) - mt);
+            sc2[r] = e.x;
+            sc2[CTILE + r] = e.y;
+            ls += e;
+        }
+        part2[lid] = ls.x;
+        part2[CWG + lid] = ls.y;
+        workgroupBarrier();
+        var st = vec2<f32>(0.0);
+        for (var j = 0u; j < CWG; j++) {
+            st += vec2<f32>(part2[j], part2[CWG + j]);
+        }
+        let corr = exp(m - mt);
+        l = l * corr + st;
+        m = mt;
+        acc[0] *= corr.x;
+        acc[1] *= corr.x;
+        acc[2] *= corr.y;
+        acc[3] *= corr.y;
+        for (var r = 0u; r < n; r++) {
+            let v0 = (tile + r) * stride4 + kv0;
+            let e = vec2<f32>(sc2[r], sc2[CTILE + r]);
+            if (lid < hd4) {
+                let v = vc[v0 + lid];
+                acc[0] += e.x * v;
+                acc[2] += e.y * v;
+            }
+            if (lid + CWG < hd4) {
+                let v = vc[v0 + lid + CWG];
+                acc[1] += e.x * v;
+                acc[3] += e.y * v;
+            }
+        }
+        workgroupBarrier();
+    }
+    for (var hh = 0u; hh < HPW; hh++) {
+        let o = q0 + hh * p.head_dim;
+        let inv = 1.0 / l[hh];
+        for (var w = 0u; w < 2u; w++) {
+            let d4 = lid + w * CWG;
+            if (d4 < hd4) {
+                let a = acc[2u * hh + w] * inv;
+                out[o + 4u * d4] = a.x;
+                out[o + 4u * d4 + 1u] = a.y;
+                out[o + 4u * d4 + 2u] = a.z;
+                out[o + 4u * d4 + 3u] = a.w;
+            }
+        }
+    }
+}
