@@ -302,7 +302,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
             let q = w4[(grp_quants(row) + u * 16u) >> 4u];
-            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], xs, sum32(xs));
+            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], scaled8(xs), sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see grp_bytes): two aligned 16-byte loads
             let q = (grp_quants(row) + u * 32u) >> 4u;
@@ -395,7 +395,22 @@ fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
 fn q5_word(q: u32, qh: u32, k: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
     let a = (q & 0x0F0F0F0Fu) | spread4((qh >> (4u * k)) & 0xFu);
     let b = ((q >> 4u) & 0x0F0F0F0Fu) | spread4((qh >> (16u + 4u * k)) & 0xFu);
-    return dot(bytes4(a), xa) + dot(bytes4(b), xb);
+    return dot(in_place4(a), xa) + dot(in_place4(b), xb);
+}
+
+// The four bytes of `v` (each below 128) as floats where they sit (byte k times 256^k, exact),
+// for inputs scaled by SCALE8: a mask and a conversion a byte, no shifts; the products equal
+// those of the shifted-down bytes with unscaled inputs (scaling by powers of two is exact).
+fn in_place4(v: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<i32>(bitcast<i32>(v & 0xFFu), bitcast<i32>(v & 0xFF00u),
+                               bitcast<i32>(v & 0xFF0000u), bitcast<i32>(v & 0xFF000000u)));
+}
+
+const SCALE8: vec4<f32> = vec4<f32>(1.0, 0.00390625, 0.0000152587890625, 5.9604644775390625e-8);
+
+fn scaled8(xs: array<vec4<f32>, 8>) -> array<vec4<f32>, 8> {
+    return array<vec4<f32>, 8>(xs[0] * SCALE8, xs[1] * SCALE8, xs[2] * SCALE8, xs[3] * SCALE8,
+                               xs[4] * SCALE8, xs[5] * SCALE8, xs[6] * SCALE8, xs[7] * SCALE8);
 }
 
 // Bits 0..4 of `b` to bit 4 of bytes 0..4 (the multiply puts bit i at bit 8i, no carries).
@@ -417,8 +432,8 @@ fn bytes4(v: u32) -> vec4<f32> {
     return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
 }
 
-// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs (whose sum is `sx`),
-// unscaled.
+// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs scaled by SCALE8
+// (whose plain sum is `sx`), unscaled.
 fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>, sx: f32) -> f32 {
     return q5_word(q.x, qh, 0u, xs[0], xs[4]) + q5_word(q.y, qh, 1u, xs[1], xs[5])
         + q5_word(q.z, qh, 2u, xs[2], xs[6]) + q5_word(q.w, qh, 3u, xs[3], xs[7]) - 16.0 * sx;
@@ -453,12 +468,14 @@ fn decode_rows4(t: u32) {
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
         var sx = 0.0;
+        var xq = xs;
         if (QTYPE == 6u) {
             sx = sum32(xs);
+            xq = scaled8(xs);
         }
-        acc0 += group_block(g0, u, xs, sx);
+        acc0 += group_block(g0, u, xq, sx);
         if (GROUPS == 2u) {
-            acc1 += group_block(g1, u, xs, sx);
+            acc1 += group_block(g1, u, xq, sx);
         }
     }
     write_rows4(GROUPS * t, acc0);
@@ -467,8 +484,8 @@ fn decode_rows4(t: u32) {
     }
 }
 
-// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (whose
-// sum is `sx`, for Q5_0): the four rows' scaled dots.
+// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (for
+// Q5_0 scaled by SCALE8, with `sx` their plain sum): the four rows' scaled dots.
 fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
     let base = g * grp_bytes();
     let blocks = p.cols / 32u;
