@@ -418,15 +418,6 @@ fn spread4(b: u32) -> u32 {
     return ((b * 0x00204081u) & 0x01010101u) << 4u;
 }
 
-// The low and the high nibbles of the four bytes of `q`, as floats.
-fn low4(q: u32) -> vec4<f32> {
-    return bytes4(q & 0x0F0F0F0Fu);
-}
-
-fn high4(q: u32) -> vec4<f32> {
-    return bytes4((q >> 4u) & 0x0F0F0F0Fu);
-}
-
 // The four bytes of `v` as floats (scalar shifts: see signed_bytes).
 fn bytes4(v: u32) -> vec4<f32> {
     return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
@@ -556,11 +547,13 @@ fn q4k_rows(t: u32) {
                                          x[xi + 12u], x[xi + 13u], x[xi + 14u], x[xi + 15u]);
             let sums = vec2<f32>(dot(lo[0] + lo[1] + lo[2] + lo[3] + lo[4] + lo[5] + lo[6] + lo[7], ONES),
                                  dot(hi[0] + hi[1] + hi[2] + hi[3] + hi[4] + hi[5] + hi[6] + hi[7], ONES));
-            acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, lo, hi, sums), q4k_chunk(ra.y, b, c, lo, hi, sums),
-                              q4k_chunk(ra.z, b, c, lo, hi, sums), q4k_chunk(ra.w, b, c, lo, hi, sums));
+            let los = scaled8(lo);
+            let his = scaled_high(hi);
+            acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, los, his, sums), q4k_chunk(ra.y, b, c, los, his, sums),
+                              q4k_chunk(ra.z, b, c, los, his, sums), q4k_chunk(ra.w, b, c, los, his, sums));
             if (GROUPS == 2u) {
-                acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, lo, hi, sums), q4k_chunk(rb.y, b, c, lo, hi, sums),
-                                  q4k_chunk(rb.z, b, c, lo, hi, sums), q4k_chunk(rb.w, b, c, lo, hi, sums));
+                acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, los, his, sums), q4k_chunk(rb.y, b, c, los, his, sums),
+                                  q4k_chunk(rb.z, b, c, los, his, sums), q4k_chunk(rb.w, b, c, los, his, sums));
             }
         }
     }
@@ -570,13 +563,34 @@ fn q4k_rows(t: u32) {
     }
 }
 
+// The low and the high nibbles of the four bytes of `q` as floats where they sit (see
+// in_place4), for inputs scaled by SCALE8 (low) and scaled_high (high): the top byte's high
+// nibble is shifted down to bits 24..28 (above, it would not be a positive i32).
+fn low_in_place(q: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<i32>(bitcast<i32>(q & 0xFu), bitcast<i32>(q & 0xF00u),
+                               bitcast<i32>(q & 0xF0000u), bitcast<i32>(q & 0xF000000u)));
+}
+
+fn high_in_place(q: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<i32>(bitcast<i32>(q & 0xF0u), bitcast<i32>(q & 0xF000u),
+                               bitcast<i32>(q & 0xF00000u), bitcast<i32>((q >> 4u) & 0xF000000u)));
+}
+
+const SCALE_HIGH: vec4<f32> = vec4<f32>(0.0625, 0.000244140625, 9.5367431640625e-7, 5.9604644775390625e-8);
+
+fn scaled_high(xs: array<vec4<f32>, 8>) -> array<vec4<f32>, 8> {
+    return array<vec4<f32>, 8>(xs[0] * SCALE_HIGH, xs[1] * SCALE_HIGH, xs[2] * SCALE_HIGH, xs[3] * SCALE_HIGH,
+                               xs[4] * SCALE_HIGH, xs[5] * SCALE_HIGH, xs[6] * SCALE_HIGH, xs[7] * SCALE_HIGH);
+}
+
 // Byte `i` (0..4) of `v`.
 fn byte_of(v: u32, i: u32) -> u32 {
     return (v >> (8u * i)) & 0xFFu;
 }
 
 // Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, against the
-// inputs `lo` (its first 32 elements), `hi` (the next 32) and their sums.
+// inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32, by SCALE_HIGH) and
+// their plain sums.
 fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f32>, 8>, sums: vec2<f32>) -> f32 {
     let bo = row * p.row_bytes + b * 144u;
     let h = w4[bo >> 4u]; // d, dmin | scales 0..4 | 4..8 | 8..12
@@ -598,14 +612,14 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
     let q = (bo + 16u + 32u * c) >> 4u;
     let qa = w4[q];
     let qb = w4[q + 1u];
-    let dl = dot(low4(qa.x), lo[0]) + dot(low4(qa.y), lo[1])
-        + dot(low4(qa.z), lo[2]) + dot(low4(qa.w), lo[3])
-        + dot(low4(qb.x), lo[4]) + dot(low4(qb.y), lo[5])
-        + dot(low4(qb.z), lo[6]) + dot(low4(qb.w), lo[7]);
-    let dh = dot(high4(qa.x), hi[0]) + dot(high4(qa.y), hi[1])
-        + dot(high4(qa.z), hi[2]) + dot(high4(qa.w), hi[3])
-        + dot(high4(qb.x), hi[4]) + dot(high4(qb.y), hi[5])
-        + dot(high4(qb.z), hi[6]) + dot(high4(qb.w), hi[7]);
+    let dl = dot(low_in_place(qa.x), lo[0]) + dot(low_in_place(qa.y), lo[1])
+        + dot(low_in_place(qa.z), lo[2]) + dot(low_in_place(qa.w), lo[3])
+        + dot(low_in_place(qb.x), lo[4]) + dot(low_in_place(qb.y), lo[5])
+        + dot(low_in_place(qb.z), lo[6]) + dot(low_in_place(qb.w), lo[7]);
+    let dh = dot(high_in_place(qa.x), hi[0]) + dot(high_in_place(qa.y), hi[1])
+        + dot(high_in_place(qa.z), hi[2]) + dot(high_in_place(qa.w), hi[3])
+        + dot(high_in_place(qb.x), hi[4]) + dot(high_in_place(qb.y), hi[5])
+        + dot(high_in_place(qb.z), hi[6]) + dot(high_in_place(qb.w), hi[7]);
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
