@@ -642,15 +642,19 @@ fn q6k_rows(t: u32) {
                 let x3 = array<vec4<f32>, 4>(x[xb + 24u], x[xb + 25u], x[xb + 26u], x[xb + 27u]);
                 let sums = vec4<f32>(dot(x0[0] + x0[1] + x0[2] + x0[3], ONES), dot(x1[0] + x1[1] + x1[2] + x1[3], ONES),
                                      dot(x2[0] + x2[1] + x2[2] + x2[3], ONES), dot(x3[0] + x3[1] + x3[2] + x3[3], ONES));
-                acc0 += vec4<f32>(q6_part(ra, b, n, k, x0, x1, x2, x3, sums),
-                                  q6_part(ra + 1u, b, n, k, x0, x1, x2, x3, sums),
-                                  q6_part(ra + 2u, b, n, k, x0, x1, x2, x3, sums),
-                                  q6_part(ra + 3u, b, n, k, x0, x1, x2, x3, sums));
+                let s0 = scaled4(x0);
+                let s1 = scaled4(x1);
+                let s2 = scaled4(x2);
+                let s3 = scaled4(x3);
+                acc0 += vec4<f32>(q6_part(ra, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(ra + 1u, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(ra + 2u, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(ra + 3u, b, n, k, s0, s1, s2, s3, sums));
                 if (GROUPS == 2u) {
-                    acc1 += vec4<f32>(q6_part(rb, b, n, k, x0, x1, x2, x3, sums),
-                                      q6_part(rb + 1u, b, n, k, x0, x1, x2, x3, sums),
-                                      q6_part(rb + 2u, b, n, k, x0, x1, x2, x3, sums),
-                                      q6_part(rb + 3u, b, n, k, x0, x1, x2, x3, sums));
+                    acc1 += vec4<f32>(q6_part(rb, b, n, k, s0, s1, s2, s3, sums),
+                                      q6_part(rb + 1u, b, n, k, s0, s1, s2, s3, sums),
+                                      q6_part(rb + 2u, b, n, k, s0, s1, s2, s3, sums),
+                                      q6_part(rb + 3u, b, n, k, s0, s1, s2, s3, sums));
                 }
             }
         }
@@ -661,25 +665,30 @@ fn q6k_rows(t: u32) {
     }
 }
 
+fn scaled4(xs: array<vec4<f32>, 4>) -> array<vec4<f32>, 4> {
+    return array<vec4<f32>, 4>(xs[0] * SCALE8, xs[1] * SCALE8, xs[2] * SCALE8, xs[3] * SCALE8);
+}
+
 // Signed byte `i` (0..16) of `v`.
 fn i8_of(v: vec4<u32>, i: u32) -> f32 {
     return f32(bitcast<i32>(v[i / 4u] << (24u - 8u * (i % 4u))) >> 24u);
 }
 
 // One word (4 elements of each quarter) of a Q6_K half: ql words `a` (quarters 0, 2) and `b`
-// (1, 3), qh word `h`, against the inputs of each quarter: the four unshifted, unscaled dots.
-// The 6-bit values are assembled four per word (as in q5_word) before conversion.
+// (1, 3), qh word `h`, against the inputs of each quarter (scaled by SCALE8): the four unshifted,
+// unscaled dots. The 6-bit values are assembled four per word and converted where they sit (as
+// in q5_word).
 fn q6_word(a: u32, b: u32, h: u32, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, x3: vec4<f32>) -> vec4<f32> {
     let lo = 0x0F0F0F0Fu;
     let hi = 0x30303030u;
-    return vec4<f32>(dot(bytes4((a & lo) | ((h << 4u) & hi)), x0),
-                     dot(bytes4((b & lo) | ((h << 2u) & hi)), x1),
-                     dot(bytes4(((a >> 4u) & lo) | (h & hi)), x2),
-                     dot(bytes4(((b >> 4u) & lo) | ((h >> 2u) & hi)), x3));
+    return vec4<f32>(dot(in_place4((a & lo) | ((h << 4u) & hi)), x0),
+                     dot(in_place4((b & lo) | ((h << 2u) & hi)), x1),
+                     dot(in_place4(((a >> 4u) & lo) | (h & hi)), x2),
+                     dot(in_place4(((b >> 4u) & lo) | ((h >> 2u) & hi)), x3));
 }
 
 // Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`; `sums` = the sum
-// of each quarter's 16 inputs (for the -32 offset).
+// of each quarter's 16 inputs (for the -32 offset), the inputs x0..x3 scaled by SCALE8.
 fn q6_part(row: u32, b: u32, n: u32, k: u32, x0: array<vec4<f32>, 4>, x1: array<vec4<f32>, 4>,
            x2: array<vec4<f32>, 4>, x3: array<vec4<f32>, 4>, sums: vec4<f32>) -> f32 {
     let ql = q6_plane(row, b, 0u, 128u) + n * 64u + 16u * k;
