@@ -250,55 +250,59 @@ fn gpu_rmsnorm_plain_and_fused() {
         let w1 = rng.vec(n);
         let w2 = rng.vec(n);
         let eps = 1e-6;
-        let norm = rmsnorm::RmsNorm::new(&ctx).await?;
-        let step = step_buffer(
-            &ctx,
-            Step {
-                pos0: 0,
-                n_tok: t as u32,
-                rand: 0.0,
-                flags: 0,
-            },
-        );
-        let ab = buffers::storage_f32(&ctx, "a", &a)?;
-        let w1b = buffers::storage_f32(&ctx, "w1", &w1)?;
-        let w2b = buffers::storage_f32(&ctx, "w2", &w2)?;
-        let rb = buffers::storage_f32(&ctx, "res", &res)?;
-        let yb = buffers::storage_zeroed(&ctx, "y", (n * t * 4) as u64)?;
-        let y2b = buffers::storage_zeroed(&ctx, "y2", (n * t * 4) as u64)?;
-        let shape = rmsnorm::NormShape {
-            n: n as u32,
-            rows_per_tok: 1,
-            n_tok: 0,
-            max_tok: t as u32,
-            eps,
-        };
-        let d1 = norm.bind_norm(&ctx, shape, &step, &ab, &w1b, &yb)?;
-        let d2 = norm.bind_add_norm(&ctx, shape, &step, &ab, &w1b, &w2b, &rb, &y2b)?;
-        kernel::run(&ctx, &[&d1, &d2])?;
-        let ones = vec![1.0; n * t];
-        let got = readback::read_f32(&ctx, &yb, 0, n * t).await?;
-        assert_close(
-            "rmsnorm",
-            &got,
-            &rmsnorm::reference(&a, &w1, eps),
-            &ones,
-            1e-5,
-            1e-5,
-        );
-        let (want_res, want_y) = rmsnorm::add_norm_reference(&a, &w1, &w2, &res, eps);
-        let got_res = readback::read_f32(&ctx, &rb, 0, n * t).await?;
-        let got_y = readback::read_f32(&ctx, &y2b, 0, n * t).await?;
-        let scale: Vec<f32> = want_res.iter().map(|v| v.abs()).collect();
-        assert_close(
-            "add_rmsnorm residual",
-            &got_res,
-            &want_res,
-            &scale,
-            1e-5,
-            1e-6,
-        );
-        assert_close("add_rmsnorm output", &got_y, &want_y, &ones, 1e-4, 1e-5);
+        // Every workgroup size the adapters use (GPUs 256, CPU adapters 64) and a small one.
+        for wg in [256u32, 64, 8] {
+            let norm = rmsnorm::RmsNorm::with_workgroup(&ctx, wg).await?;
+            let step = step_buffer(
+                &ctx,
+                Step {
+                    pos0: 0,
+                    n_tok: t as u32,
+                    rand: 0.0,
+                    flags: 0,
+                },
+            );
+            let ab = buffers::storage_f32(&ctx, "a", &a)?;
+            let w1b = buffers::storage_f32(&ctx, "w1", &w1)?;
+            let w2b = buffers::storage_f32(&ctx, "w2", &w2)?;
+            let rb = buffers::storage_f32(&ctx, "res", &res)?;
+            let yb = buffers::storage_zeroed(&ctx, "y", (n * t * 4) as u64)?;
+            let y2b = buffers::storage_zeroed(&ctx, "y2", (n * t * 4) as u64)?;
+            let shape = rmsnorm::NormShape {
+                n: n as u32,
+                rows_per_tok: 1,
+                n_tok: 0,
+                max_tok: t as u32,
+                eps,
+            };
+            let d1 = norm.bind_norm(&ctx, shape, &step, &ab, &w1b, &yb)?;
+            let d2 = norm.bind_add_norm(&ctx, shape, &step, &ab, &w1b, &w2b, &rb, &y2b)?;
+            kernel::run(&ctx, &[&d1, &d2])?;
+            let ones = vec![1.0; n * t];
+            let got = readback::read_f32(&ctx, &yb, 0, n * t).await?;
+            assert_close(
+                &format!("rmsnorm, {wg} threads"),
+                &got,
+                &rmsnorm::reference(&a, &w1, eps),
+                &ones,
+                1e-5,
+                1e-5,
+            );
+            let (want_res, want_y) = rmsnorm::add_norm_reference(&a, &w1, &w2, &res, eps);
+            let got_res = readback::read_f32(&ctx, &rb, 0, n * t).await?;
+            let got_y = readback::read_f32(&ctx, &y2b, 0, n * t).await?;
+            let scale: Vec<f32> = want_res.iter().map(|v| v.abs()).collect();
+            assert_close(
+                "add_rmsnorm residual",
+                &got_res,
+                &want_res,
+                &scale,
+                1e-5,
+                1e-6,
+            );
+            assert_close("add_rmsnorm output", &got_y, &want_y, &ones, 1e-4, 1e-5);
+        }
+        assert!(rmsnorm::RmsNorm::with_workgroup(&ctx, 48).await.is_err());
         Ok(())
     });
 }

@@ -5,6 +5,10 @@ use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("rmsnorm.wgsl");
 
+/// Threads a norm workgroup on CPU adapters (lavapipe: 36 fused norms of 640 floats 2.0 ms with
+/// 256 threads, 1.3 ms with 64).
+const CPU_WORKGROUP: u32 = 64;
+
 /// The two RMSNorm entry points.
 #[derive(Debug, Clone)]
 pub struct RmsNorm {
@@ -30,13 +34,29 @@ pub struct NormShape {
 impl RmsNorm {
     /// Compiles both entry points.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
+        let wg = if ctx.adapter().device_type == "Cpu" {
+            CPU_WORKGROUP
+        } else {
+            256
+        };
+        Self::with_workgroup(ctx, wg).await
+    }
+
+    /// Both entry points with `wg` threads a workgroup (a power of two, 1 to 256).
+    pub async fn with_workgroup(ctx: &GpuContext, wg: u32) -> Result<Self, GpuError> {
         use Binding::*;
+        if !wg.is_power_of_two() || wg > 256 {
+            return Err(GpuError::Shape(format!(
+                "rmsnorm: {wg} threads a workgroup (a power of two up to 256)"
+            )));
+        }
+        let overrides = [("WG", f64::from(wg))];
         let norm = Kernel::new(
             ctx,
             "rmsnorm",
             SOURCE,
             "norm",
-            &[],
+            &overrides,
             &[
                 (0, Uniform),
                 (1, Uniform),
@@ -51,7 +71,7 @@ impl RmsNorm {
             "add_rmsnorm",
             SOURCE,
             "add_norm",
-            &[],
+            &overrides,
             &[
                 (0, Uniform),
                 (1, Uniform),

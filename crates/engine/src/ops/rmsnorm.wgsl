@@ -5,7 +5,9 @@
 // One workgroup per row; rows = rows_per_tok * tokens (tokens = step.n_tok when n_tok is 0), so
 // per-head norms use rows_per_tok = heads with n = head_dim.
 
-const WG: u32 = 256u;
+// Threads a workgroup (a power of two up to 256): 256 on GPUs; CPU adapters run a workgroup's
+// threads in turn on one core, where the reduction's barriers cost more than the row's work.
+override WG: u32 = 256u;
 
 struct Params {
     n: u32,
@@ -29,7 +31,7 @@ struct Step {
 @group(0) @binding(5) var<storage, read_write> res: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
-var<workgroup> red: array<f32, WG>;
+var<workgroup> red: array<f32, 256>;
 
 fn sum_all(v: f32, lid: u32) -> f32 {
     red[lid] = v;
@@ -49,7 +51,7 @@ fn row_count() -> u32 {
     return p.rows_per_tok * select(p.n_tok, step.n_tok, p.n_tok == 0u);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn norm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let row = wid.x;
     if (row >= row_count()) {
@@ -66,7 +68,7 @@ fn norm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn add_norm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let row = wid.x;
     if (row >= row_count()) {
