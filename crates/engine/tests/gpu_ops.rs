@@ -712,70 +712,74 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
         let row = (nq + nk) * hd;
         let src = rng.vec(t * row);
         let (wq, wk) = (rng.vec(hd), rng.vec(hd));
-        let k = rope::qk_kernel(&ctx).await?;
-        let step = step_buffer(
-            &ctx,
-            Step {
-                pos0,
-                n_tok: t as u32,
-                rand: 0.0,
-                flags: 0,
-            },
-        );
-        let sb = buffers::storage_f32(&ctx, "src", &src)?;
-        let wqb = buffers::storage_f32(&ctx, "wq", &wq)?;
-        let wkb = buffers::storage_f32(&ctx, "wk", &wk)?;
-        let qb = buffers::storage_zeroed(&ctx, "q", (t * nq * hd * 4) as u64)?;
-        let cache_rows = 16usize;
-        let kb = buffers::storage_zeroed(&ctx, "k cache", (cache_rows * nk * hd * 4) as u64)?;
-        let shape = rope::QkRopeShape {
-            head_dim: hd as u32,
-            n_q_heads: nq as u32,
-            n_k_heads: nk as u32,
-            eps: 1e-6,
-            n_tok: 0,
-            max_tok: t as u32,
-            theta_base: 1e6,
-            freq_scale: 0.5,
-            q_scale: 0.125,
-        };
-        let d = rope::bind_qk(&ctx, &k, shape, &step, &wqb, &wkb, &sb, &qb, &kb)?;
-        kernel::run(&ctx, &[&d])?;
-        let got_q = readback::read_f32(&ctx, &qb, 0, t * nq * hd).await?;
-        let got_k = readback::read_f32(&ctx, &kb, 0, cache_rows * nk * hd).await?;
-        let mut want_q = vec![0f32; t * nq * hd];
-        let mut want_k = vec![0f32; cache_rows * nk * hd];
-        for ti in 0..t {
-            let pos = pos0 + ti as u32;
-            for h in 0..nq + nk {
-                let mut x = src[ti * row + h * hd..ti * row + (h + 1) * hd].to_vec();
-                if h < nq {
-                    rope::reference_head(&mut x, pos, 1e6, 0.5, Some((&wq, 1e-6)), 0.125);
-                    want_q[(ti * nq + h) * hd..(ti * nq + h + 1) * hd].copy_from_slice(&x);
-                } else {
-                    rope::reference_head(&mut x, pos, 1e6, 0.5, Some((&wk, 1e-6)), 1.0);
-                    let o = (pos as usize * nk + h - nq) * hd;
-                    want_k[o..o + hd].copy_from_slice(&x);
+        // The workgroup sizes GPUs (128) and CPU adapters (32) use, and a small one.
+        for wg in [128u32, 32, 8] {
+            let k = rope::qk_kernel_with(&ctx, wg).await?;
+            let step = step_buffer(
+                &ctx,
+                Step {
+                    pos0,
+                    n_tok: t as u32,
+                    rand: 0.0,
+                    flags: 0,
+                },
+            );
+            let sb = buffers::storage_f32(&ctx, "src", &src)?;
+            let wqb = buffers::storage_f32(&ctx, "wq", &wq)?;
+            let wkb = buffers::storage_f32(&ctx, "wk", &wk)?;
+            let qb = buffers::storage_zeroed(&ctx, "q", (t * nq * hd * 4) as u64)?;
+            let cache_rows = 16usize;
+            let kb = buffers::storage_zeroed(&ctx, "k cache", (cache_rows * nk * hd * 4) as u64)?;
+            let shape = rope::QkRopeShape {
+                head_dim: hd as u32,
+                n_q_heads: nq as u32,
+                n_k_heads: nk as u32,
+                eps: 1e-6,
+                n_tok: 0,
+                max_tok: t as u32,
+                theta_base: 1e6,
+                freq_scale: 0.5,
+                q_scale: 0.125,
+            };
+            let d = rope::bind_qk(&ctx, &k, shape, &step, &wqb, &wkb, &sb, &qb, &kb)?;
+            kernel::run(&ctx, &[&d])?;
+            let got_q = readback::read_f32(&ctx, &qb, 0, t * nq * hd).await?;
+            let got_k = readback::read_f32(&ctx, &kb, 0, cache_rows * nk * hd).await?;
+            let mut want_q = vec![0f32; t * nq * hd];
+            let mut want_k = vec![0f32; cache_rows * nk * hd];
+            for ti in 0..t {
+                let pos = pos0 + ti as u32;
+                for h in 0..nq + nk {
+                    let mut x = src[ti * row + h * hd..ti * row + (h + 1) * hd].to_vec();
+                    if h < nq {
+                        rope::reference_head(&mut x, pos, 1e6, 0.5, Some((&wq, 1e-6)), 0.125);
+                        want_q[(ti * nq + h) * hd..(ti * nq + h + 1) * hd].copy_from_slice(&x);
+                    } else {
+                        rope::reference_head(&mut x, pos, 1e6, 0.5, Some((&wk, 1e-6)), 1.0);
+                        let o = (pos as usize * nk + h - nq) * hd;
+                        want_k[o..o + hd].copy_from_slice(&x);
+                    }
                 }
             }
+            // Vulkan allows sin/cos an absolute error of 2^-11 (SwiftShader uses it).
+            assert_close(
+                &format!("rope qk: q, {wg} threads"),
+                &got_q,
+                &want_q,
+                &vec![1.0; want_q.len()],
+                1e-3,
+                0.0,
+            );
+            assert_close(
+                &format!("rope qk: k cache, {wg} threads"),
+                &got_k,
+                &want_k,
+                &vec![1.0; want_k.len()],
+                1e-3,
+                0.0,
+            );
         }
-        // Vulkan allows sin/cos an absolute error of 2^-11 (SwiftShader uses it).
-        assert_close(
-            "rope qk: q",
-            &got_q,
-            &want_q,
-            &vec![1.0; want_q.len()],
-            1e-3,
-            0.0,
-        );
-        assert_close(
-            "rope qk: k cache",
-            &got_k,
-            &want_k,
-            &vec![1.0; want_k.len()],
-            1e-3,
-            0.0,
-        );
+        assert!(rope::qk_kernel_with(&ctx, 256).await.is_err());
         Ok(())
     });
 }

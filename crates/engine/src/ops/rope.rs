@@ -119,15 +119,34 @@ pub fn reference_head(
     }
 }
 
-/// Compiles the fused Q+K entry point.
+/// Threads a `qk` workgroup on CPU adapters.
+const CPU_WORKGROUP: u32 = 32;
+
+/// Compiles the fused Q+K entry point (128 threads a workgroup, [`CPU_WORKGROUP`] on CPU
+/// adapters).
 pub async fn qk_kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
+    let wg = if ctx.adapter().device_type == "Cpu" {
+        CPU_WORKGROUP
+    } else {
+        128
+    };
+    qk_kernel_with(ctx, wg).await
+}
+
+/// The fused Q+K entry point with `wg` threads a workgroup (a power of two, 1 to 128).
+pub async fn qk_kernel_with(ctx: &GpuContext, wg: u32) -> Result<Kernel, GpuError> {
     use Binding::*;
+    if !wg.is_power_of_two() || wg > 128 {
+        return Err(GpuError::Shape(format!(
+            "rope: {wg} threads a workgroup (a power of two up to 128)"
+        )));
+    }
     Kernel::new(
         ctx,
         "rope_qk",
         SOURCE,
         "qk",
-        &[],
+        &[("WG", f64::from(wg))],
         &[
             (0, Uniform),
             (1, Uniform),

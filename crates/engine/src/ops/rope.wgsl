@@ -7,7 +7,9 @@
 // as `main`, K heads read at src + k_src_offset, use norm weight `wk`, and go to
 // dst_k[(pos0 + t) * k_dst_stride + h_k * head_dim + i] unscaled.
 
-const WG: u32 = 128u;
+// Threads a workgroup (a power of two up to 128): 128 on GPUs, fewer on CPU adapters (as in
+// rmsnorm.wgsl).
+override WG: u32 = 128u;
 
 struct Params {
     head_dim: u32,
@@ -43,9 +45,9 @@ struct Step {
 @group(0) @binding(5) var<storage, read> wk: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dst_k: array<f32>;
 
-var<workgroup> red: array<f32, WG>;
+var<workgroup> red: array<f32, 128>;
 
-@compute @workgroup_size(128)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let h = wid.x;
     let t = wid.y;
@@ -115,7 +117,7 @@ fn rotate(x0: f32, x1: f32, i: u32, hd: u32, pos: u32) -> vec2<f32> {
     return vec2<f32>(x0 * c - x1 * s, x0 * s + x1 * c);
 }
 
-@compute @workgroup_size(128)
+@compute @workgroup_size(WG)
 fn qk(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let h = wid.x;
     let t = wid.y;
