@@ -11,7 +11,9 @@ pub struct AdapterSummary {
     pub name: String,
     /// Backend, e.g. `Vulkan` or `BrowserWebGpu`.
     pub backend: String,
-    /// Device type, e.g. `Cpu` or `DiscreteGpu`.
+    /// Device type, e.g. `Cpu` or `DiscreteGpu`: `Cpu` also for a software rasterizer the
+    /// adapter does not flag as one (see [`is_software_rasterizer`]), since the kernels' layout
+    /// for CPU adapters depends on it.
     pub device_type: String,
     /// Driver name and version as reported by the adapter.
     pub driver: String,
@@ -19,6 +21,21 @@ pub struct AdapterSummary {
     pub max_storage_buffer_binding_size: u64,
     /// The largest buffer the device accepts, in bytes.
     pub max_buffer_size: u64,
+}
+
+/// Whether an adapter's name or driver names a software rasterizer (lavapipe/llvmpipe,
+/// SwiftShader, softpipe, Microsoft's WARP). In the browser wgpu reports a CPU device only for
+/// a fallback adapter, and a software one is not always flagged as such.
+pub fn is_software_rasterizer(name: &str, driver: &str) -> bool {
+    const NAMES: [&str; 5] = [
+        "llvmpipe",
+        "lavapipe",
+        "swiftshader",
+        "softpipe",
+        "microsoft basic render driver",
+    ];
+    let text = format!("{name} {driver}").to_lowercase();
+    NAMES.iter().any(|n| text.contains(n))
 }
 
 /// Failure state shared with wgpu's callbacks.
@@ -114,7 +131,11 @@ impl GpuContext {
         let summary = AdapterSummary {
             name: info.name.clone(),
             backend: format!("{:?}", info.backend),
-            device_type: format!("{:?}", info.device_type),
+            device_type: if is_software_rasterizer(&info.name, &info.driver) {
+                "Cpu".to_string()
+            } else {
+                format!("{:?}", info.device_type)
+            },
             driver: format!("{} {}", info.driver, info.driver_info)
                 .trim()
                 .to_string(),
@@ -212,5 +233,31 @@ impl GpuContext {
         let index = self.queue.submit(commands);
         self.check()?;
         Ok(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_software_rasterizer;
+
+    #[test]
+    fn software_rasterizers_recognised_by_name() {
+        for (name, driver) in [
+            ("llvmpipe (LLVM 15.0.6, 256 bits)", "llvmpipe"),
+            ("SwiftShader Device (Subzero)", ""),
+            ("google \u{b7} swiftshader", ""),
+            ("Microsoft Basic Render Driver", ""),
+            ("", "Mesa lavapipe"),
+        ] {
+            assert!(is_software_rasterizer(name, driver), "{name} / {driver}");
+        }
+        for (name, driver) in [
+            ("NVIDIA GeForce RTX 4090", "NVIDIA 550.54"),
+            ("Apple M2", ""),
+            ("AMD Radeon Graphics (RADV RENOIR)", "radv Mesa 24.0"),
+            ("", ""),
+        ] {
+            assert!(!is_software_rasterizer(name, driver), "{name} / {driver}");
+        }
     }
 }
