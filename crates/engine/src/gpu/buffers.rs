@@ -174,6 +174,75 @@ pub fn device_layout(
     std::borrow::Cow::Owned(out)
 }
 
+/// Bytes regrouped and written per queue write when a weight chunk is uploaded: what an upload
+/// holds on the host beyond the source bytes (not a copy of the whole chunk, up to 128 MiB).
+const UPLOAD_SLICE_BYTES: usize = 4 << 20;
+
+/// A storage buffer holding `rows` rows of a weight matrix (`bytes`, its GGUF layout) in its
+/// [`device_layout`], padded as [`storage_from_bytes`] pads, written a slice at a time.
+fn upload_chunk(
+    ctx: &GpuContext,
+    label: &str,
+    ty: GgmlType,
+    cols: u32,
+    rows: u32,
+    bytes: &[u8],
+) -> Result<wgpu::Buffer, GpuError> {
+    let group = group_bytes(ty, cols).map(|g| g as usize);
+    let dev_len = group.map_or(bytes.len(), |g| {
+        (rows as usize).div_ceil(GROUP_ROWS as usize) * g
+    });
+    let len = dev_len.div_ceil(4) * 4 + TAIL_PAD;
+    ctx.check_binding(label, len as u64)?;
+    // wgpu zero-initialises the buffer, so the padding needs no write.
+    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: len as u64,
+        usage: STORAGE,
+        mapped_at_creation: false,
+    });
+    let mut offset = 0usize;
+    match group {
+        // The grouped layout, regrouped a run of whole groups at a time (groups are
+        // independent, 16-byte multiples, and in row order).
+        Some(g) => {
+            let row_bytes = bytes.len() / rows as usize;
+            let per_slice = (UPLOAD_SLICE_BYTES / g).max(1) * GROUP_ROWS as usize;
+            for (i, src) in bytes.chunks(per_slice * row_bytes).enumerate() {
+                let n = (rows as usize - i * per_slice).min(per_slice) as u32;
+                let dev = device_layout(ty, cols, n, src);
+                write_padded(ctx, &buffer, offset, &dev);
+                offset += dev.len();
+            }
+        }
+        None => {
+            for src in bytes.chunks(UPLOAD_SLICE_BYTES) {
+                write_padded(ctx, &buffer, offset, src);
+                offset += src.len();
+            }
+        }
+    }
+    ctx.check()?;
+    Ok(buffer)
+}
+
+/// Writes `data` at `offset` (a multiple of 4), its last partial word padded with zeros, and
+/// submits the write so its staging copy is released rather than held until the next submission.
+fn write_padded(ctx: &GpuContext, buffer: &wgpu::Buffer, offset: usize, data: &[u8]) {
+    let whole = data.len() / 4 * 4;
+    if whole > 0 {
+        ctx.queue
+            .write_buffer(buffer, offset as u64, &data[..whole]);
+    }
+    if whole < data.len() {
+        let mut tail = [0u8; 4];
+        tail[..data.len() - whole].copy_from_slice(&data[whole..]);
+        ctx.queue
+            .write_buffer(buffer, (offset + whole) as u64, &tail);
+    }
+    ctx.queue.submit(std::iter::empty());
+}
+
 /// A row range of a weight matrix in its own buffer.
 #[derive(Debug, Clone)]
 pub struct WeightChunk {
@@ -319,8 +388,8 @@ impl GpuWeights {
             let n = rows_per_chunk.min(rows - row);
             let a = (u64::from(row) * row_bytes) as usize;
             let b = (u64::from(row + n) * row_bytes) as usize;
-            let device = device_layout(ty, cols, n, &bytes[a..b]);
-            let buffer = storage_from_bytes(ctx, &format!("{label}[{row}..]"), &device)?;
+            let buffer =
+                upload_chunk(ctx, &format!("{label}[{row}..]"), ty, cols, n, &bytes[a..b])?;
             chunks.push(WeightChunk {
                 buffer,
                 row_start: row,
