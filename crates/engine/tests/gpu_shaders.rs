@@ -129,12 +129,12 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
             "the uniform x declaration was substituted"
         );
         for geglu in [0.0, 1.0] {
-            // Q8_0, Q5_0, Q4_K and Q6_K decode four rows per thread on CPU adapters (`main_rows4`).
+            // Q8_0, Q5_0, Q4_K and Q6_K decode eight rows per thread on CPU adapters (`main_rows8`).
             let four = [8.0, 6.0, 12.0, 14.0].contains(&qtype);
             check(
                 "matvec (uniform x)",
                 &uniform_x,
-                if four { "main_rows4" } else { "main" },
+                if four { "main_rows8" } else { "main" },
                 &[
                     ("QTYPE", qtype),
                     ("NCOLS", 1.0),
@@ -147,9 +147,14 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     }
     check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);
     check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[]);
+    // The smaller workgroups of CPU adapters.
+    check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[("WG", 64.0)]);
     check("rope", rope::SOURCE, "main", &[]);
     check("rope", rope::SOURCE, "qk", &[]);
+    check("rope", rope::SOURCE, "qk", &[("WG", 32.0)]);
     check("attention", attention::SOURCE, "main", &[]);
+    check("attention", attention::SOURCE, "main_cpu", &[("HPW", 1.0)]);
+    check("attention", attention::SOURCE, "main_cpu", &[("HPW", 2.0)]);
     check("attention", attention::SOURCE, "split", &[]);
     check("attention", attention::SOURCE, "merge", &[]);
     check("gelu", gelu::SOURCE, "main", &[]);

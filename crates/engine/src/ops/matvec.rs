@@ -127,25 +127,16 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
-/// Rows a `main_rows4`, `main_rows8` or `prefill_rows4` workgroup covers (16 threads of four
-/// rows, or 8 of eight).
+/// Rows a `main_rows8` or `prefill_rows4` workgroup covers (8 threads of eight rows, 16 of
+/// four).
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
-/// Types whose CPU decode takes two four-row groups a thread (`main_rows8`): each input loaded
-/// then serves eight rows.
-const EIGHT_ROWS: [GgmlType; 4] = [
-    GgmlType::Q8_0,
-    GgmlType::Q5_0,
-    GgmlType::Q4_K,
-    GgmlType::Q6_K,
-];
-
-/// Whether the kernel takes four rows per thread (`ROWS4`) on the CPU layout (one thread per
-/// row): the decode (`main_rows4`) for types in the grouped device layout (Q8_0, Q5_0, Q6_K) and
-/// Q4_K (whose blocks are 16-byte aligned as they are), the prefill (`prefill_rows4`) for every
-/// type. Each input loaded then serves four rows.
+/// Whether the kernel runs the CPU layout's many-rows-per-thread entry points (`ROWS4`): the
+/// decode (`main_rows8`, eight rows a thread) for types in the grouped device layout (Q8_0,
+/// Q5_0, Q6_K) and Q4_K (whose blocks are 16-byte aligned as they are), the prefill
+/// (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all the rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
-    // (16 threads of four rows: ROWS4_ROWS_PER_WG rows a workgroup.)
+    // (ROWS4_ROWS_PER_WG rows a workgroup either way.)
     rows_per_wg == 64
         && (ncols > 1 || buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
 }
@@ -204,20 +195,13 @@ async fn build(
         }
     };
     let four = rows4(ty, ncols, rows_per_wg);
-    // Eight rows a decode thread where that measured faster (lavapipe).
-    let groups = if four && ncols == 1 && EIGHT_ROWS.contains(&ty) {
-        2
-    } else {
-        1
-    };
     Kernel::new(
         ctx,
         &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
         &source,
         match (four, ncols) {
             (false, _) => "main",
-            (true, 1) if groups == 2 => "main_rows8",
-            (true, 1) => "main_rows4",
+            (true, 1) => "main_rows8",
             (true, _) => "prefill_rows4",
         },
         &[
@@ -226,7 +210,6 @@ async fn build(
             ("ROWS_PER_WG", f64::from(rows_per_wg)),
             ("GEGLU", f64::from(u8::from(geglu))),
             ("ROWS4", f64::from(u8::from(four))),
-            ("GROUPS", f64::from(groups)),
         ],
         &[
             (0, Binding::Uniform),

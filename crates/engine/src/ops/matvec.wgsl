@@ -1,4 +1,4 @@
-// Entry points: `main` (below), `main_rows4` and `prefill_rows4` (CPU adapters: four rows per
+// Entry points: `main` (below), `main_rows8` and `prefill_rows4` (CPU adapters: eight and four rows per
 // thread) and `embed` (an embedding lookup from the same quantized rows).
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
@@ -17,10 +17,8 @@ override ROWS_PER_WG: u32 = 4u;
 // GEGLU: the matrix holds gate and up rows interleaved (g0, u0, g1, u1, ...); the even row's
 // thread writes gelu(g) * u to y[row / 2] (Gemma's feed-forward in one dispatch).
 override GEGLU: bool = false;
-// Decode on CPU adapters, four rows per thread (entry point main_rows4, see decode_rows4).
+// Decode on CPU adapters, eight rows per thread (entry point main_rows8, see decode_rows8).
 override ROWS4: bool = false;
-// Four-row groups per decode_rows4 thread: 1 (entry point main_rows4) or 2 (main_rows8).
-override GROUPS: u32 = 1u;
 
 const WG: u32 = 64u;
 const MAX_NCOLS: u32 = 16u;
@@ -434,12 +432,12 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode on a CPU adapter, GROUPS four-row groups per thread
-// (t's groups are GROUPS * t ..): each input loaded serves 4 * GROUPS rows (CPU rasterizers load
+// Decode on a CPU adapter, two four-row groups per thread
+// (t's groups are 2t and 2t + 1): each input loaded serves eight rows (CPU rasterizers load
 // the lane-uniform inputs lane by lane, so input loads cost as much as weight loads), and one
 // load brings a group's four scales (and one its high bits). Past the last row a group is zero
 // padding or a repeat of the last: read, never written.
-fn decode_rows4(t: u32) {
+fn decode_rows8(t: u32) {
     if (QTYPE == 12u) {
         q4k_rows(t);
         return;
@@ -449,8 +447,8 @@ fn decode_rows4(t: u32) {
         return;
     }
     let last = (p.rows - 1u) / 4u;
-    let g0 = min(GROUPS * t, last);
-    let g1 = min(GROUPS * t + 1u, last);
+    let g0 = min(2u * t, last);
+    let g1 = min(2u * t + 1u, last);
     let blocks = p.cols / 32u;
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
@@ -465,14 +463,10 @@ fn decode_rows4(t: u32) {
             xq = scaled8(xs);
         }
         acc0 += group_block(g0, u, xq, sx);
-        if (GROUPS == 2u) {
-            acc1 += group_block(g1, u, xq, sx);
-        }
+        acc1 += group_block(g1, u, xq, sx);
     }
-    write_rows4(GROUPS * t, acc0);
-    if (GROUPS == 2u) {
-        write_rows4(GROUPS * t + 1u, acc1);
-    }
+    write_rows4(2u * t, acc0);
+    write_rows4(2u * t + 1u, acc1);
 }
 
 // Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (for
@@ -528,12 +522,12 @@ fn write_rows4(t: u32, acc: vec4<f32>) {
     }
 }
 
-// Q4_K on a CPU adapter, the GROUPS four-row groups of thread `t` (its GGUF layout: 144-byte
+// Q4_K on a CPU adapter, the two four-row groups of thread `t` (its GGUF layout: 144-byte
 // blocks, 16-byte aligned): one 64-element chunk per step, the inputs loaded once for all the
 // rows, each row's block header (d, dmin, scales) one 16-byte load and its 32 quant bytes two.
 fn q4k_rows(t: u32) {
     let last = p.rows - 1u;
-    let r0 = 4u * GROUPS * t;
+    let r0 = 8u * t;
     let ra = vec4<u32>(min(r0, last), min(r0 + 1u, last), min(r0 + 2u, last), min(r0 + 3u, last));
     let rb = vec4<u32>(min(r0 + 4u, last), min(r0 + 5u, last), min(r0 + 6u, last), min(r0 + 7u, last));
     var acc0 = vec4<f32>(0.0);
@@ -551,16 +545,12 @@ fn q4k_rows(t: u32) {
             let his = scaled_high(hi);
             acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, los, his, sums), q4k_chunk(ra.y, b, c, los, his, sums),
                               q4k_chunk(ra.z, b, c, los, his, sums), q4k_chunk(ra.w, b, c, los, his, sums));
-            if (GROUPS == 2u) {
-                acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, los, his, sums), q4k_chunk(rb.y, b, c, los, his, sums),
-                                  q4k_chunk(rb.z, b, c, los, his, sums), q4k_chunk(rb.w, b, c, los, his, sums));
-            }
+            acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, los, his, sums), q4k_chunk(rb.y, b, c, los, his, sums),
+                              q4k_chunk(rb.z, b, c, los, his, sums), q4k_chunk(rb.w, b, c, los, his, sums));
         }
     }
-    write_rows4(GROUPS * t, acc0);
-    if (GROUPS == 2u) {
-        write_rows4(GROUPS * t + 1u, acc1);
-    }
+    write_rows4(2u * t, acc0);
+    write_rows4(2u * t + 1u, acc1);
 }
 
 // The low and the high nibbles of the four bytes of `q` as floats where they sit (see
@@ -623,13 +613,13 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
-// Q6_K on a CPU adapter, the GROUPS four-row groups of thread `t` (see q6_plane): 16 elements
+// Q6_K on a CPU adapter, the two four-row groups of thread `t` (see q6_plane): 16 elements
 // of each of the four 32-element quarters of a 128-element half at a time, the inputs loaded once
 // for all the rows; per row three 16-byte loads of quants and one of the block's 16 scales.
 fn q6k_rows(t: u32) {
     let last = (p.rows - 1u) / 4u;
-    let ra = 4u * min(GROUPS * t, last);
-    let rb = 4u * min(GROUPS * t + 1u, last);
+    let ra = 4u * min(2u * t, last);
+    let rb = 4u * min(2u * t + 1u, last);
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     for (var b = 0u; b < p.cols / 256u; b++) {
@@ -650,19 +640,15 @@ fn q6k_rows(t: u32) {
                                   q6_part(ra + 1u, b, n, k, s0, s1, s2, s3, sums),
                                   q6_part(ra + 2u, b, n, k, s0, s1, s2, s3, sums),
                                   q6_part(ra + 3u, b, n, k, s0, s1, s2, s3, sums));
-                if (GROUPS == 2u) {
-                    acc1 += vec4<f32>(q6_part(rb, b, n, k, s0, s1, s2, s3, sums),
-                                      q6_part(rb + 1u, b, n, k, s0, s1, s2, s3, sums),
-                                      q6_part(rb + 2u, b, n, k, s0, s1, s2, s3, sums),
-                                      q6_part(rb + 3u, b, n, k, s0, s1, s2, s3, sums));
-                }
+                acc1 += vec4<f32>(q6_part(rb, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(rb + 1u, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(rb + 2u, b, n, k, s0, s1, s2, s3, sums),
+                                  q6_part(rb + 3u, b, n, k, s0, s1, s2, s3, sums));
             }
         }
     }
-    write_rows4(GROUPS * t, acc0);
-    if (GROUPS == 2u) {
-        write_rows4(GROUPS * t + 1u, acc1);
-    }
+    write_rows4(2u * t, acc0);
+    write_rows4(2u * t + 1u, acc1);
 }
 
 fn scaled4(xs: array<vec4<f32>, 4>) -> array<vec4<f32>, 4> {
@@ -711,24 +697,10 @@ fn gelu_gate(g: f32, u: f32) -> f32 {
     return 0.5 * g * (1.0 + tanh(inner)) * u;
 }
 
-// The decode entry point with ROWS4 and GROUPS = 1 (see decode_rows4): 16 threads, so 64 rows,
-// a workgroup.
-// Small workgroups spread a small matrix over every core of a CPU adapter (a workgroup runs on
-// one core: 640 rows in 64-thread workgroups of 256 rows would keep one of two cores idle a
-// third of the time).
-@compute @workgroup_size(16)
-fn main_rows4(
-    @builtin(workgroup_id) wid: vec3<u32>,
-    @builtin(num_workgroups) nwg: vec3<u32>,
-    @builtin(local_invocation_index) lid: u32,
-) {
-    if (ROWS4) {
-        decode_rows4((wid.x + wid.y * nwg.x) * 16u + lid);
-    }
-}
-
-// The decode entry point with ROWS4 and GROUPS = 2: 8 threads of eight rows, so a workgroup
-// covers 64 rows as main_rows4's does.
+// The decode entry point with ROWS4 (see decode_rows8): 8 threads of eight rows, so 64 rows, a
+// workgroup. Small workgroups spread a small matrix over every core of a CPU adapter (a
+// workgroup runs on one core: 640 rows in workgroups of 256 rows would keep one of two cores
+// idle a third of the time).
 @compute @workgroup_size(8)
 fn main_rows8(
     @builtin(workgroup_id) wid: vec3<u32>,
@@ -736,7 +708,7 @@ fn main_rows8(
     @builtin(local_invocation_index) lid: u32,
 ) {
     if (ROWS4) {
-        decode_rows4((wid.x + wid.y * nwg.x) * 8u + lid);
+        decode_rows8((wid.x + wid.y * nwg.x) * 8u + lid);
     }
 }
 
