@@ -457,16 +457,35 @@ fn decode_rows8(t: u32) {
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
         var sx = 0.0;
-        var xq = xs;
+        let xq = scaled8(xs);
         if (QTYPE == 6u) {
             sx = sum32(xs);
-            xq = scaled8(xs);
+        } else {
+            // Q8_0: 128 times the inputs of bytes 0..2 of each word (see q8_dot_in_place).
+            let s3 = xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7];
+            sx = 128.0 * (s3.x + s3.y + s3.z);
         }
         acc0 += group_block(g0, u, xq, sx);
         acc1 += group_block(g1, u, xq, sx);
     }
     write_rows4(2u * t, acc0);
     write_rows4(2u * t + 1u, acc1);
+}
+
+// The 32 quants `a`, `b` of a Q8_0 block against its inputs scaled by SCALE8, plus 128 times
+// the inputs of bytes 0..2 of each word (which the caller subtracts): bytes 0..2 are offset by
+// 128 (one xor a word) and converted where they sit, byte 3 is signed where it sits.
+fn q8_dot_in_place(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
+    return dot(q8_in_place(a.x), xs[0]) + dot(q8_in_place(a.y), xs[1])
+        + dot(q8_in_place(a.z), xs[2]) + dot(q8_in_place(a.w), xs[3])
+        + dot(q8_in_place(b.x), xs[4]) + dot(q8_in_place(b.y), xs[5])
+        + dot(q8_in_place(b.z), xs[6]) + dot(q8_in_place(b.w), xs[7]);
+}
+
+fn q8_in_place(a: u32) -> vec4<f32> {
+    let u = a ^ 0x00808080u;
+    return vec4<f32>(vec4<i32>(bitcast<i32>(u & 0xFFu), bitcast<i32>(u & 0xFF00u),
+                               bitcast<i32>(u & 0xFF0000u), bitcast<i32>(a & 0xFF000000u)));
 }
 
 // Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (for
@@ -481,11 +500,11 @@ fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
     if (QTYPE == 8u) {
         let q = q0 + 2u * u;
         sums = vec4<f32>(
-            q8_dot(w4[q], w4[q + 1u], xs),
-            q8_dot(w4[q + row_words], w4[q + row_words + 1u], xs),
-            q8_dot(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
-            q8_dot(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
-        );
+            q8_dot_in_place(w4[q], w4[q + 1u], xs),
+            q8_dot_in_place(w4[q + row_words], w4[q + row_words + 1u], xs),
+            q8_dot_in_place(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
+            q8_dot_in_place(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
+        ) - sx;
     } else {
         let q = q0 + u;
         let qh = w4[((base + 4u * blocks * grp_q()) >> 4u) + u];
