@@ -90,13 +90,16 @@ fn bits4(bits: u32, first: u32) -> vec4<f32> {
     return vec4<f32>(v);
 }
 
-// The four bytes of `a` as signed values, with scalar shifts by constants (a shift by a vector
-// of amounts: lavapipe 0 to 4% and SwiftShader 6% slower on the lm_head mat-vec).
-fn signed_bytes(a: u32) -> vec4<f32> {
-    let v = vec4<i32>(bitcast<i32>(a << 24u) >> 24u, bitcast<i32>(a << 16u) >> 24u,
-                      bitcast<i32>(a << 8u) >> 24u, bitcast<i32>(a) >> 24u);
+// The four bytes of `a` as signed values times 2^24 (each moved to the top byte, the rest
+// cleared: exact floats; callers fold in TOP8 = 2^-24 with the block scale). No arithmetic
+// shifts: SwiftShader runs them slowly (its lm_head mat-vec was twice as slow with them).
+fn signed_top(a: u32) -> vec4<f32> {
+    let v = vec4<i32>(bitcast<i32>(a << 24u), bitcast<i32>((a << 16u) & 0xFF000000u),
+                      bitcast<i32>((a << 8u) & 0xFF000000u), bitcast<i32>(a & 0xFF000000u));
     return vec4<f32>(v);
 }
+
+const TOP8: f32 = 5.9604644775390625e-8; // 2^-24
 
 // Q4_K / Q5_K 6-bit scale and min of sub-block j (0..8); `s` = byte offset of scales[12].
 fn scale_min_k4(s: u32, j: u32) -> vec2<f32> {
@@ -149,8 +152,8 @@ fn dequant8(row: u32, u: u32) -> Unit {
         }
         case 8u: { // Q8_0, regrouped at upload (see grp_bytes)
             let i = (grp_quants(row) + e) >> 2u;
-            let d = grp_scale(row, e / 32u);
-            return Unit(signed_bytes(w[i]) * d, signed_bytes(w[i + 1u]) * d);
+            let d = grp_scale(row, e / 32u) * TOP8;
+            return Unit(signed_top(w[i]) * d, signed_top(w[i + 1u]) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
             let bo = rb + (e / 256u) * 144u;
@@ -380,10 +383,10 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
 
 // The 32 quants `a`, `b` of a Q8_0 block against its 32 inputs, unscaled.
 fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
-    return dot(signed_bytes(a.x), xs[0]) + dot(signed_bytes(a.y), xs[1])
-        + dot(signed_bytes(a.z), xs[2]) + dot(signed_bytes(a.w), xs[3])
-        + dot(signed_bytes(b.x), xs[4]) + dot(signed_bytes(b.y), xs[5])
-        + dot(signed_bytes(b.z), xs[6]) + dot(signed_bytes(b.w), xs[7]);
+    return TOP8 * (dot(signed_top(a.x), xs[0]) + dot(signed_top(a.y), xs[1])
+        + dot(signed_top(a.z), xs[2]) + dot(signed_top(a.w), xs[3])
+        + dot(signed_top(b.x), xs[4]) + dot(signed_top(b.y), xs[5])
+        + dot(signed_top(b.z), xs[6]) + dot(signed_top(b.w), xs[7]));
 }
 
 // Word `k` of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with high
@@ -416,7 +419,8 @@ fn spread4(b: u32) -> u32 {
     return ((b * 0x00204081u) & 0x01010101u) << 4u;
 }
 
-// The four bytes of `v` as floats (scalar shifts: see signed_bytes).
+// The four bytes of `v` as floats (shifts by scalar constants, which SwiftShader runs faster than
+// shifts by a vector of amounts).
 fn bytes4(v: u32) -> vec4<f32> {
     return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
 }
