@@ -678,11 +678,6 @@ fn scaled4(xs: array<vec4<f32>, 4>) -> array<vec4<f32>, 4> {
     return array<vec4<f32>, 4>(xs[0] * SCALE8, xs[1] * SCALE8, xs[2] * SCALE8, xs[3] * SCALE8);
 }
 
-// Signed byte `i` (0..16) of `v`.
-fn i8_of(v: vec4<u32>, i: u32) -> f32 {
-    return f32(bitcast<i32>(v[i / 4u] << (24u - 8u * (i % 4u))) >> 24u);
-}
-
 // One word (4 elements of each quarter) of a Q6_K half: ql words `a` (quarters 0, 2) and `b`
 // (1, 3), qh word `h`, against the inputs of each quarter (scaled by SCALE8): the four unshifted,
 // unscaled dots. The 6-bit values are assembled four per word and converted where they sit (as
@@ -709,9 +704,14 @@ fn q6_part(row: u32, b: u32, n: u32, k: u32, x0: array<vec4<f32>, 4>, x1: array<
         + q6_word(qa.y, qb.y, qh.y, x0[1], x1[1], x2[1], x3[1])
         + q6_word(qa.z, qb.z, qh.z, x0[2], x1[2], x2[2], x3[2])
         + q6_word(qa.w, qb.w, qh.w, x0[3], x1[3], x2[3], x3[3]);
-    let s = n * 8u + k;
-    let scales = vec4<f32>(i8_of(sc, s), i8_of(sc, s + 2u), i8_of(sc, s + 4u), i8_of(sc, s + 6u));
-    return q6_d(row, b) * dot(scales, dots - 32.0 * sums);
+    // Scales 8n + k + (0, 2, 4, 6): bytes k and k + 2 of words 2n and 2n + 1, each moved to the
+    // top byte (times 2^24, folded into d) by constant shifts: no arithmetic or variable shifts,
+    // which SwiftShader runs slowly.
+    let ua = select(select(sc.x, sc.z, n == 1u), select(sc.x, sc.z, n == 1u) >> 8u, k == 1u);
+    let ub = select(select(sc.y, sc.w, n == 1u), select(sc.y, sc.w, n == 1u) >> 8u, k == 1u);
+    let scales = vec4<f32>(vec4<i32>(bitcast<i32>(ua << 24u), bitcast<i32>((ua << 8u) & 0xFF000000u),
+                                     bitcast<i32>(ub << 24u), bitcast<i32>((ub << 8u) & 0xFF000000u)));
+    return q6_d(row, b) * TOP8 * dot(scales, dots - 32.0 * sums);
 }
 
 // gelu(g) * u (tanh approximation), Gemma's feed-forward gate.
