@@ -389,13 +389,14 @@ fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
         + dot(signed_top(b.z), xs[6]) + dot(signed_top(b.w), xs[7]));
 }
 
-// Word `k` of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with high
-// bits `qh`, against the inputs `xa` (elements 4k..) and `xb` (16 + 4k..).
-// The 5-bit values are assembled four at a time in a word (nibbles | high bit << 4) before each
-// byte becomes a float: about half the operations of unpacking nibbles and bits separately.
-fn q5_word(q: u32, qh: u32, k: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
-    let a = (q & 0x0F0F0F0Fu) | spread4((qh >> (4u * k)) & 0xFu);
-    let b = ((q >> 4u) & 0x0F0F0F0Fu) | spread4((qh >> (16u + 4u * k)) & 0xFu);
+// Word k of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with their high
+// bits `ha` (bits 4k.. of the block's) and `hb` (bits 16 + 4k..), against the inputs `xa`
+// (elements 4k..) and `xb` (16 + 4k..), scaled by SCALE8. The 5-bit values are assembled four
+// at a time in a word (nibbles | high bit << 4) before each byte becomes a float: about half the
+// operations of unpacking nibbles and bits separately.
+fn q5_word(q: u32, ha: u32, hb: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
+    let a = (q & 0x0F0F0F0Fu) | spread4(ha & 0xFu);
+    let b = ((q >> 4u) & 0x0F0F0F0Fu) | spread4(hb & 0xFu);
     return dot(in_place4(a), xa) + dot(in_place4(b), xb);
 }
 
@@ -428,8 +429,10 @@ fn bytes4(v: u32) -> vec4<f32> {
 // The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs scaled by SCALE8
 // (whose plain sum is `sx`), unscaled.
 fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>, sx: f32) -> f32 {
-    return q5_word(q.x, qh, 0u, xs[0], xs[4]) + q5_word(q.y, qh, 1u, xs[1], xs[5])
-        + q5_word(q.z, qh, 2u, xs[2], xs[6]) + q5_word(q.w, qh, 3u, xs[3], xs[7]) - 16.0 * sx;
+    // Shifts by literal amounts: SwiftShader runs a shift by a computed amount lane by lane.
+    return q5_word(q.x, qh, qh >> 16u, xs[0], xs[4]) + q5_word(q.y, qh >> 4u, qh >> 20u, xs[1], xs[5])
+        + q5_word(q.z, qh >> 8u, qh >> 24u, xs[2], xs[6]) + q5_word(q.w, qh >> 12u, qh >> 28u, xs[3], xs[7])
+        - 16.0 * sx;
 }
 
 fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
@@ -596,11 +599,6 @@ fn scaled_high(xs: array<vec4<f32>, 8>) -> array<vec4<f32>, 8> {
                                xs[4] * SCALE_HIGH, xs[5] * SCALE_HIGH, xs[6] * SCALE_HIGH, xs[7] * SCALE_HIGH);
 }
 
-// Byte `i` (0..4) of `v`.
-fn byte_of(v: u32, i: u32) -> u32 {
-    return (v >> (8u * i)) & 0xFFu;
-}
-
 // Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, against the
 // inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32, by SCALE_HIGH) and
 // their plain sums.
@@ -608,19 +606,23 @@ fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f
     let bo = row * p.row_bytes + b * 144u;
     let h = w4[bo >> 4u]; // d, dmin | scales 0..4 | 4..8 | 8..12
     let dm = unpack2x16float(h.x);
-    // scale_min_k4 for j = 2c (< 4 when c < 2) and 2c + 1, from the header words.
+    // scale_min_k4 for j = 2c and 2c + 1, from the header words: bytes 2(c % 2) and 2(c % 2) + 1
+    // of scales 0..4 (y), 4..8 (z) and 8..12 (w), so the odd chunks take the words' upper
+    // halves. Shifts by literal amounts only (SwiftShader runs computed ones lane by lane).
+    let odd = (c & 1u) == 1u;
+    let y = select(h.y, h.y >> 16u, odd);
+    let z = select(h.z, h.z >> 16u, odd);
+    let w = select(h.w, h.w >> 16u, odd);
     var sc: vec2<f32>;
     var mn: vec2<f32>;
     if (c < 2u) {
-        sc = vec2<f32>(f32(byte_of(h.y, 2u * c) & 63u), f32(byte_of(h.y, 2u * c + 1u) & 63u));
-        mn = vec2<f32>(f32(byte_of(h.z, 2u * c) & 63u), f32(byte_of(h.z, 2u * c + 1u) & 63u));
+        sc = vec2<f32>(f32(y & 63u), f32((y >> 8u) & 63u));
+        mn = vec2<f32>(f32(z & 63u), f32((z >> 8u) & 63u));
     } else {
-        let i0 = 2u * c - 4u;
-        let i1 = i0 + 1u;
-        sc = vec2<f32>(f32((byte_of(h.w, i0) & 0xFu) | ((byte_of(h.y, i0) >> 6u) << 4u)),
-                       f32((byte_of(h.w, i1) & 0xFu) | ((byte_of(h.y, i1) >> 6u) << 4u)));
-        mn = vec2<f32>(f32((byte_of(h.w, i0) >> 4u) | ((byte_of(h.z, i0) >> 6u) << 4u)),
-                       f32((byte_of(h.w, i1) >> 4u) | ((byte_of(h.z, i1) >> 6u) << 4u)));
+        sc = vec2<f32>(f32((w & 0xFu) | (((y >> 6u) & 3u) << 4u)),
+                       f32(((w >> 8u) & 0xFu) | (((y >> 14u) & 3u) << 4u)));
+        mn = vec2<f32>(f32(((w >> 4u) & 0xFu) | (((z >> 6u) & 3u) << 4u)),
+                       f32(((w >> 12u) & 0xFu) | (((z >> 14u) & 3u) << 4u)));
     }
     let q = (bo + 16u + 32u * c) >> 4u;
     let qa = w4[q];
