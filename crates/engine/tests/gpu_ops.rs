@@ -191,6 +191,19 @@ fn step_buffer(ctx: &GpuContext, step: Step) -> wgpu::Buffer {
     b
 }
 
+/// The step uniform of `n_tok` tokens from position `pos0` (no sampling).
+fn tokens_step(ctx: &GpuContext, pos0: u32, n_tok: u32) -> wgpu::Buffer {
+    step_buffer(
+        ctx,
+        Step {
+            pos0,
+            n_tok,
+            rand: 0.0,
+            flags: 0,
+        },
+    )
+}
+
 #[test]
 fn gpu_embedding_lookup_chunked() {
     let Some(ctx) = context("gpu_embedding_lookup_chunked") else {
@@ -215,15 +228,7 @@ fn gpu_embedding_lookup_chunked() {
             assert!(weights.chunks.len() > 1, "embedding should be chunked");
             let tokens = [52u32, 0, 7, 8, 31];
             let k = matvec::embed_kernel(&ctx, ty).await?;
-            let step = step_buffer(
-                &ctx,
-                Step {
-                    pos0: 0,
-                    n_tok: 5,
-                    rand: 0.0,
-                    flags: 0,
-                },
-            );
+            let step = tokens_step(&ctx, 0, 5);
             let tb = buffers::storage_u32(&ctx, "tokens", &tokens)?;
             let yb = buffers::storage_zeroed(&ctx, "y", (tokens.len() * cols * 4) as u64)?;
             let d = matvec::bind_embed(&ctx, &k, &weights, &step, &tb, &yb, 0, 5, 1.5)?;
@@ -253,15 +258,7 @@ fn gpu_rmsnorm_plain_and_fused() {
         // Every workgroup size the adapters use (GPUs 256, CPU adapters 64) and a small one.
         for wg in [256u32, 64, 8] {
             let norm = rmsnorm::RmsNorm::with_workgroup(&ctx, wg).await?;
-            let step = step_buffer(
-                &ctx,
-                Step {
-                    pos0: 0,
-                    n_tok: t as u32,
-                    rand: 0.0,
-                    flags: 0,
-                },
-            );
+            let step = tokens_step(&ctx, 0, t as u32);
             let ab = buffers::storage_f32(&ctx, "a", &a)?;
             let w1b = buffers::storage_f32(&ctx, "w1", &w1)?;
             let w2b = buffers::storage_f32(&ctx, "w2", &w2)?;
@@ -318,15 +315,7 @@ fn gpu_rope_neox_with_qk_norm_into_cache() {
         let src = rng.vec(t * heads * hd);
         let w = rng.vec(hd);
         let k = rope::kernel(&ctx).await?;
-        let step = step_buffer(
-            &ctx,
-            Step {
-                pos0,
-                n_tok: t as u32,
-                rand: 0.0,
-                flags: 0,
-            },
-        );
+        let step = tokens_step(&ctx, pos0, t as u32);
         let sb = buffers::storage_f32(&ctx, "src", &src)?;
         let wb = buffers::storage_f32(&ctx, "w", &w)?;
         let cache_rows = 45usize;
@@ -408,15 +397,7 @@ fn gpu_attention_gqa_sliding_window() {
             let vc = rng.vec(positions * kv);
             let q = rng.vec(t * qn);
             let pos0 = (positions - t) as u32;
-            let step = step_buffer(
-                &ctx,
-                Step {
-                    pos0,
-                    n_tok: t as u32,
-                    rand: 0.0,
-                    flags: 0,
-                },
-            );
+            let step = tokens_step(&ctx, pos0, t as u32);
             let qb = buffers::storage_f32(&ctx, "q", &q)?;
             let kb = buffers::storage_f32(&ctx, "k", &kc)?;
             let vb = buffers::storage_f32(&ctx, "v", &vc)?;
@@ -518,15 +499,7 @@ fn gpu_gelu_gate() {
         let g: Vec<f32> = rng.vec(n * t).iter().map(|v| v * 8.0).collect();
         let u = rng.vec(n * t);
         let k = gelu::kernel(&ctx).await?;
-        let step = step_buffer(
-            &ctx,
-            Step {
-                pos0: 0,
-                n_tok: t as u32,
-                rand: 0.0,
-                flags: 0,
-            },
-        );
+        let step = tokens_step(&ctx, 0, t as u32);
         let gb = buffers::storage_f32(&ctx, "g", &g)?;
         let ub = buffers::storage_f32(&ctx, "u", &u)?;
         let ob = buffers::storage_zeroed(&ctx, "o", (n * t * 4) as u64)?;
@@ -656,15 +629,7 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
                 }
                 for k in kernels {
                     let x = rng.vec(n_tok * cols);
-                    let step = step_buffer(
-                        &ctx,
-                        Step {
-                            pos0: 0,
-                            n_tok: n_tok as u32,
-                            rand: 0.0,
-                            flags: 0,
-                        },
-                    );
+                    let step = tokens_step(&ctx, 0, n_tok as u32);
                     let xb = buffers::storage_f32(&ctx, "x", &x)?;
                     let yb = buffers::storage_zeroed(&ctx, "y", (rows * n_tok * 4) as u64)?;
                     let layout = MatVecLayout {
@@ -715,15 +680,7 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
         // The workgroup sizes GPUs (128) and CPU adapters (32) use, and a small one.
         for wg in [128u32, 32, 8] {
             let k = rope::qk_kernel_with(&ctx, wg).await?;
-            let step = step_buffer(
-                &ctx,
-                Step {
-                    pos0,
-                    n_tok: t as u32,
-                    rand: 0.0,
-                    flags: 0,
-                },
-            );
+            let step = tokens_step(&ctx, pos0, t as u32);
             let sb = buffers::storage_f32(&ctx, "src", &src)?;
             let wqb = buffers::storage_f32(&ctx, "wq", &wq)?;
             let wkb = buffers::storage_f32(&ctx, "wk", &wk)?;
