@@ -16,13 +16,18 @@ pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
 /// last byte stay inside the binding.
 pub const TAIL_PAD: usize = 8;
 
+/// A buffer's length for `bytes` bytes: a multiple of 4 plus [`TAIL_PAD`].
+fn padded_len(bytes: usize) -> usize {
+    bytes.div_ceil(4) * 4 + TAIL_PAD
+}
+
 /// Creates a storage buffer holding `bytes`, zero-padded to a multiple of 4 plus [`TAIL_PAD`].
 pub fn storage_from_bytes(
     ctx: &GpuContext,
     label: &str,
     bytes: &[u8],
 ) -> Result<wgpu::Buffer, GpuError> {
-    let len = bytes.len().div_ceil(4) * 4 + TAIL_PAD;
+    let len = padded_len(bytes.len());
     ctx.check_binding(label, len as u64)?;
     let mut padded = Vec::with_capacity(len);
     padded.extend_from_slice(bytes);
@@ -192,7 +197,7 @@ fn upload_chunk(
     let dev_len = group.map_or(bytes.len(), |g| {
         (rows as usize).div_ceil(GROUP_ROWS as usize) * g
     });
-    let len = dev_len.div_ceil(4) * 4 + TAIL_PAD;
+    let len = padded_len(dev_len);
     ctx.check_binding(label, len as u64)?;
     // wgpu zero-initialises the buffer, so the padding needs no write.
     let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {

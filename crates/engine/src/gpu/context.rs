@@ -23,6 +23,14 @@ pub struct AdapterSummary {
     pub max_buffer_size: u64,
 }
 
+impl AdapterSummary {
+    /// Whether this is a CPU device (a software rasterizer included): the kernels take their
+    /// CPU layouts (many rows a thread, small workgroups) there.
+    pub fn is_cpu(&self) -> bool {
+        self.device_type == "Cpu"
+    }
+}
+
 /// Whether an adapter's name or driver names a software rasterizer (lavapipe/llvmpipe,
 /// SwiftShader, softpipe, Microsoft's WARP). In the browser wgpu reports a CPU device only for
 /// a fallback adapter, and a software one is not always flagged as such.

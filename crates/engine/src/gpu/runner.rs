@@ -210,7 +210,7 @@ impl GpuModel {
         let cfg = ModelConfig::from_gguf(f)?;
         Self::supports(&cfg)?;
         let attention_splits = match opts.attention_splits {
-            0 if ctx.adapter().device_type == "Cpu" => 1,
+            0 if ctx.adapter().is_cpu() => 1,
             0 => GPU_ATTENTION_SPLITS,
             n => n.min(256),
         };
@@ -443,7 +443,7 @@ impl GpuModel {
             rope_qk: rope::qk_kernel(&ctx).await?,
             // CPU adapters: query heads in pairs over one load of the cache (attention 2-3x
             // faster on lavapipe than one head of 256 threads a workgroup).
-            attention: if ctx.adapter().device_type == "Cpu" {
+            attention: if ctx.adapter().is_cpu() {
                 let group = (cfg.n_head / cfg.n_head_kv) as u32;
                 attention::cpu_kernel(&ctx, attention::cpu_heads_per_wg(group)).await?
             } else {

@@ -27,7 +27,7 @@ pub fn rows_per_workgroup(ctx: &GpuContext) -> u32 {
             }
         }
     }
-    if ctx.adapter().device_type == "Cpu" {
+    if ctx.adapter().is_cpu() {
         64
     } else {
         4
@@ -74,7 +74,7 @@ impl XInput {
         let uniform = match std::env::var("ATLAS_MATVEC_X").as_deref() {
             Ok("storage") => false,
             Ok("uniform") => true,
-            _ => ctx.adapter().device_type == "Cpu",
+            _ => ctx.adapter().is_cpu(),
         };
         if uniform && fits {
             Self::Uniform { floats }

@@ -303,7 +303,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
             let q = w4[(grp_quants(row) + u * 16u) >> 4u];
-            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], scaled8(xs), sum32(xs));
+            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see grp_bytes): two aligned 16-byte loads
             let q = (grp_quants(row) + u * 32u) >> 4u;
@@ -410,20 +410,15 @@ fn in_place4(v: u32) -> vec4<f32> {
 
 const SCALE8: vec4<f32> = vec4<f32>(1.0, 0.00390625, 0.0000152587890625, 5.9604644775390625e-8);
 
-fn scaled8(xs: array<vec4<f32>, 8>) -> array<vec4<f32>, 8> {
-    return array<vec4<f32>, 8>(xs[0] * SCALE8, xs[1] * SCALE8, xs[2] * SCALE8, xs[3] * SCALE8,
-                               xs[4] * SCALE8, xs[5] * SCALE8, xs[6] * SCALE8, xs[7] * SCALE8);
+// Eight input words each scaled by `s` (SCALE8 or SCALE_HIGH), for the conversions in place.
+fn scaled(xs: array<vec4<f32>, 8>, s: vec4<f32>) -> array<vec4<f32>, 8> {
+    return array<vec4<f32>, 8>(xs[0] * s, xs[1] * s, xs[2] * s, xs[3] * s,
+                               xs[4] * s, xs[5] * s, xs[6] * s, xs[7] * s);
 }
 
 // Bits 0..4 of `b` to bit 4 of bytes 0..4 (the multiply puts bit i at bit 8i, no carries).
 fn spread4(b: u32) -> u32 {
     return ((b * 0x00204081u) & 0x01010101u) << 4u;
-}
-
-// The four bytes of `v` as floats (shifts by scalar constants, which SwiftShader runs faster than
-// shifts by a vector of amounts).
-fn bytes4(v: u32) -> vec4<f32> {
-    return vec4<f32>(f32(v & 0xFFu), f32((v >> 8u) & 0xFFu), f32((v >> 16u) & 0xFFu), f32(v >> 24u));
 }
 
 // The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs scaled by SCALE8
@@ -464,7 +459,7 @@ fn decode_rows8(t: u32) {
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
         var sx = 0.0;
-        let xq = scaled8(xs);
+        let xq = scaled(xs, SCALE8);
         if (QTYPE == 6u) {
             sx = sum32(xs);
         } else {
@@ -495,8 +490,9 @@ fn q8_in_place(a: u32) -> vec4<f32> {
                                bitcast<i32>(u & 0xFF0000u), bitcast<i32>(a & 0xFF000000u)));
 }
 
-// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` (for
-// Q5_0 scaled by SCALE8, with `sx` their plain sum): the four rows' scaled dots.
+// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` scaled
+// by SCALE8, with `sx` the correction the in-place conversion needs (Q5_0: the inputs' plain
+// sum; Q8_0: see q8_dot_in_place): the four rows' scaled dots.
 fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
     let base = g * grp_bytes();
     let blocks = p.cols / 32u;
@@ -567,8 +563,8 @@ fn q4k_rows(t: u32) {
                                          x[xi + 12u], x[xi + 13u], x[xi + 14u], x[xi + 15u]);
             let sums = vec2<f32>(dot(lo[0] + lo[1] + lo[2] + lo[3] + lo[4] + lo[5] + lo[6] + lo[7], ONES),
                                  dot(hi[0] + hi[1] + hi[2] + hi[3] + hi[4] + hi[5] + hi[6] + hi[7], ONES));
-            let los = scaled8(lo);
-            let his = scaled_high(hi);
+            let los = scaled(lo, SCALE8);
+            let his = scaled(hi, SCALE_HIGH);
             acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, los, his, sums), q4k_chunk(ra.y, b, c, los, his, sums),
                               q4k_chunk(ra.z, b, c, los, his, sums), q4k_chunk(ra.w, b, c, los, his, sums));
             acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, los, his, sums), q4k_chunk(rb.y, b, c, los, his, sums),
@@ -580,7 +576,7 @@ fn q4k_rows(t: u32) {
 }
 
 // The low and the high nibbles of the four bytes of `q` as floats where they sit (see
-// in_place4), for inputs scaled by SCALE8 (low) and scaled_high (high): the top byte's high
+// in_place4), for inputs scaled by SCALE8 (low) and SCALE_HIGH (high): the top byte's high
 // nibble is shifted down to bits 24..28 (above, it would not be a positive i32).
 fn low_in_place(q: u32) -> vec4<f32> {
     return vec4<f32>(vec4<i32>(bitcast<i32>(q & 0xFu), bitcast<i32>(q & 0xF00u),
@@ -594,10 +590,6 @@ fn high_in_place(q: u32) -> vec4<f32> {
 
 const SCALE_HIGH: vec4<f32> = vec4<f32>(0.0625, 0.000244140625, 9.5367431640625e-7, 5.9604644775390625e-8);
 
-fn scaled_high(xs: array<vec4<f32>, 8>) -> array<vec4<f32>, 8> {
-    return array<vec4<f32>, 8>(xs[0] * SCALE_HIGH, xs[1] * SCALE_HIGH, xs[2] * SCALE_HIGH, xs[3] * SCALE_HIGH,
-                               xs[4] * SCALE_HIGH, xs[5] * SCALE_HIGH, xs[6] * SCALE_HIGH, xs[7] * SCALE_HIGH);
-}
 
 // Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, against the
 // inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32, by SCALE_HIGH) and

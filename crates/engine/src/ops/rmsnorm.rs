@@ -34,7 +34,7 @@ pub struct NormShape {
 impl RmsNorm {
     /// Compiles both entry points.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let wg = if ctx.adapter().device_type == "Cpu" {
+        let wg = if ctx.adapter().is_cpu() {
             CPU_WORKGROUP
         } else {
             256

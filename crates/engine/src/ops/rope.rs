@@ -125,7 +125,7 @@ const CPU_WORKGROUP: u32 = 32;
 /// Compiles the fused Q+K entry point (128 threads a workgroup, [`CPU_WORKGROUP`] on CPU
 /// adapters).
 pub async fn qk_kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
-    let wg = if ctx.adapter().device_type == "Cpu" {
+    let wg = if ctx.adapter().is_cpu() {
         CPU_WORKGROUP
     } else {
         128
