@@ -64,7 +64,9 @@ async fn check_matvec(
         let x_input = XInput::Uniform {
             floats: cols as u32 + 36,
         };
-        for rows_per_wg in [64, 4] {
+        // 128: sixteen rows a thread (Q8_0 and Q5_0 on CPU adapters).
+        let sixteen = matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0);
+        for rows_per_wg in [64, 4].into_iter().chain(sixteen.then_some(128)) {
             let k = matvec::decode_kernel_with(ctx, ty, false, rows_per_wg, x_input).await?;
             run_matvec(ctx, &k, &weights, &w, &x, ty, rows, cols, n_tok, ncols).await?;
         }
@@ -149,6 +151,15 @@ fn gpu_matvec_all_types_odd_sizes() {
         for (i, ty) in K_QUANTS.into_iter().enumerate() {
             check_matvec(&ctx, ty, 37, 512, 1, None, 30 + i as u64).await?;
             check_matvec(&ctx, ty, 3, 256 * 3, 1, None, 40 + i as u64).await?;
+        }
+        // More rows than one CPU-layout workgroup covers (64, or 128 with sixteen rows a
+        // thread), the last one partial.
+        for (i, ty) in [GgmlType::Q8_0, GgmlType::Q5_0, GgmlType::Q4_K]
+            .into_iter()
+            .enumerate()
+        {
+            let cols = if ty.block_size() == 256 { 256 } else { 64 };
+            check_matvec(&ctx, ty, 301, cols, 1, None, 45 + i as u64).await?;
         }
         Ok(())
     });
@@ -620,7 +631,8 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
                     let x_input = XInput::Uniform {
                         floats: cols as u32,
                     };
-                    for rows_per_wg in [64, 2] {
+                    let sixteen = (ty != GgmlType::Q4_K).then_some(128);
+                    for rows_per_wg in [64, 2].into_iter().chain(sixteen) {
                         kernels.push(
                             matvec::decode_kernel_with(&ctx, ty, true, rows_per_wg, x_input)
                                 .await?,

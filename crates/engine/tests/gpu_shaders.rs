@@ -129,20 +129,29 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
             "the uniform x declaration was substituted"
         );
         for geglu in [0.0, 1.0] {
-            // Q8_0, Q5_0, Q4_K and Q6_K decode eight rows per thread on CPU adapters (`main_rows8`).
+            // Q8_0, Q5_0, Q4_K and Q6_K decode eight rows per thread on CPU adapters (`main_rows8`),
+            // Q8_0 and Q5_0 also sixteen (`ROWS16`).
             let four = [8.0, 6.0, 12.0, 14.0].contains(&qtype);
-            check(
-                "matvec (uniform x)",
-                &uniform_x,
-                if four { "main_rows8" } else { "main" },
-                &[
-                    ("QTYPE", qtype),
-                    ("NCOLS", 1.0),
-                    ("ROWS_PER_WG", 64.0),
-                    ("GEGLU", geglu),
-                    ("ROWS4", f64::from(u8::from(four))),
-                ],
-            );
+            let rows16: &[bool] = if [8.0, 6.0].contains(&qtype) {
+                &[false, true]
+            } else {
+                &[false]
+            };
+            for &rows16 in rows16 {
+                check(
+                    "matvec (uniform x)",
+                    &uniform_x,
+                    if four { "main_rows8" } else { "main" },
+                    &[
+                        ("QTYPE", qtype),
+                        ("NCOLS", 1.0),
+                        ("ROWS_PER_WG", 64.0),
+                        ("GEGLU", geglu),
+                        ("ROWS4", f64::from(u8::from(four))),
+                        ("ROWS16", f64::from(u8::from(rows16))),
+                    ],
+                );
+            }
         }
     }
     check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);

@@ -29,6 +29,14 @@ impl AdapterSummary {
     pub fn is_cpu(&self) -> bool {
         self.device_type == "Cpu"
     }
+
+    /// Whether this is SwiftShader (Chromium's software WebGPU device included), whose JIT
+    /// favours some kernel variants over lavapipe's.
+    pub fn is_swiftshader(&self) -> bool {
+        format!("{} {}", self.name, self.driver)
+            .to_lowercase()
+            .contains("swiftshader")
+    }
 }
 
 /// Whether an adapter's name or driver names a software rasterizer (lavapipe/llvmpipe,
@@ -246,7 +254,22 @@ impl GpuContext {
 
 #[cfg(test)]
 mod tests {
-    use super::is_software_rasterizer;
+    use super::{is_software_rasterizer, AdapterSummary};
+
+    #[test]
+    fn swiftshader_recognised_by_name_or_driver() {
+        let summary = |name: &str, driver: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            device_type: "Cpu".into(),
+            driver: driver.into(),
+            max_storage_buffer_binding_size: 1 << 27,
+            max_buffer_size: 1 << 30,
+        };
+        assert!(summary("SwiftShader Device (Subzero)", "").is_swiftshader());
+        assert!(summary("", "SwiftShader driver").is_swiftshader());
+        assert!(!summary("llvmpipe (LLVM 15.0.6, 256 bits)", "llvmpipe").is_swiftshader());
+    }
 
     #[test]
     fn software_rasterizers_recognised_by_name() {

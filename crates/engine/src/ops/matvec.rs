@@ -101,17 +101,19 @@ pub async fn kernel_with(
 }
 
 /// The decode (one-token) kernel, with `x` read as `x_input` says; `geglu` for the fused
-/// feed-forward (see [`geglu_kernel`]).
+/// feed-forward (see [`geglu_kernel`]). Rows per workgroup follow
+/// [`decode_rows_per_workgroup`].
 pub async fn decode_kernel(
     ctx: &GpuContext,
     ty: GgmlType,
     geglu: bool,
     x_input: XInput,
 ) -> Result<Kernel, GpuError> {
-    decode_kernel_with(ctx, ty, geglu, rows_per_workgroup(ctx), x_input).await
+    decode_kernel_with(ctx, ty, geglu, decode_rows_per_workgroup(ctx, ty), x_input).await
 }
 
-/// [`decode_kernel`] with an explicit number of rows per 64-thread workgroup.
+/// [`decode_kernel`] with an explicit number of rows per workgroup: a power of two up to 64,
+/// or 128 for Q8_0 and Q5_0 (the CPU decode with sixteen rows a thread).
 pub async fn decode_kernel_with(
     ctx: &GpuContext,
     ty: GgmlType,
@@ -127,8 +129,27 @@ pub async fn decode_kernel_with(
     build(ctx, ty, 1, rows_per_wg, geglu, x_input).await
 }
 
+/// Rows per workgroup of the decode kernels for weights of type `ty`: [`rows_per_workgroup`],
+/// except on CPU adapters 128 (sixteen rows a thread, `ROWS16`) for Q5_0, and for Q8_0 on
+/// SwiftShader: each input loaded then serves sixteen rows. Measured with `gpu_kernels`: Q5_0
+/// ffn_gate -8 % on lavapipe and -9 % on SwiftShader, the Q8_0 output matrix -6 % on
+/// SwiftShader and +3 % on lavapipe (which reads it at its read kernel's speed already).
+pub fn decode_rows_per_workgroup(ctx: &GpuContext, ty: GgmlType) -> u32 {
+    let rows = rows_per_workgroup(ctx);
+    let sixteen = match ty {
+        GgmlType::Q5_0 => true,
+        GgmlType::Q8_0 => ctx.adapter().is_swiftshader(),
+        _ => false,
+    };
+    if rows == ROWS4_ROWS_PER_WG && sixteen {
+        2 * ROWS4_ROWS_PER_WG
+    } else {
+        rows
+    }
+}
+
 /// Rows a `main_rows8` or `prefill_rows4` workgroup covers (8 threads of eight rows, 16 of
-/// four).
+/// four); `main_rows8` with `ROWS16` covers twice as many.
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
 /// Whether the kernel runs the CPU layout's many-rows-per-thread entry points (`ROWS4`): the
@@ -136,9 +157,16 @@ const ROWS4_ROWS_PER_WG: u32 = 64;
 /// Q5_0, Q6_K) and Q4_K (whose blocks are 16-byte aligned as they are), the prefill
 /// (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all the rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
-    // (ROWS4_ROWS_PER_WG rows a workgroup either way.)
-    rows_per_wg == 64
+    // (ROWS4_ROWS_PER_WG rows a workgroup either way, or twice that with ROWS16.)
+    rows_per_wg >= ROWS4_ROWS_PER_WG
         && (ncols > 1 || buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
+}
+
+/// Whether a kernel with these settings is the sixteen-rows-a-thread decode (`ROWS16`).
+fn rows16(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
+    rows_per_wg == 2 * ROWS4_ROWS_PER_WG
+        && ncols == 1
+        && matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0)
 }
 
 /// The fused feed-forward kernel: weights from [`GpuWeights::upload_interleaved`] (gate, up)
@@ -172,9 +200,11 @@ async fn build(
     if ncols == 0 || ncols > 16 {
         return Err(GpuError::Shape(format!("ncols {ncols} not in 1..=16")));
     }
-    if !rows_per_wg.is_power_of_two() || rows_per_wg > 64 {
+    let sixteen = rows16(ty, ncols, rows_per_wg);
+    if !rows_per_wg.is_power_of_two() || (rows_per_wg > 64 && !sixteen) {
         return Err(GpuError::Shape(format!(
-            "rows per workgroup {rows_per_wg} is not a power of two up to 64"
+            "rows per workgroup {rows_per_wg} is not a power of two up to 64 (or 128 for the \
+             Q8_0 and Q5_0 decode)"
         )));
     }
     let (source, x_binding) = match x_input {
@@ -207,9 +237,10 @@ async fn build(
         &[
             ("QTYPE", f64::from(ty.to_u32())),
             ("NCOLS", f64::from(ncols)),
-            ("ROWS_PER_WG", f64::from(rows_per_wg)),
+            ("ROWS_PER_WG", f64::from(rows_per_wg.min(64))),
             ("GEGLU", f64::from(u8::from(geglu))),
             ("ROWS4", f64::from(u8::from(four))),
+            ("ROWS16", f64::from(u8::from(sixteen))),
         ],
         &[
             (0, Binding::Uniform),
@@ -310,7 +341,9 @@ pub fn bind(
         .map_err(|_| GpuError::Shape(format!("row of {row_bytes} bytes")))?;
     let max_dim = ctx.limits().max_compute_workgroups_per_dimension;
     let rows_per_wg = kernel.constant("ROWS_PER_WG").unwrap_or(4.0) as u32;
-    let rows_per_wg = if kernel.constant("ROWS4") == Some(1.0) {
+    let rows_per_wg = if kernel.constant("ROWS16") == Some(1.0) {
+        2 * ROWS4_ROWS_PER_WG
+    } else if kernel.constant("ROWS4") == Some(1.0) {
         ROWS4_ROWS_PER_WG
     } else {
         rows_per_wg

@@ -19,6 +19,8 @@ override ROWS_PER_WG: u32 = 4u;
 override GEGLU: bool = false;
 // Decode on CPU adapters, eight rows per thread (entry point main_rows8, see decode_rows8).
 override ROWS4: bool = false;
+// With ROWS4, sixteen rows per thread (Q8_0 and Q5_0 only).
+override ROWS16: bool = false;
 
 const WG: u32 = 64u;
 const MAX_NCOLS: u32 = 16u;
@@ -434,11 +436,11 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode on a CPU adapter, two four-row groups per thread
-// (t's groups are 2t and 2t + 1): each input loaded serves eight rows (CPU rasterizers load
-// the lane-uniform inputs lane by lane, so input loads cost as much as weight loads), and one
-// load brings a group's four scales (and one its high bits). Past the last row a group is zero
-// padding or a repeat of the last: read, never written.
+// Decode on a CPU adapter, two four-row groups per thread, or four with ROWS16 (thread t's
+// groups are 2t, 2t + 1 or 4t .. 4t + 3): each input loaded serves eight or sixteen rows (CPU
+// rasterizers load the lane-uniform inputs lane by lane or with a gather, costly either way),
+// and one load brings a group's four scales (and one its high bits). Past the last row a group
+// is zero padding or a repeat of the last: read, never written.
 fn decode_rows8(t: u32) {
     if (QTYPE == 12u) {
         q4k_rows(t);
@@ -448,12 +450,17 @@ fn decode_rows8(t: u32) {
         q6k_rows(t);
         return;
     }
+    let n = select(2u, 4u, ROWS16);
     let last = (p.rows - 1u) / 4u;
-    let g0 = min(2u * t, last);
-    let g1 = min(2u * t + 1u, last);
+    let g0 = min(n * t, last);
+    let g1 = min(n * t + 1u, last);
+    let g2 = min(n * t + 2u, last);
+    let g3 = min(n * t + 3u, last);
     let blocks = p.cols / 32u;
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
     for (var u = 0u; u < blocks; u++) {
         let xi = u * 8u;
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
@@ -469,9 +476,17 @@ fn decode_rows8(t: u32) {
         }
         acc0 += group_block(g0, u, xq, sx);
         acc1 += group_block(g1, u, xq, sx);
+        if (ROWS16) {
+            acc2 += group_block(g2, u, xq, sx);
+            acc3 += group_block(g3, u, xq, sx);
+        }
     }
-    write_rows4(2u * t, acc0);
-    write_rows4(2u * t + 1u, acc1);
+    write_rows4(n * t, acc0);
+    write_rows4(n * t + 1u, acc1);
+    if (ROWS16) {
+        write_rows4(n * t + 2u, acc2);
+        write_rows4(n * t + 3u, acc3);
+    }
 }
 
 // The 32 quants `a`, `b` of a Q8_0 block against its inputs scaled by SCALE8, plus 128 times
@@ -714,10 +729,10 @@ fn gelu_gate(g: f32, u: f32) -> f32 {
     return 0.5 * g * (1.0 + tanh(inner)) * u;
 }
 
-// The decode entry point with ROWS4 (see decode_rows8): 8 threads of eight rows, so 64 rows, a
-// workgroup. Small workgroups spread a small matrix over every core of a CPU adapter (a
-// workgroup runs on one core: 640 rows in workgroups of 256 rows would keep one of two cores
-// idle a third of the time).
+// The decode entry point with ROWS4 (see decode_rows8): 8 threads of eight rows (sixteen with
+// ROWS16), so 64 (128) rows, a workgroup. Small workgroups spread a small matrix over every
+// core of a CPU adapter (a workgroup runs on one core: 640 rows in workgroups of 256 rows would
+// keep one of two cores idle a third of the time).
 @compute @workgroup_size(8)
 fn main_rows8(
     @builtin(workgroup_id) wid: vec3<u32>,
