@@ -141,7 +141,8 @@ pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
 /// regrouped four rows at a time into planes ([`grouped_planes`]): each field of the blocks
 /// (quants, high bits, scales) of the four rows together, the large ones row-major and 16-byte
 /// aligned (a mat-vec loads them 16 bytes at a time), the small ones with the four rows side by
-/// side per block (one load serves a thread that handles the four rows). A group is padded to 16
+/// side per block (one load serves a thread that handles the four rows; Q5_0's high bits
+/// reordered by [`q5_0_high_bits`]). A group is padded to 16
 /// bytes, the last group to four rows with zeros: the same bytes otherwise, reordered, and a
 /// group's bytes stay next to each other in memory.
 pub fn device_layout(
@@ -171,12 +172,34 @@ pub fn device_layout(
                         } else {
                             j * blocks + b
                         };
-                out[at..at + p.len].copy_from_slice(&src[p.at..p.at + p.len]);
+                let field = &src[p.at..p.at + p.len];
+                if ty == GgmlType::Q5_0 && p.at == 2 {
+                    let qh = u32::from_le_bytes([field[0], field[1], field[2], field[3]]);
+                    out[at..at + 4].copy_from_slice(&q5_0_high_bits(qh).to_le_bytes());
+                } else {
+                    out[at..at + p.len].copy_from_slice(field);
+                }
                 plane_base += n * blocks * p.len;
             }
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A Q5_0 block's 32 high bits (bit j: element j) reordered for the kernels: the bit of element
+/// 4k + i goes to bit 8i + 4 + k and that of element 16 + 4k + i to bit 8i + k (k, i in 0..4),
+/// so the bits of the four elements each quant word k holds, low nibbles and high, reach bit 4
+/// of each byte with one shift and one mask (`q5_dot` in `matvec.wgsl`). A permutation: the
+/// same 32 bits.
+pub fn q5_0_high_bits(qh: u32) -> u32 {
+    let mut out = 0;
+    for k in 0..4 {
+        for i in 0..4 {
+            out |= ((qh >> (4 * k + i)) & 1) << (8 * i + 4 + k);
+            out |= ((qh >> (16 + 4 * k + i)) & 1) << (8 * i + k);
+        }
+    }
+    out
 }
 
 /// Bytes regrouped and written per queue write when a weight chunk is uploaded: what an upload
@@ -480,6 +503,25 @@ mod tests {
     }
 
     #[test]
+    fn q5_0_high_bits_are_a_permutation_to_the_documented_places() {
+        let mut seen = 0u32;
+        for j in 0..32 {
+            let moved = q5_0_high_bits(1 << j);
+            assert_eq!(moved.count_ones(), 1, "element {j}");
+            // Element 4k + i (low nibbles) -> bit 8i + 4 + k; 16 + 4k + i -> bit 8i + k.
+            let (k, i) = ((j % 16) / 4, j % 4);
+            let want = 8 * i + k + if j < 16 { 4 } else { 0 };
+            assert_eq!(moved, 1 << want, "element {j}");
+            seen |= moved;
+        }
+        assert_eq!(seen, u32::MAX);
+        assert_eq!(
+            q5_0_high_bits(0xDEAD_BEEF).count_ones(),
+            0xDEAD_BEEFu32.count_ones()
+        );
+    }
+
+    #[test]
     fn q5_0_is_regrouped_into_quant_high_bit_and_scale_planes() {
         // Six rows of 64 columns: block (r, b) = scale [r, b], high bits [r, b, 7, 7], quants
         // 10 * r + b + k.
@@ -503,7 +545,8 @@ mod tests {
                     .enumerate()
                     .all(|(k, &v)| v as usize == 10 * r + b + k));
                 let h = base + 128 + 4 * (4 * b + j);
-                assert_eq!(&dev[h..h + 4], &[r as u8, b as u8, 7, 7]);
+                let qh = u32::from_le_bytes([r as u8, b as u8, 7, 7]);
+                assert_eq!(&dev[h..h + 4], &q5_0_high_bits(qh).to_le_bytes());
                 let s = base + 160 + 2 * (4 * b + j);
                 assert_eq!(&dev[s..s + 2], &[r as u8, b as u8]);
             }

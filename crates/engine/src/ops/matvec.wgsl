@@ -86,12 +86,6 @@ fn nibbles(a: u32, shift: u32) -> vec4<f32> {
     return fields(a, shift, 0xFu);
 }
 
-// The four bits `first..first+4` of `bits`, as 0/1.
-fn bits4(bits: u32, first: u32) -> vec4<f32> {
-    let v = (vec4<u32>(bits) >> (vec4<u32>(0u, 1u, 2u, 3u) + vec4<u32>(first))) & vec4<u32>(1u);
-    return vec4<f32>(v);
-}
-
 // The four bytes of `a` as signed values times 2^24 (each moved to the top byte, the rest
 // cleared: exact floats; callers fold in TOP8 = 2^-24 with the block scale). No arithmetic
 // shifts: SwiftShader runs them slowly (its lm_head mat-vec was twice as slow with them).
@@ -147,8 +141,8 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let i = (grp_quants(row) + (e / 32u) * 16u + (q % 2u) * 8u) >> 2u;
             let qh = w[grp_extra(row, e / 32u) >> 2u];
             let sh = select(0u, 4u, q >= 2u);
-            let a = nibbles(w[i], sh) + 16.0 * bits4(qh, j) - 16.0;
-            let b = nibbles(w[i + 1u], sh) + 16.0 * bits4(qh, j + 4u) - 16.0;
+            let a = nibbles(w[i], sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
+            let b = nibbles(w[i + 1u], sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
             let d = grp_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
@@ -392,14 +386,21 @@ fn q8_dot(a: vec4<u32>, b: vec4<u32>, xs: array<vec4<f32>, 8>) -> f32 {
 }
 
 // Word k of a Q5_0 block's quants (low nibbles: elements 4k.., high: 16 + 4k..) with their high
-// bits `ha` (bits 4k.. of the block's) and `hb` (bits 16 + 4k..), against the inputs `xa`
-// (elements 4k..) and `xb` (16 + 4k..), scaled by SCALE8. The 5-bit values are assembled four
-// at a time in a word (nibbles | high bit << 4) before each byte becomes a float: about half the
-// operations of unpacking nibbles and bits separately.
+// bits already at bit 4 of each byte, `ha` (elements 4k..) and `hb` (16 + 4k..), against the
+// inputs `xa` (elements 4k..) and `xb` (16 + 4k..), scaled by SCALE8: the 5-bit values are
+// assembled four at a time in a word before each byte becomes a float.
 fn q5_word(q: u32, ha: u32, hb: u32, xa: vec4<f32>, xb: vec4<f32>) -> f32 {
-    let a = (q & 0x0F0F0F0Fu) | spread4(ha & 0xFu);
-    let b = ((q >> 4u) & 0x0F0F0F0Fu) | spread4(hb & 0xFu);
+    let a = (q & 0x0F0F0F0Fu) | ha;
+    let b = ((q >> 4u) & 0x0F0F0F0Fu) | hb;
     return dot(in_place4(a), xa) + dot(in_place4(b), xb);
+}
+
+// Where a Q5_0 block's high bits are after upload (`buffers::q5_0_high_bits`): the bit of
+// element 4k + i is bit 8i + 4 + k, that of element 16 + 4k + i bit 8i + k, so word k's bits
+// come to bit 4 of each byte with one shift by a literal amount and one mask. The bit of
+// element j (0..32) in byte 0, for j a multiple of 4:
+fn q5_high_bit(j: u32) -> u32 {
+    return select(0u, 4u, j < 16u) + (j % 16u) / 4u;
 }
 
 // The four bytes of `v` (each below 128) as floats where they sit (byte k times 256^k, exact),
@@ -418,17 +419,15 @@ fn scaled(xs: array<vec4<f32>, 8>, s: vec4<f32>) -> array<vec4<f32>, 8> {
                                xs[4] * s, xs[5] * s, xs[6] * s, xs[7] * s);
 }
 
-// Bits 0..4 of `b` to bit 4 of bytes 0..4 (the multiply puts bit i at bit 8i, no carries).
-fn spread4(b: u32) -> u32 {
-    return ((b * 0x00204081u) & 0x01010101u) << 4u;
-}
-
-// The quants `q` and high bits `qh` of a Q5_0 block against its 32 inputs scaled by SCALE8
-// (whose plain sum is `sx`), unscaled.
-fn q5_dot(q: vec4<u32>, qh: u32, xs: array<vec4<f32>, 8>, sx: f32) -> f32 {
+// The quants `q` and high bits `h` (see q5_high_bit) of a Q5_0 block against its 32 inputs
+// scaled by SCALE8 (whose plain sum is `sx`), unscaled.
+fn q5_dot(q: vec4<u32>, h: u32, xs: array<vec4<f32>, 8>, sx: f32) -> f32 {
     // Shifts by literal amounts: SwiftShader runs a shift by a computed amount lane by lane.
-    return q5_word(q.x, qh, qh >> 16u, xs[0], xs[4]) + q5_word(q.y, qh >> 4u, qh >> 20u, xs[1], xs[5])
-        + q5_word(q.z, qh >> 8u, qh >> 24u, xs[2], xs[6]) + q5_word(q.w, qh >> 12u, qh >> 28u, xs[3], xs[7])
+    let m = 0x10101010u;
+    return q5_word(q.x, h & m, (h << 4u) & m, xs[0], xs[4])
+        + q5_word(q.y, (h >> 1u) & m, (h << 3u) & m, xs[1], xs[5])
+        + q5_word(q.z, (h >> 2u) & m, (h << 2u) & m, xs[2], xs[6])
+        + q5_word(q.w, (h >> 3u) & m, (h << 1u) & m, xs[3], xs[7])
         - 16.0 * sx;
 }
 
