@@ -560,7 +560,8 @@ fn write_rows4(t: u32, acc: vec4<f32>) {
 
 // Q4_K on a CPU adapter, the two four-row groups of thread `t` (its GGUF layout: 144-byte
 // blocks, 16-byte aligned): one 64-element chunk per step, the inputs loaded once for all the
-// rows, each row's block header (d, dmin, scales) one 16-byte load and its 32 quant bytes two.
+// rows, each row's block header (d, dmin, scales) one 16-byte load a block and its 32 quant
+// bytes two a chunk.
 fn q4k_rows(t: u32) {
     let last = p.rows - 1u;
     let r0 = 8u * t;
@@ -569,6 +570,11 @@ fn q4k_rows(t: u32) {
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     for (var b = 0u; b < p.cols / 256u; b++) {
+        // Each row's block header (d, dmin, scales) once for the block's four chunks.
+        let ha = array<vec4<u32>, 4>(q4k_header(ra.x, b), q4k_header(ra.y, b), q4k_header(ra.z, b),
+                                     q4k_header(ra.w, b));
+        let hb = array<vec4<u32>, 4>(q4k_header(rb.x, b), q4k_header(rb.y, b), q4k_header(rb.z, b),
+                                     q4k_header(rb.w, b));
         for (var c = 0u; c < 4u; c++) {
             let xi = b * 64u + c * 16u;
             let lo = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
@@ -579,10 +585,10 @@ fn q4k_rows(t: u32) {
                                  dot(hi[0] + hi[1] + hi[2] + hi[3] + hi[4] + hi[5] + hi[6] + hi[7], ONES));
             let los = scaled(lo, SCALE8);
             let his = scaled(hi, SCALE_HIGH);
-            acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, los, his, sums), q4k_chunk(ra.y, b, c, los, his, sums),
-                              q4k_chunk(ra.z, b, c, los, his, sums), q4k_chunk(ra.w, b, c, los, his, sums));
-            acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, los, his, sums), q4k_chunk(rb.y, b, c, los, his, sums),
-                              q4k_chunk(rb.z, b, c, los, his, sums), q4k_chunk(rb.w, b, c, los, his, sums));
+            acc0 += vec4<f32>(q4k_chunk(ra.x, b, c, ha[0], los, his, sums), q4k_chunk(ra.y, b, c, ha[1], los, his, sums),
+                              q4k_chunk(ra.z, b, c, ha[2], los, his, sums), q4k_chunk(ra.w, b, c, ha[3], los, his, sums));
+            acc1 += vec4<f32>(q4k_chunk(rb.x, b, c, hb[0], los, his, sums), q4k_chunk(rb.y, b, c, hb[1], los, his, sums),
+                              q4k_chunk(rb.z, b, c, hb[2], los, his, sums), q4k_chunk(rb.w, b, c, hb[3], los, his, sums));
         }
     }
     write_rows4(2u * t, acc0);
@@ -605,12 +611,16 @@ fn high_in_place(q: u32) -> vec4<f32> {
 const SCALE_HIGH: vec4<f32> = vec4<f32>(0.0625, 0.000244140625, 9.5367431640625e-7, 5.9604644775390625e-8);
 
 
-// Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, against the
-// inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32, by SCALE_HIGH) and
-// their plain sums.
-fn q4k_chunk(row: u32, b: u32, c: u32, lo: array<vec4<f32>, 8>, hi: array<vec4<f32>, 8>, sums: vec2<f32>) -> f32 {
+// The 16-byte header of block `b` of `row` (Q4_K): d, dmin | scales 0..4 | 4..8 | 8..12.
+fn q4k_header(row: u32, b: u32) -> vec4<u32> {
+    return w4[(row * p.row_bytes + b * 144u) >> 4u];
+}
+
+// Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, whose header
+// is `h`, against the inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32,
+// by SCALE_HIGH) and their plain sums.
+fn q4k_chunk(row: u32, b: u32, c: u32, h: vec4<u32>, lo: array<vec4<f32>, 8>, hi: array<vec4<f32>, 8>, sums: vec2<f32>) -> f32 {
     let bo = row * p.row_bytes + b * 144u;
-    let h = w4[bo >> 4u]; // d, dmin | scales 0..4 | 4..8 | 8..12
     let dm = unpack2x16float(h.x);
     // scale_min_k4 for j = 2c and 2c + 1, from the header words: bytes 2(c % 2) and 2(c % 2) + 1
     // of scales 0..4 (y), 4..8 (z) and 8..12 (w), so the odd chunks take the words' upper
@@ -654,6 +664,13 @@ fn q6k_rows(t: u32) {
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     for (var b = 0u; b < p.cols / 256u; b++) {
+        // Each row's 16 scales and d once for the block's four parts.
+        let sa = array<vec4<u32>, 4>(q6_scales(ra, b), q6_scales(ra + 1u, b), q6_scales(ra + 2u, b),
+                                     q6_scales(ra + 3u, b));
+        let sb = array<vec4<u32>, 4>(q6_scales(rb, b), q6_scales(rb + 1u, b), q6_scales(rb + 2u, b),
+                                     q6_scales(rb + 3u, b));
+        let da = q6_d4(ra, b);
+        let db = q6_d4(rb, b);
         for (var n = 0u; n < 2u; n++) {
             for (var k = 0u; k < 2u; k++) {
                 let xb = b * 64u + n * 32u + 4u * k;
@@ -667,14 +684,14 @@ fn q6k_rows(t: u32) {
                 let s1 = scaled4(x1);
                 let s2 = scaled4(x2);
                 let s3 = scaled4(x3);
-                acc0 += vec4<f32>(q6_part(ra, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(ra + 1u, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(ra + 2u, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(ra + 3u, b, n, k, s0, s1, s2, s3, sums));
-                acc1 += vec4<f32>(q6_part(rb, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(rb + 1u, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(rb + 2u, b, n, k, s0, s1, s2, s3, sums),
-                                  q6_part(rb + 3u, b, n, k, s0, s1, s2, s3, sums));
+                acc0 += da * vec4<f32>(q6_part(ra, b, n, k, sa[0], s0, s1, s2, s3, sums),
+                                       q6_part(ra + 1u, b, n, k, sa[1], s0, s1, s2, s3, sums),
+                                       q6_part(ra + 2u, b, n, k, sa[2], s0, s1, s2, s3, sums),
+                                       q6_part(ra + 3u, b, n, k, sa[3], s0, s1, s2, s3, sums));
+                acc1 += db * vec4<f32>(q6_part(rb, b, n, k, sb[0], s0, s1, s2, s3, sums),
+                                       q6_part(rb + 1u, b, n, k, sb[1], s0, s1, s2, s3, sums),
+                                       q6_part(rb + 2u, b, n, k, sb[2], s0, s1, s2, s3, sums),
+                                       q6_part(rb + 3u, b, n, k, sb[3], s0, s1, s2, s3, sums));
             }
         }
     }
@@ -699,27 +716,40 @@ fn q6_word(a: u32, b: u32, h: u32, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, 
                      dot(in_place4(((b >> 4u) & lo) | ((h >> 2u) & hi)), x3));
 }
 
-// Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`; `sums` = the sum
-// of each quarter's 16 inputs (for the -32 offset), the inputs x0..x3 scaled by SCALE8.
-fn q6_part(row: u32, b: u32, n: u32, k: u32, x0: array<vec4<f32>, 4>, x1: array<vec4<f32>, 4>,
-           x2: array<vec4<f32>, 4>, x3: array<vec4<f32>, 4>, sums: vec4<f32>) -> f32 {
+// The 16 scales (i8) of block `b` of `row` (Q6_K, see q6_plane).
+fn q6_scales(row: u32, b: u32) -> vec4<u32> {
+    return w4[q6_plane(row, b, 192u, 16u) >> 4u];
+}
+
+// The d of block `b` of the four rows of the group that starts at row `r0` (side by side in
+// their plane: two loads).
+fn q6_d4(r0: u32, b: u32) -> vec4<f32> {
+    let i = ((r0 / 4u) * grp_bytes() + 4u * (p.cols / 256u) * 208u + 8u * b) >> 2u;
+    return vec4<f32>(unpack2x16float(w[i]), unpack2x16float(w[i + 1u]));
+}
+
+// Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`, whose scales are
+// `sc`; `sums` = the sum of each quarter's 16 inputs (for the -32 offset), the inputs x0..x3
+// scaled by SCALE8. Not yet multiplied by the block's d.
+fn q6_part(row: u32, b: u32, n: u32, k: u32, sc: vec4<u32>, x0: array<vec4<f32>, 4>,
+           x1: array<vec4<f32>, 4>, x2: array<vec4<f32>, 4>, x3: array<vec4<f32>, 4>,
+           sums: vec4<f32>) -> f32 {
     let ql = q6_plane(row, b, 0u, 128u) + n * 64u + 16u * k;
     let qa = w4[ql >> 4u];
     let qb = w4[(ql + 32u) >> 4u];
     let qh = w4[(q6_plane(row, b, 128u, 64u) + n * 32u + 16u * k) >> 4u];
-    let sc = w4[q6_plane(row, b, 192u, 16u) >> 4u];
     let dots = q6_word(qa.x, qb.x, qh.x, x0[0], x1[0], x2[0], x3[0])
         + q6_word(qa.y, qb.y, qh.y, x0[1], x1[1], x2[1], x3[1])
         + q6_word(qa.z, qb.z, qh.z, x0[2], x1[2], x2[2], x3[2])
         + q6_word(qa.w, qb.w, qh.w, x0[3], x1[3], x2[3], x3[3]);
     // Scales 8n + k + (0, 2, 4, 6): bytes k and k + 2 of words 2n and 2n + 1, each moved to the
-    // top byte (times 2^24, folded into d) by constant shifts: no arithmetic or variable shifts,
-    // which SwiftShader runs slowly.
+    // top byte (times 2^24, folded into TOP8) by constant shifts: no arithmetic or variable
+    // shifts, which SwiftShader runs slowly.
     let ua = select(select(sc.x, sc.z, n == 1u), select(sc.x, sc.z, n == 1u) >> 8u, k == 1u);
     let ub = select(select(sc.y, sc.w, n == 1u), select(sc.y, sc.w, n == 1u) >> 8u, k == 1u);
     let scales = vec4<f32>(vec4<i32>(bitcast<i32>(ua << 24u), bitcast<i32>((ua << 8u) & 0xFF000000u),
                                      bitcast<i32>(ub << 24u), bitcast<i32>((ub << 8u) & 0xFF000000u)));
-    return q6_d(row, b) * TOP8 * dot(scales, dots - 32.0 * sums);
+    return TOP8 * dot(scales, dots - 32.0 * sums);
 }
 
 // gelu(g) * u (tanh approximation), Gemma's feed-forward gate.
