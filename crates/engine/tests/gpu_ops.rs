@@ -266,8 +266,8 @@ fn gpu_rmsnorm_plain_and_fused() {
         let w1 = rng.vec(n);
         let w2 = rng.vec(n);
         let eps = 1e-6;
-        // Every workgroup size the adapters use (GPUs 256, CPU adapters 64) and a small one.
-        for wg in [256u32, 64, 8] {
+        // Every workgroup size the adapters use (GPUs 256, CPU adapters 8) and others.
+        for wg in [256u32, 64, 8, 1] {
             let norm = rmsnorm::RmsNorm::with_workgroup(&ctx, wg).await?;
             let step = tokens_step(&ctx, 0, t as u32);
             let ab = buffers::storage_f32(&ctx, "a", &a)?;
@@ -689,8 +689,8 @@ fn gpu_fused_qk_norm_rope_into_q_and_cache() {
         let row = (nq + nk) * hd;
         let src = rng.vec(t * row);
         let (wq, wk) = (rng.vec(hd), rng.vec(hd));
-        // The workgroup sizes GPUs (128) and CPU adapters (32) use, and a small one.
-        for wg in [128u32, 32, 8] {
+        // The workgroup sizes GPUs (128) and CPU adapters (8) use, and others.
+        for wg in [128u32, 32, 8, 1] {
             let k = rope::qk_kernel_with(&ctx, wg).await?;
             let step = tokens_step(&ctx, pos0, t as u32);
             let sb = buffers::storage_f32(&ctx, "src", &src)?;

@@ -157,10 +157,10 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("rmsnorm", rmsnorm::SOURCE, "norm", &[]);
     check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[]);
     // The smaller workgroups of CPU adapters.
-    check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[("WG", 64.0)]);
+    check("rmsnorm", rmsnorm::SOURCE, "add_norm", &[("WG", 8.0)]);
     check("rope", rope::SOURCE, "main", &[]);
     check("rope", rope::SOURCE, "qk", &[]);
-    check("rope", rope::SOURCE, "qk", &[("WG", 32.0)]);
+    check("rope", rope::SOURCE, "qk", &[("WG", 8.0)]);
     check("attention", attention::SOURCE, "main", &[]);
     check("attention", attention::SOURCE, "main_cpu", &[("HPW", 1.0)]);
     check("attention", attention::SOURCE, "main_cpu", &[("HPW", 2.0)]);

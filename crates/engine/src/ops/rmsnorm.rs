@@ -5,9 +5,11 @@ use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("rmsnorm.wgsl");
 
-/// Threads a norm workgroup on CPU adapters (lavapipe: 36 fused norms of 640 floats 2.0 ms with
-/// 256 threads, 1.3 ms with 64).
-const CPU_WORKGROUP: u32 = 64;
+/// Threads a norm workgroup on CPU adapters: one SIMD group or two (lavapipe runs 8 lanes,
+/// SwiftShader 4), so the reduction's barriers cost little. The 36 fused norms of a decode step
+/// (640 floats each, `gpu_profile`): SwiftShader 3.9 ms with 64 threads, 1.9 with 8; lavapipe
+/// 2.0 ms with 256 threads, 1.3 to 1.8 with 64 or 8 (noise).
+const CPU_WORKGROUP: u32 = 8;
 
 /// The two RMSNorm entry points.
 #[derive(Debug, Clone)]
