@@ -529,71 +529,84 @@ fn gpu_sampling_greedy_and_top_k_top_p() {
         return;
     };
     block(async {
-        let sampler = sample::Sampler::new(&ctx).await?;
-        let mut rng = Rng::new(120);
-        let n = 70_001usize;
-        let mut logits: Vec<f32> = rng.vec(n).iter().map(|v| v * 4.0).collect();
-        logits[n - 1] = 9.0; // the best is the last element of the last, partial slice
-        logits[12_345] = 8.5;
-        logits[40_000] = 8.5; // a tie: the smaller index ranks first
-        let offset = 5usize;
-        let mut padded = vec![100.0f32; offset];
-        padded.extend(&logits);
-        let lb = buffers::storage_f32(&ctx, "logits", &padded)?;
-        let tb = buffers::storage_u32(&ctx, "tok", &[u32::MAX])?;
-        let cases = [
-            (sample::SampleParams::GREEDY, 0.3f32),
-            (
-                sample::SampleParams {
-                    temperature: 1.0,
-                    top_k: 40,
-                    top_p: 0.9,
-                },
-                0.0,
-            ),
-            (
-                sample::SampleParams {
-                    temperature: 1.0,
-                    top_k: 40,
-                    top_p: 0.9,
-                },
-                0.7,
-            ),
-            (
-                sample::SampleParams {
-                    temperature: 0.7,
-                    top_k: 64,
-                    top_p: 1.0,
-                },
-                0.999,
-            ),
-            (
-                sample::SampleParams {
-                    temperature: 2.0,
-                    top_k: 5,
-                    top_p: 0.5,
-                },
-                0.45,
-            ),
-        ];
-        for (i, (params, rand)) in cases.into_iter().enumerate() {
-            let step = step_buffer(
-                &ctx,
-                Step {
-                    pos0: 0,
-                    n_tok: 1,
-                    rand,
-                    flags: 0,
-                },
-            );
-            let b = sampler.bind(&ctx, params, n as u32, offset as u32, &step, &lb, &tb)?;
-            kernel::run(&ctx, &[&b.partial, &b.finalize])?;
-            let got = readback::read_u32(&ctx, &tb, 0, 1).await?[0];
-            let want = sample::reference(&logits, params, rand).expect("non-empty");
-            assert_eq!(got, want, "case {i}: {params:?} rand {rand}");
+        // The workgroup sizes GPUs (256) and CPU adapters (8) use, and one between. (Below 8,
+        // lavapipe 22.3 picks a wrong token for top-k 64 at rand 0.999; SwiftShader does not.)
+        for wg in [256u32, 64, 8] {
+            let sampler = sample::Sampler::with_workgroup(&ctx, wg).await?;
+            check_sampling(&ctx, &sampler).await?;
         }
+        assert!(sample::Sampler::with_workgroup(&ctx, 48).await.is_err());
         Ok(())
     });
+}
+
+async fn check_sampling(
+    ctx: &GpuContext,
+    sampler: &sample::Sampler,
+) -> Result<(), atlas_engine::gpu::GpuError> {
+    let mut rng = Rng::new(120);
+    let n = 70_001usize;
+    let mut logits: Vec<f32> = rng.vec(n).iter().map(|v| v * 4.0).collect();
+    logits[n - 1] = 9.0; // the best is the last element of the last, partial slice
+    logits[12_345] = 8.5;
+    logits[40_000] = 8.5; // a tie: the smaller index ranks first
+    let offset = 5usize;
+    let mut padded = vec![100.0f32; offset];
+    padded.extend(&logits);
+    let lb = buffers::storage_f32(ctx, "logits", &padded)?;
+    let tb = buffers::storage_u32(ctx, "tok", &[u32::MAX])?;
+    let cases = [
+        (sample::SampleParams::GREEDY, 0.3f32),
+        (
+            sample::SampleParams {
+                temperature: 1.0,
+                top_k: 40,
+                top_p: 0.9,
+            },
+            0.0,
+        ),
+        (
+            sample::SampleParams {
+                temperature: 1.0,
+                top_k: 40,
+                top_p: 0.9,
+            },
+            0.7,
+        ),
+        (
+            sample::SampleParams {
+                temperature: 0.7,
+                top_k: 64,
+                top_p: 1.0,
+            },
+            0.999,
+        ),
+        (
+            sample::SampleParams {
+                temperature: 2.0,
+                top_k: 5,
+                top_p: 0.5,
+            },
+            0.45,
+        ),
+    ];
+    for (i, (params, rand)) in cases.into_iter().enumerate() {
+        let step = step_buffer(
+            ctx,
+            Step {
+                pos0: 0,
+                n_tok: 1,
+                rand,
+                flags: 0,
+            },
+        );
+        let b = sampler.bind(ctx, params, n as u32, offset as u32, &step, &lb, &tb)?;
+        kernel::run(ctx, &[&b.partial, &b.finalize])?;
+        let got = readback::read_u32(ctx, &tb, 0, 1).await?[0];
+        let want = sample::reference(&logits, params, rand).expect("non-empty");
+        assert_eq!(got, want, "case {i}: {params:?} rand {rand}");
+    }
+    Ok(())
 }
 
 #[test]

@@ -168,6 +168,8 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("attention", attention::SOURCE, "merge", &[]);
     check("gelu", gelu::SOURCE, "main", &[]);
     check("sample", sample::SOURCE, "topk_partial", &[]);
+    check("sample", sample::SOURCE, "topk_partial", &[("WG", 8.0)]);
+    check("sample", sample::SOURCE, "topk_final", &[("WG", 8.0)]);
     check("sample", sample::SOURCE, "topk_final", &[]);
     check("readbw", readbw::SOURCE, "main", &[]);
     check("readbw", readbw::SOURCE, "runs", &[]);

@@ -6,7 +6,10 @@
 //                 [0, 1) drawn by the host's seeded RNG. Writes tokens[0] (the next step's input).
 // K rounds of "best below the previous pick" avoid any sorting or marking.
 
-const WG: u32 = 256u;
+// Threads a workgroup (a power of two up to MAX_WG): 256 on GPUs; CPU adapters run a
+// workgroup's threads in turn on one core, where the reductions' barriers dominate.
+override WG: u32 = 256u;
+const MAX_WG: u32 = 256u;
 const MAX_K: u32 = 64u;
 const NONE: u32 = 0xFFFFFFFFu;
 const NEG: f32 = -3.0e38;
@@ -37,8 +40,8 @@ struct Step {
 @group(0) @binding(5) var<storage, read_write> idx_out: array<u32>;
 @group(0) @binding(6) var<storage, read_write> tokens: array<u32>;
 
-var<workgroup> rv: array<f32, WG>;
-var<workgroup> ri: array<u32, WG>;
+var<workgroup> rv: array<f32, MAX_WG>;
+var<workgroup> ri: array<u32, MAX_WG>;
 var<workgroup> top_v: array<f32, MAX_K>;
 var<workgroup> top_i: array<u32, MAX_K>;
 
@@ -65,7 +68,7 @@ fn reduce_best(v: f32, i: u32, lid: u32) {
     }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn topk_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let g = wid.x;
     let begin = g * p.slice_len;
@@ -97,7 +100,7 @@ fn topk_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
     }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn topk_final(@builtin(local_invocation_index) lid: u32) {
     var pv = 0.0;
     var pi = NONE;
