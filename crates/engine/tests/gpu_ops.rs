@@ -441,6 +441,27 @@ fn gpu_attention_gqa_sliding_window() {
                     1
                 }
             );
+            // The CPU decode kernel, q a uniform read in place: one token only.
+            let mut decode_results = Vec::new();
+            for hpw in [1u32, 2] {
+                let kd = attention::cpu_decode_kernel(&ctx, hpw, qn as u32).await?;
+                let ob4 = buffers::storage_zeroed(&ctx, "o4", (t * qn * 4) as u64)?;
+                match attention::bind(&ctx, &kd, s, &step, &qb, &kb, &vb, &ob4) {
+                    Ok(d) => {
+                        kernel::run(&ctx, &[&d])?;
+                        decode_results
+                            .push((hpw, readback::read_f32(&ctx, &ob4, 0, t * qn).await?));
+                    }
+                    Err(e) => assert!(
+                        t > 1 || !(s.n_head / s.n_kv_head).is_multiple_of(hpw),
+                        "cpu decode attention, {hpw} heads: {e}"
+                    ),
+                }
+            }
+            assert_eq!(
+                decode_results.len(),
+                if t == 1 { cpu_results.len() } else { 0 }
+            );
             // The split-K pair must give the same result, for split counts above and below
             // the number of visible keys.
             let mut split_results = Vec::new();
@@ -478,6 +499,16 @@ fn gpu_attention_gqa_sliding_window() {
                 assert_close(
                     &format!("cpu attention window {window}, {hpw} heads a workgroup"),
                     got3,
+                    &want,
+                    &ones,
+                    1e-4,
+                    0.0,
+                );
+            }
+            for (hpw, got4) in &decode_results {
+                assert_close(
+                    &format!("cpu decode attention window {window}, {hpw} heads, uniform q"),
+                    got4,
                     &want,
                     &ones,
                     1e-4,

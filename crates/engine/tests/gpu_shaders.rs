@@ -164,6 +164,23 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("attention", attention::SOURCE, "main", &[]);
     check("attention", attention::SOURCE, "main_cpu", &[("HPW", 1.0)]);
     check("attention", attention::SOURCE, "main_cpu", &[("HPW", 2.0)]);
+    let uniform_q = attention::SOURCE.replace(
+        attention::STORAGE_Q,
+        "var<uniform> q: array<vec4<f32>, 256>;",
+    );
+    assert_ne!(
+        uniform_q,
+        attention::SOURCE,
+        "the uniform q declaration was substituted"
+    );
+    for hpw in [1.0, 2.0] {
+        check(
+            "attention (uniform q)",
+            &uniform_q,
+            "main_cpu",
+            &[("HPW", hpw), ("Q_DIRECT", 1.0)],
+        );
+    }
     check("attention", attention::SOURCE, "split", &[]);
     check("attention", attention::SOURCE, "merge", &[]);
     check("gelu", gelu::SOURCE, "main", &[]);

@@ -118,6 +118,8 @@ struct Kernels {
     norm: RmsNorm,
     rope_qk: Kernel,
     attention: Kernel,
+    /// The decode (one-token) attention: `attention` except on CPU adapters (a uniform q).
+    attention_decode: Kernel,
     split_attention: attention::SplitAttention,
     gelu: Kernel,
     sampler: Sampler,
@@ -435,20 +437,31 @@ impl GpuModel {
                 matvec::kernel(&ctx, ty, PREFILL_COLS).await?,
             );
         }
+        let cpu_heads = attention::cpu_heads_per_wg((cfg.n_head / cfg.n_head_kv) as u32);
+        // CPU adapters: query heads in pairs over one load of the cache (attention 2-3x faster on
+        // lavapipe than one head of 256 threads a workgroup), and for decode q as a uniform.
+        let (attention_kernel, attention_decode) = if ctx.adapter().is_cpu() {
+            let q_floats = (cfg.n_head * cfg.head_dim) as u32;
+            let prompt = attention::cpu_kernel(&ctx, cpu_heads).await?;
+            let decode = match attention::cpu_decode_kernel(&ctx, cpu_heads, q_floats).await {
+                Ok(k) => k,
+                // q larger than a uniform binding: the storage kernel.
+                Err(GpuError::Shape(_)) => prompt.clone(),
+                Err(e) => return Err(e.into()),
+            };
+            (prompt, decode)
+        } else {
+            let k = attention::kernel(&ctx).await?;
+            (k.clone(), k)
+        };
         let kernels = Kernels {
             matvec: mv,
             geglu: gg,
             embed: matvec::embed_kernel(&ctx, token_embd.ty).await?,
             norm: RmsNorm::new(&ctx).await?,
             rope_qk: rope::qk_kernel(&ctx).await?,
-            // CPU adapters: query heads in pairs over one load of the cache (attention 2-3x
-            // faster on lavapipe than one head of 256 threads a workgroup).
-            attention: if ctx.adapter().is_cpu() {
-                let group = (cfg.n_head / cfg.n_head_kv) as u32;
-                attention::cpu_kernel(&ctx, attention::cpu_heads_per_wg(group)).await?
-            } else {
-                attention::kernel(&ctx).await?
-            },
+            attention: attention_kernel,
+            attention_decode,
             split_attention: attention::SplitAttention::new(&ctx).await?,
             gelu: gelu::kernel(&ctx).await?,
             sampler: Sampler::new(&ctx).await?,
@@ -586,7 +599,11 @@ impl GpuModel {
                 } else {
                     d.push(attention::bind(
                         &ctx,
-                        &k.attention,
+                        if ncols == 1 && max_tok == 1 {
+                            &k.attention_decode
+                        } else {
+                            &k.attention
+                        },
                         shape,
                         &step,
                         &a.q,

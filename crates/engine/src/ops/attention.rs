@@ -44,6 +44,49 @@ pub async fn cpu_kernel(ctx: &GpuContext, heads_per_wg: u32) -> Result<Kernel, G
     .await
 }
 
+/// [`cpu_kernel`] for decode (one query token) with `q` bound as a uniform array of `q_floats`
+/// floats (the query heads of one token), read in the score loop as it is: CPU adapters load a
+/// uniform with a vector gather but workgroup memory lane by lane. Bind it with [`bind`].
+pub async fn cpu_decode_kernel(
+    ctx: &GpuContext,
+    heads_per_wg: u32,
+    q_floats: u32,
+) -> Result<Kernel, GpuError> {
+    use Binding::*;
+    let vec4s = q_floats.div_ceil(4).max(1);
+    let bytes = u64::from(vec4s) * 16;
+    let limit = ctx.limits().max_uniform_buffer_binding_size;
+    if !(1..=2).contains(&heads_per_wg) || bytes > limit {
+        return Err(GpuError::Shape(format!(
+            "attention: {heads_per_wg} heads a workgroup (1 or 2) and a uniform q of {bytes} \
+             bytes (at most {limit})"
+        )));
+    }
+    let source = SOURCE.replace(
+        STORAGE_Q,
+        &format!("var<uniform> q: array<vec4<f32>, {vec4s}>;"),
+    );
+    Kernel::new(
+        ctx,
+        &format!("attention_cpu_h{heads_per_wg}_uniform_q"),
+        &source,
+        "main_cpu",
+        &[("HPW", f64::from(heads_per_wg)), ("Q_DIRECT", 1.0)],
+        &seq(&[
+            Uniform,
+            Uniform,
+            UniformPrefix(bytes),
+            ReadOnly,
+            ReadOnly,
+            Storage,
+        ]),
+    )
+    .await
+}
+
+/// The declaration of `q` in [`SOURCE`] that [`cpu_decode_kernel`] replaces.
+pub const STORAGE_Q: &str = "var<storage, read> q: array<vec4<f32>>;";
+
 /// Query heads a [`cpu_kernel`] workgroup takes for KV groups of `group` heads: two when they
 /// pair up.
 pub fn cpu_heads_per_wg(group: u32) -> u32 {
@@ -92,6 +135,16 @@ pub fn bind(
             "attention: head_dim {} (a multiple of 4, max {MAX_HEAD_DIM}), {} heads over {} KV heads",
             s.head_dim, s.n_head, s.n_kv_head
         )));
+    }
+    if let Some(Binding::UniformPrefix(bytes)) = kernel.binding(2) {
+        let needed = u64::from(s.n_head) * u64::from(s.head_dim) * 4;
+        if s.max_tok > 1 || needed > bytes {
+            return Err(GpuError::Shape(format!(
+                "attention: the kernel's uniform q holds {bytes} bytes of one token; this needs \
+                 {needed} bytes for {} tokens",
+                s.max_tok
+            )));
+        }
     }
     let hpw = kernel.constant("HPW").map_or(1, |h| h as u32);
     if !(s.n_head / s.n_kv_head).is_multiple_of(hpw) {

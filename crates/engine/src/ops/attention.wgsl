@@ -27,7 +27,9 @@ struct Step {
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<uniform> step: Step;
-@group(0) @binding(2) var<storage, read> q: array<f32>;
+// q as 16-byte words (head_dim and q_stride are multiples of 4). The CPU decode kernel binds it
+// as a uniform array instead (attention::cpu_decode_kernel, with Q_DIRECT).
+@group(0) @binding(2) var<storage, read> q: array<vec4<f32>>;
 // The caches as 16-byte words (head_dim and the strides are multiples of 4): CPU adapters load
 // a storage buffer lane by lane, so one load per four floats instead of one per float.
 @group(0) @binding(3) var<storage, read> kc: array<vec4<f32>>;
@@ -82,8 +84,7 @@ struct Partial {
 fn load_q(t: u32, h: u32, lid: u32) {
     let q0 = t * p.q_stride + h * p.head_dim;
     for (var i = lid; i < p.head_dim / 4u; i += WG) {
-        let j = q0 + 4u * i;
-        qs[i] = vec4<f32>(q[j], q[j + 1u], q[j + 2u], q[j + 3u]);
+        qs[i] = q[q0 / 4u + i];
     }
     workgroupBarrier();
 }
@@ -243,6 +244,10 @@ fn merge(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
 // of a tile; values: thread lid sums the 16-byte words lid and lid + 64 of the head. Four
 // barriers a tile, with the max and the sum over per-thread partials.
 override HPW: u32 = 1u;
+// main_cpu reads q straight from its binding in the score loop instead of from a copy in
+// workgroup memory: for a uniform q (CPU adapters load a uniform with a vector gather, but
+// workgroup memory lane by lane like a storage buffer).
+override Q_DIRECT: bool = false;
 const CWG: u32 = 64u;
 const CTILE: u32 = 256u;
 
@@ -261,9 +266,11 @@ fn main_cpu(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
     let pos = step.pos0 + t;
     let hd4 = p.head_dim / 4u;
     let q0 = t * p.q_stride + h0 * p.head_dim;
-    for (var i = lid; i < HPW * hd4; i += CWG) {
-        let j = q0 + 4u * i;
-        qc[i] = vec4<f32>(q[j], q[j + 1u], q[j + 2u], q[j + 3u]);
+    let qw = q0 / 4u;
+    if (!Q_DIRECT) {
+        for (var i = lid; i < HPW * hd4; i += CWG) {
+            qc[i] = q[qw + i];
+        }
     }
     workgroupBarrier();
     let stride4 = p.kv_stride / 4u;
@@ -281,9 +288,16 @@ fn main_cpu(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
             var d = vec2<f32>(0.0);
             for (var i = 0u; i < hd4; i++) {
                 let kv = kc[k0 + i];
-                d.x += dot(qc[i], kv);
-                if (HPW == 2u) {
-                    d.y += dot(qc[hd4 + i], kv);
+                if (Q_DIRECT) {
+                    d.x += dot(q[qw + i], kv);
+                    if (HPW == 2u) {
+                        d.y += dot(q[qw + hd4 + i], kv);
+                    }
+                } else {
+                    d.x += dot(qc[i], kv);
+                    if (HPW == 2u) {
+                        d.y += dot(qc[hd4 + i], kv);
+                    }
                 }
             }
             sc2[r] = d.x;
