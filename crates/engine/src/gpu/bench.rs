@@ -25,7 +25,8 @@ pub struct BenchReport {
     pub decode_tokens: u32,
     /// Weight bytes one decoded token reads.
     pub weight_bytes_per_token: u64,
-    /// A plain read kernel's bandwidth on the same adapter, in GB/s (1e9 bytes).
+    /// A plain read kernel's bandwidth on the same adapter, in GB/s (1e9 bytes): the best of
+    /// its runs before and after the model's.
     pub device_read_gb_s: f64,
     /// `decode_tok_s * weight_bytes_per_token / (device_read_gb_s * 1e9)`.
     pub decode_efficiency: f64,
@@ -97,7 +98,10 @@ pub async fn run<S: Source + ?Sized>(
     src: &S,
     opts: BenchOptions,
 ) -> Result<BenchReport, GpuModelError> {
-    let read_gb_s = device_read_gb_s(&ctx).await?;
+    // The read bandwidth is measured before and after the model runs and the better figure
+    // kept: a probe that happens to run while the machine is busy would otherwise flatter the
+    // efficiency (on a shared 2-core machine single probes vary by a fifth).
+    let read_before = device_read_gb_s(&ctx).await?;
     let adapter = format!("{} ({})", ctx.adapter().name, ctx.adapter().backend);
     let prefill_tokens = opts.prefill_tokens.max(1);
     let decode_tokens = opts.decode_tokens.max(1);
@@ -147,6 +151,7 @@ pub async fn run<S: Source + ?Sized>(
     model.read_pending(pending).await?;
     let pipelined_s = start.elapsed().as_secs_f64();
     let wb = model.weight_bytes_per_token();
+    let read_gb_s = read_before.max(device_read_gb_s(model.context()).await?);
     Ok(BenchReport {
         adapter,
         decode_tok_s,
