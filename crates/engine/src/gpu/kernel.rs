@@ -101,6 +101,28 @@ pub fn grid(total: u32, max_per_dim: u32) -> [u32; 3] {
     }
 }
 
+/// Threads a workgroup for a kernel that reduces across its workgroup: `gpu` on GPUs, `cpu` on
+/// CPU adapters (which run a workgroup's threads in turn on one core, where the reduction's
+/// barriers cost more than the work).
+pub fn reduction_workgroup(ctx: &GpuContext, gpu: u32, cpu: u32) -> u32 {
+    if ctx.adapter().is_cpu() {
+        cpu
+    } else {
+        gpu
+    }
+}
+
+/// Checks that `wg` threads a workgroup is a power of two up to `max` for kernel `name`.
+pub fn check_workgroup(name: &str, wg: u32, max: u32) -> Result<(), GpuError> {
+    if wg.is_power_of_two() && wg <= max {
+        Ok(())
+    } else {
+        Err(GpuError::Shape(format!(
+            "{name}: {wg} threads a workgroup (a power of two up to {max})"
+        )))
+    }
+}
+
 impl Kernel {
     /// Compiles entry point `entry` of `source` with the given override constants and the
     /// given `(binding index, kind)` layout (group 0). Fails with [`GpuError::Wgpu`] if wgpu

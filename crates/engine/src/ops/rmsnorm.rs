@@ -1,6 +1,6 @@
 //! RMSNorm, plain and fused with Gemma's post-norm + residual add + next pre-norm.
 
-use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
+use crate::gpu::{buffers, kernel, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("rmsnorm.wgsl");
@@ -36,22 +36,14 @@ pub struct NormShape {
 impl RmsNorm {
     /// Compiles both entry points.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let wg = if ctx.adapter().is_cpu() {
-            CPU_WORKGROUP
-        } else {
-            256
-        };
+        let wg = kernel::reduction_workgroup(ctx, 256, CPU_WORKGROUP);
         Self::with_workgroup(ctx, wg).await
     }
 
     /// Both entry points with `wg` threads a workgroup (a power of two, 1 to 256).
     pub async fn with_workgroup(ctx: &GpuContext, wg: u32) -> Result<Self, GpuError> {
         use Binding::*;
-        if !wg.is_power_of_two() || wg > 256 {
-            return Err(GpuError::Shape(format!(
-                "rmsnorm: {wg} threads a workgroup (a power of two up to 256)"
-            )));
-        }
+        kernel::check_workgroup("rmsnorm", wg, 256)?;
         let overrides = [("WG", f64::from(wg))];
         let norm = Kernel::new(
             ctx,

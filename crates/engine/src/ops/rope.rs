@@ -1,6 +1,6 @@
 //! NEOX RoPE with optional per-head RMSNorm (QK-norm) and output scale; writes K into the cache.
 
-use crate::gpu::kernel::seq;
+use crate::gpu::kernel::{self, seq};
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
@@ -127,22 +127,14 @@ const CPU_WORKGROUP: u32 = 8;
 /// Compiles the fused Q+K entry point (128 threads a workgroup, [`CPU_WORKGROUP`] on CPU
 /// adapters).
 pub async fn qk_kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
-    let wg = if ctx.adapter().is_cpu() {
-        CPU_WORKGROUP
-    } else {
-        128
-    };
+    let wg = kernel::reduction_workgroup(ctx, 128, CPU_WORKGROUP);
     qk_kernel_with(ctx, wg).await
 }
 
 /// The fused Q+K entry point with `wg` threads a workgroup (a power of two, 1 to 128).
 pub async fn qk_kernel_with(ctx: &GpuContext, wg: u32) -> Result<Kernel, GpuError> {
     use Binding::*;
-    if !wg.is_power_of_two() || wg > 128 {
-        return Err(GpuError::Shape(format!(
-            "rope: {wg} threads a workgroup (a power of two up to 128)"
-        )));
-    }
+    kernel::check_workgroup("rope", wg, 128)?;
     Kernel::new(
         ctx,
         "rope_qk",

@@ -1,7 +1,7 @@
 //! Greedy and top-k / top-p sampling on the GPU; the chosen token id lands in a one-element
 //! buffer (the next step's embedding input), so decode reads back 4 bytes per token.
 
-use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
+use crate::gpu::{buffers, kernel, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("sample.wgsl");
@@ -58,22 +58,14 @@ const CPU_WORKGROUP: u32 = 8;
 impl Sampler {
     /// Compiles both passes (256 threads a workgroup, [`CPU_WORKGROUP`] on CPU adapters).
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let wg = if ctx.adapter().is_cpu() {
-            CPU_WORKGROUP
-        } else {
-            256
-        };
+        let wg = kernel::reduction_workgroup(ctx, 256, CPU_WORKGROUP);
         Self::with_workgroup(ctx, wg).await
     }
 
     /// Both passes with `wg` threads a workgroup (a power of two, 1 to 256).
     pub async fn with_workgroup(ctx: &GpuContext, wg: u32) -> Result<Self, GpuError> {
         use Binding::*;
-        if !wg.is_power_of_two() || wg > 256 {
-            return Err(GpuError::Shape(format!(
-                "sampling: {wg} threads a workgroup (a power of two up to 256)"
-            )));
-        }
+        kernel::check_workgroup("sampling", wg, 256)?;
         let constants = [("WG", f64::from(wg))];
         let partial = Kernel::new(
             ctx,
