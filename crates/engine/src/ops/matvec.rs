@@ -3,7 +3,8 @@
 //!
 //! Supported weight types: F32, F16, Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K. The kernel is
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
-//! override constants; on CPU adapters decode and prefill take four rows per thread (`ROWS4`).
+//! override constants; on CPU adapters the decode takes eight or sixteen rows a thread
+//! (`ROWS4`, `ROWS16`) and the prefill four (`ROWS4`).
 
 use crate::gpu::kernel::grid;
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
@@ -153,9 +154,10 @@ pub fn decode_rows_per_workgroup(ctx: &GpuContext, ty: GgmlType) -> u32 {
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
 /// Whether the kernel runs the CPU layout's many-rows-per-thread entry points (`ROWS4`): the
-/// decode (`main_rows8`, eight rows a thread) for types in the grouped device layout (Q8_0,
-/// Q5_0, Q6_K) and Q4_K (whose blocks are 16-byte aligned as they are), the prefill
-/// (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all the rows.
+/// decode (`main_rows8`, eight rows a thread, sixteen with [`rows16`]) for types in the grouped
+/// device layout (Q8_0, Q5_0, Q6_K) and Q4_K (whose blocks are 16-byte aligned as they are), the
+/// prefill (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all
+/// the rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
     // (ROWS4_ROWS_PER_WG rows a workgroup either way, or twice that with ROWS16.)
     rows_per_wg >= ROWS4_ROWS_PER_WG

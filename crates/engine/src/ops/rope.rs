@@ -124,7 +124,7 @@ pub fn reference_head(
 /// 8; lavapipe 0.63 to 0.92 ms either way).
 const CPU_WORKGROUP: u32 = 8;
 
-/// Compiles the fused Q+K entry point (128 threads a workgroup, [`CPU_WORKGROUP`] on CPU
+/// Compiles the fused Q+K entry point (128 threads a workgroup, `CPU_WORKGROUP` on CPU
 /// adapters).
 pub async fn qk_kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
     let wg = kernel::reduction_workgroup(ctx, 128, CPU_WORKGROUP);

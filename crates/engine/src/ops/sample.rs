@@ -56,7 +56,7 @@ pub struct BoundSampler {
 const CPU_WORKGROUP: u32 = 8;
 
 impl Sampler {
-    /// Compiles both passes (256 threads a workgroup, [`CPU_WORKGROUP`] on CPU adapters).
+    /// Compiles both passes (256 threads a workgroup, `CPU_WORKGROUP` on CPU adapters).
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         let wg = kernel::reduction_workgroup(ctx, 256, CPU_WORKGROUP);
         Self::with_workgroup(ctx, wg).await
