@@ -442,14 +442,10 @@ impl GpuModel {
         // lavapipe than one head of 256 threads a workgroup), and for decode q as a uniform.
         let (attention_kernel, attention_decode) = if ctx.adapter().is_cpu() {
             let q_floats = (cfg.n_head * cfg.head_dim) as u32;
-            let prompt = attention::cpu_kernel(&ctx, cpu_heads).await?;
-            let decode = match attention::cpu_decode_kernel(&ctx, cpu_heads, q_floats).await {
-                Ok(k) => k,
-                // q larger than a uniform binding: the storage kernel.
-                Err(GpuError::Shape(_)) => prompt.clone(),
-                Err(e) => return Err(e.into()),
-            };
-            (prompt, decode)
+            (
+                attention::cpu_kernel(&ctx, cpu_heads).await?,
+                attention::cpu_decode_kernel(&ctx, cpu_heads, q_floats).await?,
+            )
         } else {
             let k = attention::kernel(&ctx).await?;
             (k.clone(), k)

@@ -27,59 +27,57 @@ pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {
 /// KV group per workgroup, so each cached key and value is loaded once for them. Bind it with
 /// [`bind`] like [`kernel`]; the KV group size must be a multiple of `heads_per_wg`.
 pub async fn cpu_kernel(ctx: &GpuContext, heads_per_wg: u32) -> Result<Kernel, GpuError> {
+    cpu_build(ctx, heads_per_wg, None).await
+}
+
+/// [`cpu_kernel`] for decode (one query token) with `q` bound as a uniform array of `q_floats`
+/// floats (the query heads of one token), read in the score loop as it is: CPU adapters load a
+/// uniform with a vector gather but workgroup memory lane by lane. When one token's q exceeds
+/// the adapter's uniform binding limit, this is [`cpu_kernel`]. Bind it with [`bind`].
+pub async fn cpu_decode_kernel(
+    ctx: &GpuContext,
+    heads_per_wg: u32,
+    q_floats: u32,
+) -> Result<Kernel, GpuError> {
+    let vec4s = q_floats.div_ceil(4).max(1);
+    let fits = u64::from(vec4s) * 16 <= ctx.limits().max_uniform_buffer_binding_size;
+    cpu_build(ctx, heads_per_wg, fits.then_some(vec4s)).await
+}
+
+/// `main_cpu` with q in a storage buffer, or (`uniform_q` = its size in 16-byte words) in a
+/// uniform array read in place (`Q_DIRECT`).
+async fn cpu_build(
+    ctx: &GpuContext,
+    heads_per_wg: u32,
+    uniform_q: Option<u32>,
+) -> Result<Kernel, GpuError> {
     use Binding::*;
     if !(1..=2).contains(&heads_per_wg) {
         return Err(GpuError::Shape(format!(
             "attention: {heads_per_wg} heads a workgroup (1 or 2)"
         )));
     }
+    let (source, q_binding, variant) = match uniform_q {
+        None => (std::borrow::Cow::Borrowed(SOURCE), ReadOnly, ""),
+        Some(vec4s) => (
+            std::borrow::Cow::Owned(SOURCE.replace(
+                STORAGE_Q,
+                &format!("var<uniform> q: array<vec4<f32>, {vec4s}>;"),
+            )),
+            UniformPrefix(u64::from(vec4s) * 16),
+            "_uniform_q",
+        ),
+    };
     Kernel::new(
         ctx,
-        &format!("attention_cpu_h{heads_per_wg}"),
-        SOURCE,
-        "main_cpu",
-        &[("HPW", f64::from(heads_per_wg))],
-        &seq(&[Uniform, Uniform, ReadOnly, ReadOnly, ReadOnly, Storage]),
-    )
-    .await
-}
-
-/// [`cpu_kernel`] for decode (one query token) with `q` bound as a uniform array of `q_floats`
-/// floats (the query heads of one token), read in the score loop as it is: CPU adapters load a
-/// uniform with a vector gather but workgroup memory lane by lane. Bind it with [`bind`].
-pub async fn cpu_decode_kernel(
-    ctx: &GpuContext,
-    heads_per_wg: u32,
-    q_floats: u32,
-) -> Result<Kernel, GpuError> {
-    use Binding::*;
-    let vec4s = q_floats.div_ceil(4).max(1);
-    let bytes = u64::from(vec4s) * 16;
-    let limit = ctx.limits().max_uniform_buffer_binding_size;
-    if !(1..=2).contains(&heads_per_wg) || bytes > limit {
-        return Err(GpuError::Shape(format!(
-            "attention: {heads_per_wg} heads a workgroup (1 or 2) and a uniform q of {bytes} \
-             bytes (at most {limit})"
-        )));
-    }
-    let source = SOURCE.replace(
-        STORAGE_Q,
-        &format!("var<uniform> q: array<vec4<f32>, {vec4s}>;"),
-    );
-    Kernel::new(
-        ctx,
-        &format!("attention_cpu_h{heads_per_wg}_uniform_q"),
+        &format!("attention_cpu_h{heads_per_wg}{variant}"),
         &source,
         "main_cpu",
-        &[("HPW", f64::from(heads_per_wg)), ("Q_DIRECT", 1.0)],
-        &seq(&[
-            Uniform,
-            Uniform,
-            UniformPrefix(bytes),
-            ReadOnly,
-            ReadOnly,
-            Storage,
-        ]),
+        &[
+            ("HPW", f64::from(heads_per_wg)),
+            ("Q_DIRECT", f64::from(u8::from(uniform_q.is_some()))),
+        ],
+        &seq(&[Uniform, Uniform, q_binding, ReadOnly, ReadOnly, Storage]),
     )
     .await
 }
