@@ -1,12 +1,24 @@
 //! Every WGSL shader of the engine parses and validates with naga: no GPU needed.
 #![cfg(feature = "gpu")]
 
+/// The capabilities every portable shader may use: pack/unpack2x16float are core WebGPU, but
+/// naga gates them behind this one.
+const PORTABLE: naga::valid::Capabilities = naga::valid::Capabilities::SHADER_FLOAT16_IN_FLOAT32;
+
+/// Native-only shaders may also use 64-bit integers.
+const NATIVE: naga::valid::Capabilities = PORTABLE.union(naga::valid::Capabilities::SHADER_INT64);
+
 #[test]
 fn all_shaders_validate_with_naga() {
     let shaders = atlas_engine::ops::SHADERS;
     assert!(!shaders.is_empty());
     let mut failures = Vec::new();
-    for (name, source) in shaders {
+    let all = shaders.iter().map(|s| (s, PORTABLE)).chain(
+        atlas_engine::ops::NATIVE_SHADERS
+            .iter()
+            .map(|s| (s, NATIVE)),
+    );
+    for ((name, source), caps) in all {
         let module = match naga::front::wgsl::parse_str(source) {
             Ok(m) => m,
             Err(e) => {
@@ -17,11 +29,7 @@ fn all_shaders_validate_with_naga() {
                 continue;
             }
         };
-        let mut validator = naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            // pack/unpack2x16float are core WebGPU; naga gates them behind this capability.
-            naga::valid::Capabilities::SHADER_FLOAT16_IN_FLOAT32,
-        );
+        let mut validator = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps);
         if let Err(e) = validator.validate(&module) {
             failures.push(format!("{name}: invalid:\n{}", e.emit_to_string(source)));
         }
@@ -37,9 +45,28 @@ fn all_shaders_validate_with_naga() {
 }
 
 #[test]
+fn native_shaders_need_their_native_capabilities() {
+    // A native-only shader listed as portable would fail on WebGPU at pipeline creation; this
+    // keeps the two lists honest.
+    for (name, source) in atlas_engine::ops::NATIVE_SHADERS {
+        let module = naga::front::wgsl::parse_str(source).expect("parses");
+        let portable = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), PORTABLE)
+            .validate(&module);
+        assert!(
+            portable.is_err(),
+            "{name} validates without 64-bit integers: list it in SHADERS"
+        );
+    }
+}
+
+#[test]
 fn every_wgsl_file_is_listed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ops");
-    let listed: Vec<&str> = atlas_engine::ops::SHADERS.iter().map(|(n, _)| *n).collect();
+    let listed: Vec<&str> = atlas_engine::ops::SHADERS
+        .iter()
+        .chain(atlas_engine::ops::NATIVE_SHADERS)
+        .map(|(n, _)| *n)
+        .collect();
     for entry in std::fs::read_dir(&dir).expect("read src/ops") {
         let name = entry.expect("dir entry").file_name();
         let name = name.to_string_lossy();
@@ -61,7 +88,14 @@ fn specialise(
     constants: &[(&str, f64)],
 ) -> Result<(), String> {
     let module = naga::front::wgsl::parse_str(source).map_err(|e| e.emit_to_string(source))?;
-    let caps = naga::valid::Capabilities::SHADER_FLOAT16_IN_FLOAT32;
+    let caps = if atlas_engine::ops::NATIVE_SHADERS
+        .iter()
+        .any(|(_, s)| *s == source)
+    {
+        NATIVE
+    } else {
+        PORTABLE
+    };
     let info = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps)
         .validate(&module)
         .map_err(|e| e.emit_to_string(source))?;
@@ -190,5 +224,6 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("sample", sample::SOURCE, "topk_final", &[]);
     check("readbw", readbw::SOURCE, "main", &[]);
     check("readbw", readbw::SOURCE, "runs", &[]);
+    check("readbw64", readbw::SOURCE64, "runs", &[]);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -53,8 +53,8 @@ impl Default for BenchOptions {
 }
 
 /// Measures the device's read bandwidth (GB/s) with a plain read kernel over a buffer of up to
-/// 256 MiB (within the binding limit): the best of several runs of each access pattern
-/// ([`readbw::PATTERNS`]).
+/// 256 MiB (within the binding limit): the best of several runs of each access pattern the
+/// device runs ([`readbw::patterns`]).
 pub async fn device_read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;

@@ -117,7 +117,9 @@ impl GpuContext {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("atlas-engine"),
-                required_features: wgpu::Features::empty(),
+                // 64-bit integers where the adapter has them (natively; WebGPU has none): the
+                // read-bandwidth probe's fastest pattern on lavapipe needs them.
+                required_features: adapter.features() & wgpu::Features::SHADER_INT64,
                 required_limits: limits.clone(),
                 experimental_features: wgpu::ExperimentalFeatures::disabled(),
                 memory_hints: wgpu::MemoryHints::Performance,
@@ -175,6 +177,13 @@ impl GpuContext {
     /// The limits the device was created with.
     pub fn limits(&self) -> &wgpu::Limits {
         &self.limits
+    }
+
+    /// Whether shaders may use 64-bit integers (`u64`, `i64`): native adapters that have them.
+    pub fn has_int64(&self) -> bool {
+        self.device
+            .features()
+            .contains(wgpu::Features::SHADER_INT64)
     }
 
     /// The largest storage-buffer binding, in bytes.

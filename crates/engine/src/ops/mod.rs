@@ -24,6 +24,10 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("sample.wgsl", sample::SOURCE),
 ];
 
+/// WGSL sources that need native-only features (64-bit integers), by file name: validated
+/// with those capabilities, and only compiled where the device has them.
+pub const NATIVE_SHADERS: &[(&str, &str)] = &[("readbw64.wgsl", readbw::SOURCE64)];
+
 /// The per-forward-call uniform every kernel reads.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Step {

@@ -6,6 +6,10 @@ use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 /// The WGSL source.
 pub const SOURCE: &str = include_str!("readbw.wgsl");
 
+/// The `Runs` pattern in 64-bit words ([`Pattern::Runs64`]): native adapters with 64-bit
+/// integers only (it needs wgpu's `SHADER_INT64`).
+pub const SOURCE64: &str = include_str!("readbw64.wgsl");
+
 const PER_THREAD: u32 = 16;
 
 /// How the threads of the read kernel walk the buffer.
@@ -15,22 +19,44 @@ pub enum Pattern {
     Strided,
     /// Each thread reads its own contiguous run (how CPU rasterizers stream memory).
     Runs,
+    /// `Runs` loading 64-bit words ([`SOURCE64`]): where the device has 64-bit integers
+    /// (natively; not in WebGPU). lavapipe loads a storage buffer lane by lane and component by
+    /// component, so this reads about twice as fast there as 32-bit words do.
+    Runs64,
 }
 
-/// Both patterns; the faster one is the device's read bandwidth.
+/// The patterns that run everywhere.
 pub const PATTERNS: [Pattern; 2] = [Pattern::Strided, Pattern::Runs];
+
+/// The patterns `ctx` can run: [`PATTERNS`], and [`Pattern::Runs64`] where the device has 64-bit
+/// integers. The fastest is the device's read bandwidth.
+pub fn patterns(ctx: &GpuContext) -> Vec<Pattern> {
+    let mut all = PATTERNS.to_vec();
+    if ctx.has_int64() {
+        all.push(Pattern::Runs64);
+    }
+    all
+}
 
 /// Compiles the kernel for `pattern`.
 pub async fn kernel(ctx: &GpuContext, pattern: Pattern) -> Result<Kernel, GpuError> {
     use Binding::*;
-    let entry = match pattern {
-        Pattern::Strided => "main",
-        Pattern::Runs => "runs",
+    let (source, entry) = match pattern {
+        Pattern::Strided => (SOURCE, "main"),
+        Pattern::Runs => (SOURCE, "runs"),
+        Pattern::Runs64 => {
+            if !ctx.has_int64() {
+                return Err(GpuError::Shape(
+                    "the Runs64 read pattern needs 64-bit integers, which this device lacks".into(),
+                ));
+            }
+            (SOURCE64, "runs")
+        }
     };
     Kernel::new(
         ctx,
         &format!("readbw {pattern:?}"),
-        SOURCE,
+        source,
         entry,
         &[],
         &seq(&[Uniform, ReadOnly, Storage]),
@@ -55,7 +81,7 @@ pub fn bind(
         .map_err(|_| GpuError::Shape("bandwidth probe buffer too large".into()))?;
     let (per_thread, groups) = match pattern {
         Pattern::Strided => (PER_THREAD, n_vec4.div_ceil(256 * PER_THREAD)),
-        Pattern::Runs => (RUN, n_vec4.div_ceil(RUN).div_ceil(64)),
+        Pattern::Runs | Pattern::Runs64 => (RUN, n_vec4.div_ceil(RUN).div_ceil(64)),
     };
     let p = buffers::uniform(ctx, "readbw params", &[n_vec4, per_thread]);
     let g = grid(groups, ctx.limits().max_compute_workgroups_per_dimension);
@@ -73,12 +99,12 @@ pub fn out_len(bytes: u64) -> u64 {
 }
 
 /// The read-bandwidth probe, ready to time: a source buffer of up to 256 MiB (within the binding
-/// limit) and one dispatch per access pattern ([`PATTERNS`]) reading all of it. The native and
+/// limit) and one dispatch per access pattern the device runs ([`patterns`]) reading all of it. The native and
 /// the in-browser benchmarks time it with their own clocks and take the fastest dispatch.
 pub struct Probe {
     /// Bytes each dispatch reads.
     pub bytes: u64,
-    /// One dispatch per pattern.
+    /// One dispatch per pattern, in [`patterns`] order.
     pub dispatches: Vec<Dispatch>,
 }
 
@@ -89,7 +115,7 @@ impl Probe {
         let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
         let out = buffers::storage_zeroed(ctx, "bandwidth out", out_len(bytes) * 4)?;
         let mut dispatches = Vec::new();
-        for pattern in PATTERNS {
+        for pattern in patterns(ctx) {
             let k = kernel(ctx, pattern).await?;
             dispatches.push(bind(ctx, &k, pattern, &src, &out)?);
         }

@@ -37,7 +37,7 @@ async fn idle(ctx: &GpuContext) -> Result<(), GpuError> {
 }
 
 /// The device's read bandwidth in GB/s: the best of three timed passes of each access pattern
-/// ([`readbw::PATTERNS`]) over a buffer of up to 256 MiB, each after one warm-up.
+/// ([`readbw::patterns`]) over a buffer of up to 256 MiB, each after one warm-up.
 async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
