@@ -186,8 +186,8 @@ fn gpu_matvec_row_chunks() {
         return;
     };
     block(async {
-        // Q8_0 and Q6_K chunks split between groups of four rows (their device layout): 8 rows
-        // a chunk.
+        // Q8_0 and Q6_K chunks split between their device layout's groups (eight rows and
+        // four): 8 rows a chunk.
         check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
         check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
         Ok(())
@@ -233,7 +233,8 @@ fn gpu_embedding_lookup_chunked() {
             let mut rng = Rng::new(70 + i as u64);
             let (rows, cols) = (53usize, if ty.block_size() == 256 { 256 } else { 96 });
             let w = random_weights(&mut rng, ty, rows, cols);
-            let cap = GpuWeights::row_bytes(ty, cols as u32) * 7 + 64;
+            // Room for two of Q8_0's eight-row groups a chunk: several chunks for 53 rows.
+            let cap = GpuWeights::row_bytes(ty, cols as u32) * 17 + 64;
             let weights =
                 GpuWeights::upload_chunked(&ctx, "emb", ty, rows as u32, cols as u32, &w, cap)?;
             assert!(weights.chunks.len() > 1, "embedding should be chunked");

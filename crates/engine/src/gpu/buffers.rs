@@ -83,19 +83,26 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
-/// Rows per group in the grouped device layout (see [`device_layout`]).
-pub const GROUP_ROWS: u32 = 4;
+/// Rows per group in the grouped device layout of `ty` (see [`device_layout`]): eight for Q8_0,
+/// four for Q5_0 and Q6_K, one for the types kept as their GGUF blocks.
+pub fn group_rows(ty: GgmlType) -> u32 {
+    match grouped_planes(ty) {
+        Some(_) if ty == GgmlType::Q8_0 => 8,
+        Some(_) => 4,
+        None => 1,
+    }
+}
 
 /// One field of a block in the grouped layout: `len` bytes at `at` in the GGUF block, stored
-/// row-major (each row's blocks one after another) or with the group's four rows side by side
-/// per block.
+/// row-major (each row's blocks one after another) or with the group's rows side by side per
+/// block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plane {
     /// Offset in the GGUF block.
     pub at: usize,
     /// Bytes.
     pub len: usize,
-    /// Four rows side by side per block (small fields: one load serves four rows).
+    /// The group's rows side by side per block (small fields: one load serves every row).
     pub side_by_side: bool,
 }
 
@@ -111,7 +118,7 @@ const fn plane(at: usize, len: usize, side_by_side: bool) -> Plane {
 /// their GGUF blocks. Every plane but the last f16 scales has a length that is a multiple of
 /// 16 bytes per block, so it starts 16-byte aligned.
 pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
-    const Q8_0: [Plane; 2] = [plane(2, 32, false), plane(0, 2, true)];
+    const Q8_0: [Plane; 2] = [plane(2, 32, true), plane(0, 2, true)];
     const Q5_0: [Plane; 3] = [plane(6, 16, false), plane(2, 4, true), plane(0, 2, true)];
     const Q6_K: [Plane; 4] = [
         plane(0, 128, false),  // ql
@@ -127,24 +134,35 @@ pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
     }
 }
 
-/// Bytes of one group of [`GROUP_ROWS`] rows of `cols` columns in the grouped layout (`None`
+/// Whether a group of `ty` is laid out block by block (every plane of block 0, then of block
+/// 1, ...) rather than plane by plane: Q8_0, whose group is then one stream of 272-byte steps.
+fn block_major(ty: GgmlType) -> bool {
+    ty == GgmlType::Q8_0
+}
+
+/// Bytes of one group of [`group_rows`] rows of `cols` columns in the grouped layout (`None`
 /// for types kept as their GGUF blocks).
 pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
     grouped_planes(ty)?;
     let blocks = u64::from(cols) / ty.block_size() as u64;
-    let raw = u64::from(GROUP_ROWS) * blocks * ty.type_size() as u64;
+    let raw = u64::from(group_rows(ty)) * blocks * ty.type_size() as u64;
     Some(raw.div_ceil(16) * 16)
 }
 
 /// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
 /// except Q8_0, Q5_0 and Q6_K (blocks of 34, 22 and 210 bytes: only 2-byte aligned). Those are
-/// regrouped four rows at a time into planes ([`grouped_planes`]): each field of the blocks
-/// (quants, high bits, scales) of the four rows together, the large ones row-major and 16-byte
-/// aligned (a mat-vec loads them 16 bytes at a time), the small ones with the four rows side by
-/// side per block (one load serves a thread that handles the four rows; Q5_0's high bits
-/// reordered by [`q5_0_high_bits`]). A group is padded to 16
-/// bytes, the last group to four rows with zeros: the same bytes otherwise, reordered, and a
-/// group's bytes stay next to each other in memory.
+/// regrouped a few rows at a time ([`group_rows`]) into planes ([`grouped_planes`]): each field
+/// of the blocks (quants, high bits, scales) of the group's rows together, the large ones
+/// 16-byte aligned (a mat-vec loads them 16 bytes at a time), the small ones with the rows side
+/// by side per block (one load serves a thread that handles them all; Q5_0's high bits
+/// reordered by [`q5_0_high_bits`]).
+///
+/// Q5_0 and Q6_K: four rows, plane by plane, the quant planes row-major. Q8_0: eight rows,
+/// block by block: the eight rows' 32 quants (256 bytes) then their eight f16 scales (16
+/// bytes), so a CPU adapter's thread that takes the group reads one stream (lavapipe's output
+/// mat-vec ran 6.0-6.6 -> 6.6-7.3 GB/s against ten streams a thread, `gpu_kernels`). A group is
+/// padded to 16 bytes, the last group to whole rows with zeros: the same bytes otherwise,
+/// reordered, and a group's bytes stay next to each other in memory.
 pub fn device_layout(
     ty: GgmlType,
     cols: u32,
@@ -157,20 +175,26 @@ pub fn device_layout(
     let blocks = cols as usize / ty.block_size();
     let block = ty.type_size();
     let group = group as usize;
-    let n = GROUP_ROWS as usize;
+    let n = group_rows(ty) as usize;
+    let block_bytes: usize = planes.iter().map(|p| n * p.len).sum();
     debug_assert_eq!(bytes.len(), blocks * block * rows as usize);
     let mut out = vec![0u8; (rows as usize).div_ceil(n) * group];
     for (r, row) in bytes.chunks_exact(blocks * block).enumerate() {
         let (base, j) = ((r / n) * group, r % n);
         for (b, src) in row.chunks_exact(block).enumerate() {
-            let mut plane_base = base;
+            // Where the planes of block `b` start, and how many blocks a plane holds.
+            let (mut plane_base, plane_blocks) = if block_major(ty) {
+                (base + b * block_bytes, 1)
+            } else {
+                (base, blocks)
+            };
             for p in planes {
                 let at = plane_base
                     + p.len
-                        * if p.side_by_side {
-                            n * b + j
-                        } else {
-                            j * blocks + b
+                        * match (block_major(ty), p.side_by_side) {
+                            (true, _) => j,
+                            (false, true) => n * b + j,
+                            (false, false) => j * blocks + b,
                         };
                 let field = &src[p.at..p.at + p.len];
                 if ty == GgmlType::Q5_0 && p.at == 2 {
@@ -179,7 +203,7 @@ pub fn device_layout(
                 } else {
                     out[at..at + p.len].copy_from_slice(field);
                 }
-                plane_base += n * blocks * p.len;
+                plane_base += n * plane_blocks * p.len;
             }
         }
     }
@@ -218,7 +242,7 @@ fn upload_chunk(
 ) -> Result<wgpu::Buffer, GpuError> {
     let group = group_bytes(ty, cols).map(|g| g as usize);
     let dev_len = group.map_or(bytes.len(), |g| {
-        (rows as usize).div_ceil(GROUP_ROWS as usize) * g
+        (rows as usize).div_ceil(group_rows(ty) as usize) * g
     });
     let len = padded_len(dev_len);
     ctx.check_binding(label, len as u64)?;
@@ -235,7 +259,7 @@ fn upload_chunk(
         // independent, 16-byte multiples, and in row order).
         Some(g) => {
             let row_bytes = bytes.len() / rows as usize;
-            let per_slice = (UPLOAD_SLICE_BYTES / g).max(1) * GROUP_ROWS as usize;
+            let per_slice = (UPLOAD_SLICE_BYTES / g).max(1) * group_rows(ty) as usize;
             for (i, src) in bytes.chunks(per_slice * row_bytes).enumerate() {
                 let n = (rows as usize - i * per_slice).min(per_slice) as u32;
                 let dev = device_layout(ty, cols, n, src);
@@ -392,9 +416,9 @@ impl GpuWeights {
             .min(ctx.max_binding())
             .saturating_sub(TAIL_PAD as u64 + 4);
         // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
-        // and the four-row groups of the grouped device layout.
+        // and the groups of the grouped device layout (whose sizes are even).
         let (group_rows, group_bytes) = if let Some(bytes) = group_bytes(ty, cols) {
-            (u64::from(GROUP_ROWS), bytes)
+            (u64::from(group_rows(ty)), bytes)
         } else if interleaved {
             (2, 2 * row_bytes)
         } else {
@@ -440,37 +464,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn q8_0_is_regrouped_four_rows_at_a_time_other_types_are_untouched() {
-        // Five rows of 64 columns (two blocks each): block (r, b) has scale [r, b] and quants
+    fn q8_0_is_regrouped_eight_rows_at_a_time_block_by_block() {
+        // Nine rows of 64 columns (two blocks each): block (r, b) has scale [r, b] and quants
         // 100 + 10 * r + b + k.
         let mut gguf = Vec::new();
-        for r in 0..5u8 {
+        for r in 0..9u8 {
             for b in 0..2u8 {
                 gguf.extend([r, b]);
                 gguf.extend((0..32u8).map(|k| 100 + 10 * r + b + k));
             }
         }
+        assert_eq!(group_rows(GgmlType::Q8_0), 8);
         let group = group_bytes(GgmlType::Q8_0, 64).unwrap() as usize;
-        assert_eq!(group, 272); // 4 * 64 quants + 4 * 2 scales of 2 bytes, a multiple of 16
-        let dev = device_layout(GgmlType::Q8_0, 64, 5, &gguf);
+        // Per block 8 x 32 quants and 8 f16 scales: 272 bytes, a multiple of 16.
+        assert_eq!(group, 2 * 272);
+        let dev = device_layout(GgmlType::Q8_0, 64, 9, &gguf);
         assert_eq!(
             dev.len(),
             2 * group,
-            "the fifth row starts a zero-padded group"
+            "the ninth row starts a zero-padded group"
         );
-        for r in 0..5usize {
-            let base = (r / 4) * group;
+        for r in 0..9usize {
+            let (base, j) = ((r / 8) * group, r % 8);
             for b in 0..2usize {
-                let q = &dev[base + (r % 4) * 64 + 32 * b..][..32];
+                let at = base + 272 * b;
+                let q = &dev[at + 32 * j..][..32];
                 assert!(q
                     .iter()
                     .enumerate()
                     .all(|(k, &v)| v as usize == 100 + 10 * r + b + k));
-                let s = base + 256 + 2 * (4 * b + r % 4);
+                let s = at + 256 + 2 * j;
                 assert_eq!(&dev[s..s + 2], &[r as u8, b as u8]);
             }
         }
-        assert!(dev[group + 64..group + 256].iter().all(|&v| v == 0));
+        // Row 8 is the padded group's first; its other seven rows are zeros.
+        for b in 0..2usize {
+            let at = group + 272 * b;
+            assert!(dev[at + 32..at + 256].iter().all(|&v| v == 0));
+            assert!(dev[at + 258..at + 272].iter().all(|&v| v == 0));
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
 // W keeps its quantized blocks (a ggml type, QTYPE = its type id) in a u32 array and is
-// dequantized here. Q8_0, Q5_0 and Q6_K are regrouped at upload into aligned planes, four rows
-// at a time (see grp_bytes, q6_plane); the other types keep their GGUF blocks (Q4_0's 18 bytes
+// dequantized here. Q8_0, Q5_0 and Q6_K are regrouped at upload into aligned planes, eight or
+// four rows at a time (see q8_base, grp_bytes, q6_plane); the other types keep their GGUF blocks (Q4_0's 18 bytes
 // are not 4-aligned, so its reads go through byte offsets).
 // In `main`, a workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a
 // row walk its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the
@@ -146,9 +146,9 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let d = grp_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
-        case 8u: { // Q8_0, regrouped at upload (see grp_bytes)
-            let i = (grp_quants(row) + e) >> 2u;
-            let d = grp_scale(row, e / 32u) * TOP8;
+        case 8u: { // Q8_0, regrouped at upload (see q8_base)
+            let i = (q8_quants(row, e / 32u) + e % 32u) >> 2u;
+            let d = q8_scale(row, e / 32u) * TOP8;
             return Unit(signed_top(w[i]) * d, signed_top(w[i + 1u]) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
@@ -201,16 +201,32 @@ fn dequant8(row: u32, u: u32) -> Unit {
     }
 }
 
-// Q8_0 and Q5_0 weights are regrouped at upload (`buffers::device_layout`), four rows per
-// group: the four rows' quants row-major (each block's 16-byte aligned), then Q5_0's 4 bytes of
-// high bits per block and then the f16 scales, both block by block with the four rows side by
-// side; a group is padded to 16 bytes.
+// Q8_0 weights are regrouped at upload (`buffers::device_layout`) eight rows per group, block
+// by block: the eight rows' 32 quants (256 bytes), then their eight f16 scales (16 bytes), 272
+// bytes a block (eight rows of 34-byte blocks: a group is 8 * row_bytes, 16-byte aligned).
+fn q8_base(row: u32, block: u32) -> u32 {
+    return (row / 8u) * 8u * p.row_bytes + block * 272u;
+}
+
+// Byte offset of the quants of block `block` of `row` (Q8_0).
+fn q8_quants(row: u32, block: u32) -> u32 {
+    return q8_base(row, block) + (row % 8u) * 32u;
+}
+
+fn q8_scale(row: u32, block: u32) -> f32 {
+    return f16_even(q8_base(row, block) + 256u + (row % 8u) * 2u);
+}
+
+// Q5_0 weights are regrouped at upload (`buffers::device_layout`), four rows per group: the
+// four rows' quants row-major (each block's 16 bytes aligned), then 4 bytes of high bits per
+// block and then the f16 scales, both block by block with the four rows side by side; a group
+// is padded to 16 bytes.
 fn grp_q() -> u32 { // quant bytes per block
-    return select(16u, 32u, QTYPE == 8u);
+    return 16u;
 }
 
 fn grp_e() -> u32 { // extra bytes per block (Q5_0's high bits)
-    return select(0u, 4u, QTYPE == 6u);
+    return 4u;
 }
 
 fn grp_bytes() -> u32 {
@@ -301,11 +317,11 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let q = w4[(grp_quants(row) + u * 16u) >> 4u];
             return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
         }
-        case 8u: { // Q8_0, regrouped at upload (see grp_bytes): two aligned 16-byte loads
-            let q = (grp_quants(row) + u * 32u) >> 4u;
+        case 8u: { // Q8_0, regrouped at upload (see q8_base): two aligned 16-byte loads
+            let q = q8_quants(row, u) >> 4u;
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            return grp_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
+            return q8_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
             let bo = rb + (u / 8u) * 144u;
@@ -435,8 +451,9 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode on a CPU adapter, two four-row groups per thread, or four with ROWS16 (thread t's
-// groups are 2t, 2t + 1 or 4t .. 4t + 3): each input loaded serves eight or sixteen rows (CPU
+// Decode on a CPU adapter (Q5_0 here; Q8_0, Q4_K and Q6_K have their own functions), two
+// four-row groups per thread, or four with ROWS16 (thread t's groups are 2t, 2t + 1 or
+// 4t .. 4t + 3): each input loaded serves eight or sixteen rows (CPU
 // rasterizers load the lane-uniform inputs lane by lane or with a gather, costly either way),
 // and one load brings a group's four scales (and one its high bits). Past the last row a group
 // is zero padding or a repeat of the last: read, never written.
@@ -447,6 +464,10 @@ fn decode_rows8(t: u32) {
     }
     if (QTYPE == 14u) {
         q6k_rows(t);
+        return;
+    }
+    if (QTYPE == 8u) {
+        q8_rows(t);
         return;
     }
     let n = select(2u, 4u, ROWS16);
@@ -464,15 +485,8 @@ fn decode_rows8(t: u32) {
         let xi = u * 8u;
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-        var sx = 0.0;
         let xq = scaled(xs, SCALE8);
-        if (QTYPE == 6u) {
-            sx = sum32(xs);
-        } else {
-            // Q8_0: 128 times the inputs of bytes 0..2 of each word (see q8_dot_in_place).
-            let s3 = xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7];
-            sx = 128.0 * (s3.x + s3.y + s3.z);
-        }
+        let sx = sum32(xs);
         acc0 += group_block(g0, u, xq, sx);
         acc1 += group_block(g1, u, xq, sx);
         if (ROWS16) {
@@ -504,36 +518,80 @@ fn q8_in_place(a: u32) -> vec4<f32> {
                                bitcast<i32>(u & 0xFF0000u), bitcast<i32>(a & 0xFF000000u)));
 }
 
-// Block `u` of four-row group `g` (Q8_0 or Q5_0, grouped layout) against its inputs `xs` scaled
-// by SCALE8, with `sx` the correction the in-place conversion needs (Q5_0: the inputs' plain
-// sum; Q8_0: see q8_dot_in_place): the four rows' scaled dots.
+// Block `u` of four-row group `g` (Q5_0, grouped layout) against its inputs `xs` scaled by
+// SCALE8, with `sx` the inputs' plain sum (the in-place conversion's correction): the four
+// rows' scaled dots.
 fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
     let base = g * grp_bytes();
     let blocks = p.cols / 32u;
     let q0 = base >> 4u;                      // row 0's quants, in 16-byte words
     let row_words = blocks * grp_q() / 16u;   // one row of quants, in 16-byte words
     let s0 = (base + 4u * blocks * (grp_q() + grp_e())) >> 2u;
-    var sums: vec4<f32>;
-    if (QTYPE == 8u) {
-        let q = q0 + 2u * u;
-        sums = vec4<f32>(
-            q8_dot_in_place(w4[q], w4[q + 1u], xs),
-            q8_dot_in_place(w4[q + row_words], w4[q + row_words + 1u], xs),
-            q8_dot_in_place(w4[q + 2u * row_words], w4[q + 2u * row_words + 1u], xs),
-            q8_dot_in_place(w4[q + 3u * row_words], w4[q + 3u * row_words + 1u], xs),
-        ) - sx;
-    } else {
-        let q = q0 + u;
-        let qh = w4[((base + 4u * blocks * grp_q()) >> 4u) + u];
-        sums = vec4<f32>(
-            q5_dot(w4[q], qh.x, xs, sx),
-            q5_dot(w4[q + row_words], qh.y, xs, sx),
-            q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
-            q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
-        );
-    }
+    let q = q0 + u;
+    let qh = w4[((base + 4u * blocks * grp_q()) >> 4u) + u];
+    let sums = vec4<f32>(
+        q5_dot(w4[q], qh.x, xs, sx),
+        q5_dot(w4[q + row_words], qh.y, xs, sx),
+        q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
+        q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
+    );
     let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
     return scales * sums;
+}
+
+// Q8_0 decode on a CPU adapter: thread `t` takes one eight-row group (two with ROWS16), each
+// read as one stream (see q8_base), every input loaded serving all the rows.
+fn q8_rows(t: u32) {
+    let n = select(1u, 2u, ROWS16);
+    let last = (p.rows - 1u) / 8u;
+    let g0 = min(n * t, last);
+    let g1 = min(n * t + 1u, last);
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    for (var u = 0u; u < p.cols / 32u; u++) {
+        let xi = u * 8u;
+        let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
+                                     x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
+        // 128 times the inputs of bytes 0..2 of each word (see q8_dot_in_place).
+        let s3 = xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7];
+        let sx = 128.0 * (s3.x + s3.y + s3.z);
+        let xq = scaled(xs, SCALE8);
+        let a = q8_group_block(g0, u, xq, sx);
+        acc0 += a[0];
+        acc1 += a[1];
+        if (ROWS16) {
+            let b = q8_group_block(g1, u, xq, sx);
+            acc2 += b[0];
+            acc3 += b[1];
+        }
+    }
+    write_rows4(2u * n * t, acc0);
+    write_rows4(2u * n * t + 1u, acc1);
+    if (ROWS16) {
+        write_rows4(2u * n * t + 2u, acc2);
+        write_rows4(2u * n * t + 3u, acc3);
+    }
+}
+
+// Block `u` of eight-row Q8_0 group `g` against its inputs `xs` scaled by SCALE8, with `sx` the
+// in-place conversion's correction (see q8_dot_in_place): rows 0..4 and 4..8's scaled dots.
+fn q8_group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f32>, 2> {
+    let q = q8_base(8u * g, u) >> 4u; // in 16-byte words: 16 of quants, then the scales
+    let sc = w4[q + 16u];
+    let lo = vec4<f32>(
+        q8_dot_in_place(w4[q], w4[q + 1u], xs), q8_dot_in_place(w4[q + 2u], w4[q + 3u], xs),
+        q8_dot_in_place(w4[q + 4u], w4[q + 5u], xs), q8_dot_in_place(w4[q + 6u], w4[q + 7u], xs),
+    ) - sx;
+    let hi = vec4<f32>(
+        q8_dot_in_place(w4[q + 8u], w4[q + 9u], xs), q8_dot_in_place(w4[q + 10u], w4[q + 11u], xs),
+        q8_dot_in_place(w4[q + 12u], w4[q + 13u], xs), q8_dot_in_place(w4[q + 14u], w4[q + 15u], xs),
+    ) - sx;
+    return array<vec4<f32>, 2>(
+        vec4<f32>(unpack2x16float(sc.x), unpack2x16float(sc.y)) * lo,
+        vec4<f32>(unpack2x16float(sc.z), unpack2x16float(sc.w)) * hi,
+    );
 }
 
 // The four sums of thread `t`'s rows to `y` (rows past the last one are not written).
