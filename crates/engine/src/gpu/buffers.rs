@@ -83,11 +83,11 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
-/// Rows per group in the grouped device layout of `ty` (see [`device_layout`]): eight for Q8_0,
-/// four for Q5_0 and Q6_K, one for the types kept as their GGUF blocks.
+/// Rows per group in the grouped device layout of `ty` (see [`device_layout`]): eight for Q8_0
+/// and Q5_0, four for Q6_K, one for the types kept as their GGUF blocks.
 pub fn group_rows(ty: GgmlType) -> u32 {
     match grouped_planes(ty) {
-        Some(_) if ty == GgmlType::Q8_0 => 8,
+        Some(_) if block_major(ty) => 8,
         Some(_) => 4,
         None => 1,
     }
@@ -135,9 +135,10 @@ pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
 }
 
 /// Whether a group of `ty` is laid out block by block (every plane of block 0, then of block
-/// 1, ...) rather than plane by plane: Q8_0, whose group is then one stream of 272-byte steps.
+/// 1, ...) rather than plane by plane: Q8_0 and Q5_0, whose groups are then one stream of
+/// 272- and 176-byte steps.
 fn block_major(ty: GgmlType) -> bool {
-    ty == GgmlType::Q8_0
+    matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0)
 }
 
 /// Bytes of one group of [`group_rows`] rows of `cols` columns in the grouped layout (`None`
@@ -157,10 +158,11 @@ pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
 /// by side per block (one load serves a thread that handles them all; Q5_0's high bits
 /// reordered by [`q5_0_high_bits`]).
 ///
-/// Q5_0 and Q6_K: four rows, plane by plane, the quant planes row-major. Q8_0: eight rows,
-/// block by block: the eight rows' 32 quants (256 bytes) then their eight f16 scales (16
-/// bytes), so a CPU adapter's thread that takes the group reads one stream (lavapipe's output
-/// mat-vec ran 6.0-6.6 -> 6.6-7.3 GB/s against ten streams a thread, `gpu_kernels`). A group is
+/// Q6_K: four rows, plane by plane, the quant planes row-major. Q8_0 and Q5_0: eight rows, block
+/// by block: Q8_0's eight rows' 32 quants (256 bytes) then their eight f16 scales (16 bytes),
+/// Q5_0's eight rows' 16 bytes of quants, 4 of high bits, then the scales (176 bytes), so a CPU
+/// adapter's thread that takes the group reads one stream (lavapipe's output mat-vec ran
+/// 6.0-6.6 -> 6.6-7.3 GB/s against ten streams a thread, `gpu_kernels`). A group is
 /// padded to 16 bytes, the last group to whole rows with zeros: the same bytes otherwise,
 /// reordered, and a group's bytes stay next to each other in memory.
 pub fn device_layout(
@@ -554,32 +556,34 @@ mod tests {
     }
 
     #[test]
-    fn q5_0_is_regrouped_into_quant_high_bit_and_scale_planes() {
-        // Six rows of 64 columns: block (r, b) = scale [r, b], high bits [r, b, 7, 7], quants
+    fn q5_0_is_regrouped_eight_rows_at_a_time_block_by_block() {
+        // Nine rows of 64 columns: block (r, b) = scale [r, b], high bits [r, b, 7, 7], quants
         // 10 * r + b + k.
         let mut gguf = Vec::new();
-        for r in 0..6u8 {
+        for r in 0..9u8 {
             for b in 0..2u8 {
                 gguf.extend([r, b, r, b, 7, 7]);
                 gguf.extend((0..16u8).map(|k| 10 * r + b + k));
             }
         }
+        assert_eq!(group_rows(GgmlType::Q5_0), 8);
         let group = group_bytes(GgmlType::Q5_0, 64).unwrap() as usize;
-        assert_eq!(group, 176); // 4 rows x 2 blocks x 22 bytes, already a multiple of 16
-        let dev = device_layout(GgmlType::Q5_0, 64, 6, &gguf);
+        assert_eq!(group, 352); // 8 rows x 2 blocks x 22 bytes, already a multiple of 16
+        let dev = device_layout(GgmlType::Q5_0, 64, 9, &gguf);
         assert_eq!(dev.len(), 2 * group);
-        for r in 0..6usize {
-            let (base, j) = ((r / 4) * group, r % 4);
+        for r in 0..9usize {
+            let (base, j) = ((r / 8) * group, r % 8);
             for b in 0..2usize {
-                let q = &dev[base + j * 32 + 16 * b..][..16];
+                let at = base + 176 * b;
+                let q = &dev[at + 16 * j..][..16];
                 assert!(q
                     .iter()
                     .enumerate()
                     .all(|(k, &v)| v as usize == 10 * r + b + k));
-                let h = base + 128 + 4 * (4 * b + j);
+                let h = at + 128 + 4 * j;
                 let qh = u32::from_le_bytes([r as u8, b as u8, 7, 7]);
                 assert_eq!(&dev[h..h + 4], &q5_0_high_bits(qh).to_le_bytes());
-                let s = base + 160 + 2 * (4 * b + j);
+                let s = at + 160 + 2 * j;
                 assert_eq!(&dev[s..s + 2], &[r as u8, b as u8]);
             }
         }

@@ -135,15 +135,15 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let sh = select(0u, 4u, q >= 2u);
             return Unit((nibbles(u32_at(off), sh) - 8.0) * d, (nibbles(u32_at(off + 4u), sh) - 8.0) * d);
         }
-        case 6u: { // Q5_0, regrouped at upload (see grp_bytes): qs[16] low nibbles = elements 0..16
+        case 6u: { // Q5_0, regrouped at upload (see q5_base): qs[16] low nibbles = elements 0..16
             let j = e % 32u;
             let q = j / 8u;
-            let i = (grp_quants(row) + (e / 32u) * 16u + (q % 2u) * 8u) >> 2u;
-            let qh = w[grp_extra(row, e / 32u) >> 2u];
+            let i = (q5_base(row, e / 32u) + (row % 8u) * 16u + (q % 2u) * 8u) >> 2u;
+            let qh = w[q5_high(row, e / 32u) >> 2u];
             let sh = select(0u, 4u, q >= 2u);
             let a = nibbles(w[i], sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
             let b = nibbles(w[i + 1u], sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
-            let d = grp_scale(row, e / 32u);
+            let d = q5_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base)
@@ -217,16 +217,12 @@ fn q8_scale(row: u32, block: u32) -> f32 {
     return f16_even(q8_base(row, block) + 256u + (row % 8u) * 2u);
 }
 
-// Q5_0 weights are regrouped at upload (`buffers::device_layout`), four rows per group: the
-// four rows' quants row-major (each block's 16 bytes aligned), then 4 bytes of high bits per
-// block and then the f16 scales, both block by block with the four rows side by side; a group
-// is padded to 16 bytes.
-fn grp_q() -> u32 { // quant bytes per block
-    return 16u;
-}
-
-fn grp_e() -> u32 { // extra bytes per block (Q5_0's high bits)
-    return 4u;
+// Q5_0 weights are regrouped the same way, eight rows a group, block by block: the eight rows'
+// 16 bytes of quants (128), their 4 bytes of high bits (32, see q5_high_bit) and their f16
+// scales (16): 176 bytes a block. The quants of block `block` of `row` are at
+// q5_base(row, block) + 16 * (row % 8).
+fn q5_base(row: u32, block: u32) -> u32 {
+    return (row / 8u) * 8u * p.row_bytes + block * 176u;
 }
 
 fn grp_bytes() -> u32 {
@@ -246,19 +242,13 @@ fn q6_d(row: u32, b: u32) -> f32 {
     return f16_even((row / 4u) * grp_bytes() + 4u * (p.cols / 256u) * 208u + (4u * b + row % 4u) * 2u);
 }
 
-// Byte offset of the quants of `row`.
-fn grp_quants(row: u32) -> u32 {
-    return (row / 4u) * grp_bytes() + (row % 4u) * (p.cols / 32u) * grp_q();
+// Byte offset of the high bits of block `block` of `row` (Q5_0).
+fn q5_high(row: u32, block: u32) -> u32 {
+    return q5_base(row, block) + 128u + (row % 8u) * 4u;
 }
 
-// Byte offset of the extra bytes of block `block` of `row`.
-fn grp_extra(row: u32, block: u32) -> u32 {
-    return (row / 4u) * grp_bytes() + 4u * (p.cols / 32u) * grp_q() + (4u * block + row % 4u) * grp_e();
-}
-
-fn grp_scale(row: u32, block: u32) -> f32 {
-    let planes = 4u * (p.cols / 32u) * (grp_q() + grp_e());
-    return f16_even((row / 4u) * grp_bytes() + planes + (4u * block + row % 4u) * 2u);
+fn q5_scale(row: u32, block: u32) -> f32 {
+    return f16_even(q5_base(row, block) + 160u + (row % 8u) * 2u);
 }
 
 // f16 at an even byte offset (every f16 field of every block is): one load.
@@ -311,11 +301,11 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             }
             return f16_even(bo) * acc;
         }
-        case 6u: { // Q5_0, regrouped at upload (see grp_bytes): one aligned 16-byte load
+        case 6u: { // Q5_0, regrouped at upload (see q5_base): one aligned 16-byte load
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            let q = w4[(grp_quants(row) + u * 16u) >> 4u];
-            return grp_scale(row, u) * q5_dot(q, w[grp_extra(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
+            let q = w4[(q5_base(row, u) + (row % 8u) * 16u) >> 4u];
+            return q5_scale(row, u) * q5_dot(q, w[q5_high(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base): two aligned 16-byte loads
             let q = q8_quants(row, u) >> 4u;
@@ -451,12 +441,11 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
     return dot(xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7], ONES);
 }
 
-// Decode on a CPU adapter (Q5_0 here; Q8_0, Q4_K and Q6_K have their own functions), two
-// four-row groups per thread, or four with ROWS16 (thread t's groups are 2t, 2t + 1 or
-// 4t .. 4t + 3): each input loaded serves eight or sixteen rows (CPU
-// rasterizers load the lane-uniform inputs lane by lane or with a gather, costly either way),
-// and one load brings a group's four scales (and one its high bits). Past the last row a group
-// is zero padding or a repeat of the last: read, never written.
+// Decode on a CPU adapter: Q8_0 and Q5_0 here (one eight-row group a thread, two with ROWS16,
+// see q8_base and q5_base); Q4_K and Q6_K in their own functions. Each input loaded serves every row of
+// the thread (CPU rasterizers load the lane-uniform inputs lane by lane or with a gather, costly
+// either way), and a thread's groups are each one stream of loads. Past the last row a group is
+// zero padding or a repeat of the last: read, never written.
 fn decode_rows8(t: u32) {
     if (QTYPE == 12u) {
         q4k_rows(t);
@@ -466,40 +455,66 @@ fn decode_rows8(t: u32) {
         q6k_rows(t);
         return;
     }
-    if (QTYPE == 8u) {
-        q8_rows(t);
-        return;
-    }
-    let n = select(2u, 4u, ROWS16);
-    let last = (p.rows - 1u) / 4u;
+    let n = select(1u, 2u, ROWS16);
+    let last = (p.rows - 1u) / 8u;
     let g0 = min(n * t, last);
     let g1 = min(n * t + 1u, last);
-    let g2 = min(n * t + 2u, last);
-    let g3 = min(n * t + 3u, last);
-    let blocks = p.cols / 32u;
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
-    for (var u = 0u; u < blocks; u++) {
+    for (var u = 0u; u < p.cols / 32u; u++) {
         let xi = u * 8u;
         let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                      x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
         let xq = scaled(xs, SCALE8);
-        let sx = sum32(xs);
-        acc0 += group_block(g0, u, xq, sx);
-        acc1 += group_block(g1, u, xq, sx);
+        var sx = sum32(xs);
+        if (QTYPE == 8u) {
+            // 128 times the inputs of bytes 0..2 of each word (see q8_dot_in_place).
+            let s3 = xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7];
+            sx = 128.0 * (s3.x + s3.y + s3.z);
+        }
+        let a = group_block(g0, u, xq, sx);
+        acc0 += a[0];
+        acc1 += a[1];
         if (ROWS16) {
-            acc2 += group_block(g2, u, xq, sx);
-            acc3 += group_block(g3, u, xq, sx);
+            let b = group_block(g1, u, xq, sx);
+            acc2 += b[0];
+            acc3 += b[1];
         }
     }
-    write_rows4(n * t, acc0);
-    write_rows4(n * t + 1u, acc1);
+    write_rows4(2u * n * t, acc0);
+    write_rows4(2u * n * t + 1u, acc1);
     if (ROWS16) {
-        write_rows4(n * t + 2u, acc2);
-        write_rows4(n * t + 3u, acc3);
+        write_rows4(2u * n * t + 2u, acc2);
+        write_rows4(2u * n * t + 3u, acc3);
     }
+}
+
+// Block `u` of eight-row group `g` (Q8_0 or Q5_0) against its inputs `xs` scaled by SCALE8,
+// with `sx` the in-place conversion's correction: rows 0..4 and 4..8's scaled dots.
+fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f32>, 2> {
+    if (QTYPE == 8u) {
+        return q8_group_block(g, u, xs, sx);
+    }
+    return q5_group_block(g, u, xs, sx);
+}
+
+// Block `u` of eight-row Q5_0 group `g` against its inputs `xs` scaled by SCALE8, with `sx` the
+// inputs' plain sum (the in-place conversion's correction): rows 0..4 and 4..8's scaled dots.
+fn q5_group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f32>, 2> {
+    let q = q5_base(8u * g, u) >> 4u; // in 16-byte words: 8 of quants, 2 of high bits, scales
+    let ha = w4[q + 8u];
+    let hb = w4[q + 9u];
+    let sc = w4[q + 10u];
+    let lo = vec4<f32>(q5_dot(w4[q], ha.x, xs, sx), q5_dot(w4[q + 1u], ha.y, xs, sx),
+                       q5_dot(w4[q + 2u], ha.z, xs, sx), q5_dot(w4[q + 3u], ha.w, xs, sx));
+    let hi = vec4<f32>(q5_dot(w4[q + 4u], hb.x, xs, sx), q5_dot(w4[q + 5u], hb.y, xs, sx),
+                       q5_dot(w4[q + 6u], hb.z, xs, sx), q5_dot(w4[q + 7u], hb.w, xs, sx));
+    return array<vec4<f32>, 2>(
+        vec4<f32>(unpack2x16float(sc.x), unpack2x16float(sc.y)) * lo,
+        vec4<f32>(unpack2x16float(sc.z), unpack2x16float(sc.w)) * hi,
+    );
 }
 
 // The 32 quants `a`, `b` of a Q8_0 block against its inputs scaled by SCALE8, plus 128 times
@@ -516,63 +531,6 @@ fn q8_in_place(a: u32) -> vec4<f32> {
     let u = a ^ 0x00808080u;
     return vec4<f32>(vec4<i32>(bitcast<i32>(u & 0xFFu), bitcast<i32>(u & 0xFF00u),
                                bitcast<i32>(u & 0xFF0000u), bitcast<i32>(a & 0xFF000000u)));
-}
-
-// Block `u` of four-row group `g` (Q5_0, grouped layout) against its inputs `xs` scaled by
-// SCALE8, with `sx` the inputs' plain sum (the in-place conversion's correction): the four
-// rows' scaled dots.
-fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> vec4<f32> {
-    let base = g * grp_bytes();
-    let blocks = p.cols / 32u;
-    let q0 = base >> 4u;                      // row 0's quants, in 16-byte words
-    let row_words = blocks * grp_q() / 16u;   // one row of quants, in 16-byte words
-    let s0 = (base + 4u * blocks * (grp_q() + grp_e())) >> 2u;
-    let q = q0 + u;
-    let qh = w4[((base + 4u * blocks * grp_q()) >> 4u) + u];
-    let sums = vec4<f32>(
-        q5_dot(w4[q], qh.x, xs, sx),
-        q5_dot(w4[q + row_words], qh.y, xs, sx),
-        q5_dot(w4[q + 2u * row_words], qh.z, xs, sx),
-        q5_dot(w4[q + 3u * row_words], qh.w, xs, sx),
-    );
-    let scales = vec4<f32>(unpack2x16float(w[s0 + 2u * u]), unpack2x16float(w[s0 + 2u * u + 1u]));
-    return scales * sums;
-}
-
-// Q8_0 decode on a CPU adapter: thread `t` takes one eight-row group (two with ROWS16), each
-// read as one stream (see q8_base), every input loaded serving all the rows.
-fn q8_rows(t: u32) {
-    let n = select(1u, 2u, ROWS16);
-    let last = (p.rows - 1u) / 8u;
-    let g0 = min(n * t, last);
-    let g1 = min(n * t + 1u, last);
-    var acc0 = vec4<f32>(0.0);
-    var acc1 = vec4<f32>(0.0);
-    var acc2 = vec4<f32>(0.0);
-    var acc3 = vec4<f32>(0.0);
-    for (var u = 0u; u < p.cols / 32u; u++) {
-        let xi = u * 8u;
-        let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
-                                     x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-        // 128 times the inputs of bytes 0..2 of each word (see q8_dot_in_place).
-        let s3 = xs[0] + xs[1] + xs[2] + xs[3] + xs[4] + xs[5] + xs[6] + xs[7];
-        let sx = 128.0 * (s3.x + s3.y + s3.z);
-        let xq = scaled(xs, SCALE8);
-        let a = q8_group_block(g0, u, xq, sx);
-        acc0 += a[0];
-        acc1 += a[1];
-        if (ROWS16) {
-            let b = q8_group_block(g1, u, xq, sx);
-            acc2 += b[0];
-            acc3 += b[1];
-        }
-    }
-    write_rows4(2u * n * t, acc0);
-    write_rows4(2u * n * t + 1u, acc1);
-    if (ROWS16) {
-        write_rows4(2u * n * t + 2u, acc2);
-        write_rows4(2u * n * t + 3u, acc3);
-    }
 }
 
 // Block `u` of eight-row Q8_0 group `g` against its inputs `xs` scaled by SCALE8, with `sx` the
