@@ -83,88 +83,77 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
         })
 }
 
-/// Rows per group in the grouped device layout of `ty` (see [`device_layout`]): eight for Q8_0
-/// and Q5_0, four for Q6_K, one for the types kept as their GGUF blocks.
+/// Rows per group in the grouped device layout (see [`device_layout`]).
+pub const GROUP_ROWS: u32 = 8;
+
+/// Rows per group in the device layout of `ty`: [`GROUP_ROWS`] for the grouped types, one for
+/// the types kept as their GGUF blocks.
 pub fn group_rows(ty: GgmlType) -> u32 {
-    match grouped_planes(ty) {
-        Some(_) if block_major(ty) => 8,
-        Some(_) => 4,
-        None => 1,
+    if grouped_planes(ty).is_some() {
+        GROUP_ROWS
+    } else {
+        1
     }
 }
 
 /// One field of a block in the grouped layout: `len` bytes at `at` in the GGUF block, stored
-/// row-major (each row's blocks one after another) or with the group's rows side by side per
-/// block.
+/// for the group's rows side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plane {
     /// Offset in the GGUF block.
     pub at: usize,
     /// Bytes.
     pub len: usize,
-    /// The group's rows side by side per block (small fields: one load serves every row).
-    pub side_by_side: bool,
 }
 
-const fn plane(at: usize, len: usize, side_by_side: bool) -> Plane {
-    Plane {
-        at,
-        len,
-        side_by_side,
-    }
+const fn plane(at: usize, len: usize) -> Plane {
+    Plane { at, len }
 }
 
 /// The planes, in device order, of a type kept in the grouped layout; `None` for types kept as
-/// their GGUF blocks. Every plane but the last f16 scales has a length that is a multiple of
-/// 16 bytes per block, so it starts 16-byte aligned.
+/// their GGUF blocks. A plane's eight fields take a multiple of 16 bytes, so each starts
+/// 16-byte aligned.
 pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
-    const Q8_0: [Plane; 2] = [plane(2, 32, true), plane(0, 2, true)];
-    const Q5_0: [Plane; 3] = [plane(6, 16, false), plane(2, 4, true), plane(0, 2, true)];
+    const Q8_0: [Plane; 2] = [plane(2, 32), plane(0, 2)];
+    const Q5_0: [Plane; 3] = [plane(6, 16), plane(2, 4), plane(0, 2)];
+    const Q4_K: [Plane; 1] = [plane(0, 144)];
     const Q6_K: [Plane; 4] = [
-        plane(0, 128, false),  // ql
-        plane(128, 64, false), // qh
-        plane(192, 16, false), // scales
-        plane(208, 2, true),   // d
+        plane(0, 128),  // ql
+        plane(128, 64), // qh
+        plane(192, 16), // scales
+        plane(208, 2),  // d
     ];
     match ty {
         GgmlType::Q8_0 => Some(&Q8_0),
         GgmlType::Q5_0 => Some(&Q5_0),
+        GgmlType::Q4_K => Some(&Q4_K),
         GgmlType::Q6_K => Some(&Q6_K),
         _ => None,
     }
 }
 
-/// Whether a group of `ty` is laid out block by block (every plane of block 0, then of block
-/// 1, ...) rather than plane by plane: Q8_0 and Q5_0, whose groups are then one stream of
-/// 272- and 176-byte steps.
-fn block_major(ty: GgmlType) -> bool {
-    matches!(ty, GgmlType::Q8_0 | GgmlType::Q5_0)
-}
-
 /// Bytes of one group of [`group_rows`] rows of `cols` columns in the grouped layout (`None`
-/// for types kept as their GGUF blocks).
+/// for types kept as their GGUF blocks). Eight blocks of any grouped type are a multiple of 16
+/// bytes, so groups need no padding.
 pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
     grouped_planes(ty)?;
     let blocks = u64::from(cols) / ty.block_size() as u64;
-    let raw = u64::from(group_rows(ty)) * blocks * ty.type_size() as u64;
+    let raw = u64::from(GROUP_ROWS) * blocks * ty.type_size() as u64;
     Some(raw.div_ceil(16) * 16)
 }
 
 /// The bytes of `rows` rows of type `ty` as the kernels read them: the GGUF blocks as they are,
-/// except Q8_0, Q5_0 and Q6_K (blocks of 34, 22 and 210 bytes: only 2-byte aligned). Those are
-/// regrouped a few rows at a time ([`group_rows`]) into planes ([`grouped_planes`]): each field
-/// of the blocks (quants, high bits, scales) of the group's rows together, the large ones
-/// 16-byte aligned (a mat-vec loads them 16 bytes at a time), the small ones with the rows side
-/// by side per block (one load serves a thread that handles them all; Q5_0's high bits
-/// reordered by [`q5_0_high_bits`]).
-///
-/// Q6_K: four rows, plane by plane, the quant planes row-major. Q8_0 and Q5_0: eight rows, block
-/// by block: Q8_0's eight rows' 32 quants (256 bytes) then their eight f16 scales (16 bytes),
-/// Q5_0's eight rows' 16 bytes of quants, 4 of high bits, then the scales (176 bytes), so a CPU
-/// adapter's thread that takes the group reads one stream (lavapipe's output mat-vec ran
-/// 6.0-6.6 -> 6.6-7.3 GB/s against ten streams a thread, `gpu_kernels`). A group is
-/// padded to 16 bytes, the last group to whole rows with zeros: the same bytes otherwise,
-/// reordered, and a group's bytes stay next to each other in memory.
+/// except Q8_0, Q5_0, Q4_K and Q6_K (the model's large matrices). Those are regrouped eight rows
+/// at a time, block by block: for block 0 of the eight rows, each field ([`grouped_planes`]:
+/// quants, high bits, scales) of the eight rows side by side, then block 1, and so on. So a CPU
+/// adapter's decode thread, which takes a whole group (each input it loads serves eight rows),
+/// reads one stream of memory instead of a stream per row and field, each field 16-byte aligned
+/// (loaded 16 bytes at a time) and a field the kernel needs for all eight rows (Q8_0's and
+/// Q5_0's scales, Q5_0's high bits) one or two loads. Q5_0's high bits are reordered by
+/// [`q5_0_high_bits`]. On lavapipe, against a stream per row and field: the output mat-vec
+/// 6.0-6.6 -> 6.6-7.3 GB/s, Q5_0 ffn_gate 0.26-0.38 -> 0.23-0.26 ms (`gpu_kernels`). The last
+/// group is padded to eight rows with zeros: the same bytes otherwise, reordered, and a group's
+/// bytes stay next to each other in memory.
 pub fn device_layout(
     ty: GgmlType,
     cols: u32,
@@ -177,27 +166,16 @@ pub fn device_layout(
     let blocks = cols as usize / ty.block_size();
     let block = ty.type_size();
     let group = group as usize;
-    let n = group_rows(ty) as usize;
-    let block_bytes: usize = planes.iter().map(|p| n * p.len).sum();
+    let n = GROUP_ROWS as usize;
     debug_assert_eq!(bytes.len(), blocks * block * rows as usize);
     let mut out = vec![0u8; (rows as usize).div_ceil(n) * group];
     for (r, row) in bytes.chunks_exact(blocks * block).enumerate() {
         let (base, j) = ((r / n) * group, r % n);
         for (b, src) in row.chunks_exact(block).enumerate() {
-            // Where the planes of block `b` start, and how many blocks a plane holds.
-            let (mut plane_base, plane_blocks) = if block_major(ty) {
-                (base + b * block_bytes, 1)
-            } else {
-                (base, blocks)
-            };
+            // Block `b`'s fields of the group's rows take n * block bytes.
+            let mut plane_base = base + b * n * block;
             for p in planes {
-                let at = plane_base
-                    + p.len
-                        * match (block_major(ty), p.side_by_side) {
-                            (true, _) => j,
-                            (false, true) => n * b + j,
-                            (false, false) => j * blocks + b,
-                        };
+                let at = plane_base + p.len * j;
                 let field = &src[p.at..p.at + p.len];
                 if ty == GgmlType::Q5_0 && p.at == 2 {
                     let qh = u32::from_le_bytes([field[0], field[1], field[2], field[3]]);
@@ -205,7 +183,7 @@ pub fn device_layout(
                 } else {
                     out[at..at + p.len].copy_from_slice(field);
                 }
-                plane_base += n * plane_blocks * p.len;
+                plane_base += n * p.len;
             }
         }
     }
@@ -244,7 +222,7 @@ fn upload_chunk(
 ) -> Result<wgpu::Buffer, GpuError> {
     let group = group_bytes(ty, cols).map(|g| g as usize);
     let dev_len = group.map_or(bytes.len(), |g| {
-        (rows as usize).div_ceil(group_rows(ty) as usize) * g
+        (rows as usize).div_ceil(GROUP_ROWS as usize) * g
     });
     let len = padded_len(dev_len);
     ctx.check_binding(label, len as u64)?;
@@ -261,7 +239,7 @@ fn upload_chunk(
         // independent, 16-byte multiples, and in row order).
         Some(g) => {
             let row_bytes = bytes.len() / rows as usize;
-            let per_slice = (UPLOAD_SLICE_BYTES / g).max(1) * group_rows(ty) as usize;
+            let per_slice = (UPLOAD_SLICE_BYTES / g).max(1) * GROUP_ROWS as usize;
             for (i, src) in bytes.chunks(per_slice * row_bytes).enumerate() {
                 let n = (rows as usize - i * per_slice).min(per_slice) as u32;
                 let dev = device_layout(ty, cols, n, src);
@@ -418,9 +396,9 @@ impl GpuWeights {
             .min(ctx.max_binding())
             .saturating_sub(TAIL_PAD as u64 + 4);
         // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
-        // and the groups of the grouped device layout (whose sizes are even).
+        // and the eight-row groups of the grouped device layout.
         let (group_rows, group_bytes) = if let Some(bytes) = group_bytes(ty, cols) {
-            (u64::from(group_rows(ty)), bytes)
+            (u64::from(GROUP_ROWS), bytes)
         } else if interleaved {
             (2, 2 * row_bytes)
         } else {
@@ -508,31 +486,55 @@ mod tests {
     }
 
     #[test]
-    fn q6_k_is_regrouped_into_four_planes() {
-        // Five rows of 256 columns (one block each): byte k of block r is (r + k) mod 251.
-        let gguf: Vec<u8> = (0..5usize)
-            .flat_map(|r| (0..210usize).map(move |k| ((r + k) % 251) as u8))
-            .collect();
-        let group = group_bytes(GgmlType::Q6_K, 256).unwrap() as usize;
-        assert_eq!(group, 848); // 4 x 210 = 840, padded to 16
-        let dev = device_layout(GgmlType::Q6_K, 256, 5, &gguf);
-        assert_eq!(dev.len(), 2 * group);
-        let byte = |r: usize, k: usize| ((r + k) % 251) as u8;
-        for r in 0..5usize {
-            let (base, j) = ((r / 4) * group, r % 4);
-            for k in 0..128 {
-                assert_eq!(dev[base + 128 * j + k], byte(r, k), "ql row {r} byte {k}");
-            }
-            for k in 0..64 {
-                assert_eq!(dev[base + 512 + 64 * j + k], byte(r, 128 + k), "qh");
-            }
-            for k in 0..16 {
-                assert_eq!(dev[base + 768 + 16 * j + k], byte(r, 192 + k), "scales");
-            }
+    fn q6_k_and_q4_k_are_regrouped_eight_rows_at_a_time_block_by_block() {
+        // Nine rows of 512 columns (two blocks each): byte k of block (r, b) is
+        // (r + 3b + k) mod 251.
+        let byte = |r: usize, b: usize, k: usize| ((r + 3 * b + k) % 251) as u8;
+        for (ty, planes) in [
+            (
+                GgmlType::Q6_K,
+                &[(0usize, 128usize), (128, 64), (192, 16), (208, 2)][..],
+            ),
+            (GgmlType::Q4_K, &[(0, 144)][..]),
+        ] {
+            let block = ty.type_size();
+            let gguf: Vec<u8> = (0..9usize)
+                .flat_map(|r| (0..2usize).flat_map(move |b| (0..block).map(move |k| byte(r, b, k))))
+                .collect();
+            let group = group_bytes(ty, 512).unwrap() as usize;
             assert_eq!(
-                &dev[base + 832 + 2 * j..][..2],
-                &[byte(r, 208), byte(r, 209)]
+                group,
+                8 * 2 * block,
+                "{ty:?}: eight blocks are a multiple of 16 bytes"
             );
+            let dev = device_layout(ty, 512, 9, &gguf);
+            assert_eq!(dev.len(), 2 * group);
+            for r in 0..9usize {
+                let (base, j) = ((r / 8) * group, r % 8);
+                for b in 0..2usize {
+                    let mut at = base + b * 8 * block;
+                    for &(field, len) in planes {
+                        for k in 0..len {
+                            assert_eq!(
+                                dev[at + len * j + k],
+                                byte(r, b, field + k),
+                                "{ty:?} row {r} block {b} byte {}",
+                                field + k
+                            );
+                        }
+                        at += 8 * len;
+                    }
+                }
+            }
+            // The padded group's rows 1..8 are zeros.
+            for b in 0..2usize {
+                let at = group + b * 8 * block;
+                let mut off = at;
+                for &(_, len) in planes {
+                    assert!(dev[off + len..off + 8 * len].iter().all(|&v| v == 0));
+                    off += 8 * len;
+                }
+            }
         }
     }
 

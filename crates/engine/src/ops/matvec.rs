@@ -1,5 +1,5 @@
 //! Quantized mat-vec (decode) and batched mat-mul (prefill) over weights kept quantized (Q8_0,
-//! Q5_0 and Q6_K regrouped at upload: see [`buffers::device_layout`]).
+//! Q5_0, Q4_K and Q6_K regrouped at upload: see [`buffers::device_layout`]).
 //!
 //! Supported weight types: F32, F16, Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K. The kernel is
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
@@ -155,13 +155,12 @@ const ROWS4_ROWS_PER_WG: u32 = 64;
 
 /// Whether the kernel runs the CPU layout's many-rows-per-thread entry points (`ROWS4`): the
 /// decode (`main_rows8`, eight rows a thread, sixteen with [`rows16`]) for types in the grouped
-/// device layout (Q8_0, Q5_0, Q6_K) and Q4_K (whose blocks are 16-byte aligned as they are), the
+/// device layout (Q8_0, Q5_0, Q4_K, Q6_K: one eight-row group a thread, two with sixteen), the
 /// prefill (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all
 /// the rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
     // (ROWS4_ROWS_PER_WG rows a workgroup either way, or twice that with ROWS16.)
-    rows_per_wg >= ROWS4_ROWS_PER_WG
-        && (ncols > 1 || buffers::grouped_planes(ty).is_some() || ty == GgmlType::Q4_K)
+    rows_per_wg >= ROWS4_ROWS_PER_WG && (ncols > 1 || buffers::grouped_planes(ty).is_some())
 }
 
 /// Whether a kernel with these settings is the sixteen-rows-a-thread decode (`ROWS16`).

@@ -3,9 +3,10 @@
 // Quantized mat-vec (NCOLS = 1, decode) and batched mat-mul (NCOLS > 1, prefill):
 //   y[t][row] (+)= sum_k W[row][k] * x[t][k]
 // W keeps its quantized blocks (a ggml type, QTYPE = its type id) in a u32 array and is
-// dequantized here. Q8_0, Q5_0 and Q6_K are regrouped at upload into aligned planes, eight or
-// four rows at a time (see q8_base, grp_bytes, q6_plane); the other types keep their GGUF blocks (Q4_0's 18 bytes
-// are not 4-aligned, so its reads go through byte offsets).
+// dequantized here. Q8_0, Q5_0, Q4_K and Q6_K are regrouped at upload eight rows at a time,
+// block by block, in aligned fields (see q8_base, q5_base, q4k_block, q6_plane); the other
+// types keep their GGUF blocks (Q4_0's 18 bytes are not 4-aligned, so its reads go through byte
+// offsets).
 // In `main`, a workgroup of 64 threads handles ROWS_PER_WG rows; the 64 / ROWS_PER_WG lanes of a
 // row walk its 32-element units (a legacy block or a K-quant sub-block: one scale each) and the
 // partial sums are reduced in workgroup memory (skipped when a row has one lane). Each thread
@@ -152,7 +153,7 @@ fn dequant8(row: u32, u: u32) -> Unit {
             return Unit(signed_top(w[i]) * d, signed_top(w[i + 1u]) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
-            let bo = rb + (e / 256u) * 144u;
+            let bo = q4k_block(row, e / 256u);
             let ee = e % 256u;
             let c = ee / 64u;
             let h = (ee % 64u) / 32u;
@@ -225,21 +226,21 @@ fn q5_base(row: u32, block: u32) -> u32 {
     return (row / 8u) * 8u * p.row_bytes + block * 176u;
 }
 
-fn grp_bytes() -> u32 {
-    return (4u * p.row_bytes + 15u) & ~15u;
-}
-
-// Q6_K weights are regrouped the same way (`buffers::grouped_planes`): per group, the four rows'
-// ql (128 bytes a block), qh (64) and scales (16) planes row-major, then the f16 d with the four
-// rows side by side. The byte offset of the `len`-byte field of block `b` of `row` in the plane
-// whose fields start at `at` in a GGUF block:
+// Q6_K weights are regrouped the same way: per block, the eight rows' ql (128 bytes each), qh
+// (64), scales (16) and d (2), 1,680 bytes. The byte offset of the `len`-byte field at `at` in
+// a GGUF block, of block `b` of `row`:
 fn q6_plane(row: u32, b: u32, at: u32, len: u32) -> u32 {
-    let blocks = p.cols / 256u;
-    return (row / 4u) * grp_bytes() + 4u * blocks * at + ((row % 4u) * blocks + b) * len;
+    return (row / 8u) * 8u * p.row_bytes + b * 1680u + 8u * at + (row % 8u) * len;
 }
 
 fn q6_d(row: u32, b: u32) -> f32 {
-    return f16_even((row / 4u) * grp_bytes() + 4u * (p.cols / 256u) * 208u + (4u * b + row % 4u) * 2u);
+    return f16_even(q6_plane(row, b, 208u, 2u));
+}
+
+// Q4_K weights too, with the whole 144-byte block as the one field: the byte offset of block
+// `b` of `row`.
+fn q4k_block(row: u32, b: u32) -> u32 {
+    return (row / 8u) * 8u * p.row_bytes + b * 1152u + (row % 8u) * 144u;
 }
 
 // Byte offset of the high bits of block `block` of `row` (Q5_0).
@@ -314,7 +315,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             return q8_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
-            let bo = rb + (u / 8u) * 144u;
+            let bo = q4k_block(row, u / 8u);
             let j = u % 8u;
             let sm = scale_min_k4(bo + 4u, j);
             let i = (bo + 16u + 32u * (j / 2u)) >> 2u;
@@ -574,8 +575,8 @@ fn write_rows4(t: u32, acc: vec4<f32>) {
     }
 }
 
-// Q4_K on a CPU adapter, the two four-row groups of thread `t` (its GGUF layout: 144-byte
-// blocks, 16-byte aligned): one 64-element chunk per step, the inputs loaded once for all the
+// Q4_K on a CPU adapter, the eight-row group of thread `t` (see q4k_block: 144-byte blocks,
+// 16-byte aligned): one 64-element chunk per step, the inputs loaded once for all the
 // rows, each row's block header (d, dmin, scales) one 16-byte load a block and its 32 quant
 // bytes two a chunk.
 fn q4k_rows(t: u32) {
@@ -629,14 +630,14 @@ const SCALE_HIGH: vec4<f32> = vec4<f32>(0.0625, 0.000244140625, 9.5367431640625e
 
 // The 16-byte header of block `b` of `row` (Q4_K): d, dmin | scales 0..4 | 4..8 | 8..12.
 fn q4k_header(row: u32, b: u32) -> vec4<u32> {
-    return w4[(row * p.row_bytes + b * 144u) >> 4u];
+    return w4[q4k_block(row, b) >> 4u];
 }
 
 // Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, whose header
 // is `h`, against the inputs `lo` (its first 32 elements, scaled by SCALE8), `hi` (the next 32,
 // by SCALE_HIGH) and their plain sums.
 fn q4k_chunk(row: u32, b: u32, c: u32, h: vec4<u32>, lo: array<vec4<f32>, 8>, hi: array<vec4<f32>, 8>, sums: vec2<f32>) -> f32 {
-    let bo = row * p.row_bytes + b * 144u;
+    let bo = q4k_block(row, b);
     let dm = unpack2x16float(h.x);
     // scale_min_k4 for j = 2c and 2c + 1, from the header words: bytes 2(c % 2) and 2(c % 2) + 1
     // of scales 0..4 (y), 4..8 (z) and 8..12 (w), so the odd chunks take the words' upper
@@ -670,7 +671,8 @@ fn q4k_chunk(row: u32, b: u32, c: u32, h: vec4<u32>, lo: array<vec4<f32>, 8>, hi
     return dm.x * (sc.x * dl + sc.y * dh) - dm.y * (mn.x * sums.x + mn.y * sums.y);
 }
 
-// Q6_K on a CPU adapter, the two four-row groups of thread `t` (see q6_plane): 16 elements
+// Q6_K on a CPU adapter, the eight-row group of thread `t` (see q6_plane), as two halves of
+// four rows (`ra` and `rb`, the last four-row half repeated past the last row): 16 elements
 // of each of the four 32-element quarters of a 128-element half at a time, the inputs loaded once
 // for all the rows; per row three 16-byte loads of quants and one of the block's 16 scales.
 fn q6k_rows(t: u32) {
@@ -737,10 +739,9 @@ fn q6_scales(row: u32, b: u32) -> vec4<u32> {
     return w4[q6_plane(row, b, 192u, 16u) >> 4u];
 }
 
-// The d of block `b` of the four rows of the group that starts at row `r0` (side by side in
-// their plane: two loads).
+// The d of block `b` of the four rows from `r0` (a multiple of 4; side by side: two loads).
 fn q6_d4(r0: u32, b: u32) -> vec4<f32> {
-    let i = ((r0 / 4u) * grp_bytes() + 4u * (p.cols / 256u) * 208u + 8u * b) >> 2u;
+    let i = q6_plane(r0, b, 208u, 2u) >> 2u;
     return vec4<f32>(unpack2x16float(w[i]), unpack2x16float(w[i + 1u]));
 }
 
