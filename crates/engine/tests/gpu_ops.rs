@@ -186,8 +186,8 @@ fn gpu_matvec_row_chunks() {
         return;
     };
     block(async {
-        // Q8_0 and Q6_K chunks split between their device layout's groups (eight rows and
-        // four): 8 rows a chunk.
+        // Q8_0 and Q6_K chunks split between their device layout's eight-row groups: 8 rows a
+        // chunk.
         check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
         check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
         Ok(())

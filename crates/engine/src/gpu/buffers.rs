@@ -86,16 +86,6 @@ pub fn uniform(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
 /// Rows per group in the grouped device layout (see [`device_layout`]).
 pub const GROUP_ROWS: u32 = 8;
 
-/// Rows per group in the device layout of `ty`: [`GROUP_ROWS`] for the grouped types, one for
-/// the types kept as their GGUF blocks.
-pub fn group_rows(ty: GgmlType) -> u32 {
-    if grouped_planes(ty).is_some() {
-        GROUP_ROWS
-    } else {
-        1
-    }
-}
-
 /// One field of a block in the grouped layout: `len` bytes at `at` in the GGUF block, stored
 /// for the group's rows side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +122,7 @@ pub fn grouped_planes(ty: GgmlType) -> Option<&'static [Plane]> {
     }
 }
 
-/// Bytes of one group of [`group_rows`] rows of `cols` columns in the grouped layout (`None`
+/// Bytes of one group of [`GROUP_ROWS`] rows of `cols` columns in the grouped layout (`None`
 /// for types kept as their GGUF blocks). Eight blocks of any grouped type are a multiple of 16
 /// bytes, so groups need no padding.
 pub fn group_bytes(ty: GgmlType, cols: u32) -> Option<u64> {
@@ -454,7 +444,7 @@ mod tests {
                 gguf.extend((0..32u8).map(|k| 100 + 10 * r + b + k));
             }
         }
-        assert_eq!(group_rows(GgmlType::Q8_0), 8);
+        assert_eq!(GROUP_ROWS, 8);
         let group = group_bytes(GgmlType::Q8_0, 64).unwrap() as usize;
         // Per block 8 x 32 quants and 8 f16 scales: 272 bytes, a multiple of 16.
         assert_eq!(group, 2 * 272);
@@ -568,7 +558,7 @@ mod tests {
                 gguf.extend((0..16u8).map(|k| 10 * r + b + k));
             }
         }
-        assert_eq!(group_rows(GgmlType::Q5_0), 8);
+        assert_eq!(GROUP_ROWS, 8);
         let group = group_bytes(GgmlType::Q5_0, 64).unwrap() as usize;
         assert_eq!(group, 352); // 8 rows x 2 blocks x 22 bytes, already a multiple of 16
         let dev = device_layout(GgmlType::Q5_0, 64, 9, &gguf);

@@ -132,9 +132,10 @@ pub async fn decode_kernel_with(
 
 /// Rows per workgroup of the decode kernels for weights of type `ty`: [`rows_per_workgroup`],
 /// except on CPU adapters 128 (sixteen rows a thread, `ROWS16`) for Q5_0, and for Q8_0 on
-/// SwiftShader: each input loaded then serves sixteen rows. Measured with `gpu_kernels`: Q5_0
-/// ffn_gate -8 % on lavapipe and -9 % on SwiftShader, the Q8_0 output matrix -6 % on
-/// SwiftShader and +3 % on lavapipe (which reads it at its read kernel's speed already).
+/// SwiftShader: each input loaded then serves sixteen rows. Measured with `gpu_kernels` (with
+/// the earlier four-row layout): Q5_0 ffn_gate -8 % on lavapipe and -9 % on SwiftShader, the
+/// Q8_0 output matrix -6 % on SwiftShader and +3 % on lavapipe (tried again with the eight-row
+/// layout: no change there).
 pub fn decode_rows_per_workgroup(ctx: &GpuContext, ty: GgmlType) -> u32 {
     let rows = rows_per_workgroup(ctx);
     let sixteen = match ty {

@@ -139,7 +139,7 @@ fn dequant8(row: u32, u: u32) -> Unit {
         case 6u: { // Q5_0, regrouped at upload (see q5_base): qs[16] low nibbles = elements 0..16
             let j = e % 32u;
             let q = j / 8u;
-            let i = (q5_base(row, e / 32u) + (row % 8u) * 16u + (q % 2u) * 8u) >> 2u;
+            let i = (q5_quants(row, e / 32u) + (q % 2u) * 8u) >> 2u;
             let qh = w[q5_high(row, e / 32u) >> 2u];
             let sh = select(0u, 4u, q >= 2u);
             let a = nibbles(w[i], sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
@@ -202,11 +202,17 @@ fn dequant8(row: u32, u: u32) -> Unit {
     }
 }
 
-// Q8_0 weights are regrouped at upload (`buffers::device_layout`) eight rows per group, block
-// by block: the eight rows' 32 quants (256 bytes), then their eight f16 scales (16 bytes), 272
-// bytes a block (eight rows of 34-byte blocks: a group is 8 * row_bytes, 16-byte aligned).
+// Q8_0, Q5_0, Q4_K and Q6_K weights are regrouped at upload (`buffers::device_layout`) eight
+// rows per group, block by block: for each block, each field of the eight rows' blocks side by
+// side. The byte offset where block `b` of `row`'s group starts, for blocks of `block_bytes`
+// (a group is 8 * row_bytes, and eight blocks a multiple of 16 bytes):
+fn grouped_at(row: u32, b: u32, block_bytes: u32) -> u32 {
+    return (row / 8u) * 8u * p.row_bytes + b * 8u * block_bytes;
+}
+
+// Q8_0: the eight rows' 32 quants (256 bytes), then their eight f16 scales (16 bytes).
 fn q8_base(row: u32, block: u32) -> u32 {
-    return (row / 8u) * 8u * p.row_bytes + block * 272u;
+    return grouped_at(row, block, 34u);
 }
 
 // Byte offset of the quants of block `block` of `row` (Q8_0).
@@ -218,29 +224,30 @@ fn q8_scale(row: u32, block: u32) -> f32 {
     return f16_even(q8_base(row, block) + 256u + (row % 8u) * 2u);
 }
 
-// Q5_0 weights are regrouped the same way, eight rows a group, block by block: the eight rows'
-// 16 bytes of quants (128), their 4 bytes of high bits (32, see q5_high_bit) and their f16
-// scales (16): 176 bytes a block. The quants of block `block` of `row` are at
-// q5_base(row, block) + 16 * (row % 8).
+// Q5_0: the eight rows' 16 bytes of quants (128), their 4 bytes of high bits (32, see
+// q5_high_bit) and their f16 scales (16).
 fn q5_base(row: u32, block: u32) -> u32 {
-    return (row / 8u) * 8u * p.row_bytes + block * 176u;
+    return grouped_at(row, block, 22u);
 }
 
-// Q6_K weights are regrouped the same way: per block, the eight rows' ql (128 bytes each), qh
-// (64), scales (16) and d (2), 1,680 bytes. The byte offset of the `len`-byte field at `at` in
-// a GGUF block, of block `b` of `row`:
+// Byte offset of the quants of block `block` of `row` (Q5_0).
+fn q5_quants(row: u32, block: u32) -> u32 {
+    return q5_base(row, block) + (row % 8u) * 16u;
+}
+
+// Q6_K: the eight rows' ql (128 bytes each), qh (64), scales (16) and d (2). The byte offset
+// of the `len`-byte field at `at` in a GGUF block, of block `b` of `row`:
 fn q6_plane(row: u32, b: u32, at: u32, len: u32) -> u32 {
-    return (row / 8u) * 8u * p.row_bytes + b * 1680u + 8u * at + (row % 8u) * len;
+    return grouped_at(row, b, 210u) + 8u * at + (row % 8u) * len;
 }
 
 fn q6_d(row: u32, b: u32) -> f32 {
     return f16_even(q6_plane(row, b, 208u, 2u));
 }
 
-// Q4_K weights too, with the whole 144-byte block as the one field: the byte offset of block
-// `b` of `row`.
+// Q4_K: the whole 144-byte block is the one field. The byte offset of block `b` of `row`:
 fn q4k_block(row: u32, b: u32) -> u32 {
-    return (row / 8u) * 8u * p.row_bytes + b * 1152u + (row % 8u) * 144u;
+    return grouped_at(row, b, 144u) + (row % 8u) * 144u;
 }
 
 // Byte offset of the high bits of block `block` of `row` (Q5_0).
@@ -305,7 +312,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
         case 6u: { // Q5_0, regrouped at upload (see q5_base): one aligned 16-byte load
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            let q = w4[(q5_base(row, u) + (row % 8u) * 16u) >> 4u];
+            let q = w4[q5_quants(row, u) >> 4u];
             return q5_scale(row, u) * q5_dot(q, w[q5_high(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base): two aligned 16-byte loads
@@ -443,10 +450,10 @@ fn sum32(xs: array<vec4<f32>, 8>) -> f32 {
 }
 
 // Decode on a CPU adapter: Q8_0 and Q5_0 here (one eight-row group a thread, two with ROWS16,
-// see q8_base and q5_base); Q4_K and Q6_K in their own functions. Each input loaded serves every row of
-// the thread (CPU rasterizers load the lane-uniform inputs lane by lane or with a gather, costly
-// either way), and a thread's groups are each one stream of loads. Past the last row a group is
-// zero padding or a repeat of the last: read, never written.
+// see grouped_at); Q4_K and Q6_K in their own functions. Each input loaded serves every row of
+// the thread (CPU rasterizers load the lane-uniform inputs lane by lane or with a gather,
+// costly either way), and a thread's groups are each one stream of loads. Past the last row a
+// group is zero padding or a repeat of the last: read, never written.
 fn decode_rows8(t: u32) {
     if (QTYPE == 12u) {
         q4k_rows(t);

@@ -99,8 +99,9 @@ pub fn out_len(bytes: u64) -> u64 {
 }
 
 /// The read-bandwidth probe, ready to time: a source buffer of up to 256 MiB (within the binding
-/// limit) and one dispatch per access pattern the device runs ([`patterns`]) reading all of it. The native and
-/// the in-browser benchmarks time it with their own clocks and take the fastest dispatch.
+/// limit) and one dispatch per access pattern the device runs ([`patterns`]) reading all of it.
+/// The native and the in-browser benchmarks time it with their own clocks and take the fastest
+/// dispatch.
 pub struct Probe {
     /// Bytes each dispatch reads.
     pub bytes: u64,
