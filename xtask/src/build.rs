@@ -51,7 +51,13 @@ pub fn run(options: &Options) -> Result<(), String> {
         options.dist.display()
     ));
     let dist = options.dist.to_string_lossy().into_owned();
-    let path = cmd::path_with_cargo_bin();
+    // Trunk finds wasm-opt (npm's binaryen, installed by the set-up) and the cargo-installed tools
+    // on PATH.
+    let path = format!(
+        "{}:{}",
+        root.join("node_modules/.bin").display(),
+        cmd::path_with_cargo_bin()
+    );
     cmd::run_env(
         &root,
         "trunk",

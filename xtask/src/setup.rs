@@ -145,11 +145,40 @@ fn npm(root: &Path) -> Result<(), String> {
         && root
             .join("node_modules/echarts/dist/echarts.min.js")
             .exists()
+        && root.join(WASM_OPT).exists()
     {
         println!("    present");
-        return Ok(());
+    } else {
+        cmd::run(root, "npm", &["ci", "--no-audit", "--no-fund"])?;
     }
-    cmd::run(root, "npm", &["ci", "--no-audit", "--no-fund"])
+    check_wasm_opt_pin(root)
+}
+
+/// npm's `binaryen` package provides the wasm-opt that Trunk runs on the release build.
+const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
+
+/// Trunk uses a wasm-opt found on PATH only if its version equals Trunk.toml's pin; otherwise it
+/// would try to download one, which fails offline with a less helpful message than this.
+fn check_wasm_opt_pin(root: &Path) -> Result<(), String> {
+    let path = root.join(WASM_OPT);
+    let version = cmd::output(&path.to_string_lossy(), &["--version"])
+        .ok_or_else(|| format!("`{} --version` did not run", path.display()))?;
+    // "wasm-opt version 132 (version_132)"
+    let tag = version
+        .rsplit_once('(')
+        .and_then(|(_, t)| t.strip_suffix(')'))
+        .ok_or_else(|| format!("unexpected wasm-opt version output `{version}`"))?;
+    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    let expected = format!("wasm_opt = \"{tag}\"");
+    if trunk_toml.contains(&expected) {
+        println!("    wasm-opt {tag}");
+        Ok(())
+    } else {
+        Err(format!(
+            "Trunk.toml must pin `{expected}` under [tools] to match the binaryen in package.json"
+        ))
+    }
 }
 
 /// The Debian packages the browser and GPU tests need.
