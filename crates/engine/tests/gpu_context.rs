@@ -33,15 +33,26 @@ fn gpu_device_uses_adapter_limits_and_names_the_limit_it_exceeds() {
         }
         other => panic!("wrong error {other:?}"),
     }
-    // A row wider than a chunk can hold cannot be split.
+    // A row group wider than a chunk can hold cannot be split; the error names the cap that
+    // was too small, the caller's here, not the device's.
     let row = GpuWeights::row_bytes(GgmlType::Q8_0, 64) as usize;
     let bytes = vec![0u8; row * 3];
     let err = GpuWeights::upload_chunked(&ctx, "w", GgmlType::Q8_0, 3, 64, &bytes, 16)
         .expect_err("a 16-byte chunk cannot hold a row");
-    assert!(
-        err.to_string().contains("max_storage_buffer_binding_size"),
-        "{err}"
-    );
+    match &err {
+        GpuError::LimitExceeded {
+            limit,
+            needed,
+            allowed,
+            ..
+        } => {
+            assert_eq!(*limit, atlas_engine::gpu::CHUNK_CAP);
+            assert_eq!(*allowed, 16);
+            assert!(*needed > 16, "{err}");
+        }
+        other => panic!("wrong error {other:?}"),
+    }
+    assert!(err.to_string().contains("chunk size cap of 16"), "{err}");
 }
 
 #[test]

@@ -382,9 +382,9 @@ impl GpuWeights {
                 bytes.len()
             )));
         }
-        let budget = max_chunk_bytes
-            .min(ctx.max_binding())
-            .saturating_sub(TAIL_PAD as u64 + 4);
+        let device = ctx.max_binding();
+        let cap = max_chunk_bytes.min(device);
+        let budget = cap.saturating_sub(TAIL_PAD as u64 + 4);
         // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
         // and the eight-row groups of the grouped device layout.
         let (group_rows, group_bytes) = if let Some(bytes) = group_bytes(ty, cols) {
@@ -398,9 +398,13 @@ impl GpuWeights {
         if rows_per_chunk == 0 {
             return Err(GpuError::LimitExceeded {
                 what: format!("{label}: {group_rows} row(s) of {row_bytes} bytes"),
-                limit: "max_storage_buffer_binding_size",
+                limit: if cap < device {
+                    super::CHUNK_CAP
+                } else {
+                    "max_storage_buffer_binding_size"
+                },
                 needed: group_bytes + TAIL_PAD as u64,
-                allowed: ctx.max_binding(),
+                allowed: cap,
             });
         }
         let rows_per_chunk = rows_per_chunk.min(u64::from(rows)) as u32;

@@ -29,6 +29,10 @@ pub use context::{AdapterSummary, GpuContext};
 pub use kernel::{Binding, Dispatch, Kernel, TokenAxis};
 pub use runner::{GpuModel, GpuModelError, GpuModelOptions, PendingToken};
 
+/// The `limit` of a [`GpuError::LimitExceeded`] caused by a caller's chunk cap below the device's
+/// binding limit (see [`GpuWeights::upload_chunked`]).
+pub const CHUNK_CAP: &str = "chunk size cap";
+
 /// Errors from the GPU runtime and the GPU ops.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GpuError {
@@ -42,15 +46,16 @@ pub enum GpuError {
     #[error("the GPU device was lost: {0}")]
     DeviceLost(String),
     /// A resource needs more than a device limit allows.
-    #[error("{what} needs {needed} but the device's {limit} is {allowed}")]
+    #[error("{what} needs {needed}, over the {limit} of {allowed}")]
     LimitExceeded {
         /// What was being created.
         what: String,
-        /// The wgpu limit that is too small, e.g. `max_storage_buffer_binding_size`.
+        /// The limit that is too small: a device limit by its wgpu name, e.g.
+        /// `max_storage_buffer_binding_size`, or [`CHUNK_CAP`] when the caller capped chunks below it.
         limit: &'static str,
         /// The amount required.
         needed: u64,
-        /// The device's value of the limit.
+        /// The value of the limit.
         allowed: u64,
     },
     /// wgpu reported a validation, out-of-memory or internal error.
