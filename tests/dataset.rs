@@ -42,9 +42,18 @@ fn today() -> Date {
     Date::new(y, m, d).expect("valid date")
 }
 
-/// A fixed "today" for the negative tests, so their messages are stable.
+/// A fixed "today" for the negative tests, so their messages do not change with the clock: the
+/// dataset's own date (`meta.json`), on or after every date in it.
 fn fixed_today() -> Date {
-    Date::parse("2026-11-24").unwrap()
+    let meta: Value = serde_json::from_str(
+        &shipped()
+            .into_iter()
+            .find(|(n, _)| *n == "meta.json")
+            .expect("meta.json is shipped")
+            .1,
+    )
+    .expect("meta.json parses");
+    Date::parse(meta["date"].as_str().expect("meta.json has a date")).expect("a valid date")
 }
 
 fn load(files: &[(&str, String)], today: Date) -> Result<Dataset, Vec<DataError>> {
@@ -247,7 +256,10 @@ fn future_date_is_rejected() {
     });
     assert_single_error(
         &files,
-        "models[0].release_date.value: 2999-01-01 is in the future (today is 2026-11-24)",
+        &format!(
+            "models[0].release_date.value: 2999-01-01 is in the future (today is {})",
+            fixed_today()
+        ),
     );
 }
 

@@ -16,7 +16,8 @@
 //! #     .collect();
 //! // `texts`: one (file name, text) pair per name in FILES, e.g. fetched from /data/<name>.
 //! let pairs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-//! let today = Date::parse("2026-11-24").unwrap();
+//! // Today's date (the app reads the browser's clock): no date in the data may be after it.
+//! let today = Date::parse("2030-01-01").unwrap();
 //! match Dataset::from_json_files(&pairs, today) {
 //!     Ok(ds) => assert!(ds.model("llama-4-maverick").is_some()),
 //!     // Every problem, each displayed as `path: reason`, e.g.
