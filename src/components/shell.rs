@@ -29,6 +29,23 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     view! { <Title text=format!("{text} · LLM Atlas") /> }
 }
 
+/// The top of a content page: its document title, its heading and its lead paragraph.
+#[component]
+pub fn PageHead(
+    /// The document title (see [`PageTitle`]).
+    title: &'static str,
+    /// The page's `h1`.
+    heading: &'static str,
+    /// The lead paragraph's content.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <PageTitle text=title />
+        <h1>{heading}</h1>
+        <p class="lead">{children()}</p>
+    }
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let embed = on_embed();

@@ -1,7 +1,7 @@
 //! `/claims`: the article's claims, each checked against the sources.
 
 use crate::components::dataset::WithDataset;
-use crate::components::shell::PageTitle;
+use crate::components::shell::PageHead;
 use crate::data::{Claim, Dataset, Quantity, Verdict};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -41,12 +41,10 @@ pub fn quantity(q: &Quantity) -> String {
 #[component]
 pub fn Claims() -> impl IntoView {
     view! {
-        <PageTitle text="Claims checked" />
-        <h1>"Claims checked"</h1>
-        <p class="lead">
+        <PageHead title="Claims checked" heading="Claims checked">
             "Figures quoted in a widely shared article about choosing a model, each checked against the sources "
             "it should have come from. Claims marked “typical” are common phrasings we checked too."
-        </p>
+        </PageHead>
         <WithDataset let:ds>
             <ClaimList ds />
         </WithDataset>

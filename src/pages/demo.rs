@@ -6,7 +6,7 @@
 //! soon as the model is loaded. "Benchmark this device" stores its result in `localStorage`
 //! under [`DEVICE_BENCH_KEY`] for the self-hosting calculator.
 
-use crate::components::shell::PageTitle;
+use crate::components::shell::PageHead;
 use crate::worker_client::{WorkerClient, WORKER_SCRIPT};
 use atlas_engine::protocol::{
     BenchResult, CachedModel, DeviceBench, ErrorKind, Event, FinishReason, GenParams, GenStats,
@@ -629,13 +629,11 @@ pub fn Demo() -> impl IntoView {
     on_cleanup(move || d.client.set_value(None));
 
     view! {
-        <PageTitle text="On-device demo" />
-        <h1>"On-device demo"</h1>
-        <p class="lead">
+        <PageHead title="On-device demo" heading="On-device demo">
             "Gemma 3 270M, quantized to 253 MB, writing text in your browser through WebGPU. "
             "The model is downloaded once from this site, kept in your browser's cache, and runs in a "
             "background worker: nothing you type leaves your device."
-        </p>
+        </PageHead>
         <div class="demo">
             <GpuPanel gpu />
             <ModelCard d />

@@ -7,7 +7,7 @@ use crate::app::href;
 use crate::charts::{short_count, short_usd};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
-use crate::components::shell::PageTitle;
+use crate::components::shell::PageHead;
 use crate::components::url_state::{
     parse_number, use_url_state, CheckList, NumberField, QueryState, UrlState,
 };
@@ -27,14 +27,12 @@ use std::sync::Arc;
 #[component]
 pub fn Costs() -> impl IntoView {
     view! {
-        <PageTitle text="Costs" />
-        <h1>"Costs: API or your own hardware?"</h1>
-        <p class="lead">
+        <PageHead title="Costs" heading="Costs: API or your own hardware?">
             "Set your workload and a self-hosting option; the charts follow. Every assumption is a field, "
             "and the method is on the "
             <a href=href("/about#method-econ")>"about page"</a>
             "."
-        </p>
+        </PageHead>
         <WithDataset let:ds>
             <CostsView ds />
         </WithDataset>

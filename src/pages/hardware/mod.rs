@@ -6,7 +6,7 @@ pub mod plan;
 use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
-use crate::components::shell::PageTitle;
+use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, NumberField, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
@@ -17,14 +17,12 @@ use std::sync::Arc;
 #[component]
 pub fn Hardware() -> impl IntoView {
     view! {
-        <PageTitle text="Hardware" />
-        <h1>"Hardware: will it fit?"</h1>
-        <p class="lead">
+        <PageHead title="Hardware" heading="Hardware: will it fit?">
             "Memory a model needs (weights, KV cache, overhead) at each quantization, against the GPUs you "
             "have in mind. The formulas are on the "
             <a href=href("/about#method-econ")>"about page"</a>
             "."
-        </p>
+        </PageHead>
         <WithDataset let:ds>
             <HardwareView ds />
         </WithDataset>

@@ -9,7 +9,7 @@ use crate::charts::benchmarks;
 use crate::components::dataset::WithDataset;
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
-use crate::components::shell::PageTitle;
+use crate::components::shell::PageHead;
 use crate::components::sourced::{tooltip, Provenance, SourcedValue};
 use crate::components::url_state::{toggle, use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
@@ -27,14 +27,12 @@ const PAGE_ROWS: usize = 25;
 #[component]
 pub fn Models() -> impl IntoView {
     view! {
-        <PageTitle text="Models" />
-        <h1>"Models"</h1>
-        <p class="lead">
+        <PageHead title="Models" heading="Models">
             "Open and closed models with their sizes, context windows, licenses, prices and benchmark scores. "
             "Focus or hover a value to see where it was read; "
             <span class="sv-muted">"ˢ"</span>
             " marks a score the vendor reported about its own model."
-        </p>
+        </PageHead>
         <WithDataset let:ds>
             <ModelsTable ds />
         </WithDataset>
