@@ -1,8 +1,8 @@
 //! One benchmark's scores as bars, self-reported scores told apart from independent ones.
 
-use super::{num, source_line, ChartId, DataTable, Figure};
+use super::{grid, num, source_line, x_axis, ChartId, DataTable, Figure};
 use crate::data::Dataset;
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::{Axis, Legend, Title};
 use charming::datatype::DataPointItem;
 use charming::element::{AxisType, ItemStyle, Tooltip, Trigger};
 use charming::series::Bar;
@@ -50,15 +50,8 @@ pub fn figure(ds: &Dataset, benchmark: &str, model_ids: &[String]) -> Figure {
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().show(false))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(24)
-                .top(16)
-                .bottom(8)
-                .contain_label(true),
-        )
-        .x_axis(Axis::new().type_(AxisType::Value).name(bench_name.as_str()))
+        .grid(grid(16))
+        .x_axis(x_axis(AxisType::Value, &bench_name))
         .y_axis(
             Axis::new()
                 .type_(AxisType::Category)

@@ -2,15 +2,18 @@
 //! self-hosting option (a step each time another node is needed), and a marker where each API
 //! line crosses each self-hosting line.
 
-use super::{num, short_count, short_usd, ChartId, DataTable, Figure};
+use super::{
+    grid, legend, num, short_count, short_usd, x_axis, y_axis, ChartId, DataTable, Figure,
+};
 use crate::econ::api_cost::{api_monthly_cost, ApiPrice, Workload};
 use crate::econ::breakeven::{break_even, BreakEvenOutcome};
 use crate::econ::self_host::SelfHostPlan;
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::Title;
+use charming::datatype::{DataPoint, DataPointItem};
 use charming::element::{
-    AxisType, LineStyle, LineStyleType, MarkPoint, MarkPointData, Tooltip, Trigger,
+    AxisType, Label, LabelPosition, LineStyle, LineStyleType, Tooltip, Trigger,
 };
-use charming::series::Line;
+use charming::series::{Line, Scatter};
 use charming::Chart;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +63,9 @@ pub fn crossings(apis: &[ApiOption], own: &[SelfHostOption], mix: &Workload) -> 
     out
 }
 
+/// The name of the break-even dots' series.
+pub const BREAK_EVEN: &str = "Break-even";
+
 pub fn figure(
     apis: &[ApiOption],
     own: &[SelfHostOption],
@@ -72,23 +78,15 @@ pub fn figure(
     let mut table = DataTable::new(&["series", "kind", "tokens_per_month", "usd_per_month"]);
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().top(0))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(32)
-                .top(48)
-                .bottom(8)
-                .contain_label(true),
-        )
+        .legend(legend())
+        // Room on the right for the last volume label, "1,000,000,000", centred on the edge.
+        .grid(grid(48).right(48))
         .x_axis(
-            Axis::new()
-                .type_(AxisType::Log)
-                .name("tokens per month")
+            x_axis(AxisType::Log, "tokens per month")
                 .min(volume_range.0)
                 .max(volume_range.1),
         )
-        .y_axis(Axis::new().type_(AxisType::Log).name("$ per month"))
+        .y_axis(y_axis(AxisType::Log, "$ per month"))
         .title(
             Title::new()
                 .show(false)
@@ -105,35 +103,20 @@ pub fn figure(
         for p in &points {
             table.push(vec![a.label.clone(), "api".into(), num(p[0]), num(p[1])]);
         }
-        let marks: Vec<MarkPointData> = found
-            .iter()
-            .filter(|c| c.api == a.label)
-            .map(|c| {
-                table.push(vec![
-                    format!("break-even: {} vs {}", c.api, c.self_host),
-                    "break_even".into(),
-                    num(c.tokens_per_month),
-                    num(c.usd_per_month),
-                ]);
-                MarkPointData::new()
-                    .name(format!(
-                        "Break-even with {}: {} tokens/month",
-                        c.self_host,
-                        short_count(c.tokens_per_month)
-                    ))
-                    .x_axis(c.tokens_per_month)
-                    .y_axis(c.usd_per_month)
-                    .value(c.tokens_per_month)
-            })
-            .collect();
-        let mut line = Line::new()
-            .name(a.label.as_str())
-            .show_symbol(false)
-            .data(points);
-        if !marks.is_empty() {
-            line = line.mark_point(MarkPoint::new().data(marks));
+        for c in found.iter().filter(|c| c.api == a.label) {
+            table.push(vec![
+                format!("break-even: {} vs {}", c.api, c.self_host),
+                "break_even".into(),
+                num(c.tokens_per_month),
+                num(c.usd_per_month),
+            ]);
         }
-        chart = chart.series(line);
+        chart = chart.series(
+            Line::new()
+                .name(a.label.as_str())
+                .show_symbol(false)
+                .data(points),
+        );
     }
     for o in own {
         let points: Vec<Vec<f64>> = volumes
@@ -156,6 +139,39 @@ pub fn figure(
                 .name(o.label.as_str())
                 .show_symbol(false)
                 .line_style(LineStyle::new().type_(LineStyleType::Dashed).width(2))
+                .data(points),
+        );
+    }
+    // Break-even points as labelled dots (small, so several near each other stay readable), in
+    // volume order with labels alternately above and below, so neighbours' labels do not
+    // overlap: two series of one name, which the legend shows as one entry.
+    let mut marks: Vec<&Crossing> = found.iter().collect();
+    marks.sort_by(|a, b| a.tokens_per_month.total_cmp(&b.tokens_per_month));
+    for (parity, position) in [(0, LabelPosition::Top), (1, LabelPosition::Bottom)] {
+        let points: Vec<DataPoint> = marks
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .map(|c| {
+                DataPointItem::new(vec![c.tokens_per_month, c.usd_per_month])
+                    .name(short_count(c.tokens_per_month))
+                    .into()
+            })
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        chart = chart.series(
+            Scatter::new()
+                .name(BREAK_EVEN)
+                .symbol_size(9)
+                .label(
+                    Label::new()
+                        .show(true)
+                        .formatter("{b}")
+                        .position(position)
+                        .font_size(10),
+                )
                 .data(points),
         );
     }
@@ -185,6 +201,75 @@ pub fn figure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::econ::self_host::{HardwareCost, OpsCost, ThroughputInput};
+    use crate::econ::Quant;
+
+    fn api(label: &str, usd_per_mtok: f64) -> ApiOption {
+        ApiOption {
+            label: label.into(),
+            price: ApiPrice {
+                input_usd_per_mtok: usd_per_mtok,
+                cached_input_usd_per_mtok: None,
+                output_usd_per_mtok: usd_per_mtok,
+            },
+        }
+    }
+
+    #[test]
+    fn break_evens_are_labelled_dots_alternating_above_and_below_in_volume_order() {
+        // One rented H100 ($2,153.5 a month) against three APIs: break-even at cost / price.
+        let own = SelfHostOption {
+            label: "27B on 1× H100".into(),
+            plan: SelfHostPlan {
+                hardware: HardwareCost::Cloud {
+                    usd_per_device_hour: 2.95,
+                    hours_per_month: 730.0,
+                },
+                watts_per_device: 0.0,
+                usd_per_kwh: 0.0,
+                utilization: 1.0,
+                ops: OpsCost::UsdPerMonth(0.0),
+                throughput: ThroughputInput::new(3350.0, 27.0, Quant::Q4KM),
+            },
+        };
+        let apis = [api("b", 10.0), api("a", 20.0), api("c", 15.0)];
+        let mix = Workload::new(0.0, 0.0);
+        let fig = figure(&apis, &[own], &mix, (1e6, 1e9), String::new());
+        let json: serde_json::Value = serde_json::from_str(&fig.option_json()).unwrap();
+        let dots: Vec<&serde_json::Value> = json["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["name"] == BREAK_EVEN)
+            .collect();
+        assert_eq!(dots.len(), 2, "labels above and labels below");
+        let volumes = |s: &serde_json::Value| -> Vec<f64> {
+            s["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["value"][0].as_f64().unwrap())
+                .collect()
+        };
+        // 2,153.5 / 20, / 15, / 10 per million: 107.7M, 143.6M, 215.4M tokens.
+        let (above, below) = (volumes(dots[0]), volumes(dots[1]));
+        assert_eq!((above.len(), below.len()), (2, 1));
+        assert!((above[0] / 1e6 - 107.675).abs() < 1e-3, "{above:?}");
+        assert!((below[0] / 1e6 - 143.567).abs() < 1e-3, "{below:?}");
+        assert!((above[1] / 1e6 - 215.35).abs() < 1e-3, "{above:?}");
+        assert_eq!(dots[0]["label"]["position"], "top");
+        assert_eq!(dots[1]["label"]["position"], "bottom");
+        assert_eq!(dots[0]["data"][0]["name"], "107.7M");
+        // Every dot is also a row of the data table.
+        let rows = fig
+            .table
+            .rows
+            .iter()
+            .filter(|r| r[1] == "break_even")
+            .count();
+        assert_eq!(rows, 3);
+    }
 
     #[test]
     fn log_space_spans_the_range() {

@@ -1,13 +1,13 @@
 //! Memory a model needs at each quantization (weights + KV cache + overhead), against the
 //! capacity of chosen GPU setups.
 
-use super::{num, source_line, ChartId, DataTable, Figure};
+use super::{grid, legend, num, source_line, x_axis, y_axis, ChartId, DataTable, Figure};
 use crate::data::Dataset;
 use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant};
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::Title;
 use charming::element::{
-    AxisType, Label, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Symbol,
-    Tooltip, Trigger,
+    AxisType, Label, LabelPosition, LineStyle, LineStyleType, MarkLine, MarkLineData,
+    MarkLineVariant, Symbol, Tooltip, Trigger,
 };
 use charming::series::Bar;
 use charming::Chart;
@@ -49,22 +49,10 @@ pub fn figure(
     let mut sources: Vec<String> = Vec::new();
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().top(0))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(120)
-                .top(40)
-                .bottom(8)
-                .contain_label(true),
-        )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .data(quant_labels)
-                .name("quantization"),
-        )
-        .y_axis(Axis::new().type_(AxisType::Log).name("GB"))
+        .legend(legend())
+        .grid(grid(48))
+        .x_axis(x_axis(AxisType::Category, "quantization").data(quant_labels))
+        .y_axis(y_axis(AxisType::Log, "GB"))
         .title(Title::new().show(false).text("Memory by quantization"));
     let mut first = true;
     for id in model_ids {
@@ -121,7 +109,15 @@ pub fn figure(
             bar = bar.mark_line(
                 MarkLine::new()
                     .symbol(vec![Symbol::None, Symbol::None])
-                    .label(Label::new().show(true).formatter("{b}").font_size(10))
+                    // Above the line at its right end, inside the plot: a label outside the
+                    // grid is cut off by the chart's edge when it is long.
+                    .label(
+                        Label::new()
+                            .show(true)
+                            .formatter("{b}")
+                            .font_size(10)
+                            .position(LabelPosition::InsideEndTop),
+                    )
                     .line_style(LineStyle::new().type_(LineStyleType::Dashed))
                     .data(lines),
             );

@@ -8,7 +8,44 @@ pub mod memory;
 pub mod prices;
 pub mod quality_price;
 
+use charming::component::{Axis, Grid, Legend, LegendType};
+use charming::element::{AxisType, NameLocation, TextStyle};
 use charming::Chart;
+
+/// An x axis whose name sits centred under its labels: a name at the axis's end is cut off by
+/// the chart's edge when it is long. [`grid`] leaves the room.
+pub(crate) fn x_axis(type_: AxisType, name: &str) -> Axis {
+    Axis::new()
+        .type_(type_)
+        .name(name)
+        .name_location(NameLocation::Middle)
+        .name_gap(28)
+}
+
+/// A y axis whose name sits above it and starts at it, so the chart's left edge cannot cut it.
+pub(crate) fn y_axis(type_: AxisType, name: &str) -> Axis {
+    Axis::new()
+        .type_(type_)
+        .name(name)
+        .name_text_style(TextStyle::new().align("left"))
+}
+
+/// The plot area, `top` pixels below the chart's top (room for the legend and a y axis name)
+/// and with room under the x axis's labels for its name.
+pub(crate) fn grid(top: i32) -> Grid {
+    Grid::new()
+        .left(8)
+        .right(24)
+        .top(top)
+        .bottom(32)
+        .contain_label(true)
+}
+
+/// A legend on one line at the top that scrolls when it is wider than the chart, rather than
+/// wrapping onto the plot.
+pub(crate) fn legend() -> Legend {
+    Legend::new().top(0).type_(LegendType::Scroll)
+}
 
 /// The charts that can be embedded, by their address in `/embed/<id>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Price per million tokens by model and provider: input, output and blended at a chosen
 //! input:output ratio.
 
-use super::{num, source_line, ChartId, DataTable, Figure};
+use super::{grid, legend, num, source_line, x_axis, ChartId, DataTable, Figure};
 use crate::data::Dataset;
 use crate::econ::api_cost::{blended_usd_per_mtok, ApiPrice};
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::{Axis, Title};
 use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::Bar;
 use charming::Chart;
@@ -58,20 +58,9 @@ pub fn figure(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> Figu
     // Horizontal bars: cheapest at the top.
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().top(0))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(24)
-                .top(36)
-                .bottom(8)
-                .contain_label(true),
-        )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name("$ per million tokens"),
-        )
+        .legend(legend())
+        .grid(grid(36))
+        .x_axis(x_axis(AxisType::Value, "$ per million tokens"))
         .y_axis(
             Axis::new()
                 .type_(AxisType::Category)

@@ -1,10 +1,10 @@
 //! Quality against blended price: one point per model (its cheapest current price), and the
 //! Pareto frontier: the models no other model beats on both price and score.
 
-use super::{num, source_line, ChartId, DataTable, Figure};
+use super::{grid, legend, num, source_line, x_axis, y_axis, ChartId, DataTable, Figure};
 use crate::data::Dataset;
 use crate::econ::api_cost::{blended_usd_per_mtok, ApiPrice};
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::Title;
 use charming::datatype::DataPointItem;
 use charming::element::{AxisType, Label, LabelPosition, Tooltip, Trigger};
 use charming::series::{Line, Scatter};
@@ -82,25 +82,13 @@ pub fn figure(ds: &Dataset, benchmark: &str, input_per_output: f64) -> Figure {
         .collect();
     let chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .legend(Legend::new().top(0))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(40)
-                .top(40)
-                .bottom(8)
-                .contain_label(true),
-        )
-        .x_axis(Axis::new().type_(AxisType::Log).name(format!(
-            "blended $ per million tokens ({}:1)",
-            num(input_per_output)
-        )))
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name(bench_name.as_str())
-                .scale(true),
-        )
+        .legend(legend())
+        .grid(grid(48))
+        .x_axis(x_axis(
+            AxisType::Log,
+            &format!("blended $ per million tokens ({}:1)", num(input_per_output)),
+        ))
+        .y_axis(y_axis(AxisType::Value, &bench_name).scale(true))
         .series(
             Scatter::new()
                 .name("Models")
