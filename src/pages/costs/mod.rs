@@ -13,7 +13,7 @@ use crate::components::url_state::{
 };
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
-use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
+use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, NoBreakEven, PaybackOutcome};
 use crate::econ::self_host::decode_throughput;
 use crate::econ::vram::Quant;
 use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
@@ -284,6 +284,21 @@ fn BenchmarkPicker(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
     }
 }
 
+/// A payback time in words: months up to two years, years beyond, and a warning when the
+/// hardware is written off before it pays back.
+fn payback_words(months: f64, amortization_months: f64) -> String {
+    let time = if months <= 24.0 {
+        format!("{months:.1} months")
+    } else {
+        format!("{:.1} years", months / 12.0)
+    };
+    if months > amortization_months {
+        format!("{time}, after the {amortization_months:.0} months it is amortized over")
+    } else {
+        time
+    }
+}
+
 /// The numbers in words: what the volume costs each way, and where they cross.
 #[component]
 fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
@@ -303,11 +318,23 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                         Ok(BreakEvenOutcome::Found(b)) => {
                             text.push_str(&format!("; self-hosting is cheaper from {} tokens/month", short_count(b.tokens_per_month)))
                         }
+                        Ok(BreakEvenOutcome::NotFound(NoBreakEven::BeyondCapacity {
+                            break_even_tokens_per_month,
+                            node_capacity_tokens_per_month,
+                            self_host_usd_per_mtok_at_capacity,
+                            api_usd_per_mtok,
+                        })) => text.push_str(&format!(
+                            "; no break-even: it would take {} tokens/month but a node serves {}; at capacity self-hosting costs ${:.2}/M vs the API's ${:.2}/M",
+                            short_count(break_even_tokens_per_month),
+                            short_count(node_capacity_tokens_per_month),
+                            self_host_usd_per_mtok_at_capacity,
+                            api_usd_per_mtok
+                        )),
                         Ok(BreakEvenOutcome::NotFound(e)) => text.push_str(&format!("; {e}")),
                         Err(_) => {}
                     }
                     if let Ok(PaybackOutcome::Months(p)) = payback(&price, plan, &mix) {
-                        text.push_str(&format!("; buying pays back in {:.1} months", p.months));
+                        text.push_str(&format!("; buying pays back in {}", payback_words(p.months, s.amortization_months)));
                     }
                 }
                 out.push((m.name.clone(), text));
@@ -395,5 +422,24 @@ fn ThisDevice(inputs: Inputs) -> impl IntoView {
             </p>
         }
         .into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::payback_words;
+
+    #[test]
+    fn payback_reads_in_months_then_years_and_warns_past_the_amortization() {
+        assert_eq!(payback_words(8.26, 36.0), "8.3 months");
+        assert_eq!(payback_words(30.0, 36.0), "2.5 years");
+        assert_eq!(
+            payback_words(56.3, 36.0),
+            "4.7 years, after the 36 months it is amortized over"
+        );
+        assert_eq!(
+            payback_words(20.0, 12.0),
+            "20.0 months, after the 12 months it is amortized over"
+        );
     }
 }
