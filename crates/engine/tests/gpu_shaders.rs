@@ -60,11 +60,30 @@ fn native_shaders_need_their_native_capabilities() {
 }
 
 #[test]
+fn the_step_prelude_leads_every_source_that_reads_step() {
+    let (_, step) = atlas_engine::ops::PRELUDES[0];
+    for (name, source) in atlas_engine::ops::SHADERS {
+        if source.contains("step.") {
+            assert!(
+                source.starts_with(step),
+                "{name} reads `step` without the prelude"
+            );
+            assert_eq!(
+                source.matches("struct Step").count(),
+                1,
+                "{name} declares Step again"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_wgsl_file_is_listed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ops");
     let listed: Vec<&str> = atlas_engine::ops::SHADERS
         .iter()
         .chain(atlas_engine::ops::NATIVE_SHADERS)
+        .chain(atlas_engine::ops::PRELUDES)
         .map(|(n, _)| *n)
         .collect();
     for entry in std::fs::read_dir(&dir).expect("read src/ops") {

@@ -4,7 +4,7 @@ use crate::gpu::kernel::seq;
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
-pub const SOURCE: &str = include_str!("attention.wgsl");
+pub const SOURCE: &str = super::with_step!("attention.wgsl");
 
 /// Largest head dimension the kernel handles (which must also be a multiple of 4).
 pub const MAX_HEAD_DIM: u32 = 512;

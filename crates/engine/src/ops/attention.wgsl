@@ -18,15 +18,7 @@ struct Params {
     n_split: u32,
 }
 
-struct Step {
-    pos0: u32,
-    n_tok: u32,
-    rand: f32,
-    flags: u32,
-}
-
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<uniform> step: Step;
 // q as 16-byte words (head_dim and q_stride are multiples of 4). The CPU decode kernel binds it
 // as a uniform array instead (attention::cpu_decode_kernel, with Q_DIRECT).
 @group(0) @binding(2) var<storage, read> q: array<vec4<f32>>;

@@ -7,15 +7,7 @@ struct Params {
     _pad1: u32,
 }
 
-struct Step {
-    pos0: u32,
-    n_tok: u32,
-    rand: f32,
-    flags: u32,
-}
-
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<uniform> step: Step;
 @group(0) @binding(2) var<storage, read> gate: array<f32>;
 @group(0) @binding(3) var<storage, read> up: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;

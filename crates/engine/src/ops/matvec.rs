@@ -11,7 +11,7 @@ use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, K
 use crate::quant::{dequantize, GgmlType};
 
 /// The WGSL source.
-pub const SOURCE: &str = include_str!("matvec.wgsl");
+pub const SOURCE: &str = super::with_step!("matvec.wgsl");
 
 /// Tokens handled by one workgroup in the batched (prefill) variant.
 pub const PREFILL_COLS: u32 = 16;

@@ -2,8 +2,17 @@
 //!
 //! Every shader is plain WGSL specialised with `override` constants; [`SHADERS`] lists them all so
 //! a plain `cargo test` validates each with naga, without a GPU. All kernels share one
-//! convention: a 16-byte `Step` uniform (`pos0`, `n_tok`, `rand`, `flags`) written once per
-//! forward call, so dispatches are recorded once and replayed for every token.
+//! convention: a 16-byte `Step` uniform (`pos0`, `n_tok`, `rand`, `flags`, declared once in
+//! `step.wgsl` and put in front of each source by `with_step!`) written once per forward call,
+//! so dispatches are recorded once and replayed for every token.
+
+/// An op's WGSL source with the shared `Step` uniform (`step.wgsl`, binding 1) in front.
+macro_rules! with_step {
+    ($file:literal) => {
+        concat!(include_str!("step.wgsl"), include_str!($file))
+    };
+}
+pub(crate) use with_step;
 
 pub mod attention;
 pub mod gelu;
@@ -23,6 +32,9 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("rope.wgsl", rope::SOURCE),
     ("sample.wgsl", sample::SOURCE),
 ];
+
+/// WGSL put in front of other sources rather than compiled alone, by file name.
+pub const PRELUDES: &[(&str, &str)] = &[("step.wgsl", include_str!("step.wgsl"))];
 
 /// WGSL sources that need native-only features (64-bit integers), by file name: validated
 /// with those capabilities, and only compiled where the device has them.

@@ -3,7 +3,7 @@
 use crate::gpu::{buffers, kernel, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
-pub const SOURCE: &str = include_str!("rmsnorm.wgsl");
+pub const SOURCE: &str = super::with_step!("rmsnorm.wgsl");
 
 /// Threads a norm workgroup on CPU adapters: one SIMD group or two (lavapipe runs 8 lanes,
 /// SwiftShader 4), so the reduction's barriers cost little. The 36 fused norms of a decode step

@@ -4,7 +4,7 @@ use crate::gpu::kernel::{self, seq};
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
-pub const SOURCE: &str = include_str!("rope.wgsl");
+pub const SOURCE: &str = super::with_step!("rope.wgsl");
 
 /// Compiles the kernel.
 pub async fn kernel(ctx: &GpuContext) -> Result<Kernel, GpuError> {

@@ -4,7 +4,7 @@
 use crate::gpu::{buffers, kernel, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
 /// The WGSL source.
-pub const SOURCE: &str = include_str!("sample.wgsl");
+pub const SOURCE: &str = super::with_step!("sample.wgsl");
 
 /// Largest top-k the kernel handles.
 pub const MAX_K: u32 = 64;
