@@ -148,3 +148,37 @@ pub fn DataErrorPanel(error: LoadError) -> impl IntoView {
         </div>
     }
 }
+
+/// A labelled drop-down of the dataset's benchmarks.
+#[component]
+pub fn BenchmarkSelect(
+    ds: Arc<Dataset>,
+    /// The label before the drop-down.
+    label: &'static str,
+    /// The `data-testid` of the `<select>`.
+    testid: &'static str,
+    /// The chosen benchmark's id.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the id the reader picks.
+    #[prop(into)]
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    let options = ds
+        .benchmarks
+        .iter()
+        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <label class="field inline-field">
+            <span>{label}</span>
+            <select
+                data-testid=testid
+                prop:value=move || value.get()
+                on:change=move |ev| on_pick.run(event_target_value(&ev))
+            >
+                {options}
+            </select>
+        </label>
+    }
+}

@@ -5,7 +5,7 @@ pub mod plan;
 
 use crate::app::href;
 use crate::charts::{short_count, short_usd};
-use crate::components::dataset::WithDataset;
+use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
 use crate::components::url_state::{
@@ -262,25 +262,14 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
 
 #[component]
 fn BenchmarkPicker(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
-    let options = ds
-        .benchmarks
-        .iter()
-        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
-        .collect_view();
     view! {
-        <label class="field inline-field">
-            <span>"Quality measured by"</span>
-            <select
-                data-testid="quality-benchmark"
-                prop:value=move || inputs.state.with(|s| s.benchmark.clone())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    inputs.update(false, |s| s.benchmark = v)
-                }
-            >
-                {options}
-            </select>
-        </label>
+        <BenchmarkSelect
+            ds
+            label="Quality measured by"
+            testid="quality-benchmark"
+            value=Signal::derive(move || inputs.state.with(|s| s.benchmark.clone()))
+            on_pick=move |v: String| inputs.update(false, |s| s.benchmark = v)
+        />
     }
 }
 

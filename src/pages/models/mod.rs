@@ -6,7 +6,7 @@ pub mod export;
 pub mod state;
 
 use crate::charts::benchmarks;
-use crate::components::dataset::WithDataset;
+use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
@@ -849,26 +849,15 @@ fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> imp
         )
     });
     let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
-    let options = ds
-        .benchmarks
-        .iter()
-        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
-        .collect_view();
     view! {
         <section class="bench-chart" aria-label="Benchmark chart">
-            <label class="field inline-field">
-                <span>"Chart the shown models by"</span>
-                <select
-                    data-testid="chart-benchmark"
-                    prop:value=move || bench.get()
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        table.update(false, |s| s.chart = v)
-                    }
-                >
-                    {options}
-                </select>
-            </label>
+            <BenchmarkSelect
+                ds
+                label="Chart the shown models by"
+                testid="chart-benchmark"
+                value=bench
+                on_pick=move |v: String| table.update(false, |s| s.chart = v)
+            />
             <ChartPanel figure query dataset />
         </section>
     }
