@@ -1,9 +1,12 @@
-//! `/`: what LLM Atlas is and where to go.
+//! `/`: what LLM Atlas is, where to go, and what the dataset holds.
 
 use crate::app::href;
+use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
+use crate::data::Dataset;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::sync::Arc;
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -34,6 +37,68 @@ pub fn Overview() -> impl IntoView {
                 <h2><A href=href("/demo")>"On-device demo"</A></h2>
                 <p>"Gemma 3 270M writing text in your browser through WebGPU, and how fast your device runs it."</p>
             </li>
+            <li class="card">
+                <h2><A href=href("/claims")>"Claims checked"</A></h2>
+                <p>"Figures from a widely shared article about choosing a model, each checked against its source."</p>
+            </li>
         </ul>
+        <section class="glance" aria-labelledby="glance-heading">
+            <h2 id="glance-heading">"In the dataset"</h2>
+            <WithDataset let:ds>
+                <Glance ds />
+            </WithDataset>
+        </section>
+    }
+}
+
+/// What the dataset holds, counted from it.
+#[derive(Debug, PartialEq)]
+pub struct Counts {
+    pub models: usize,
+    pub open: usize,
+    pub scores: usize,
+    pub benchmarks: usize,
+    pub prices: usize,
+    pub hardware: usize,
+    pub claims: usize,
+    pub sources: usize,
+}
+
+impl Counts {
+    pub fn of(ds: &Dataset) -> Counts {
+        Counts {
+            models: ds.models.len(),
+            open: ds.models.iter().filter(|m| m.open_weights).count(),
+            scores: ds.models.iter().map(|m| m.benchmarks.len()).sum(),
+            benchmarks: ds.benchmarks.len(),
+            prices: ds.prices.len(),
+            hardware: ds.hardware.len(),
+            claims: ds.claims.len(),
+            sources: ds.sources.len(),
+        }
+    }
+}
+
+#[component]
+fn Glance(ds: Arc<Dataset>) -> impl IntoView {
+    let c = Counts::of(&ds);
+    let item = |n: usize, what: String, testid: &'static str| {
+        view! { <li data-testid=testid><strong>{n}</strong>" "{what}</li> }
+    };
+    view! {
+        <ul class="glance-stats" data-testid="dataset-glance">
+            {item(c.models, format!("models ({} open weights, {} closed)", c.open, c.models - c.open), "glance-models")}
+            {item(c.scores, format!("benchmark scores on {} benchmarks", c.benchmarks), "glance-scores")}
+            {item(c.prices, "dated API prices".into(), "glance-prices")}
+            {item(c.hardware, "GPUs and Macs with memory and bandwidth".into(), "glance-hardware")}
+            {item(c.claims, "claims checked".into(), "glance-claims")}
+            {item(c.sources, "sources: every number cites one".into(), "glance-sources")}
+        </ul>
+        <p class="glance-note">
+            {format!("Dataset version {} of {}. ", ds.meta.version, ds.meta.date)}
+            "How numbers are read and checked: "
+            <A href=href("/about")>"method and sources"</A>
+            "."
+        </p>
     }
 }

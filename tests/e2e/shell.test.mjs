@@ -47,6 +47,38 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
   });
 }
 
+test("the overview counts what the dataset holds", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(SITE);
+    await appReady(page);
+    const json = async (name) => (await fetch(at(SITE, `/data/${name}.json`))).json();
+    const [models, prices, hardware, claims, sources, benchmarks, meta] = await Promise.all(
+      ["models", "prices", "hardware", "claims", "sources", "benchmarks", "meta"].map(json),
+    );
+    const glance = page.getByTestId("dataset-glance");
+    await glance.waitFor();
+    const count = async (id) => Number(await page.getByTestId(id).locator("strong").textContent());
+    const open = models.filter((m) => m.open_weights).length;
+    const scores = models.reduce((n, m) => n + Object.keys(m.benchmarks ?? {}).length, 0);
+    assert.equal(await count("glance-models"), models.length);
+    assert.match(await page.getByTestId("glance-models").textContent(), new RegExp(`${open} open weights, ${models.length - open} closed`));
+    assert.equal(await count("glance-scores"), scores);
+    assert.match(await page.getByTestId("glance-scores").textContent(), new RegExp(`on ${benchmarks.length} benchmarks`));
+    assert.equal(await count("glance-prices"), prices.length);
+    assert.equal(await count("glance-hardware"), hardware.length);
+    assert.equal(await count("glance-claims"), claims.length);
+    assert.equal(await count("glance-sources"), sources.length);
+    assert.ok((await page.locator(".glance-note").textContent()).includes(`${meta.version} of ${meta.date}`));
+    // The fifth card leads to the claims.
+    await page.locator(".cards").getByRole("link", { name: "Claims checked" }).click();
+    await page.getByRole("heading", { level: 1, name: "Claims checked" }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the header navigates between sections and marks the current one", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
