@@ -1,0 +1,62 @@
+// Accessibility: axe-core (from npm) on every route, in the light and the dark theme, at desktop
+// and phone widths. Any WCAG 2.x A or AA violation fails, with its rule, impact and elements.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { launch, openPage, at, appReady, SITE, DESKTOP, PHONE } from "./lib.mjs";
+
+const ROUTES = [
+  ["/", "main h1"],
+  ["/models", "[data-testid=models-table], table"],
+  ["/costs", "[data-chart=cost-vs-volume]"],
+  ["/hardware", "[data-chart=memory]"],
+  ["/demo", "[data-testid=generate]"],
+  ["/claims", "main h1"],
+  ["/about", "main h1"],
+  ["/embed/prices", "[data-chart=prices]"],
+  ["/no/such/page", "main h1"],
+];
+
+let browser;
+let axeSource;
+before(async () => {
+  browser = await launch();
+  axeSource = await readFile("node_modules/axe-core/axe.min.js", "utf8");
+});
+after(async () => {
+  await browser?.close();
+});
+
+/// The WCAG A/AA violations on the page, one line each.
+async function violations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    }),
+  );
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).slice(0, 4).join(", ")}`,
+  );
+}
+
+for (const colorScheme of ["light", "dark"]) {
+  for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+    test(`no WCAG A/AA violations on any route (${colorScheme}, ${label})`, async () => {
+      const { context, page, errors } = await openPage(browser, { viewport, colorScheme });
+      try {
+        const found = [];
+        for (const [path, ready] of ROUTES) {
+          await page.goto(at(SITE, path));
+          await appReady(page);
+          await page.locator(ready).first().waitFor();
+          for (const v of await violations(page)) found.push(`${path}: ${v}`);
+        }
+        assert.deepEqual(found, []);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
