@@ -41,8 +41,9 @@ fn the_default_cost_view_draws_apis_self_hosting_and_a_break_even() {
     assert_eq!(problem, None);
     let option: serde_json::Value = serde_json::from_str(&fig.option_json()).expect("json");
     let series = option["series"].as_array().expect("series");
+    let lines = series.iter().filter(|s| s["type"] == "line").count();
     assert_eq!(
-        series.len(),
+        lines,
         CostInputs::default().apis.len() + 1,
         "one line per API and one self-hosting line"
     );
@@ -50,6 +51,19 @@ fn the_default_cost_view_draws_apis_self_hosting_and_a_break_even() {
         fig.table.rows.iter().any(|r| r[1] == "break_even"),
         "a break-even against at least one API"
     );
+    // Each break-even in the table is a dot of the break-even series.
+    let dots: usize = series
+        .iter()
+        .filter(|s| s["name"] == llm_atlas::charts::cost_volume::BREAK_EVEN)
+        .map(|s| s["data"].as_array().map_or(0, Vec::len))
+        .sum();
+    let rows = fig
+        .table
+        .rows
+        .iter()
+        .filter(|r| r[1] == "break_even")
+        .count();
+    assert_eq!(dots, rows);
 }
 
 #[test]
