@@ -61,7 +61,10 @@ fn native_shaders_need_their_native_capabilities() {
 
 #[test]
 fn the_step_prelude_leads_every_source_that_reads_step() {
-    let (_, step) = atlas_engine::ops::PRELUDES[0];
+    let (_, step) = atlas_engine::ops::SHARED
+        .iter()
+        .find(|(n, _)| *n == "step.wgsl")
+        .expect("step.wgsl is shared");
     for (name, source) in atlas_engine::ops::SHADERS {
         if source.contains("step.") {
             assert!(
@@ -83,7 +86,7 @@ fn every_wgsl_file_is_listed() {
     let listed: Vec<&str> = atlas_engine::ops::SHADERS
         .iter()
         .chain(atlas_engine::ops::NATIVE_SHADERS)
-        .chain(atlas_engine::ops::PRELUDES)
+        .chain(atlas_engine::ops::SHARED)
         .map(|(n, _)| *n)
         .collect();
     for entry in std::fs::read_dir(&dir).expect("read src/ops") {

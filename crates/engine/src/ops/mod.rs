@@ -33,8 +33,12 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("sample.wgsl", sample::SOURCE),
 ];
 
-/// WGSL put in front of other sources rather than compiled alone, by file name.
-pub const PRELUDES: &[(&str, &str)] = &[("step.wgsl", include_str!("step.wgsl"))];
+/// WGSL joined to other sources rather than compiled alone, by file name: the `Step` uniform
+/// in front of each op's source, the read probe's `runs` kernel after both of its sources.
+pub const SHARED: &[(&str, &str)] = &[
+    ("step.wgsl", include_str!("step.wgsl")),
+    ("readbw_runs.wgsl", include_str!("readbw_runs.wgsl")),
+];
 
 /// WGSL sources that need native-only features (64-bit integers), by file name: validated
 /// with those capabilities, and only compiled where the device has them.

@@ -3,12 +3,18 @@
 use crate::gpu::kernel::{grid, seq};
 use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
 
-/// The WGSL source.
-pub const SOURCE: &str = include_str!("readbw.wgsl");
+/// The WGSL source: both patterns, the `runs` kernel from `readbw_runs.wgsl`.
+pub const SOURCE: &str = concat!(
+    include_str!("readbw.wgsl"),
+    include_str!("readbw_runs.wgsl")
+);
 
 /// The `Runs` pattern in 64-bit words ([`Pattern::Runs64`]): native adapters with 64-bit
 /// integers only (it needs wgpu's `SHADER_INT64`).
-pub const SOURCE64: &str = include_str!("readbw64.wgsl");
+pub const SOURCE64: &str = concat!(
+    include_str!("readbw64.wgsl"),
+    include_str!("readbw_runs.wgsl")
+);
 
 const PER_THREAD: u32 = 16;
 
