@@ -202,8 +202,7 @@ pub fn figure(
 mod tests {
     use super::*;
 
-    use crate::econ::self_host::{HardwareCost, OpsCost, ThroughputInput};
-    use crate::econ::Quant;
+    use crate::econ::self_host::tests::h100_cloud_plan;
 
     fn api(label: &str, usd_per_mtok: f64) -> ApiOption {
         ApiOption {
@@ -221,17 +220,7 @@ mod tests {
         // One rented H100 ($2,153.5 a month) against three APIs: break-even at cost / price.
         let own = SelfHostOption {
             label: "27B on 1× H100".into(),
-            plan: SelfHostPlan {
-                hardware: HardwareCost::Cloud {
-                    usd_per_device_hour: 2.95,
-                    hours_per_month: 730.0,
-                },
-                watts_per_device: 0.0,
-                usd_per_kwh: 0.0,
-                utilization: 1.0,
-                ops: OpsCost::UsdPerMonth(0.0),
-                throughput: ThroughputInput::new(3350.0, 27.0, Quant::Q4KM),
-            },
+            plan: h100_cloud_plan(),
         };
         let apis = [api("b", 10.0), api("a", 20.0), api("c", 15.0)];
         let mix = Workload::new(0.0, 0.0);

@@ -374,11 +374,12 @@ pub(crate) fn nodes_needed(tokens_per_month: f64, capacity_tokens_per_month: f64
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::econ::assert_close;
 
-    fn h100_cloud_plan() -> SelfHostPlan {
+    /// One rented H100 ($2.95 an hour, 730 hours) serving a 27B model at Q4_K_M, all day.
+    pub(crate) fn h100_cloud_plan() -> SelfHostPlan {
         SelfHostPlan {
             hardware: HardwareCost::Cloud {
                 usd_per_device_hour: 2.95,
