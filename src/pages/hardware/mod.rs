@@ -123,6 +123,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                                 }
                                             }
                                         />
+                                        <span class="setup-unit" aria-hidden="true">"devices"</span>
                                         <button type="button" aria-label=format!("Remove setup {}", i + 1) on:click=move |_| inputs.update(false, |s| { if i < s.setups.len() { s.setups.remove(i); } })>
                                             "×"
                                         </button>
