@@ -6,6 +6,25 @@ use crate::data::{Claim, Dataset, Quantity, Verdict};
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// An integer with thousands separated by commas from 10,000 up (`2000` stays `2000`).
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    if digits.len() < 5 {
+        return n.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 fn verdict_label(v: Verdict) -> &'static str {
     match v {
         Verdict::Confirmed => "Confirmed",
@@ -24,10 +43,10 @@ fn verdict_class(v: Verdict) -> &'static str {
     }
 }
 
-/// `1.6 TB`, `96 percent` → `96%`.
+/// `1.6 TB`, `96 percent` → `96%`, `10000000 tokens` → `10,000,000 tokens`.
 pub fn quantity(q: &Quantity) -> String {
     let value = if q.value.fract() == 0.0 && q.value.abs() < 1e15 {
-        format!("{}", q.value as i64)
+        grouped(q.value as i64)
     } else {
         format!("{}", q.value)
     };
@@ -137,5 +156,16 @@ mod tests {
         assert_eq!(quantity(&q(96.0, "percent")), "96%");
         assert_eq!(quantity(&q(1.6, "TB")), "1.6 TB");
         assert_eq!(quantity(&q(400.0, "B params")), "400 B params");
+        assert_eq!(
+            quantity(&q(2000.0, "billion parameters")),
+            "2000 billion parameters"
+        );
+        assert_eq!(quantity(&q(128000.0, "tokens")), "128,000 tokens");
+        assert_eq!(quantity(&q(10_000_000.0, "tokens")), "10,000,000 tokens");
+        assert_eq!(quantity(&q(-12345.0, "USD")), "$-12,345");
+        assert_eq!(
+            quantity(&q(143.6, "million tokens")),
+            "143.6 million tokens"
+        );
     }
 }
