@@ -312,3 +312,25 @@ fn syntax_error_names_the_file() {
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert!(errs[0].starts_with("meta: EOF"), "{}", errs[0]);
 }
+
+#[test]
+fn every_source_is_cited_and_every_citation_names_a_source() {
+    let ds = load(&shipped(), today()).expect("valid");
+    let cited = ds.citations();
+    for s in &ds.sources {
+        assert!(
+            cited.get(&s.id).copied().unwrap_or(0) > 0,
+            "source {} is cited by no value: remove it or cite it",
+            s.id
+        );
+    }
+    for id in cited.keys() {
+        assert!(ds.source(id).is_some(), "{id} is cited but not a source");
+    }
+    // The Llama 4 model card backs (at least) Scout's and Maverick's release dates and sizes.
+    assert!(
+        cited["meta-llama4-card"] >= 6,
+        "{:?}",
+        cited.get("meta-llama4-card")
+    );
+}

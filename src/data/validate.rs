@@ -238,6 +238,47 @@ impl Dataset {
         self.sources.iter().find(|s| s.id == id)
     }
 
+    /// How many values cite each source id: every `source` field and `sources` list in the
+    /// models, benchmarks, prices, hardware, serving stacks and claims.
+    pub fn citations(&self) -> HashMap<String, usize> {
+        fn walk(v: &serde_json::Value, out: &mut HashMap<String, usize>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, x) in map {
+                        match (k.as_str(), x) {
+                            ("source", serde_json::Value::String(id)) => {
+                                *out.entry(id.clone()).or_default() += 1
+                            }
+                            ("sources", serde_json::Value::Array(ids))
+                                if ids.iter().all(serde_json::Value::is_string) =>
+                            {
+                                for id in ids.iter().filter_map(serde_json::Value::as_str) {
+                                    *out.entry(id.to_string()).or_default() += 1;
+                                }
+                            }
+                            _ => walk(x, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let mut out = HashMap::new();
+        let parts = [
+            serde_json::to_value(&self.models),
+            serde_json::to_value(&self.benchmarks),
+            serde_json::to_value(&self.prices),
+            serde_json::to_value(&self.hardware),
+            serde_json::to_value(&self.stacks),
+            serde_json::to_value(&self.claims),
+        ];
+        for v in parts.iter().flatten() {
+            walk(v, &mut out);
+        }
+        out
+    }
+
     pub fn model(&self, id: &str) -> Option<&Model> {
         self.models.iter().find(|m| m.id == id)
     }

@@ -1,8 +1,11 @@
 //! `/about`: method, sources, privacy and licenses.
 
+use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
+use crate::data::{Dataset, SourceKind};
 use crate::econ::method::METHOD;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 #[component]
 pub fn About() -> impl IntoView {
@@ -22,6 +25,12 @@ pub fn About() -> impl IntoView {
                 "unknown fields, dangling sources, out-of-range values, duplicate ids, future dates and prices without "
                 "an as-of date are errors, and the app shows such an error instead of a blank page."
             </p>
+        </section>
+        <section id="sources">
+            <h2>"Sources"</h2>
+            <WithDataset let:ds>
+                <SourceList ds />
+            </WithDataset>
         </section>
         <section id="method-econ">
             <h2>"How the calculators work"</h2>
@@ -59,5 +68,73 @@ pub fn About() -> impl IntoView {
                 ". Charts are drawn with Apache ECharts (Apache-2.0). LLM Atlas's own code is MIT or Apache-2.0."
             </p>
         </section>
+    }
+}
+
+fn kind_label(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::ModelCard => "model card",
+        SourceKind::VendorPage => "vendor page",
+        SourceKind::Paper => "paper",
+        SourceKind::PricingPage => "pricing page",
+        SourceKind::Leaderboard => "leaderboard",
+        SourceKind::Other => "other",
+    }
+}
+
+/// Every source of the dataset, by publisher, with the date it was read and how many values
+/// cite it.
+#[component]
+fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
+    let cited = ds.citations();
+    let total: usize = cited.values().sum();
+    let mut sources: Vec<_> = ds.sources.iter().collect();
+    sources.sort_by(|a, b| {
+        (a.publisher.to_lowercase(), a.title.to_lowercase())
+            .cmp(&(b.publisher.to_lowercase(), b.title.to_lowercase()))
+    });
+    let n = sources.len();
+    let rows = sources
+        .into_iter()
+        .map(|s| {
+            let count = cited.get(&s.id).copied().unwrap_or(0);
+            view! {
+                <tr id=format!("source-{}", s.id) data-testid="source-row" data-source=s.id.clone()>
+                    <td>{s.publisher.clone()}</td>
+                    <td>
+                        <a href=s.url.clone() rel="noopener">{s.title.clone()}</a>
+                        {s.note.clone().map(|note| view! { <div class="sv-muted source-note">{note}</div> })}
+                    </td>
+                    <td>{kind_label(s.kind)}</td>
+                    <td class="num">{s.date_read.clone()}</td>
+                    <td class="num" data-testid="source-cited">{count}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>
+            {format!(
+                "Every number in the dataset names one of these {n} sources: {total} citations in all. A source \
+                 read through a stored copy says so in its note."
+            )}
+        </p>
+        <details class="source-list">
+            <summary>{format!("All {n} sources, with the date each was read")}</summary>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Sources">
+                <table class="sources-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Publisher"</th>
+                            <th scope="col">"Document"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Read"</th>
+                            <th scope="col">"Values citing it"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
     }
 }

@@ -85,3 +85,38 @@ test("a data file the server cannot find is reported, not a blank page", async (
     await context.close();
   }
 });
+
+test("the about page lists every source with the date read and how many values cite it", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/about"));
+    await appReady(page);
+    const sources = await (await fetch(at(SITE, "/data/sources.json"))).json();
+    const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+    await page.locator(".source-list summary").click();
+    const rows = page.getByTestId("source-row");
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), sources.length);
+    // Count the Llama 4 model card's citations among the models (other files may cite it too).
+    let inModels = 0;
+    const walk = (v) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          if (k === "source" && x === "meta-llama4-card") inModels += 1;
+          else walk(x);
+        }
+    };
+    walk(models);
+    const row = page.locator('[data-source="meta-llama4-card"]');
+    const cited = Number(await row.getByTestId("source-cited").textContent());
+    assert.ok(inModels > 0 && cited >= inModels, `cited ${cited}, in models.json ${inModels}`);
+    const card = sources.find((s) => s.id === "meta-llama4-card");
+    assert.equal(await row.getByRole("link").getAttribute("href"), card.url);
+    assert.ok((await row.textContent()).includes(card.date_read));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
