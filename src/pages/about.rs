@@ -115,7 +115,7 @@ fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
     view! {
         <p>
             {format!(
-                "Every number in the dataset names one of these {n} sources: {total} citations in all. A source \
+                "Every number in the dataset names one of these {n} sources: {total} citations in all, counted per source under \"Cited\". A source \
                  read through a stored copy says so in its note."
             )}
         </p>
@@ -129,7 +129,7 @@ fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
                             <th scope="col">"Document"</th>
                             <th scope="col">"Kind"</th>
                             <th scope="col">"Read"</th>
-                            <th scope="col">"Values citing it"</th>
+                            <th scope="col" title="How many values in the dataset cite it">"Cited"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
