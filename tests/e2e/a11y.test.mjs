@@ -60,3 +60,41 @@ for (const colorScheme of ["light", "dark"]) {
     });
   }
 }
+
+// Open states: the parts a reader opens (the models table's column chooser and a pinned
+// comparison, a chart's embed and cite drawers, the list of sources).
+const OPENED = [
+  ["/models", async (page) => {
+    await page.locator("summary", { hasText: "Columns" }).click();
+    await page.getByRole("checkbox").nth(1).check();
+  }],
+  ["/costs", async (page) => {
+    const panel = page.locator(".chart-panel").first();
+    await panel.getByTestId("embed").click();
+    await panel.getByTestId("embed-code").waitFor();
+    await panel.getByTestId("cite").click();
+  }],
+  ["/about", async (page) => {
+    await page.locator(".source-list summary").click();
+    await page.getByTestId("source-row").first().waitFor();
+  }],
+];
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`no WCAG A/AA violations with drawers and lists open (${colorScheme})`, async () => {
+    const { context, page, errors } = await openPage(browser, { colorScheme });
+    try {
+      const found = [];
+      for (const [path, open] of OPENED) {
+        await page.goto(at(SITE, path));
+        await appReady(page);
+        await open(page);
+        for (const v of await violations(page)) found.push(`${path} (open): ${v}`);
+      }
+      assert.deepEqual(found, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
