@@ -8,6 +8,7 @@ pub mod charts;
 pub mod components;
 pub mod data;
 pub mod econ;
+pub mod format;
 pub mod pages;
 pub mod theme;
 pub mod worker_client;

@@ -1,13 +1,12 @@
 //! Monthly cost against monthly volume, on log axes: one line per API option, one per
-//! self-hosting option (a step each time another node is needed), and a marker where each API
-//! line crosses each self-hosting line.
+//! self-hosting option (a step each time another node is needed), and a labelled dot where
+//! each API line crosses each self-hosting line.
 
-use super::{
-    grid, legend, num, short_count, short_usd, x_axis, y_axis, ChartId, DataTable, Figure,
-};
+use super::{grid, legend, num, short_usd, x_axis, y_axis, ChartId, DataTable, Figure};
 use crate::econ::api_cost::{api_monthly_cost, ApiPrice, Workload};
 use crate::econ::breakeven::{break_even, BreakEvenOutcome};
 use crate::econ::self_host::SelfHostPlan;
+use crate::format::short_count;
 use charming::component::Title;
 use charming::datatype::{DataPoint, DataPointItem};
 use charming::element::{

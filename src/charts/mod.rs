@@ -12,6 +12,8 @@ use charming::component::{Axis, Grid, Legend, LegendType};
 use charming::element::{AxisType, NameLocation, TextStyle};
 use charming::Chart;
 
+use crate::format::short_count;
+
 /// An x axis whose name sits centred under its labels: a name at the axis's end is cut off by
 /// the chart's edge when it is long. [`grid`] leaves the room.
 pub(crate) fn x_axis(type_: AxisType, name: &str) -> Axis {
@@ -171,23 +173,6 @@ pub fn num(x: f64) -> String {
     }
     let s = format!("{x:.4}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// "1.2M", "350K", "10B" tokens for axis and labels.
-pub fn short_count(x: f64) -> String {
-    let (v, unit) = if x >= 1e12 {
-        (x / 1e12, "T")
-    } else if x >= 1e9 {
-        (x / 1e9, "B")
-    } else if x >= 1e6 {
-        (x / 1e6, "M")
-    } else if x >= 1e3 {
-        (x / 1e3, "K")
-    } else {
-        (x, "")
-    };
-    let s = format!("{v:.1}");
-    format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// "$1,234" / "$12.5K" style money for labels.

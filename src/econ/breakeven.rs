@@ -16,6 +16,7 @@
 use super::api_cost::{api_monthly_cost, workload_usd_per_mtok, ApiPrice, Workload};
 use super::self_host::{HardwareCost, SelfHostPlan};
 use super::{positive, EconError, TOKENS_PER_MTOK};
+use crate::format::short_count;
 
 /// Where self-hosting starts to pay.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,9 +45,10 @@ pub enum NoBreakEven {
     /// The break-even volume is beyond what one node can serve. The node's cost per token at
     /// full capacity is then above the API price, and more nodes cost the same per token.
     #[error(
-        "no break-even: it would take {break_even_tokens_per_month:.0} tokens/month but a node serves \
-         {node_capacity_tokens_per_month:.0}; at capacity self-hosting costs ${self_host_usd_per_mtok_at_capacity:.2}/M \
-         vs the API's ${api_usd_per_mtok:.2}/M"
+        "no break-even: it would take {} tokens/month but a node serves {}; at capacity \
+         self-hosting costs ${self_host_usd_per_mtok_at_capacity:.2}/M vs the API's ${api_usd_per_mtok:.2}/M",
+        short_count(*.break_even_tokens_per_month),
+        short_count(*.node_capacity_tokens_per_month)
     )]
     BeyondCapacity {
         /// `C / p`, the volume at which one node's cost would equal the API bill.
@@ -438,6 +440,21 @@ mod tests {
         assert_eq!(
             api_usd_per_mtok_for_payback(&p, &w, 10.0),
             Err(EconError::NotPurchased)
+        );
+    }
+
+    #[test]
+    fn no_break_even_reads_volumes_in_short_form() {
+        let e = NoBreakEven::BeyondCapacity {
+            break_even_tokens_per_month: 66_396_123.0,
+            node_capacity_tokens_per_month: 60_210_727.0,
+            self_host_usd_per_mtok_at_capacity: 1.0625,
+            api_usd_per_mtok: 0.96,
+        };
+        assert_eq!(
+            e.to_string(),
+            "no break-even: it would take 66.4M tokens/month but a node serves 60.2M; at capacity \
+             self-hosting costs $1.06/M vs the API's $0.96/M"
         );
     }
 }

@@ -3,27 +3,9 @@
 use crate::components::dataset::WithDataset;
 use crate::components::shell::PageHead;
 use crate::data::{Claim, Dataset, Quantity, Verdict};
+use crate::format::grouped;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// An integer with thousands separated by commas from 10,000 up (`2000` stays `2000`).
-fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    if digits.len() < 5 {
-        return n.to_string();
-    }
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
 
 fn verdict_label(v: Verdict) -> &'static str {
     match v {

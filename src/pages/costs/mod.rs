@@ -4,7 +4,7 @@
 pub mod plan;
 
 use crate::app::href;
-use crate::charts::{short_count, short_usd};
+use crate::charts::short_usd;
 use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
@@ -13,9 +13,10 @@ use crate::components::url_state::{
 };
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
-use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, NoBreakEven, PaybackOutcome};
+use crate::econ::breakeven::{break_even, payback, BreakEvenOutcome, PaybackOutcome};
 use crate::econ::self_host::decode_throughput;
 use crate::econ::vram::Quant;
+use crate::format::short_count;
 use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
 use plan::{
@@ -307,18 +308,6 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                         Ok(BreakEvenOutcome::Found(b)) => {
                             text.push_str(&format!("; self-hosting is cheaper from {} tokens/month", short_count(b.tokens_per_month)))
                         }
-                        Ok(BreakEvenOutcome::NotFound(NoBreakEven::BeyondCapacity {
-                            break_even_tokens_per_month,
-                            node_capacity_tokens_per_month,
-                            self_host_usd_per_mtok_at_capacity,
-                            api_usd_per_mtok,
-                        })) => text.push_str(&format!(
-                            "; no break-even: it would take {} tokens/month but a node serves {}; at capacity self-hosting costs ${:.2}/M vs the API's ${:.2}/M",
-                            short_count(break_even_tokens_per_month),
-                            short_count(node_capacity_tokens_per_month),
-                            self_host_usd_per_mtok_at_capacity,
-                            api_usd_per_mtok
-                        )),
                         Ok(BreakEvenOutcome::NotFound(e)) => text.push_str(&format!("; {e}")),
                         Err(_) => {}
                     }
