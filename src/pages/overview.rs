@@ -52,47 +52,22 @@ pub fn Overview() -> impl IntoView {
 }
 
 /// What the dataset holds, counted from it.
-#[derive(Debug, PartialEq)]
-pub struct Counts {
-    pub models: usize,
-    pub open: usize,
-    pub scores: usize,
-    pub benchmarks: usize,
-    pub prices: usize,
-    pub hardware: usize,
-    pub claims: usize,
-    pub sources: usize,
-}
-
-impl Counts {
-    pub fn of(ds: &Dataset) -> Counts {
-        Counts {
-            models: ds.models.len(),
-            open: ds.models.iter().filter(|m| m.open_weights).count(),
-            scores: ds.models.iter().map(|m| m.benchmarks.len()).sum(),
-            benchmarks: ds.benchmarks.len(),
-            prices: ds.prices.len(),
-            hardware: ds.hardware.len(),
-            claims: ds.claims.len(),
-            sources: ds.sources.len(),
-        }
-    }
-}
-
 #[component]
 fn Glance(ds: Arc<Dataset>) -> impl IntoView {
-    let c = Counts::of(&ds);
+    let models = ds.models.len();
+    let open = ds.models.iter().filter(|m| m.open_weights).count();
+    let scores: usize = ds.models.iter().map(|m| m.benchmarks.len()).sum();
     let item = |n: usize, what: String, testid: &'static str| {
         view! { <li data-testid=testid><strong>{n}</strong>" "{what}</li> }
     };
     view! {
         <ul class="glance-stats" data-testid="dataset-glance">
-            {item(c.models, format!("models ({} open weights, {} closed)", c.open, c.models - c.open), "glance-models")}
-            {item(c.scores, format!("benchmark scores on {} benchmarks", c.benchmarks), "glance-scores")}
-            {item(c.prices, "dated API prices".into(), "glance-prices")}
-            {item(c.hardware, "GPUs and Macs with memory and bandwidth".into(), "glance-hardware")}
-            {item(c.claims, "claims checked".into(), "glance-claims")}
-            {item(c.sources, "sources: every number cites one".into(), "glance-sources")}
+            {item(models, format!("models ({open} open weights, {} closed)", models - open), "glance-models")}
+            {item(scores, format!("benchmark scores on {} benchmarks", ds.benchmarks.len()), "glance-scores")}
+            {item(ds.prices.len(), "dated API prices".into(), "glance-prices")}
+            {item(ds.hardware.len(), "GPUs and Macs with memory and bandwidth".into(), "glance-hardware")}
+            {item(ds.claims.len(), "claims checked".into(), "glance-claims")}
+            {item(ds.sources.len(), "sources: every number cites one".into(), "glance-sources")}
         </ul>
         <p class="glance-note">
             {format!("Dataset version {} of {}. ", ds.meta.version, ds.meta.date)}
