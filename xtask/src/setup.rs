@@ -98,7 +98,7 @@ fn wasm_bindgen(root: &Path) -> Result<(), String> {
     step(&format!(
         "wasm-bindgen-cli {version} (the version in Cargo.lock)"
     ));
-    check_trunk_pin(root, &version)?;
+    check_trunk_pin(root, "wasm_bindgen", &version, "Cargo.lock")?;
     match installed_version("wasm-bindgen") {
         Some(v) if v.split_whitespace().nth(1) == Some(version.as_str()) => {
             println!("    present ({v})");
@@ -116,16 +116,17 @@ fn wasm_bindgen(root: &Path) -> Result<(), String> {
     }
 }
 
-/// Trunk.toml must pin the same wasm-bindgen, or Trunk tries to download another one.
-fn check_trunk_pin(root: &Path, version: &str) -> Result<(), String> {
+/// Trunk.toml must pin `key = "value"` under `[tools]` (the version installed from `origin`), or
+/// Trunk tries to download its own copy of the tool, which fails offline less helpfully.
+fn check_trunk_pin(root: &Path, key: &str, value: &str, origin: &str) -> Result<(), String> {
     let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml"))
         .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
-    let expected = format!("wasm_bindgen = \"{version}\"");
+    let expected = format!("{key} = \"{value}\"");
     if trunk_toml.contains(&expected) {
         Ok(())
     } else {
         Err(format!(
-            "Trunk.toml must pin `{expected}` under [tools] to match Cargo.lock"
+            "Trunk.toml must pin `{expected}` under [tools] to match {origin}"
         ))
     }
 }
@@ -157,8 +158,8 @@ fn npm(root: &Path) -> Result<(), String> {
 /// npm's `binaryen` package provides the wasm-opt that Trunk runs on the release build.
 const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
 
-/// Trunk uses a wasm-opt found on PATH only if its version equals Trunk.toml's pin; otherwise it
-/// would try to download one, which fails offline with a less helpful message than this.
+/// The wasm-opt version npm installed, which Trunk.toml must pin (Trunk uses a wasm-opt on PATH
+/// only at its pinned version).
 fn check_wasm_opt_pin(root: &Path) -> Result<(), String> {
     let path = root.join(WASM_OPT);
     let version = cmd::output(&path.to_string_lossy(), &["--version"])
@@ -168,17 +169,9 @@ fn check_wasm_opt_pin(root: &Path) -> Result<(), String> {
         .rsplit_once('(')
         .and_then(|(_, t)| t.strip_suffix(')'))
         .ok_or_else(|| format!("unexpected wasm-opt version output `{version}`"))?;
-    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml"))
-        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
-    let expected = format!("wasm_opt = \"{tag}\"");
-    if trunk_toml.contains(&expected) {
-        println!("    wasm-opt {tag}");
-        Ok(())
-    } else {
-        Err(format!(
-            "Trunk.toml must pin `{expected}` under [tools] to match the binaryen in package.json"
-        ))
-    }
+    check_trunk_pin(root, "wasm_opt", tag, "the binaryen in package.json")?;
+    println!("    wasm-opt {tag}");
+    Ok(())
 }
 
 /// The Debian packages the browser and GPU tests need.
