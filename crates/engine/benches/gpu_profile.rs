@@ -4,7 +4,9 @@
 //! figures leave out submission overhead; dispatches that accumulate into a buffer get garbage
 //! values, which does not change their speed. Then the whole step, and the step without each
 //! kernel in turn: a kernel's in-step cost, with its weights coming from memory rather than from
-//! the cache a repeated dispatch warms (about +-2 ms of noise on a 2-core machine).
+//! the cache a repeated dispatch warms (about +-2 ms of noise on a 2-core machine). Last, the
+//! ceiling these kernels put on decode efficiency: the step without its mat-vecs plus every
+//! weight byte at the read kernel's speed.
 
 use atlas_engine::gguf::GgufFile;
 use atlas_engine::gpu::bench::best_time;
@@ -88,5 +90,29 @@ fn profile(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     for (t, label) in saved {
         println!("{:9.3}  {label}", t * 1e3);
     }
+    // The ceiling on decode efficiency these kernels allow: the step without any mat-vec, plus
+    // every weight byte read at the read kernel's speed (as if each mat-vec cost only its reads).
+    let others: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|d| !d.label.starts_with("matvec_"))
+        .collect();
+    let rest = best_time(ctx, &others, 3)?;
+    let read_gb_s = pollster::block_on(atlas_engine::gpu::bench::device_read_gb_s(ctx))?;
+    let bytes = model.weight_bytes_per_token() as f64;
+    let ideal = rest + bytes / (read_gb_s * 1e9);
+    println!(
+        "{:9.3} (the step without its {} mat-vecs)",
+        rest * 1e3,
+        all.len() - others.len()
+    );
+    println!(
+        "read kernel {read_gb_s:.2} GB/s, {:.1} MB of weights a token: with every mat-vec at \
+         that speed the step would take {:.1} ms, a decode efficiency of {:.2} (now {:.2})",
+        bytes / 1e6,
+        ideal * 1e3,
+        bytes / (read_gb_s * 1e9) / ideal,
+        bytes / (read_gb_s * 1e9) / whole,
+    );
     Ok(())
 }
