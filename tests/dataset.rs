@@ -319,3 +319,34 @@ fn every_source_is_cited_and_every_citation_names_a_source() {
         cited.get("meta-llama4-card")
     );
 }
+
+#[test]
+fn each_source_lists_the_values_it_backs_in_words() {
+    let ds = load(&shipped(), today()).expect("valid");
+    let by = ds.cited_by();
+    let card = &by["meta-llama4-card"];
+    for want in [
+        "Llama 4 Maverick \u{203a} release date",
+        "Llama 4 Maverick \u{203a} total parameters",
+        "Llama 4 Maverick \u{203a} benchmarks \u{203a} MMLU-Pro",
+        "Claim \u{201c}Llama 4 Maverick hits 80.5 on MMLU Pro\u{201d}",
+    ] {
+        assert!(card.iter().any(|v| v == want), "{want} not in {card:#?}");
+    }
+    // A price names its model, provider and date; a GPU its name and field.
+    let prices = by
+        .values()
+        .flatten()
+        .filter(|v| v.starts_with("GPT-4o price at OpenAI"));
+    assert!(prices.count() >= 1);
+    assert!(by
+        .values()
+        .flatten()
+        .any(|v| v == "NVIDIA H100 SXM (80 GB) \u{203a} memory"));
+    // The counts are the lists' lengths, and no list is empty.
+    let counts = ds.citations();
+    assert_eq!(counts.len(), by.len());
+    assert!(by
+        .iter()
+        .all(|(id, v)| !v.is_empty() && counts[id] == v.len()));
+}

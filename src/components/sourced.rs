@@ -1,5 +1,6 @@
 //! A value with its provenance: the source it was read from, on hover and on keyboard focus.
 
+use crate::app::href;
 use crate::data::Dataset;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -143,6 +144,11 @@ pub fn tooltip(id: &str, p: &Provenance) -> impl IntoView + use<> {
                     }
                 })}
             {p.detail.clone().map(|d| view! { <span class="sv-line sv-muted">{d}</span> })}
+            <span class="sv-line">
+                <a href=href(&format!("/about#source-{}", p.source_id)) data-testid="source-values">
+                    "Every value from this source"
+                </a>
+            </span>
         </span>
     }
 }

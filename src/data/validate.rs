@@ -238,45 +238,69 @@ impl Dataset {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// How many values cite each source id: every `source` field and `sources` list in the
-    /// models, benchmarks, prices, hardware, serving stacks and claims.
-    pub fn citations(&self) -> HashMap<String, usize> {
-        fn walk(v: &serde_json::Value, out: &mut HashMap<String, usize>) {
-            match v {
-                serde_json::Value::Object(map) => {
-                    for (k, x) in map {
-                        match (k.as_str(), x) {
-                            ("source", serde_json::Value::String(id)) => {
-                                *out.entry(id.clone()).or_default() += 1
-                            }
-                            ("sources", serde_json::Value::Array(ids))
-                                if ids.iter().all(serde_json::Value::is_string) =>
-                            {
-                                for id in ids.iter().filter_map(serde_json::Value::as_str) {
-                                    *out.entry(id.to_string()).or_default() += 1;
-                                }
-                            }
-                            _ => walk(x, out),
-                        }
-                    }
-                }
-                serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
-                _ => {}
+    /// Every value that cites each source id, readable ("Gemma 3 270M › context window"), in
+    /// dataset order: every `source` field and `sources` list in the models, benchmarks, prices,
+    /// hardware, serving stacks and claims.
+    pub fn cited_by(&self) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        let bench = |id: &str| self.benchmark(id).map(|b| b.name.clone());
+        let model = |id: &str| self.model(id).map_or(id.to_string(), |m| m.name.clone());
+        let mut cite = |label: String, v: serde_json::Value| {
+            let mut path = Vec::new();
+            collect_citations(&v, &label, &mut path, &bench, &mut out);
+        };
+        for m in &self.models {
+            if let Ok(v) = serde_json::to_value(m) {
+                cite(m.name.clone(), v);
             }
         }
-        let mut out = HashMap::new();
-        let parts = [
-            serde_json::to_value(&self.models),
-            serde_json::to_value(&self.benchmarks),
-            serde_json::to_value(&self.prices),
-            serde_json::to_value(&self.hardware),
-            serde_json::to_value(&self.stacks),
-            serde_json::to_value(&self.claims),
-        ];
-        for v in parts.iter().flatten() {
-            walk(v, &mut out);
+        for b in &self.benchmarks {
+            if let Ok(v) = serde_json::to_value(b) {
+                cite(format!("{} (what it measures)", b.name), v);
+            }
+        }
+        for p in &self.prices {
+            if let Ok(v) = serde_json::to_value(p) {
+                let tier = p
+                    .tier
+                    .as_deref()
+                    .map(|t| format!(", {t}"))
+                    .unwrap_or_default();
+                let as_of = p
+                    .as_of
+                    .as_deref()
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default();
+                cite(
+                    format!("{} price at {}{tier}{as_of}", model(&p.model), p.provider),
+                    v,
+                );
+            }
+        }
+        for h in &self.hardware {
+            if let Ok(v) = serde_json::to_value(h) {
+                cite(h.name.clone(), v);
+            }
+        }
+        for s in &self.stacks {
+            if let Ok(v) = serde_json::to_value(s) {
+                cite(s.name.clone(), v);
+            }
+        }
+        for c in &self.claims {
+            if let Ok(v) = serde_json::to_value(c) {
+                cite(format!("Claim \u{201c}{}\u{201d}", c.text), v);
+            }
         }
         out
+    }
+
+    /// How many values cite each source id (see [`Dataset::cited_by`]).
+    pub fn citations(&self) -> HashMap<String, usize> {
+        self.cited_by()
+            .into_iter()
+            .map(|(id, values)| (id, values.len()))
+            .collect()
     }
 
     pub fn model(&self, id: &str) -> Option<&Model> {
@@ -709,6 +733,77 @@ fn is_slug(s: &str) -> bool {
         && s.bytes().all(|c| {
             c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
         })
+}
+
+/// Walks one dataset item's JSON, recording `item › field` under each source id it cites.
+fn collect_citations(
+    v: &serde_json::Value,
+    item: &str,
+    path: &mut Vec<String>,
+    bench: &dyn Fn(&str) -> Option<String>,
+    out: &mut HashMap<String, Vec<String>>,
+) {
+    use serde_json::Value;
+    fn record(out: &mut HashMap<String, Vec<String>>, item: &str, id: &str, path: &[String]) {
+        let label = if path.is_empty() {
+            item.to_string()
+        } else {
+            format!("{item} \u{203a} {}", path.join(" \u{203a} "))
+        };
+        let list = out.entry(id.to_string()).or_default();
+        // Two fields of one value (a price's input and output) cite once.
+        if list.last() != Some(&label) {
+            list.push(label);
+        }
+    }
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                match (k.as_str(), x) {
+                    ("source", Value::String(id)) => record(out, item, id, path),
+                    ("sources", Value::Array(ids)) if ids.iter().all(Value::is_string) => {
+                        for id in ids.iter().filter_map(Value::as_str) {
+                            record(out, item, id, path);
+                        }
+                    }
+                    _ => {
+                        let in_benchmarks = path.last().is_some_and(|p| p == "benchmarks");
+                        let name = match bench(k) {
+                            Some(name) if in_benchmarks => name,
+                            _ => field_label(k).to_string(),
+                        };
+                        path.push(name);
+                        collect_citations(x, item, path, bench, out);
+                        path.pop();
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                collect_citations(x, item, path, bench, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A dataset field's name as a reader says it.
+fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
+    let known = match key {
+        "params_total_b" => "total parameters",
+        "params_active_b" => "active parameters",
+        "kv_heads" => "KV heads",
+        "head_dim" => "head size",
+        "vocab_size" => "vocabulary",
+        "kv_lora_rank" => "KV latent rank",
+        "qk_rope_head_dim" => "RoPE head size",
+        "memory_gb" => "memory",
+        "bandwidth_gbs" => "memory bandwidth",
+        "cloud" => "cloud rental",
+        _ => return std::borrow::Cow::Owned(key.replace('_', " ")),
+    };
+    std::borrow::Cow::Borrowed(known)
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use crate::components::shell::PageTitle;
 use crate::data::{Dataset, SourceKind};
 use crate::econ::method::METHOD;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn About() -> impl IntoView {
@@ -82,28 +84,70 @@ fn kind_label(kind: SourceKind) -> &'static str {
     }
 }
 
-/// Every source of the dataset, by publisher, with the date it was read and how many values
-/// cite it.
+/// The source a `#source-<id>` address points at (a value's tooltip links there).
+fn targeted_source(hash: &str) -> Option<String> {
+    hash.strip_prefix('#')
+        .unwrap_or(hash)
+        .strip_prefix("source-")
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+}
+
+/// Every source of the dataset, by publisher, with the date it was read and the values that
+/// cite it. `/about#source-<id>` opens the list at that source, with its values shown.
 #[component]
 fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
-    let cited = ds.citations();
-    let total: usize = cited.values().sum();
+    let cited = ds.cited_by();
+    let total: usize = cited.values().map(Vec::len).sum();
     let mut sources: Vec<_> = ds.sources.iter().collect();
     sources.sort_by(|a, b| {
         (a.publisher.to_lowercase(), a.title.to_lowercase())
             .cmp(&(b.publisher.to_lowercase(), b.title.to_lowercase()))
     });
     let n = sources.len();
+    let location = use_location();
+    let target = Memo::new(move |_| targeted_source(&location.hash.get()));
+    // Bring the targeted row into view once it is rendered (the list is closed otherwise).
+    Effect::new(move |_| {
+        if let Some(id) = target.get() {
+            request_animation_frame(move || {
+                if let Some(row) = document().get_element_by_id(&format!("source-{id}")) {
+                    row.scroll_into_view();
+                    if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+                        // Focus follows, so a keyboard user continues from the source.
+                        let _ = row.focus();
+                    }
+                }
+            });
+        }
+    });
     let rows = sources
         .into_iter()
         .map(|s| {
-            let count = cited.get(&s.id).copied().unwrap_or(0);
+            let values = cited.get(&s.id).cloned().unwrap_or_default();
+            let count = values.len();
+            let id = s.id.clone();
+            let is_target = Memo::new(move |_| target.get().as_deref() == Some(id.as_str()));
             view! {
-                <tr id=format!("source-{}", s.id) data-testid="source-row" data-source=s.id.clone()>
+                <tr
+                    id=format!("source-{}", s.id)
+                    data-testid="source-row"
+                    data-source=s.id.clone()
+                    tabindex="-1"
+                    class:source-target=move || is_target.get()
+                >
                     <td>{s.publisher.clone()}</td>
                     <td>
                         <a href=s.url.clone() rel="noopener">{s.title.clone()}</a>
                         {s.note.clone().map(|note| view! { <div class="sv-muted source-note">{note}</div> })}
+                        <details class="cited-by" prop:open=move || is_target.get()>
+                            <summary>
+                                {if count == 1 { "The value it backs".to_string() } else { format!("The {count} values it backs") }}
+                            </summary>
+                            <ul data-testid="cited-by">
+                                {values.into_iter().map(|v| view! { <li>{v}</li> }).collect_view()}
+                            </ul>
+                        </details>
                     </td>
                     <td>{kind_label(s.kind)}</td>
                     <td class="num">{s.date_read.clone()}</td>
@@ -115,11 +159,11 @@ fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
     view! {
         <p>
             {format!(
-                "Every number in the dataset names one of these {n} sources: {total} citations in all, counted per source under \"Cited\". A source \
-                 read through a stored copy says so in its note."
+                "Every number in the dataset names one of these {n} sources: {total} citations in all, counted per source under \"Cited\", \
+                 and each source lists the values it backs. A source read through a stored copy says so in its note."
             )}
         </p>
-        <details class="source-list">
+        <details class="source-list" prop:open=move || target.get().is_some()>
             <summary>{format!("All {n} sources, with the date each was read")}</summary>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Sources">
                 <table class="sources-table">
@@ -136,5 +180,22 @@ fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
                 </table>
             </div>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::targeted_source;
+
+    #[test]
+    fn an_address_targets_a_source_only_with_its_prefix_and_an_id() {
+        assert_eq!(
+            targeted_source("#source-meta-llama4-card").as_deref(),
+            Some("meta-llama4-card")
+        );
+        assert_eq!(targeted_source("source-x").as_deref(), Some("x"));
+        for none in ["", "#", "#sources", "#source-", "#method-econ"] {
+            assert_eq!(targeted_source(none), None, "{none}");
+        }
     }
 }

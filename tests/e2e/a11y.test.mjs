@@ -75,8 +75,12 @@ const OPENED = [
     await panel.getByTestId("cite").click();
   }],
   ["/about", async (page) => {
-    await page.locator(".source-list summary").click();
+    await page.locator(".source-list > summary").click();
     await page.getByTestId("source-row").first().waitFor();
+    // A source's values, and a source marked as an address's target.
+    await page.locator(".cited-by > summary").first().click();
+    await page.evaluate(() => { location.hash = "#source-meta-llama4-card"; });
+    await page.locator("tr.source-target").waitFor();
   }],
 ];
 

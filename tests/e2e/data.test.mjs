@@ -93,7 +93,7 @@ test("the about page lists every source with the date read and how many values c
     await appReady(page);
     const sources = await (await fetch(at(SITE, "/data/sources.json"))).json();
     const models = await (await fetch(at(SITE, "/data/models.json"))).json();
-    await page.locator(".source-list summary").click();
+    await page.locator(".source-list > summary").click();
     const rows = page.getByTestId("source-row");
     await rows.first().waitFor();
     assert.equal(await rows.count(), sources.length);
@@ -114,6 +114,11 @@ test("the about page lists every source with the date read and how many values c
     const card = sources.find((s) => s.id === "meta-llama4-card");
     assert.equal(await row.getByRole("link").getAttribute("href"), card.url);
     assert.ok((await row.textContent()).includes(card.date_read));
+    // Its values are listed in words, as many as it is cited for.
+    await row.locator(".cited-by > summary").click();
+    const values = await row.getByTestId("cited-by").locator("li").allInnerTexts();
+    assert.equal(values.length, cited);
+    assert.ok(values.includes("Llama 4 Maverick \u203a release date"), JSON.stringify(values));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

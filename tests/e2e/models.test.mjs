@@ -258,6 +258,47 @@ test("a value shows its source on keyboard focus and on hover, and its link is r
   }
 });
 
+test("a value's tooltip leads, by keyboard, to every value read from the same source", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    const value = page.locator('table.models tbody td[data-col="params_total"] .sv-value').first();
+    const row = value.locator("xpath=ancestor::tr");
+    const model = (await row.locator("th.model-name").innerText()).replace(/\s+(open|reasoning)\b/g, "").trim();
+    await value.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.closest("#models-tip") && document.activeElement.tagName === "A");
+    await page.keyboard.press("Tab");
+    const link = page.getByTestId("source-values");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "source-values");
+    const href = await link.getAttribute("href");
+    const id = href.match(/\/about#source-(.+)$/)?.[1];
+    assert.ok(id, `links to a source on the about page: ${href}`);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "About LLM Atlas" }).waitFor();
+    assert.ok(page.url().endsWith(`/about#source-${id}`), page.url());
+    // The list opens at that source, marked, focused and in view, with its values listed.
+    const target = page.locator(`tr[data-source="${id}"]`);
+    await target.waitFor({ state: "visible" });
+    assert.match(await target.getAttribute("class"), /source-target/);
+    await page.waitForFunction((id) => document.activeElement?.dataset.source === id, id);
+    assert.ok(await target.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    }), "the source's row is in view");
+    const values = target.getByTestId("cited-by");
+    await values.waitFor({ state: "visible" });
+    const items = await values.locator("li").allInnerTexts();
+    assert.ok(items.includes(`${model} \u203a total parameters`), `${model} in ${JSON.stringify(items)}`);
+    assert.equal(Number(await target.getByTestId("source-cited").textContent()), items.length);
+    // Other sources stay closed and unmarked.
+    assert.equal(await page.locator("tr.source-target").count(), 1);
+    assert.equal(await page.locator("details.cited-by[open]").count(), 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("on a phone the table scrolls inside its box, not the page", async () => {
   const { context, page, errors } = await openModels("/models", { viewport: PHONE });
   try {

@@ -203,7 +203,9 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
 #[component]
 fn TableTip(ds: Arc<Dataset>, tip: RwSignal<Option<TipAt>>) -> impl IntoView {
     move || {
-        let at = tip.get()?;
+        // `try_`: a link in the tooltip can leave the page, and the browser's focus and pointer
+        // events from that leaving can re-run this after the page's signals are gone.
+        let at = tip.try_get().flatten()?;
         let m = ds.models.get(at.row)?;
         let column = Column::parse(&at.column)?;
         let p = provenance_of(&ds, &cell(&ds, m, &column))?;
