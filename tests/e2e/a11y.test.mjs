@@ -62,38 +62,81 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 // Open states: the parts a reader opens (the models table's column chooser and a pinned
-// comparison, a chart's embed and cite drawers, the list of sources).
+// comparison, a chart's embed and cite drawers, the list of sources with a source's values), and
+// the demo's states (generating, stopped, a bad model file). Each step checks the page as it
+// is at that moment with `check(label)`.
+const waitState = (page, states, timeout = 180_000) =>
+  page.waitForFunction(
+    (want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
+    [].concat(states),
+    { timeout, polling: 250 },
+  );
+
 const OPENED = [
-  ["/models", async (page) => {
+  ["/models", async (page, check) => {
     await page.locator("summary", { hasText: "Columns" }).click();
     await page.getByRole("checkbox").nth(1).check();
+    await check("columns");
+    const pins = page.locator("table.models tbody td.pin-col input");
+    await pins.nth(0).check();
+    await pins.nth(1).check();
+    await page.getByTestId("compare").waitFor();
+    await check("comparison");
   }],
-  ["/costs", async (page) => {
+  ["/costs", async (page, check) => {
     const panel = page.locator(".chart-panel").first();
     await panel.getByTestId("embed").click();
     await panel.getByTestId("embed-code").waitFor();
     await panel.getByTestId("cite").click();
+    await check("embed and cite");
   }],
-  ["/about", async (page) => {
+  ["/about", async (page, check) => {
     await page.locator(".source-list > summary").click();
     await page.getByTestId("source-row").first().waitFor();
     // A source's values, and a source marked as an address's target.
     await page.locator(".cited-by > summary").first().click();
     await page.evaluate(() => { location.hash = "#source-meta-llama4-card"; });
     await page.locator("tr.source-target").waitFor();
+    await check("sources");
+  }],
+  ["/demo", async (page, check) => {
+    await waitState(page, "idle");
+    await page.getByTestId("prompt").fill("Once upon a time");
+    await page.getByTestId("max-tokens").fill("64");
+    await page.getByTestId("max-tokens").dispatchEvent("change");
+    await page.getByTestId("generate").click();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="output"]')?.dataset.ids ?? "").split(" ").filter(Boolean).length >= 2,
+      null,
+      { timeout: 180_000, polling: 250 },
+    );
+    await check("generating");
+    await page.getByTestId("stop").click();
+    await waitState(page, ["stopped", "done"]);
+    await check("stopped");
+    // A file that is not a model: the error panel.
+    await page.locator("details.demo-other summary").click();
+    await page.getByTestId("file").setInputFiles({
+      name: "not-a-model.gguf",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from("NOPE".padEnd(4096, "x")),
+    });
+    await waitState(page, "error");
+    await check("bad file");
   }],
 ];
 
 for (const colorScheme of ["light", "dark"]) {
-  test(`no WCAG A/AA violations with drawers and lists open (${colorScheme})`, async () => {
+  test(`no WCAG A/AA violations with drawers and lists open and in the demo's states (${colorScheme})`, async () => {
     const { context, page, errors } = await openPage(browser, { colorScheme });
     try {
       const found = [];
       for (const [path, open] of OPENED) {
         await page.goto(at(SITE, path));
         await appReady(page);
-        await open(page);
-        for (const v of await violations(page)) found.push(`${path} (open): ${v}`);
+        await open(page, async (label) => {
+          for (const v of await violations(page)) found.push(`${path} (${label}): ${v}`);
+        });
       }
       assert.deepEqual(found, []);
       assert.deepEqual(errors, []);
