@@ -2,6 +2,7 @@
 //! plans they build, including the visitor's own measured device.
 
 use llm_atlas::charts::ChartId;
+use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
 use llm_atlas::econ::self_host::HardwareCost;
 use llm_atlas::pages::costs::plan::{

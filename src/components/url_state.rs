@@ -9,7 +9,7 @@ use leptos_router::NavigateOptions;
 /// A page's state that round-trips through query parameters.
 pub trait QueryState: Clone + PartialEq + Send + Sync + 'static {
     /// Reads the state; unknown or malformed parameters are ignored so old links still open.
-    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self;
+    fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self;
     /// `?k=v&…` with defaults left out (empty for the default state).
     fn to_query(&self) -> String;
 }
@@ -41,7 +41,7 @@ impl<T: QueryState> UrlState<T> {
 pub fn use_url_state<T: QueryState>(route: &'static str) -> UrlState<T> {
     let params = use_query_map();
     let state = Memo::new(move |_| {
-        params.with(|p| T::from_pairs(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+        params.with(|p| T::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
     });
     let navigate = use_navigate();
     let go = Callback::new(move |(next, replace): (T, bool)| {

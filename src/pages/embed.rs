@@ -7,6 +7,7 @@ use crate::charts::{benchmarks, ChartId, Figure};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::{ChartHandle, EChart};
 use crate::components::shell::PageTitle;
+use crate::components::url_state::QueryState;
 use crate::data::Dataset;
 use crate::pages::costs::plan::{cost_volume_figure, prices_figure, quality_figure, CostInputs};
 use crate::pages::hardware::plan::{memory_figure, HardwareInputs};

@@ -43,16 +43,6 @@ pub fn Costs() -> impl IntoView {
 /// The inputs, in the URL.
 pub type Inputs = UrlState<CostInputs>;
 
-impl QueryState for CostInputs {
-    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
-        CostInputs::from_params(pairs)
-    }
-
-    fn to_query(&self) -> String {
-        CostInputs::to_query(self)
-    }
-}
-
 #[component]
 fn CostsView(ds: Arc<Dataset>) -> impl IntoView {
     let inputs: Inputs = use_url_state("/costs");

@@ -3,6 +3,7 @@
 
 use crate::charts::cost_volume::{self, ApiOption, SelfHostOption};
 use crate::charts::{prices, quality_price, source_line, Figure};
+use crate::components::url_state::QueryState;
 use crate::data::{Dataset, Hardware, Model};
 use crate::econ::api_cost::{workload_usd_per_mtok, ApiPrice, Workload};
 use crate::econ::self_host::{HardwareCost, OpsCost, SelfHostPlan, ThroughputInput};
@@ -99,13 +100,13 @@ fn num(v: &str) -> Option<f64> {
         .filter(|x| x.is_finite() && *x >= 0.0)
 }
 
+/// A number as the URL carries it: the shortest text that reads back the same value.
 fn fmt(x: f64) -> String {
-    let s = format!("{x}");
-    s
+    x.to_string()
 }
 
-impl CostInputs {
-    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> CostInputs {
+impl QueryState for CostInputs {
+    fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> CostInputs {
         let mut s = CostInputs::default();
         for (k, v) in params {
             match k {
@@ -170,7 +171,7 @@ impl CostInputs {
     }
 
     /// Non-default inputs as `?k=v&…` (empty for the defaults).
-    pub fn to_query(&self) -> String {
+    fn to_query(&self) -> String {
         let d = CostInputs::default();
         let mut out: Vec<String> = Vec::new();
         let mut put = |k: &str, v: String, default: String| {
@@ -233,7 +234,9 @@ impl CostInputs {
             format!("?{}", out.join("&"))
         }
     }
+}
 
+impl CostInputs {
     pub fn workload(&self) -> Workload {
         Workload {
             tokens_per_month: self.tokens_per_month,

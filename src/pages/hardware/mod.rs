@@ -29,16 +29,6 @@ pub fn Hardware() -> impl IntoView {
     }
 }
 
-impl QueryState for HardwareInputs {
-    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
-        HardwareInputs::from_params(pairs)
-    }
-
-    fn to_query(&self) -> String {
-        HardwareInputs::to_query(self)
-    }
-}
-
 #[component]
 fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
     let inputs: UrlState<HardwareInputs> = use_url_state("/hardware");

@@ -2,6 +2,7 @@
 
 use crate::charts::memory::{self, Capacity, QUANTS};
 use crate::charts::Figure;
+use crate::components::url_state::QueryState;
 use crate::data::Dataset;
 use crate::econ::vram::{estimate_model_memory, fit, Fit, KvCacheType, MemoryOptions, Setup};
 
@@ -69,8 +70,8 @@ fn setups_key(setups: &[SetupChoice]) -> String {
         .join(",")
 }
 
-impl HardwareInputs {
-    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> HardwareInputs {
+impl QueryState for HardwareInputs {
+    fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> HardwareInputs {
         let mut s = HardwareInputs::default();
         for (k, v) in params {
             match k {
@@ -117,7 +118,7 @@ impl HardwareInputs {
         s
     }
 
-    pub fn to_query(&self) -> String {
+    fn to_query(&self) -> String {
         let d = HardwareInputs::default();
         let mut out = Vec::new();
         if self.models != d.models {
@@ -144,7 +145,9 @@ impl HardwareInputs {
             format!("?{}", out.join("&"))
         }
     }
+}
 
+impl HardwareInputs {
     pub fn options(&self) -> MemoryOptions {
         MemoryOptions {
             context_tokens: self.context_tokens,

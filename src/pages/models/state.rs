@@ -7,6 +7,7 @@
 //!  &cols=name,vendor,params_total&pin=llama-4-scout,gemma-3-27b
 //! ```
 
+use crate::components::url_state::QueryState;
 use crate::data::{Column, CommercialUse, Filter, Modality, Pinned, Query, Sort, SortDir};
 
 /// Everything the table shows that a link should carry.
@@ -105,20 +106,10 @@ fn number(value: &str) -> Option<f64> {
     value.trim().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-impl crate::components::url_state::QueryState for TableState {
-    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
-        TableState::from_params(pairs)
-    }
-
-    fn to_query(&self) -> String {
-        self.to_query_string()
-    }
-}
-
-impl TableState {
+impl QueryState for TableState {
     /// Reads the state from query parameters; unknown or malformed values are ignored, so an old
     /// or hand-edited link still opens.
-    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> TableState {
+    fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> TableState {
         let mut s = TableState::default();
         let mut dir = SortDir::Asc;
         let mut sort_column = None;
@@ -171,6 +162,21 @@ impl TableState {
         s
     }
 
+    /// `?q=…&sort=…` (empty when everything is default).
+    fn to_query(&self) -> String {
+        let params = self.to_params();
+        if params.is_empty() {
+            return String::new();
+        }
+        let encoded: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+impl TableState {
     /// The query parameters of this state, defaults left out, in a stable order.
     pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let f = &self.query.filter;
@@ -238,19 +244,6 @@ impl TableState {
         out
     }
 
-    /// `?q=…&sort=…` (empty when everything is default).
-    pub fn to_query_string(&self) -> String {
-        let params = self.to_params();
-        if params.is_empty() {
-            return String::new();
-        }
-        let encoded: Vec<String> = params
-            .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        format!("?{}", encoded.join("&"))
-    }
-
     /// Clicking a column header: ascending first (descending first for numbers, where "best"
     /// is usually "most"), then flip.
     pub fn sorted_by(&self, column: Column, numeric: bool) -> TableState {
@@ -307,7 +300,7 @@ mod tests {
     fn empty_url_is_the_default_view() {
         let s = TableState::from_params([]);
         assert_eq!(s, TableState::default());
-        assert_eq!(s.to_query_string(), "");
+        assert_eq!(s.to_query(), "");
     }
 
     #[test]
