@@ -245,52 +245,44 @@ impl Dataset {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
         let bench = |id: &str| self.benchmark(id).map(|b| b.name.clone());
         let model = |id: &str| self.model(id).map_or(id.to_string(), |m| m.name.clone());
-        let mut cite = |label: String, v: serde_json::Value| {
-            let mut path = Vec::new();
-            collect_citations(&v, &label, &mut path, &bench, &mut out);
+        let mut cite = |label: String, item: Result<serde_json::Value, serde_json::Error>| {
+            // Serializing the dataset's own types cannot fail; nothing to cite if it did.
+            if let Ok(v) = item {
+                collect_citations(&v, &label, &mut Vec::new(), &bench, &mut out);
+            }
         };
         for m in &self.models {
-            if let Ok(v) = serde_json::to_value(m) {
-                cite(m.name.clone(), v);
-            }
+            cite(m.name.clone(), serde_json::to_value(m));
         }
         for b in &self.benchmarks {
-            if let Ok(v) = serde_json::to_value(b) {
-                cite(format!("{} (what it measures)", b.name), v);
-            }
+            cite(
+                format!("{} (what it measures)", b.name),
+                serde_json::to_value(b),
+            );
         }
         for p in &self.prices {
-            if let Ok(v) = serde_json::to_value(p) {
-                let tier = p
-                    .tier
-                    .as_deref()
-                    .map(|t| format!(", {t}"))
-                    .unwrap_or_default();
-                let as_of = p
-                    .as_of
-                    .as_deref()
-                    .map(|d| format!(", {d}"))
-                    .unwrap_or_default();
-                cite(
-                    format!("{} price at {}{tier}{as_of}", model(&p.model), p.provider),
-                    v,
-                );
-            }
+            let tier = p.tier.as_deref().map(|t| format!(", {t}"));
+            let as_of = p.as_of.as_deref().map(|d| format!(", {d}"));
+            let label = format!(
+                "{} price at {}{}{}",
+                model(&p.model),
+                p.provider,
+                tier.unwrap_or_default(),
+                as_of.unwrap_or_default()
+            );
+            cite(label, serde_json::to_value(p));
         }
         for h in &self.hardware {
-            if let Ok(v) = serde_json::to_value(h) {
-                cite(h.name.clone(), v);
-            }
+            cite(h.name.clone(), serde_json::to_value(h));
         }
         for s in &self.stacks {
-            if let Ok(v) = serde_json::to_value(s) {
-                cite(s.name.clone(), v);
-            }
+            cite(s.name.clone(), serde_json::to_value(s));
         }
         for c in &self.claims {
-            if let Ok(v) = serde_json::to_value(c) {
-                cite(format!("Claim \u{201c}{}\u{201d}", c.text), v);
-            }
+            cite(
+                format!("Claim \u{201c}{}\u{201d}", c.text),
+                serde_json::to_value(c),
+            );
         }
         out
     }
