@@ -90,10 +90,22 @@ pub fn figure(
         }
         let mut bar = Bar::new().name(m.name.as_str()).data(values);
         if first && !capacities.is_empty() {
+            let above = labels_above(capacities);
             let lines: Vec<MarkLineVariant> = capacities
                 .iter()
-                .map(|c| {
-                    MarkLineVariant::Simple(MarkLineData::new().name(c.label.as_str()).y_axis(c.gb))
+                .zip(above)
+                .map(|(c, above)| {
+                    let position = if above {
+                        LabelPosition::InsideEndTop
+                    } else {
+                        LabelPosition::InsideEndBottom
+                    };
+                    MarkLineVariant::Simple(
+                        MarkLineData::new()
+                            .name(c.label.as_str())
+                            .y_axis(c.gb)
+                            .label(Label::new().position(position)),
+                    )
                 })
                 .collect();
             for c in capacities {
@@ -109,15 +121,10 @@ pub fn figure(
             bar = bar.mark_line(
                 MarkLine::new()
                     .symbol(vec![Symbol::None, Symbol::None])
-                    // Above the line at its right end, inside the plot: a label outside the
-                    // grid is cut off by the chart's edge when it is long.
-                    .label(
-                        Label::new()
-                            .show(true)
-                            .formatter("{b}")
-                            .font_size(10)
-                            .position(LabelPosition::InsideEndTop),
-                    )
+                    // At the line's right end, inside the plot (a label outside the grid is
+                    // cut off by the chart's edge when it is long); above or below: see
+                    // `labels_above`.
+                    .label(Label::new().show(true).formatter("{b}").font_size(10))
                     .line_style(LineStyle::new().type_(LineStyleType::Dashed))
                     .data(lines),
             );
@@ -140,5 +147,50 @@ pub fn figure(
         source_line: source_line(ds, sources),
         chart,
         table,
+    }
+}
+
+/// Whether each capacity line's label goes above it (else below). Above, unless the next line
+/// up is within a factor of 1.6 (close on the log axis), where the two labels would overlap:
+/// then below, in the gap under this line (in a cluster, every line but the highest).
+pub fn labels_above(capacities: &[Capacity]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..capacities.len()).collect();
+    order.sort_by(|&a, &b| capacities[b].gb.total_cmp(&capacities[a].gb));
+    let mut above = vec![true; capacities.len()];
+    for pair in order.windows(2) {
+        let (higher, this) = (pair[0], pair[1]);
+        let close = capacities[higher].gb < 1.6 * capacities[this].gb;
+        above[this] = !close;
+    }
+    above
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(gbs: &[f64]) -> Vec<Capacity> {
+        gbs.iter()
+            .map(|&gb| Capacity {
+                label: format!("{gb} GB"),
+                gb,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn close_capacity_lines_put_their_labels_on_either_side() {
+        // 27 and 24 GB are close: the higher label above, the lower below; 640 and 80 are far.
+        assert_eq!(
+            labels_above(&lines(&[24.0, 640.0, 27.0, 80.0])),
+            vec![false, true, true, true]
+        );
+        // In a cluster of three, a label above the lowest line would meet the middle one's
+        // below it: all but the highest go below.
+        assert_eq!(
+            labels_above(&lines(&[80.0, 94.0, 141.0])),
+            vec![false, false, true]
+        );
+        assert_eq!(labels_above(&lines(&[])), Vec::<bool>::new());
     }
 }

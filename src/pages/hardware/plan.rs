@@ -175,11 +175,23 @@ pub fn memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
         .resolved_setups(ds)
         .into_iter()
         .map(|(label, setup)| Capacity {
-            label: format!("{label} ({:.0} GB)", setup.gpu_gb()),
+            label: capacity_label(&label, &setup),
             gb: setup.gpu_gb(),
         })
         .collect();
     memory::figure(ds, &s.models, &s.options(), &capacities)
+}
+
+/// A capacity line's label: the setup, and the memory the line stands at where the device's
+/// own name ("NVIDIA H100 SXM (80 GB)") does not say it: several devices' total ("8× NVIDIA
+/// H100 SXM (80 GB) = 640 GB") or the usable share of unified memory ("= 27 GB usable").
+fn capacity_label(label: &str, setup: &Setup) -> String {
+    let gb = setup.gpu_gb();
+    match (setup.devices > 1, setup.usable_fraction < 1.0) {
+        (_, true) => format!("{label} = {gb:.0} GB usable"),
+        (true, false) => format!("{label} = {gb:.0} GB"),
+        (false, false) => label.to_string(),
+    }
 }
 
 /// One verdict cell: "fits", "needs offload", "won't run", or why it cannot be estimated.
@@ -236,6 +248,7 @@ pub fn verdicts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::econ::vram::APPLE_USABLE_FRACTION;
 
     #[test]
     fn defaults_are_an_empty_query_and_changes_round_trip() {
@@ -270,5 +283,34 @@ mod tests {
             }]
         );
         assert_eq!(s.context_tokens, 8192);
+    }
+
+    #[test]
+    fn a_capacity_label_adds_only_what_the_device_name_does_not_say() {
+        let gpu = |devices| Setup {
+            devices,
+            memory_gb_per_device: 80.0,
+            usable_fraction: 1.0,
+            system_ram_gb: 64.0,
+        };
+        let h100 = "NVIDIA H100 SXM (80 GB)";
+        assert_eq!(
+            capacity_label(&format!("1× {h100}"), &gpu(1)),
+            format!("1× {h100}")
+        );
+        assert_eq!(
+            capacity_label(&format!("8× {h100}"), &gpu(8)),
+            format!("8× {h100} = 640 GB")
+        );
+        let mac = Setup {
+            devices: 1,
+            memory_gb_per_device: 36.0,
+            usable_fraction: APPLE_USABLE_FRACTION,
+            system_ram_gb: 0.0,
+        };
+        assert_eq!(
+            capacity_label("1× Mac (36 GB)", &mac),
+            "1× Mac (36 GB) = 27 GB usable"
+        );
     }
 }
