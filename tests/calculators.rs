@@ -6,7 +6,7 @@ use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
 use llm_atlas::econ::self_host::HardwareCost;
 use llm_atlas::pages::costs::plan::{
-    cost_volume_figure, self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
+    cheapest_api, cost_volume_figure, self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
 };
 use llm_atlas::pages::embed::figure_for;
 use llm_atlas::pages::hardware::plan::{memory_figure, verdicts, HardwareInputs};
@@ -130,4 +130,17 @@ fn every_chart_can_be_embedded_from_its_defaults() {
         assert!(!fig.table.rows.is_empty(), "{} plots data", id.slug());
         assert!(fig.source_line.starts_with("Source"), "{}", fig.source_line);
     }
+}
+
+#[test]
+fn a_price_that_differs_by_tier_names_the_tier_it_was_chosen_from() {
+    let ds = dataset();
+    let mix = CostInputs::default().workload();
+    // Qwen3-32B at Alibaba Cloud: thinking and non-thinking modes bill output differently.
+    let (price, seller, _) = cheapest_api(&ds, "qwen3-32b", &mix).expect("priced");
+    assert_eq!(seller, "Alibaba Cloud, non-thinking");
+    assert_eq!(price.output_usd_per_mtok, 2.8);
+    // A single price keeps the provider alone.
+    let (_, seller, _) = cheapest_api(&ds, "gpt-4o", &mix).expect("priced");
+    assert_eq!(seller, "OpenAI");
 }

@@ -346,7 +346,8 @@ fn hardware_cost(hw: &Hardware, s: &CostInputs) -> Result<HardwareCost, String> 
     }
 }
 
-/// The cheapest current price of a model for this workload, with its provider and source.
+/// The cheapest current price of a model for this workload, with its seller (the provider, and
+/// the tier where prices differ by one: "Alibaba Cloud, non-thinking") and source.
 pub fn cheapest_api(
     ds: &Dataset,
     model_id: &str,
@@ -361,7 +362,13 @@ pub fn cheapest_api(
                 .map(|c| (c, price, p))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, price, p)| (price, p.provider.clone(), p.source.clone()))
+        .map(|(_, price, p)| {
+            let seller = match &p.tier {
+                Some(tier) => format!("{}, {tier}", p.provider),
+                None => p.provider.clone(),
+            };
+            (price, seller, p.source.clone())
+        })
 }
 
 pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<String>) {
