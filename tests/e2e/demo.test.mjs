@@ -441,7 +441,7 @@ describe("broken inputs and missing WebGPU", () => {
     try {
       const { context, page, errors } = await openPage(plain);
       const ref = FIXTURE.generate.find((g) => g.prompt.startsWith("def fibonacci"));
-      const q = new URLSearchParams({ prompt: ref.prompt, max_tokens: "3", temperature: "0", autorun: "1" });
+      const q = new URLSearchParams({ prompt: ref.prompt, max_tokens: "8", temperature: "0", autorun: "1" });
       await page.goto(at(SITE, `/demo?${q}`));
       await appReady(page);
       await waitState(page, ["done", "error"]);
@@ -449,8 +449,10 @@ describe("broken inputs and missing WebGPU", () => {
       assert.equal(await page.getByTestId("loaded-model").getAttribute("data-backend"), "cpu");
       assert.match(await page.getByTestId("adapter").innerText(), /CPU \(slow\)/);
       const got = await ids(page);
-      assert.equal(got.length, 3);
-      assert.ok(compareGreedy(got, ref) === 3, `CPU ids ${got} vs llama.cpp ${ref.greedy_ids.slice(0, 3)}`);
+      // Eight tokens through the worker's wasm SIMD dot products, held to the fixture's rule.
+      assert.equal(got.length, 8);
+      const checked = compareGreedy(got, ref);
+      assert.ok(checked >= 4, `CPU: at least 4 clear steps compared (got ${checked}): ${got} vs ${ref.greedy_ids.slice(0, 8)}`);
       assert.deepEqual(errors, []);
       await context.close();
     } finally {
