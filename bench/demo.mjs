@@ -1,7 +1,7 @@
 // In-browser benchmark of the on-device demo, beside wllama (llama.cpp in wasm) on the same model in
 // the same browser.
 //
-//   node bench/demo.mjs [--url http://127.0.0.1:8080/] [--tokens 32] [--no-wllama]
+//   node bench/demo.mjs [--url http://127.0.0.1:8080/] [--tokens 32] [--no-cpu] [--no-wllama]
 //
 // Needs a built site (`cargo xtask build`): without --url it serves dist/ itself (unknown paths
 // answer with 404.html, as a static host does). Drives Debian's Chromium (WebGPU on SwiftShader
@@ -9,7 +9,9 @@
 //   1. /demo?autorun=1 generates --tokens greedy tokens and reads the page's statistics;
 //   2. "Benchmark this device" runs the engine's fixed benchmark (128-token prefill, 32 decode
 //      steps, the device's own read bandwidth) and reads decode tokens/s and efficiency;
-//   3. /work/shared/bench/wllama/run.sh runs wllama on the same GGUF (the four bundled parts,
+//   3. the same generation in a browser without WebGPU, where the demo falls back to the engine's
+//      CPU backend in the worker (wasm with SIMD, one thread); --no-cpu skips it;
+//   4. /work/shared/bench/wllama/run.sh runs wllama on the same GGUF (the four bundled parts,
 //      joined into a temporary file outside the repository).
 // Prints a table and one JSON line. Efficiency = decode tok/s x weight bytes per token / the
 // device's measured read bandwidth; for wllama it uses the same bytes and bandwidth (on a machine
@@ -60,28 +62,52 @@ if (!site) {
   site = `http://127.0.0.1:${server.address().port}/`;
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-webgpu-adapter=swiftshader"],
-});
-const page = await browser.newPage();
-const stateIs = (want) =>
-  page.waitForFunction((want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state), want, { timeout: 1_800_000, polling: 250 });
+const BASE_ARGS = ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync"];
+const GPU_ARGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-webgpu-adapter=swiftshader"];
 
-const q = new URLSearchParams({ prompt: PROMPT, max_tokens: String(TOKENS), temperature: "0", autorun: "1" });
-await page.goto(new URL(`demo?${q}`, site).toString());
-await stateIs(["done", "error"]);
-const status = await page.getByTestId("status").innerText();
-const stats = await page.getByTestId("stats").evaluate((e) => ({ ...e.dataset }));
-const adapter = await page.getByTestId("adapter").innerText();
-if ((await page.getByTestId("status").getAttribute("data-state")) !== "done") throw new Error(`generation failed: ${status}`);
+/// Opens /demo?autorun=1 in a browser with these flags, waits for the generation and returns the
+/// page (still open), its statistics and the adapter line.
+async function generate(browser) {
+  const page = await browser.newPage();
+  const q = new URLSearchParams({ prompt: PROMPT, max_tokens: String(TOKENS), temperature: "0", autorun: "1" });
+  await page.goto(new URL(`demo?${q}`, site).toString());
+  await page.waitForFunction(
+    (want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
+    ["done", "error"],
+    { timeout: 1_800_000, polling: 250 },
+  );
+  const status = await page.getByTestId("status").innerText();
+  if ((await page.getByTestId("status").getAttribute("data-state")) !== "done") throw new Error(`generation failed: ${status}`);
+  const stats = await page.getByTestId("stats").evaluate((e) => ({ ...e.dataset }));
+  const adapter = await page.getByTestId("adapter").innerText();
+  const backend = await page.getByTestId("loaded-model").getAttribute("data-backend");
+  return { page, stats, adapter, backend };
+}
 
+const launchWith = (flags) =>
+  chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...flags] });
+
+const browser = await launchWith(GPU_ARGS);
+const { page, stats, adapter } = await generate(browser);
 await page.getByTestId("bench-run").click();
 await page.getByTestId("bench-result").waitFor({ timeout: 1_800_000 });
 const bench = await page.getByTestId("bench-result").evaluate((e) => ({ ...e.dataset }));
 await browser.close();
+
+let cpu = null;
+if (!args.includes("--no-cpu")) {
+  const plain = await launchWith([]);
+  const run = await generate(plain);
+  await plain.close();
+  if (run.backend !== "cpu") throw new Error(`expected the CPU fallback without WebGPU, got ${run.backend}`);
+  cpu = {
+    engine: "atlas (this demo, CPU fallback: wasm SIMD, 1 thread)",
+    decode_tok_s: Number(run.stats.decodeTokS),
+    prefill_tok_s: Number(run.stats.prefillTokS),
+    ttft_ms: Number(run.stats.ttftMs),
+  };
+}
 server?.close();
 
 const ours = {
@@ -134,5 +160,6 @@ console.log(`atlas, generation (${TOKENS} tokens)`.padEnd(37), f(ours.generate_d
 console.log("atlas, fixed benchmark".padEnd(37), f(ours.bench_decode_tok_s).padStart(12), "".padStart(14), `${f(ours.efficiency * 100, 1)} %`.padStart(11));
 const effPipe = (ours.bench_decode_pipelined_tok_s * bytesPerToken) / (ours.device_read_gb_s * 1e9);
 console.log("atlas, fixed benchmark, pipelined".padEnd(37), f(ours.bench_decode_pipelined_tok_s).padStart(12), "".padStart(14), `${f(effPipe * 100, 1)} %`.padStart(11));
+if (cpu) console.log(`atlas, CPU fallback (${TOKENS} tokens)`.padEnd(37), f(cpu.decode_tok_s).padStart(12), f(cpu.prefill_tok_s).padStart(14), "".padStart(11));
 if (peer) console.log(peer.engine.padEnd(37), f(peer.decode_tok_s).padStart(12), f(peer.prefill_tok_s).padStart(14), `${f(peer.efficiency * 100, 1)} %`.padStart(11));
-console.log(JSON.stringify({ ours, peer: peer && { ...peer, raw: undefined }, device_read_gb_s: ours.device_read_gb_s, bytes_per_token: bytesPerToken }));
+console.log(JSON.stringify({ ours, cpu, peer: peer && { ...peer, raw: undefined }, device_read_gb_s: ours.device_read_gb_s, bytes_per_token: bytesPerToken }));
