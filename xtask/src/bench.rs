@@ -1,9 +1,10 @@
 //! `cargo xtask bench-demo`: the in-browser benchmark of the on-device demo beside wllama.
 //!
 //! Builds the site (with the set-up), then runs `node bench/demo.mjs`, which serves `dist/`,
-//! drives Chromium through `/demo` and "Benchmark this device", runs the wllama peer benchmark on
-//! the same model and prints both. Arguments after `bench-demo` go to the script (`--tokens N`,
-//! `--no-wllama`, `--url URL`).
+//! drives Chromium through `/demo` and "Benchmark this device", then the demo again without WebGPU
+//! (the CPU fallback), runs the wllama peer benchmark on the same model and prints them all.
+//! Arguments after `bench-demo` go to the script (`--tokens N`, `--no-cpu`, `--no-wllama`,
+//! `--url URL`).
 
 use crate::cmd::{self, step};
 use crate::{build, root};
