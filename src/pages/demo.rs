@@ -88,7 +88,18 @@ pub enum GpuCheck {
         max_binding: u64,
         /// `maxBufferSize`.
         max_buffer: u64,
+        /// A software renderer (SwiftShader, llvmpipe, Microsoft WARP): WebGPU running on the CPU.
+        software: bool,
     },
+}
+
+/// Whether an adapter is a software renderer, from the browser's fallback flag or its name.
+pub fn is_software_adapter(name: &str, fallback_flag: bool) -> bool {
+    let name = name.to_ascii_lowercase();
+    fallback_flag
+        || ["swiftshader", "llvmpipe", "lavapipe", "basic render driver"]
+            .iter()
+            .any(|s| name.contains(s))
 }
 
 /// The smallest storage-buffer binding the engine needs (WebGPU's own minimum default).
@@ -271,12 +282,21 @@ async fn detect_webgpu() -> GpuCheck {
         .collect();
     let limits = get(&adapter, "limits");
     let num = |k: &str| get(&limits, k).as_f64().unwrap_or(0.0) as u64;
+    // `info.isFallbackAdapter` in current browsers, `adapter.isFallbackAdapter` in older ones.
+    let fallback = [
+        get(&info, "isFallbackAdapter"),
+        get(&adapter, "isFallbackAdapter"),
+    ]
+    .iter()
+    .any(|v| v.as_bool() == Some(true));
+    let name = if parts.is_empty() {
+        "a WebGPU adapter".to_string()
+    } else {
+        parts.join(" · ")
+    };
     GpuCheck::Available {
-        name: if parts.is_empty() {
-            "a WebGPU adapter".to_string()
-        } else {
-            parts.join(" · ")
-        },
+        software: is_software_adapter(&name, fallback),
+        name,
         max_binding: num("maxStorageBufferBindingSize"),
         max_buffer: num("maxBufferSize"),
     }
@@ -654,7 +674,7 @@ fn GpuPanel(gpu: RwSignal<GpuCheck>) -> impl IntoView {
     let body = move || {
         match gpu.get() {
         GpuCheck::Checking => view! { <p>"Checking for WebGPU…"</p> }.into_any(),
-        GpuCheck::Available { name, max_binding, max_buffer } if max_binding < MIN_BINDING => view! {
+        GpuCheck::Available { name, max_binding, max_buffer, .. } if max_binding < MIN_BINDING => view! {
             <p>
                 <strong>"Your GPU's WebGPU limits are too small for this model. "</strong>
                 {format!(
@@ -664,6 +684,14 @@ fn GpuPanel(gpu: RwSignal<GpuCheck>) -> impl IntoView {
                     format_bytes(MIN_BINDING)
                 )}
                 "It can still run on the CPU, slowly. A desktop browser on a computer with a discrete or recent integrated GPU will do better."
+            </p>
+        }
+        .into_any(),
+        GpuCheck::Available { name, software: true, .. } => view! {
+            <p data-testid="software-adapter">
+                "WebGPU is available: " <strong>{name}</strong>
+                ", a software renderer that runs on your CPU rather than a GPU. On such a device the "
+                "engine's own CPU backend is usually faster: tick “Run on the CPU” below."
             </p>
         }
         .into_any(),
@@ -680,7 +708,7 @@ fn GpuPanel(gpu: RwSignal<GpuCheck>) -> impl IntoView {
                 <ul>
                     <li>"Use a recent Chrome or Edge (version 113 or later) on Windows, macOS or ChromeOS, Chrome 121+ on Android, Safari 26+, or Firefox 141+ on Windows."</li>
                     <li>"On Linux, Chrome needs WebGPU switched on: open chrome://flags, enable “Unsafe WebGPU Support” and “Vulkan”, and restart."</li>
-                    <li>"You can still run the model on the CPU below: it works, slowly (a few tokens per second at best)."</li>
+                    <li>"You can still run the model on the CPU below: it works, several times more slowly than on a GPU."</li>
                 </ul>
             </div>
         }
@@ -1193,7 +1221,21 @@ mod tests {
             name: "x".into(),
             max_binding: 1 << 20,
             max_buffer: 1 << 20,
+            software: false,
         };
         assert_eq!(small.key(), "too-small");
+    }
+
+    #[test]
+    fn software_renderers_are_told_apart_from_gpus() {
+        assert!(is_software_adapter("google · swiftshader", false));
+        assert!(is_software_adapter(
+            "mesa · llvmpipe (LLVM 15.0.6, 256 bits)",
+            false
+        ));
+        assert!(is_software_adapter("Microsoft Basic Render Driver", false));
+        assert!(is_software_adapter("a WebGPU adapter", true));
+        assert!(!is_software_adapter("nvidia · ampere", false));
+        assert!(!is_software_adapter("apple · metal-3", false));
     }
 }

@@ -93,6 +93,9 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     }
     assert.equal(await page.getByTestId("loaded-model").getAttribute("data-backend"), "webgpu");
     assert.equal(await page.getByTestId("loaded-model").getAttribute("data-from-cache"), "false");
+    // SwiftShader is a software renderer: the page says so and points at the CPU backend, but
+    // keeps WebGPU as chosen.
+    assert.match(await page.getByTestId("software-adapter").innerText(), /software renderer.*Run on the CPU/s);
     const parts = requests.filter((u) => /\.gguf\.part0\d$/.test(u));
     assert.equal(parts.length, 4, `the four parts were fetched once each: ${parts}`);
   });
