@@ -1,5 +1,6 @@
 //! `/claims`: the article's claims, each checked against the sources.
 
+use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::shell::PageHead;
 use crate::data::{Claim, Dataset, Quantity, Verdict};
@@ -89,7 +90,9 @@ fn ClaimList(ds: Arc<Dataset>) -> impl IntoView {
                                     <a href=s.url.clone() rel="noopener noreferrer" target="_blank">
                                         {s.publisher.clone()} ": " {s.title.clone()}
                                     </a>
-                                    <span class="sv-muted">" (read " {s.date_read.clone()} ")"</span>
+                                    <span class="sv-muted">" (read " {s.date_read.clone()} "; "</span>
+                                    <a class="sv-muted" href=href(&format!("/about#source-{}", s.id))>"every value from it"</a>
+                                    <span class="sv-muted">")"</span>
                                 </li>
                             }
                         })

@@ -26,9 +26,17 @@ test("the claims page lists every claim with a verdict and its sources", async (
     assert.match(await maverick.innerText(), /Llama 4 Maverick hits 80\.5 on MMLU Pro/);
     assert.match(await maverick.locator(".verdict").innerText(), /Confirmed|Wrong|Outdated|Unverifiable/);
     for (let i = 0; i < claims.length; i++) {
-      const links = await items.nth(i).locator(".claim-sources a").count();
+      const links = await items.nth(i).locator(".claim-sources a[target=_blank]").count();
       assert.ok(links >= 1, `claim ${claims[i].id} shows at least one source link`);
     }
+    // Each source also leads to every value read from it, on the about page.
+    await maverick.getByRole("link", { name: "every value from it" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "About LLM Atlas" }).waitFor();
+    const id = claims.find((c) => c.id === "maverick-mmlu-pro-80-5").sources[0];
+    assert.ok(page.url().endsWith(`/about#source-${id}`), page.url());
+    const row = page.locator(`tr[data-source="${id}"]`);
+    await row.getByTestId("cited-by").waitFor();
+    assert.ok((await row.getByTestId("cited-by").innerText()).includes("Llama 4 Maverick hits 80.5 on MMLU Pro"));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
