@@ -204,3 +204,28 @@ test("under a sub-path, links, deep links and reloads keep the prefix", { skip: 
     await context.close();
   }
 });
+
+test("the app's WebAssembly needs no SIMD, so it loads in older browsers; only the demo's worker uses it", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const html = await (await fetch(at(SITE, "/"))).text();
+  const app = html.match(/["']([^"']*app-[0-9a-f]+_bg\.wasm)["']/)?.[1];
+  assert.ok(app, "the page names the app's wasm");
+  const dir = await mkdtemp(join(tmpdir(), "atlas-wasm-"));
+  try {
+    // binaryen's disassembler (the npm package the build's wasm-opt comes from) names every
+    // SIMD value type and instruction with "v128" or a lane shape such as "f32x4".
+    const simd = async (url) => {
+      const file = join(dir, "m.wasm");
+      await writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const text = execFileSync("node_modules/.bin/wasm-dis", [file], { encoding: "utf8", maxBuffer: 1 << 30 });
+      return (text.match(/\bv128\b|\b[if](8x16|16x8|32x4|64x2)\./g) ?? []).length;
+    };
+    assert.equal(await simd(new URL(app, at(SITE, "/")).toString()), 0, "SIMD in the app's wasm");
+    assert.ok((await simd(at(SITE, "/worker_bg.wasm"))) > 0, "the worker's CPU backend uses SIMD");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -84,9 +84,9 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     simd::dot_f32(a, b)
 }
 
-/// Explicit SIMD on x86_64 (SSE2 is part of the baseline) and on wasm32 with simd128, so the
-/// hot loops are fast even in size-optimised builds where the auto-vectoriser is off; portable
-/// code elsewhere.
+/// Explicit SIMD on x86_64 (SSE2 is part of the baseline) and on wasm32 (simd128), so the hot
+/// loops are fast even in size-optimised builds where the auto-vectoriser is off; portable code
+/// elsewhere.
 mod simd {
     #[cfg(target_arch = "x86_64")]
     pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
@@ -147,68 +147,83 @@ mod simd {
         }
     }
 
-    /// WebAssembly SIMD (the browser worker is built with `+simd128`, `.cargo/config.toml`):
-    /// the same lanes and the same order of additions as the SSE version, so the browser's
-    /// CPU backend computes bit for bit what the native tests check.
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    /// WebAssembly SIMD: the same lanes and the same order of additions as the SSE versions,
+    /// so the browser's CPU backend computes the dot products bit for bit as the native tests
+    /// check. Only these functions are compiled with simd128 (not the whole build), so the app,
+    /// which does not link them, still loads in a browser without SIMD; the worker needs it.
+    #[cfg(target_arch = "wasm32")]
     pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
-        use std::arch::wasm32::*;
-        let n = a.len().min(b.len());
-        let chunks = n / 8;
-        let (mut acc0, mut acc1) = (f32x4_splat(0.0), f32x4_splat(0.0));
-        for i in 0..chunks {
-            // SAFETY: each load reads 4 floats at index `8 * i + {0, 4}` with `8 * i + 8 <= n`,
-            // inside both slices; wasm loads need no alignment.
-            unsafe {
-                let pa = a.as_ptr().add(8 * i) as *const v128;
-                let pb = b.as_ptr().add(8 * i) as *const v128;
-                acc0 = f32x4_add(acc0, f32x4_mul(v128_load(pa), v128_load(pb)));
-                acc1 = f32x4_add(acc1, f32x4_mul(v128_load(pa.add(1)), v128_load(pb.add(1))));
-            }
-        }
-        let mut s = lanes_sum(f32x4_add(acc0, acc1));
-        for i in chunks * 8..n {
-            s += a[i] * b[i];
-        }
-        s
+        // SAFETY: a wasm module that uses SIMD only validates where SIMD exists, so if this
+        // runs, the instructions are supported.
+        unsafe { wasm::dot_f32(a, b) }
     }
 
     /// `sum(q[i] as i8 * x[i])` over 32 values, as the SSE version.
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[cfg(target_arch = "wasm32")]
     pub fn dot_i8_f32_32(q: &[u8], x: &[f32]) -> f32 {
-        use std::arch::wasm32::*;
         assert!(q.len() >= 32 && x.len() >= 32);
-        let mut acc = f32x4_splat(0.0);
-        for half in 0..2 {
-            // SAFETY: the loads stay within the 32 checked elements of `q` and `x`.
-            unsafe {
-                let v = v128_load(q.as_ptr().add(16 * half) as *const v128);
-                for (k, w) in [i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v)]
-                    .into_iter()
-                    .enumerate()
-                {
-                    let px = x.as_ptr().add(16 * half + 8 * k) as *const v128;
-                    let lo = f32x4_convert_i32x4(i32x4_extend_low_i16x8(w));
-                    let hi = f32x4_convert_i32x4(i32x4_extend_high_i16x8(w));
-                    acc = f32x4_add(acc, f32x4_mul(lo, v128_load(px)));
-                    acc = f32x4_add(acc, f32x4_mul(hi, v128_load(px.add(1))));
+        // SAFETY: as in `dot_f32`, and the 32 elements were checked.
+        unsafe { wasm::dot_i8_f32_32(q, x) }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    mod wasm {
+        use std::arch::wasm32::*;
+
+        #[target_feature(enable = "simd128")]
+        pub unsafe fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+            let n = a.len().min(b.len());
+            let chunks = n / 8;
+            let (mut acc0, mut acc1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            for i in 0..chunks {
+                // SAFETY: each load reads 4 floats at index `8 * i + {0, 4}` with
+                // `8 * i + 8 <= n`, inside both slices; wasm loads need no alignment.
+                unsafe {
+                    let pa = a.as_ptr().add(8 * i) as *const v128;
+                    let pb = b.as_ptr().add(8 * i) as *const v128;
+                    acc0 = f32x4_add(acc0, f32x4_mul(v128_load(pa), v128_load(pb)));
+                    acc1 = f32x4_add(acc1, f32x4_mul(v128_load(pa.add(1)), v128_load(pb.add(1))));
                 }
             }
+            let mut s = lanes_sum(f32x4_add(acc0, acc1));
+            for i in chunks * 8..n {
+                s += a[i] * b[i];
+            }
+            s
         }
-        lanes_sum(acc)
+
+        /// The caller checked that `q` and `x` hold at least 32 elements.
+        #[target_feature(enable = "simd128")]
+        pub unsafe fn dot_i8_f32_32(q: &[u8], x: &[f32]) -> f32 {
+            let mut acc = f32x4_splat(0.0);
+            for half in 0..2 {
+                // SAFETY: the loads stay within the first 32 elements of `q` and `x`.
+                unsafe {
+                    let v = v128_load(q.as_ptr().add(16 * half) as *const v128);
+                    for (k, w) in [i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v)]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let px = x.as_ptr().add(16 * half + 8 * k) as *const v128;
+                        let lo = f32x4_convert_i32x4(i32x4_extend_low_i16x8(w));
+                        let hi = f32x4_convert_i32x4(i32x4_extend_high_i16x8(w));
+                        acc = f32x4_add(acc, f32x4_mul(lo, v128_load(px)));
+                        acc = f32x4_add(acc, f32x4_mul(hi, v128_load(px.add(1))));
+                    }
+                }
+            }
+            lanes_sum(acc)
+        }
+
+        /// `(l0 + l2) + (l1 + l3)`: the SSE version's horizontal sum.
+        #[target_feature(enable = "simd128")]
+        fn lanes_sum(v: v128) -> f32 {
+            (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<2>(v))
+                + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
+        }
     }
 
-    /// `(l0 + l2) + (l1 + l3)`: the SSE version's horizontal sum.
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    fn lanes_sum(v: std::arch::wasm32::v128) -> f32 {
-        use std::arch::wasm32::f32x4_extract_lane as lane;
-        (lane::<0>(v) + lane::<2>(v)) + (lane::<1>(v) + lane::<3>(v))
-    }
-
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )))]
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
     pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
         let mut acc = [0f32; 8];
         let ca = a.chunks_exact(8);
@@ -227,10 +242,7 @@ mod simd {
         s
     }
 
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )))]
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
     pub fn dot_i8_f32_32(q: &[u8], x: &[f32]) -> f32 {
         let mut acc = [0f32; 8];
         for k in 0..4 {
