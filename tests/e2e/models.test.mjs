@@ -306,6 +306,13 @@ test("on a phone the table scrolls inside its box, not the page", async () => {
     assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
     const box = await page.locator(".table-scroll").first().evaluate((el) => el.scrollWidth > el.clientWidth);
     assert.ok(box, "the table itself scrolls horizontally");
+    // A value's tooltip stays inside the visible part of the box, its links reachable.
+    const value = page.locator('table.models tbody td[data-col="params_total"] .sv-value').first();
+    await value.focus();
+    const tip = page.locator("#models-tip");
+    await tip.waitFor({ state: "visible" });
+    const [t, b] = [await tip.boundingBox(), await page.locator(".models-scroll").boundingBox()];
+    assert.ok(t.x >= b.x && t.x + t.width <= b.x + b.width + 1, `tooltip ${JSON.stringify(t)} inside ${JSON.stringify(b)}`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

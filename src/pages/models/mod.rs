@@ -333,12 +333,32 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
     let (row, column) = key.split_once('|')?;
     let t = target.get_bounding_client_rect();
     let c = container.get_bounding_client_rect();
+    let scroll_left = f64::from(container.scroll_left());
+    // The tooltip's widest (`.sv-tip`'s max-width: min(22rem, 80vw)).
+    let viewport = window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1024.0);
+    let widest = (22.0 * 16.0_f64).min(0.8 * viewport);
     Some(TipAt {
         row: row.parse().ok()?,
         column: column.to_string(),
-        left: t.left() - c.left() + f64::from(container.scroll_left()),
+        left: tip_left(
+            t.left() - c.left() + scroll_left,
+            scroll_left,
+            f64::from(container.client_width()),
+            widest,
+        ),
         top: t.bottom() - c.top() + f64::from(container.scroll_top()) + 4.0,
     })
+}
+
+/// Where the tooltip starts: under its value, moved left as far as needed for a tooltip of up
+/// to `width` to fit the scroll box's visible part (its link would be cut off otherwise).
+fn tip_left(under_value: f64, scroll_left: f64, visible_width: f64, width: f64) -> f64 {
+    let last = scroll_left + visible_width - width - 4.0;
+    under_value.min(last).max(scroll_left + 4.0)
 }
 
 /// Escapes text for HTML element bodies and attribute values.
@@ -867,6 +887,18 @@ fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> imp
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_tooltip_near_the_right_edge_moves_left_to_fit() {
+        // Far from the edge: under its value.
+        assert_eq!(super::tip_left(100.0, 0.0, 1000.0, 352.0), 100.0);
+        // A phone (360 px box, tip up to 288 px) with a value at 250 px: moved to 68 px.
+        assert_eq!(super::tip_left(250.0, 0.0, 360.0, 288.0), 68.0);
+        // Scrolled right by 400 px, the same holds inside the visible part.
+        assert_eq!(super::tip_left(650.0, 400.0, 360.0, 288.0), 468.0);
+        // A box narrower than the tip: its left edge, not beyond.
+        assert_eq!(super::tip_left(50.0, 0.0, 200.0, 288.0), 4.0);
+    }
     use super::esc;
 
     #[test]
