@@ -69,18 +69,30 @@ pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl 
     let hovering = RwSignal::new(false);
     let focused = RwSignal::new(false);
     let dismissed = RwSignal::new(false);
+    // How far left of the value the tooltip starts (0: at the value), set as it opens.
+    let shift = RwSignal::new(0.0_f64);
+    let place = move |ev: &web_sys::Event| {
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            shift.set(tip_shift(&el));
+        }
+    };
     let open = Memo::new(move |_| (hovering.get() || focused.get()) && !dismissed.get());
     let tip_id = id.clone();
     view! {
         <span
             class="sv"
             class:sv-open=move || open.get()
+            style=move || format!("--tip-shift: {}px", shift.get())
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     dismissed.set(true);
                 }
             }
-            on:focusin=move |_| {
+            on:focusin=move |ev| {
+                place(&ev);
                 dismissed.set(false);
                 focused.set(true);
             }
@@ -97,7 +109,8 @@ pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl 
                     focused.set(false);
                 }
             }
-            on:mouseenter=move |_| {
+            on:mouseenter=move |ev| {
+                place(&ev);
                 dismissed.set(false);
                 hovering.set(true);
             }
@@ -120,6 +133,40 @@ pub fn SourcedValue(#[prop(into)] text: String, provenance: Provenance) -> impl 
             </Show>
         </span>
     }
+}
+
+/// How far (in px, zero or negative) the tooltip must start left of its value for a tooltip of
+/// its widest (`.sv-tip`: min(22rem, 80vw)) to stay inside what shows of it: the window, or the
+/// scroll box the value sits in, which would cut it off.
+fn tip_shift(value: &web_sys::Element) -> f64 {
+    let (viewport, widest) = tip_widest();
+    let (lo, hi) = value
+        .closest(".table-scroll")
+        .ok()
+        .flatten()
+        .map_or((0.0, viewport), |b| {
+            let r = b.get_bounding_client_rect();
+            (r.left(), r.right())
+        });
+    shift_to_fit(value.get_bounding_client_rect().left(), widest, lo, hi)
+}
+
+/// The window's width and a tooltip's widest there (`.sv-tip`'s max-width: min(22rem, 80vw)).
+pub fn tip_widest() -> (f64, f64) {
+    let viewport = window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1024.0);
+    (viewport, (22.0 * 16.0_f64).min(0.8 * viewport))
+}
+
+/// The shift that keeps `[left, left + width]` inside `[lo, hi]` with 4 px to spare on the right,
+/// the left edge winning when both cannot hold.
+pub fn shift_to_fit(left: f64, width: f64, lo: f64, hi: f64) -> f64 {
+    let over = (left + width) - (hi - 4.0);
+    let shift = if over > 0.0 { -over } else { 0.0 };
+    shift.max((lo + 4.0) - left).min(0.0)
 }
 
 /// The tooltip body for a value's provenance, with the given element id.
@@ -150,5 +197,22 @@ pub fn tooltip(id: &str, p: &Provenance) -> impl IntoView + use<> {
                 </a>
             </span>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_to_fit;
+
+    #[test]
+    fn a_tooltip_shifts_left_only_as_far_as_it_must() {
+        // Room on the right: no shift.
+        assert_eq!(shift_to_fit(100.0, 288.0, 0.0, 1280.0), 0.0);
+        // A phone's comparison: value at 156 px, box 16..344 px, tooltip 288 px: 104 px left.
+        assert_eq!(shift_to_fit(156.0, 288.0, 16.0, 344.0), -104.0);
+        // A box narrower than the tooltip: its left edge wins.
+        assert_eq!(shift_to_fit(156.0, 288.0, 16.0, 200.0), -136.0);
+        // Never to the right.
+        assert_eq!(shift_to_fit(0.0, 100.0, 50.0, 1000.0), 0.0);
     }
 }

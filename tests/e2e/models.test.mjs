@@ -313,6 +313,16 @@ test("on a phone the table scrolls inside its box, not the page", async () => {
     await tip.waitFor({ state: "visible" });
     const [t, b] = [await tip.boundingBox(), await page.locator(".models-scroll").boundingBox()];
     assert.ok(t.x >= b.x && t.x + t.width <= b.x + b.width + 1, `tooltip ${JSON.stringify(t)} inside ${JSON.stringify(b)}`);
+    // So does a tooltip in the comparison's last column.
+    await page.goto(at(SITE, "/models?pin=llama-4-scout,gemma-3-27b"));
+    await page.getByTestId("compare").waitFor();
+    const last = page.locator('[data-testid="compare"] tr[data-col="release"] .sv-value').last();
+    await last.scrollIntoViewIfNeeded();
+    await last.focus();
+    const ctip = page.locator('[data-testid="compare"] .sv-tip');
+    await ctip.waitFor({ state: "visible" });
+    const [ct, cb] = [await ctip.boundingBox(), await page.locator('[data-testid="compare"] .table-scroll').boundingBox()];
+    assert.ok(ct.x >= cb.x && ct.x + ct.width <= cb.x + cb.width + 1, `tooltip ${JSON.stringify(ct)} inside ${JSON.stringify(cb)}`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

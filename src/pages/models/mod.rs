@@ -10,7 +10,7 @@ use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::download::download_text;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
-use crate::components::sourced::{tooltip, Provenance, SourcedValue};
+use crate::components::sourced::{shift_to_fit, tip_widest, tooltip, Provenance, SourcedValue};
 use crate::components::url_state::{toggle, use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
 use columns::{all_columns, cell, is_numeric, label, CellInfo};
@@ -334,13 +334,7 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
     let t = target.get_bounding_client_rect();
     let c = container.get_bounding_client_rect();
     let scroll_left = f64::from(container.scroll_left());
-    // The tooltip's widest (`.sv-tip`'s max-width: min(22rem, 80vw)).
-    let viewport = window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1024.0);
-    let widest = (22.0 * 16.0_f64).min(0.8 * viewport);
+    let (_, widest) = tip_widest();
     Some(TipAt {
         row: row.parse().ok()?,
         column: column.to_string(),
@@ -357,8 +351,7 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
 /// Where the tooltip starts: under its value, moved left as far as needed for a tooltip of up
 /// to `width` to fit the scroll box's visible part (its link would be cut off otherwise).
 fn tip_left(under_value: f64, scroll_left: f64, visible_width: f64, width: f64) -> f64 {
-    let last = scroll_left + visible_width - width - 4.0;
-    under_value.min(last).max(scroll_left + 4.0)
+    under_value + shift_to_fit(under_value, width, scroll_left, scroll_left + visible_width)
 }
 
 /// Escapes text for HTML element bodies and attribute values.
