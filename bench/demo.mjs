@@ -57,7 +57,7 @@ let server;
 let site = opt("--url");
 if (!site) {
   const dist = join(ROOT, "dist");
-  if (!existsSync(join(dist, "worker_loader.js"))) throw new Error("no built site in dist/: run `cargo xtask build` first");
+  if (!existsSync(join(dist, "worker_start.js"))) throw new Error("no built site in dist/: run `cargo xtask build` first");
   server = await serve(dist);
   site = `http://127.0.0.1:${server.address().port}/`;
 }

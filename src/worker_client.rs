@@ -13,8 +13,9 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-/// The worker script Trunk writes next to `index.html` (`data-loader-shim`).
-pub const WORKER_SCRIPT: &str = "worker_loader.js";
+/// The worker's entry script (`web/worker_start.js`, copied next to `index.html`): it loads
+/// the engine Trunk builds (`worker.js`, `worker_bg.wasm`) and reports an Error if that fails.
+pub const WORKER_SCRIPT: &str = "worker_start.js";
 
 /// Why the worker could not be started.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -28,6 +29,9 @@ pub struct WorkerClient {
     worker: Worker,
     ready: Rc<Cell<bool>>,
     queue: Rc<RefCell<Vec<Outgoing>>>,
+    /// Why the worker failed before it was ready (its engine did not load): requests are then
+    /// refused with that reason instead of queued for a worker that will never answer.
+    dead: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -59,10 +63,12 @@ impl WorkerClient {
         let on_event = Rc::new(on_event);
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<Outgoing>>> = Rc::default();
+        let dead: Rc<RefCell<Option<String>>> = Rc::default();
         let on_message = {
             let on_event = Rc::clone(&on_event);
             let ready = Rc::clone(&ready);
             let queue = Rc::clone(&queue);
+            let dead = Rc::clone(&dead);
             let worker = worker.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                 let Some(json) = ev.data().as_string() else {
@@ -75,6 +81,11 @@ impl WorkerClient {
                         message: format!("the worker sent {e}"),
                     },
                 };
+                if let Event::Error { message, .. } = &event {
+                    if !ready.get() {
+                        *dead.borrow_mut() = Some(message.clone());
+                    }
+                }
                 if matches!(event, Event::Ready { .. }) && !ready.replace(true) {
                     let pending: Vec<Outgoing> = queue.borrow_mut().drain(..).collect();
                     for (json, file) in pending {
@@ -91,15 +102,21 @@ impl WorkerClient {
         };
         let on_error = {
             let on_event = Rc::clone(&on_event);
+            let ready = Rc::clone(&ready);
+            let dead = Rc::clone(&dead);
             Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
                 let detail = ev.message();
+                let message = if detail.is_empty() {
+                    "the inference worker failed to load".to_string()
+                } else {
+                    format!("the inference worker failed: {detail}")
+                };
+                if !ready.get() {
+                    *dead.borrow_mut() = Some(message.clone());
+                }
                 on_event(Event::Error {
                     kind: ErrorKind::Internal,
-                    message: if detail.is_empty() {
-                        "the inference worker failed to load".to_string()
-                    } else {
-                        format!("the inference worker failed: {detail}")
-                    },
+                    message,
                 });
             })
         };
@@ -109,6 +126,7 @@ impl WorkerClient {
             worker,
             ready,
             queue,
+            dead,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -130,6 +148,9 @@ impl WorkerClient {
     }
 
     fn send_inner(&self, json: String, file: Option<File>) -> Result<(), StartError> {
+        if let Some(why) = self.dead.borrow().clone() {
+            return Err(StartError(why));
+        }
         if !self.ready.get() {
             self.queue.borrow_mut().push((json, file));
             return Ok(());

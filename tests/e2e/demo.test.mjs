@@ -415,6 +415,28 @@ describe("broken inputs and missing WebGPU", () => {
     }
   });
 
+  test("an engine that does not load is reported, and the buttons say why instead of waiting", { timeout: 120_000 }, async () => {
+    // What a browser without WebAssembly SIMD, or a file cut short in transit, gives the worker.
+    const { context, page, errors } = await openPage(browser);
+    try {
+      await context.route("**/worker_bg.wasm", (route) =>
+        route.fulfill({ status: 200, contentType: "application/wasm", body: Buffer.from("\0asm\x01\0\0\0\xff\xff", "latin1") }),
+      );
+      await page.goto(at(SITE, "/demo"));
+      await appReady(page);
+      await waitState(page, "error", 60_000);
+      const status = page.getByTestId("status");
+      assert.match(await status.innerText(), /inference engine did not load \(CompileError/);
+      // Asking again fails at once with the same reason (nothing waits for a dead worker).
+      await page.getByTestId("load").click();
+      await waitState(page, "error", 10_000);
+      assert.match(await status.innerText(), /could not start: the inference engine did not load/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("without WebGPU the page explains what to do instead of failing", { timeout: 120_000 }, async () => {
     const plain = await launch({ webgpu: false });
     try {
@@ -472,7 +494,7 @@ describe("broken inputs and missing WebGPU", () => {
       await appReady(page);
       await waitState(page, "idle", 60_000);
       await page.getByTestId("cache-bytes").waitFor({ timeout: 60_000 });
-      const worker = requests.filter((u) => /worker(_loader)?\.js$|worker_bg\.wasm$/.test(u));
+      const worker = requests.filter((u) => /worker(_start)?\.js$|worker_bg\.wasm$/.test(u));
       assert.ok(worker.length >= 3, `worker files fetched: ${worker}`);
       assert.ok(worker.every((u) => u.startsWith(SUBPATH_SITE)), `worker files under the sub-path: ${worker}`);
       assert.deepEqual(errors, []);
