@@ -60,15 +60,27 @@ impl WorkerClient {
     /// to load or crashes shows up as an [`Event::Error`]).
     pub fn spawn(script_url: &str, on_event: impl Fn(Event) + 'static) -> Result<Self, StartError> {
         let worker = Worker::new(script_url).map_err(|e| StartError(message_of(&e)))?;
-        let on_event = Rc::new(on_event);
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<Outgoing>>> = Rc::default();
         let dead: Rc<RefCell<Option<String>>> = Rc::default();
+        let on_event = {
+            let ready = Rc::clone(&ready);
+            let dead = Rc::clone(&dead);
+            Rc::new(move |event: Event| {
+                // The worker says Ready first, so an error before it means the engine never
+                // loaded: later requests are refused with its reason.
+                if let Event::Error { message, .. } = &event {
+                    if !ready.get() {
+                        *dead.borrow_mut() = Some(message.clone());
+                    }
+                }
+                on_event(event)
+            })
+        };
         let on_message = {
             let on_event = Rc::clone(&on_event);
             let ready = Rc::clone(&ready);
             let queue = Rc::clone(&queue);
-            let dead = Rc::clone(&dead);
             let worker = worker.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                 let Some(json) = ev.data().as_string() else {
@@ -81,11 +93,6 @@ impl WorkerClient {
                         message: format!("the worker sent {e}"),
                     },
                 };
-                if let Event::Error { message, .. } = &event {
-                    if !ready.get() {
-                        *dead.borrow_mut() = Some(message.clone());
-                    }
-                }
                 if matches!(event, Event::Ready { .. }) && !ready.replace(true) {
                     let pending: Vec<Outgoing> = queue.borrow_mut().drain(..).collect();
                     for (json, file) in pending {
@@ -102,21 +109,15 @@ impl WorkerClient {
         };
         let on_error = {
             let on_event = Rc::clone(&on_event);
-            let ready = Rc::clone(&ready);
-            let dead = Rc::clone(&dead);
             Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
                 let detail = ev.message();
-                let message = if detail.is_empty() {
-                    "the inference worker failed to load".to_string()
-                } else {
-                    format!("the inference worker failed: {detail}")
-                };
-                if !ready.get() {
-                    *dead.borrow_mut() = Some(message.clone());
-                }
                 on_event(Event::Error {
                     kind: ErrorKind::Internal,
-                    message,
+                    message: if detail.is_empty() {
+                        "the inference worker failed to load".to_string()
+                    } else {
+                        format!("the inference worker failed: {detail}")
+                    },
                 });
             })
         };

@@ -743,7 +743,8 @@ fn collect_citations(
             format!("{item} \u{203a} {}", path.join(" \u{203a} "))
         };
         let list = out.entry(id.to_string()).or_default();
-        // Two fields of one value (a price's input and output) cite once.
+        // Entries of one list that read alike cite once (a GPU's two cloud rentals from one
+        // source are both "cloud rental").
         if list.last() != Some(&label) {
             list.push(label);
         }
@@ -759,11 +760,12 @@ fn collect_citations(
                         }
                     }
                     _ => {
+                        // A model's benchmark scores are keyed by benchmark id: say its name.
                         let in_benchmarks = path.last().is_some_and(|p| p == "benchmarks");
-                        let name = match bench(k) {
-                            Some(name) if in_benchmarks => name,
-                            _ => field_label(k).to_string(),
-                        };
+                        let name = in_benchmarks
+                            .then(|| bench(k))
+                            .flatten()
+                            .unwrap_or_else(|| field_label(k).into_owned());
                         path.push(name);
                         collect_citations(x, item, path, bench, out);
                         path.pop();

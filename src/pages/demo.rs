@@ -94,7 +94,7 @@ pub enum GpuCheck {
 }
 
 /// Whether an adapter is a software renderer, from the browser's fallback flag or its name.
-pub fn is_software_adapter(name: &str, fallback_flag: bool) -> bool {
+fn is_software_adapter(name: &str, fallback_flag: bool) -> bool {
     let name = name.to_ascii_lowercase();
     fallback_flag
         || ["swiftshader", "llvmpipe", "lavapipe", "basic render driver"]

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, openPage, at, appReady, SITE, DESKTOP, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, waitDemoState, waitDemoTokens, SITE, DESKTOP, PHONE } from "./lib.mjs";
 
 const ROUTES = [
   ["/", "main h1"],
@@ -65,12 +65,7 @@ for (const colorScheme of ["light", "dark"]) {
 // comparison, a chart's embed and cite drawers, the list of sources with a source's values), and
 // the demo's states (generating, stopped, a bad model file). Each step checks the page as it
 // is at that moment with `check(label)`.
-const waitState = (page, states, timeout = 180_000) =>
-  page.waitForFunction(
-    (want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
-    [].concat(states),
-    { timeout, polling: 250 },
-  );
+const waitState = (page, states, timeout = 180_000) => waitDemoState(page, states, timeout);
 
 const OPENED = [
   ["/models", async (page, check) => {
@@ -105,11 +100,7 @@ const OPENED = [
     await page.getByTestId("max-tokens").fill("64");
     await page.getByTestId("max-tokens").dispatchEvent("change");
     await page.getByTestId("generate").click();
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid="output"]')?.dataset.ids ?? "").split(" ").filter(Boolean).length >= 2,
-      null,
-      { timeout: 180_000, polling: 250 },
-    );
+    await waitDemoTokens(page, 2, 180_000);
     await check("generating");
     await page.getByTestId("stop").click();
     await waitState(page, ["stopped", "done"]);

@@ -8,7 +8,7 @@ import { readFile, writeFile, mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
-import { launch, openPage, at, appReady, SITE, SUBPATH_SITE } from "./lib.mjs";
+import { launch, openPage, at, appReady, waitDemoState, waitDemoTokens, SITE, SUBPATH_SITE } from "./lib.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const FIXTURE = JSON.parse(
@@ -40,14 +40,7 @@ const state = (page) => page.getByTestId("status").getAttribute("data-state");
 const ids = async (page) =>
   ((await page.getByTestId("output").getAttribute("data-ids")) ?? "").split(" ").filter(Boolean).map(Number);
 
-async function waitState(page, states, timeout = LONG) {
-  const want = [].concat(states);
-  await page.waitForFunction(
-    (want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
-    want,
-    { timeout, polling: 250 },
-  );
-}
+const waitState = (page, states, timeout = LONG) => waitDemoState(page, states, timeout);
 
 async function generate(page, prompt, maxTokens) {
   await page.getByTestId("prompt").fill(prompt);
@@ -114,11 +107,7 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     await page.getByTestId("max-tokens").fill("200");
     await page.getByTestId("max-tokens").dispatchEvent("change");
     await page.getByTestId("generate").click();
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid="output"]')?.dataset.ids ?? "").split(" ").filter(Boolean).length >= 2,
-      null,
-      { timeout: LONG, polling: 100 },
-    );
+    await waitDemoTokens(page, 2, LONG);
     // The page answers while the worker generates.
     const t = Date.now();
     await page.evaluate(() => 1 + 1);

@@ -79,3 +79,21 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, `${name}.png`);
 }
+
+/// Waits until the demo's status is in one of `states` (its `data-state`).
+export async function waitDemoState(page, states, timeout) {
+  await page.waitForFunction(
+    (want) => want.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
+    [].concat(states),
+    { timeout, polling: 250 },
+  );
+}
+
+/// Waits until the demo's output holds at least `n` generated token ids.
+export async function waitDemoTokens(page, n, timeout) {
+  await page.waitForFunction(
+    (n) => (document.querySelector('[data-testid="output"]')?.dataset.ids ?? "").split(" ").filter(Boolean).length >= n,
+    n,
+    { timeout, polling: 100 },
+  );
+}

@@ -880,6 +880,7 @@ fn BenchmarkChart(ds: Arc<Dataset>, table: Table, rows: Memo<Vec<usize>>) -> imp
 
 #[cfg(test)]
 mod tests {
+    use super::esc;
 
     #[test]
     fn a_tooltip_near_the_right_edge_moves_left_to_fit() {
@@ -892,7 +893,6 @@ mod tests {
         // A box narrower than the tip: its left edge, not beyond.
         assert_eq!(super::tip_left(50.0, 0.0, 200.0, 288.0), 4.0);
     }
-    use super::esc;
 
     #[test]
     fn markup_is_escaped() {
