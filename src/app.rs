@@ -2,7 +2,9 @@
 
 use crate::components::dataset::provide_dataset;
 use crate::components::shell::{Footer, Header};
-use crate::pages::{about, claims, costs, demo, embed, hardware, models, not_found, overview};
+use crate::pages::{
+    about, claims, costs, demo, embed, hardware, model, models, not_found, overview,
+};
 use crate::theme::provide_theme;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -63,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=overview::Overview />
                     <Route path=path!("/models") view=models::Models />
+                    <Route path=path!("/models/:id") view=model::ModelPage />
                     <Route path=path!("/costs") view=costs::Costs />
                     <Route path=path!("/hardware") view=hardware::Hardware />
                     <Route path=path!("/demo") view=demo::Demo />

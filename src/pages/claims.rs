@@ -8,7 +8,7 @@ use crate::format::grouped;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-fn verdict_label(v: Verdict) -> &'static str {
+pub fn verdict_label(v: Verdict) -> &'static str {
     match v {
         Verdict::Confirmed => "Confirmed",
         Verdict::Wrong => "Wrong",
@@ -17,7 +17,7 @@ fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
-fn verdict_class(v: Verdict) -> &'static str {
+pub fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Confirmed => "verdict verdict-confirmed",
         Verdict::Wrong => "verdict verdict-wrong",

@@ -6,6 +6,7 @@ pub mod costs;
 pub mod demo;
 pub mod embed;
 pub mod hardware;
+pub mod model;
 pub mod models;
 pub mod not_found;
 pub mod overview;

@@ -8,6 +8,9 @@ import { launch, openPage, at, appReady, waitDemoState, waitDemoTokens, SITE, DE
 const ROUTES = [
   ["/", "main h1"],
   ["/models", "[data-testid=models-table], table"],
+  ["/models/llama-4-maverick", "[data-testid=model-memory]"],
+  ["/models/gpt-4o", "[data-testid=model-prices]"],
+  ["/models/llama-4", "[data-testid=model-not-found]"],
   ["/costs", "[data-chart=cost-vs-volume]"],
   ["/hardware", "[data-chart=memory]"],
   ["/demo", "[data-testid=generate]"],

@@ -6,6 +6,7 @@ import { launch, openPage, at, appReady, screenshotPath, SITE, SUBPATH_SITE, DES
 const ROUTES = [
   { path: "/", name: "overview", heading: /Choose a language model/, title: /LLM Atlas/ },
   { path: "/models", name: "models", heading: /^Models$/, title: /^Models · LLM Atlas$/ },
+  { path: "/models/llama-4-maverick", name: "model", heading: /^Llama 4 Maverick$/, title: /^Llama 4 Maverick · LLM Atlas$/ },
   { path: "/costs", name: "costs", heading: /^Costs: API or your own hardware\?$/, title: /^Costs · LLM Atlas$/ },
   { path: "/hardware", name: "hardware", heading: /^Hardware: will it fit\?$/, title: /^Hardware · LLM Atlas$/ },
   { path: "/demo", name: "demo", heading: /On-device demo/, title: /On-device demo · LLM Atlas/ },

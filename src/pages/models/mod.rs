@@ -13,8 +13,10 @@ use crate::components::shell::PageHead;
 use crate::components::sourced::{shift_to_fit, tip_widest, tooltip, Provenance, SourcedValue};
 use crate::components::url_state::{toggle, use_url_state, UrlState};
 use crate::data::{query, Column, Dataset, Modality, Model, SortDir, MAX_PINNED};
+use crate::pages::model::model_href;
 use columns::{all_columns, cell, is_numeric, label, CellInfo};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use state::{commercial_use_key, TableState, COMMERCIAL_USES};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -288,7 +290,7 @@ fn provenance_of(ds: &Dataset, info: &CellInfo) -> Option<Provenance> {
 }
 
 /// A cell with its own tooltip component (the comparison table: a handful of cells).
-fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
+pub(crate) fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
     let info = cell(ds, m, col);
     if info.is_missing() {
         return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
@@ -391,7 +393,8 @@ fn row_html(
         if full && !pinned { " disabled" } else { "" }
     ));
     h.push_str(&format!(
-        "<th scope=\"row\" class=\"model-name\">{}",
+        "<th scope=\"row\" class=\"model-name\"><a href=\"{}\">{}</a>",
+        esc(&model_href(&m.id)),
         esc(&m.name)
     ));
     if m.open_weights {
@@ -763,9 +766,10 @@ fn Compare(ds: Arc<Dataset>, table: Table) -> impl IntoView {
                         .iter()
                         .map(|m| {
                             let id = m.id.clone();
+                            let name = m.name.clone();
                             view! {
                                 <th scope="col">
-                                    {m.name.clone()}
+                                    <A href=model_href(&m.id)>{name}</A>
                                     <button
                                         type="button"
                                         class="unpin"

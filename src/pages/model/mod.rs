@@ -1,0 +1,537 @@
+//! `/models/<id>`: one model's page: every fact the dataset holds about it with its source, its
+//! scores with their rank, its API prices cheapest first (and the ones they replaced), the
+//! memory it needs per quantization with the smallest listed setup that holds it, the claims
+//! about it and its relatives, with links into the calculators already set to it.
+
+pub mod sheet;
+
+use crate::app::href;
+use crate::components::dataset::WithDataset;
+use crate::components::shell::PageTitle;
+use crate::components::sourced::{Provenance, SourcedValue};
+use crate::components::url_state::QueryState;
+use crate::data::{Column, Dataset, Model, Pinned, Price, Sort, SortDir};
+use crate::econ::vram::{MemoryOptions, VramError};
+use crate::pages::claims::{verdict_class, verdict_label};
+use crate::pages::models::cell_view;
+use crate::pages::models::columns::{format_usd, label};
+use crate::pages::models::state::TableState;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use sheet::{
+    arch_facts, blended_usd_per_mtok, claims_about, memory_rows, ordinal, prices, relatives,
+    score_rows, suggestions,
+};
+use std::sync::Arc;
+
+/// The address of a model's page.
+pub fn model_href(id: &str) -> String {
+    href(&format!("/models/{id}"))
+}
+
+#[component]
+pub fn ModelPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    view! {
+        <WithDataset let:ds>
+            {move || {
+                let id = id.get();
+                match ds.model(&id) {
+                    Some(m) => view! { <Sheet ds=ds.clone() model=m.clone() /> }.into_any(),
+                    None => view! { <Unknown ds=ds.clone() id /> }.into_any(),
+                }
+            }}
+        </WithDataset>
+    }
+}
+
+/// An id no model has: say so, and offer the models whose names share a word with it.
+#[component]
+fn Unknown(ds: Arc<Dataset>, id: String) -> impl IntoView {
+    let near: Vec<(String, String)> = suggestions(&ds, &id)
+        .into_iter()
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    view! {
+        <PageTitle text="Model not found" />
+        <h1>"Model not found"</h1>
+        <p data-testid="model-not-found">
+            "The dataset has no model with the id " <code>{id}</code> "."
+        </p>
+        {(!near.is_empty())
+            .then(|| {
+                view! {
+                    <p>"Did you mean:"</p>
+                    <ul class="link-list" data-testid="model-suggestions">
+                        {near
+                            .into_iter()
+                            .map(|(id, name)| view! { <li><A href=model_href(&id)>{name}</A></li> })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        <p>
+            <A href=href("/models")>"See every model"</A>
+        </p>
+    }
+}
+
+fn sourced(ds: &Dataset, text: String, source: &str, detail: &[Option<&str>]) -> impl IntoView {
+    view! { <SourcedValue text provenance=Provenance::new(ds, source).detail(detail) /> }
+}
+
+/// Links into the table and the calculators, set to this model.
+fn actions(ds: &Dataset, m: &Model) -> impl IntoView {
+    let compare = TableState {
+        pinned: Pinned::from_ids([m.id.clone()]),
+        ..TableState::default()
+    }
+    .to_query();
+    let sizable = m.open_weights && m.params_total_b.is_some();
+    let priced = ds.prices_for(&m.id).next().is_some();
+    let id = m.id.clone();
+    view! {
+        <ul class="model-actions" aria-label="Use this model elsewhere">
+            <li>
+                <A href=href(&format!("/models{compare}"))>"Compare it with other models"</A>
+            </li>
+            {priced
+                .then(|| {
+                    view! {
+                        <li>
+                            <A href=href(&format!("/costs?api={id}"))>"Its API cost at your volume"</A>
+                        </li>
+                    }
+                })}
+            {sizable
+                .then(|| {
+                    view! {
+                        <li>
+                            <A href=href(&format!("/hardware?m={}", m.id))>"Will it fit your GPUs?"</A>
+                        </li>
+                        <li>
+                            <A href=href(&format!("/costs?model={}", m.id))>"Self-hosting it against an API"</A>
+                        </li>
+                    }
+                })}
+        </ul>
+    }
+}
+
+#[component]
+fn Sheet(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let m = &model;
+    let kind = if m.open_weights {
+        "open weights"
+    } else {
+        "closed weights"
+    };
+    let facts = [
+        Column::ReleaseDate,
+        Column::ParamsTotal,
+        Column::ParamsActive,
+        Column::Context,
+        Column::MaxOutput,
+        Column::License,
+    ]
+    .into_iter()
+    .map(|col| {
+        view! {
+            <dt>{label(&ds, &col)}</dt>
+            <dd data-col=col.key()>{cell_view(&ds, m, &col)}</dd>
+        }
+    })
+    .collect_view();
+    let modalities =
+        |ms: &[crate::data::Modality]| ms.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ");
+    let modality_text = format!(
+        "{} → {}",
+        modalities(&m.modalities.input),
+        modalities(&m.modalities.output)
+    );
+    view! {
+        <PageTitle text=m.name.clone() />
+        <nav class="crumbs" aria-label="Breadcrumb">
+            <A href=href("/models")>"Models"</A>
+            <span aria-hidden="true">" › "</span>
+            <span aria-current="page">{m.name.clone()}</span>
+        </nav>
+        <h1 data-testid="model-name">{m.name.clone()}</h1>
+        <p class="lead">
+            {format!("{} · {} family · {kind}", m.vendor, m.family)}
+            {m.reasoning.then_some(" · reasoning model")}
+        </p>
+        {m.note.clone().map(|n| view! { <p class="sv-muted">{n}</p> })}
+        {actions(&ds, m)}
+        <div class="model-sheet model-page">
+            <section aria-labelledby="facts-title" data-testid="model-facts">
+                <h2 id="facts-title">"Facts"</h2>
+                <dl class="facts">
+                    {facts}
+                    <dt>"Terms"</dt>
+                    <dd>{m.license.terms.clone()}</dd>
+                    <dt>"Modalities"</dt>
+                    <dd>{sourced(&ds, modality_text, &m.modalities.source, &[])}</dd>
+                </dl>
+            </section>
+            <Architecture ds=ds.clone() model=model.clone() />
+        </div>
+        <div class="model-page">
+        <Scores ds=ds.clone() model=model.clone() />
+        <Prices ds=ds.clone() model=model.clone() />
+        <Memory ds=ds.clone() model=model.clone() />
+        <Claims ds=ds.clone() model=model.clone() />
+        <Relatives ds=ds.clone() model=model.clone() />
+        </div>
+    }
+}
+
+#[component]
+fn Architecture(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let facts = arch_facts(&model);
+    let body = if facts.is_empty() {
+        let why = if model.open_weights {
+            "The dataset holds no architecture numbers for it yet."
+        } else {
+            "Closed: its maker publishes no architecture numbers."
+        };
+        view! { <p class="empty">{why}</p> }.into_any()
+    } else {
+        let rows = facts
+            .into_iter()
+            .map(|f| {
+                view! {
+                    <dt>{f.label}</dt>
+                    <dd>{sourced(&ds, f.value, f.source, &[f.note])}</dd>
+                }
+            })
+            .collect_view();
+        view! { <dl class="facts">{rows}</dl> }.into_any()
+    };
+    view! {
+        <section aria-labelledby="arch-title" data-testid="model-architecture">
+            <h2 id="arch-title">"Architecture"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// The models table sorted by one benchmark, this model highlighted, that benchmark charted.
+fn ranked_table_href(model_id: &str, benchmark: &str, higher_is_better: bool) -> String {
+    let state = TableState {
+        pinned: Pinned::from_ids([model_id.to_string()]),
+        chart: benchmark.to_string(),
+        ..TableState::default()
+    };
+    let mut state = state;
+    state.query.sort = Some(Sort {
+        column: Column::Benchmark(benchmark.to_string()),
+        dir: if higher_is_better {
+            SortDir::Desc
+        } else {
+            SortDir::Asc
+        },
+    });
+    href(&format!("/models{}", state.to_query()))
+}
+
+#[component]
+fn Scores(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let rows = score_rows(&ds, &model);
+    let body = if rows.is_empty() {
+        view! { <p class="empty">"The dataset holds no benchmark scores for it yet."</p> }
+            .into_any()
+    } else {
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let col = Column::Benchmark(r.benchmark.id.clone());
+                let who = if r.score.self_reported {
+                    "its maker"
+                } else {
+                    "independent"
+                };
+                let rank = format!("{} of {}", ordinal(r.rank), r.of);
+                let rank_label = format!("{rank} on {}: see the ranking", r.benchmark.name);
+                let link =
+                    ranked_table_href(&model.id, &r.benchmark.id, r.benchmark.higher_is_better);
+                view! {
+                    <tr data-benchmark=r.benchmark.id.clone()>
+                        <th scope="row">{r.benchmark.name.clone()}</th>
+                        <td class="num">{cell_view(&ds, &model, &col)}</td>
+                        <td>
+                            <A href=link attr:aria-label=rank_label>
+                                {rank}
+                            </A>
+                        </td>
+                        <td>{who}</td>
+                        <td class="sv-muted">{r.score.setting.clone().unwrap_or_default()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="sheet-scroll" tabindex="0" role="region" aria-label="Benchmark scores">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Benchmark"</th>
+                            <th scope="col" class="num">"Score"</th>
+                            <th scope="col">"Rank here"</th>
+                            <th scope="col">"Measured by"</th>
+                            <th scope="col">"Setting"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="scores-title" data-testid="model-scores">
+            <h2 id="scores-title">"Benchmark scores"</h2>
+            <p class="sv-muted">
+                "A rank counts only the models in this dataset with a score on that benchmark; "
+                "scores a maker reported about its own model are not independent."
+            </p>
+            {body}
+        </section>
+    }
+}
+
+fn price_row(ds: &Dataset, p: &Price, cheapest: bool) -> impl IntoView {
+    let tier = p.tier.clone().unwrap_or_default();
+    let as_of = p.as_of.clone().unwrap_or_default();
+    let detail = [p.note.as_deref()];
+    let usd = |x: f64| sourced(ds, format_usd(x), &p.source, &detail);
+    view! {
+        <tr class:cheapest=cheapest>
+            <th scope="row">
+                {p.provider.clone()}
+                {cheapest.then(|| view! { " " <span class="badge">"cheapest"</span> })}
+            </th>
+            <td>{tier}</td>
+            <td class="num">{usd(p.input_usd_per_mtok)}</td>
+            <td class="num">
+                {match p.cached_input_usd_per_mtok {
+                    Some(c) => usd(c).into_any(),
+                    None => view! { <span class="missing" aria-label="not offered">"—"</span> }.into_any(),
+                }}
+            </td>
+            <td class="num">{usd(p.output_usd_per_mtok)}</td>
+            <td class="num">{format_usd(blended_usd_per_mtok(p))}</td>
+            <td>{as_of}</td>
+        </tr>
+    }
+}
+
+fn price_table(label: &'static str, body: AnyView) -> impl IntoView {
+    view! {
+        <div class="sheet-scroll" tabindex="0" role="region" aria-label=label>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Provider"</th>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col" class="num">"Input $/M"</th>
+                        <th scope="col" class="num">"Cached input $/M"</th>
+                        <th scope="col" class="num">"Output $/M"</th>
+                        <th scope="col" class="num">"Blend 3:1 $/M"</th>
+                        <th scope="col">"As of"</th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let (current, earlier) = prices(&ds, &model.id);
+    let body = if current.is_empty() {
+        let why = if model.open_weights {
+            "The dataset lists no API offering it. Its weights are open: see what serving it yourself costs."
+        } else {
+            "The dataset lists no API price for it."
+        };
+        view! { <p class="empty">{why}</p> }.into_any()
+    } else {
+        let rows = current
+            .iter()
+            .enumerate()
+            .map(|(i, p)| price_row(&ds, p, i == 0 && current.len() > 1))
+            .collect_view()
+            .into_any();
+        let history = (!earlier.is_empty()).then(|| {
+            let n = earlier.len();
+            let rows = earlier
+                .iter()
+                .map(|p| price_row(&ds, p, false))
+                .collect_view()
+                .into_any();
+            view! {
+                <details class="earlier-prices" data-testid="earlier-prices">
+                    <summary>{format!("Earlier prices ({n})")}</summary>
+                    {price_table("Earlier API prices", rows)}
+                </details>
+            }
+        });
+        view! {
+            {price_table("API prices", rows)}
+            {history}
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="prices-title" data-testid="model-prices">
+            <h2 id="prices-title">"API prices"</h2>
+            <p class="sv-muted">
+                "US dollars per million tokens, the newest list price per provider and tier, cheapest first by "
+                "a blend of three input tokens to one output token."
+            </p>
+            {body}
+        </section>
+    }
+}
+
+/// A size in GB as the memory table shows it: "0.5", "16.3", "427".
+fn gb(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+#[component]
+fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let options = MemoryOptions::default();
+    let body = match memory_rows(&ds, &model, &options) {
+        Err(e) => {
+            let why = match e {
+                VramError::ParamsUnknown if !model.open_weights => {
+                    format!("{} does not publish its parameter count, and it cannot be downloaded to run.", model.vendor)
+                }
+                VramError::ParamsUnknown => {
+                    "The dataset holds no parameter count for it yet.".to_string()
+                }
+                VramError::KvFieldUnknown { field } => format!(
+                    "The dataset lacks its {}, which the KV-cache estimate needs.",
+                    field.replace('_', " ")
+                ),
+                other => other.to_string(),
+            };
+            view! { <p class="empty">{why}</p> }.into_any()
+        }
+        Ok(rows) => {
+            let rows = rows
+                .into_iter()
+                .map(|r| {
+                    let e = r.estimate;
+                    let smallest = r
+                        .smallest
+                        .map(|s| s.label())
+                        .unwrap_or_else(|| "more than 8 of any listed device".into());
+                    view! {
+                        <tr data-quant=r.quant.label()>
+                            <th scope="row">{r.quant.label()}</th>
+                            <td class="num">{gb(e.weights_gb)}</td>
+                            <td class="num">{gb(e.kv_cache_gb)}</td>
+                            <td class="num">{gb(e.total_gb)}</td>
+                            <td>{smallest}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="sheet-scroll" tabindex="0" role="region" aria-label="Memory by quantization">
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Quantization"</th>
+                                <th scope="col" class="num">"Weights GB"</th>
+                                <th scope="col" class="num">"KV cache GB"</th>
+                                <th scope="col" class="num">"Total GB"</th>
+                                <th scope="col">"Smallest listed setup that holds it"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section aria-labelledby="memory-title" data-testid="model-memory">
+            <h2 id="memory-title">"Memory to run it"</h2>
+            <p class="sv-muted">
+                {format!(
+                    "Weights at llama.cpp's bits per weight, a {}-token KV cache in {}, one sequence, and overhead (",
+                    crate::format::grouped(options.context_tokens as i64),
+                    options.kv_cache.label()
+                )}
+                <A href=href("/about#weights")>"method"</A>
+                "). A setup is 1, 2, 4 or 8 of one device from the hardware list, all in GPU memory. "
+                <A href=href(&format!("/hardware?m={}", model.id))>"Change the context or compare setups"</A>
+                "."
+            </p>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn Claims(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let claims = claims_about(&ds, &model.id);
+    (!claims.is_empty()).then(|| {
+        let items = claims
+            .into_iter()
+            .map(|c| {
+                let (verdict, text) = (c.verdict, c.text.clone());
+                view! {
+                    <li>
+                        <span class=verdict_class(verdict)>{verdict_label(verdict)}</span>
+                        " "
+                        <A href=href(&format!("/claims#{}", c.id))>{text}</A>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="claims-title" data-testid="model-claims">
+                <h2 id="claims-title">"Claims about it, checked"</h2>
+                <ul class="link-list">{items}</ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn Relatives(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let rel = relatives(&ds, &model);
+    (!rel.is_empty()).then(|| {
+        let items = rel
+            .into_iter()
+            .map(|(why, m)| {
+                let name = m.name.clone();
+                view! {
+                    <li>
+                        <A href=model_href(&m.id)>{name}</A>
+                        <span class="sv-muted">{format!(" ({why})")}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="related-title" data-testid="model-related">
+                <h2 id="related-title">"Related models"</h2>
+                <ul class="link-list">{items}</ul>
+            </section>
+        }
+    })
+}

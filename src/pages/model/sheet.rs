@@ -1,0 +1,475 @@
+//! What a model's page says, worked out from the dataset: its architecture facts, each score's
+//! rank among the models that have one, its API prices cheapest first (and the earlier ones),
+//! the memory it needs per quantization with the smallest listed setup that holds it, the claims
+//! about it and its relatives. Pure, so the page and the tests agree.
+
+use crate::charts::memory::QUANTS;
+use crate::data::{
+    ArchKind, Benchmark, Claim, Dataset, Hardware, HardwareKind, Model, Price, Score, Sourced,
+};
+use crate::econ::vram::{
+    estimate_model_memory, fit, Fit, MemoryEstimate, MemoryOptions, Quant, Setup, VramError,
+};
+
+/// One architecture number with its label: ("Layers", 48 from the config).
+pub struct ArchFact<'a> {
+    pub label: &'static str,
+    pub value: String,
+    pub source: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// The architecture numbers the dataset holds for `m`, in reading order.
+pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
+    let a = &m.architecture;
+    let mut out = Vec::new();
+    if let Some(k) = &a.kind {
+        out.push(ArchFact {
+            label: "Design",
+            value: match k.value {
+                ArchKind::Dense => "dense".into(),
+                ArchKind::Moe => "mixture of experts".into(),
+            },
+            source: &k.source,
+            note: k.note.as_deref(),
+        });
+    }
+    let numbers: [(&'static str, &Option<Sourced<u32>>); 13] = [
+        ("Layers", &a.layers),
+        ("Hidden size", &a.hidden_size),
+        ("Attention heads", &a.attention_heads),
+        ("KV heads", &a.kv_heads),
+        ("Head dimension", &a.head_dim),
+        ("Routed experts", &a.experts),
+        ("Experts active per token", &a.experts_active),
+        ("Shared experts", &a.shared_experts),
+        ("Sliding window (tokens)", &a.sliding_window),
+        ("Sliding-window layers", &a.sliding_window_layers),
+        ("Latent KV size (MLA)", &a.kv_lora_rank),
+        ("RoPE key size (MLA)", &a.qk_rope_head_dim),
+        ("Vocabulary", &a.vocab_size),
+    ];
+    for (label, v) in numbers {
+        if let Some(v) = v {
+            out.push(ArchFact {
+                label,
+                value: crate::format::grouped(i64::from(v.value)),
+                source: &v.source,
+                note: v.note.as_deref(),
+            });
+        }
+    }
+    out
+}
+
+/// A score with its place among every model in the dataset that has one for that benchmark.
+pub struct ScoreRow<'a> {
+    pub benchmark: &'a Benchmark,
+    pub score: &'a Score,
+    /// 1 for the best; models with equal scores share a rank.
+    pub rank: usize,
+    /// How many models have a score on this benchmark.
+    pub of: usize,
+}
+
+/// `m`'s scores in the order of `benchmarks.json`, each ranked.
+pub fn score_rows<'a>(ds: &'a Dataset, m: &'a Model) -> Vec<ScoreRow<'a>> {
+    ds.benchmarks
+        .iter()
+        .filter_map(|b| {
+            let score = m.benchmarks.get(&b.id)?;
+            let others: Vec<f64> = ds
+                .models
+                .iter()
+                .filter_map(|o| o.benchmarks.get(&b.id).map(|s| s.value))
+                .collect();
+            let better = others
+                .iter()
+                .filter(|v| {
+                    if b.higher_is_better {
+                        **v > score.value
+                    } else {
+                        **v < score.value
+                    }
+                })
+                .count();
+            Some(ScoreRow {
+                benchmark: b,
+                score,
+                rank: better + 1,
+                of: others.len(),
+            })
+        })
+        .collect()
+}
+
+/// "1st", "2nd", "3rd", "11th", "22nd".
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A price for three input tokens to one output token, per million: the usual blend (the one
+/// Artificial Analysis uses) for ordering offers of one model.
+pub fn blended_usd_per_mtok(p: &Price) -> f64 {
+    (3.0 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4.0
+}
+
+/// `m`'s current prices (the newest per provider and tier), cheapest blend first, and the
+/// older ones they replaced, newest first.
+pub fn prices<'a>(ds: &'a Dataset, model_id: &str) -> (Vec<&'a Price>, Vec<&'a Price>) {
+    let mut current = ds.current_prices(model_id);
+    current.sort_by(|a, b| blended_usd_per_mtok(a).total_cmp(&blended_usd_per_mtok(b)));
+    let mut earlier: Vec<&Price> = ds
+        .prices
+        .iter()
+        .filter(|p| p.model == model_id && !current.iter().any(|c| std::ptr::eq(*c, *p)))
+        .collect();
+    earlier.sort_by(|a, b| b.as_of.cmp(&a.as_of).then(a.provider.cmp(&b.provider)));
+    (current, earlier)
+}
+
+/// The smallest setup among the dataset's devices (1, 2, 4 or 8 of one kind) that holds a
+/// memory estimate entirely in GPU memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmallestSetup<'a> {
+    pub hardware: &'a Hardware,
+    pub devices: u32,
+    /// GPU memory the runtime may use over all devices.
+    pub gpu_gb: f64,
+}
+
+impl SmallestSetup<'_> {
+    /// "NVIDIA GeForce RTX 4090: 24 GB", "8× NVIDIA H100 SXM (80 GB): 640 GB", "Apple M4 Max
+    /// (36 GB, Mac Studio base): 27 GB usable".
+    pub fn label(&self) -> String {
+        let name = if self.devices == 1 {
+            self.hardware.name.clone()
+        } else {
+            format!("{}× {}", self.devices, self.hardware.name)
+        };
+        let usable = if self.hardware.kind == HardwareKind::AppleSilicon {
+            " usable"
+        } else {
+            ""
+        };
+        format!("{name}: {:.0} GB{usable}", self.gpu_gb)
+    }
+}
+
+/// Device counts tried for a setup.
+const DEVICE_COUNTS: [u32; 4] = [1, 2, 4, 8];
+
+/// The setup with the least usable memory that holds `estimate` without offloading to system
+/// RAM (fewer devices first on a tie); `None` when not even eight of the largest device do.
+pub fn smallest_setup<'a>(ds: &'a Dataset, estimate: &MemoryEstimate) -> Option<SmallestSetup<'a>> {
+    let mut best: Option<SmallestSetup<'a>> = None;
+    for h in &ds.hardware {
+        for devices in DEVICE_COUNTS {
+            let setup = Setup::from_hardware(h, devices, 0.0);
+            if !matches!(fit(estimate, &setup), Ok(Fit::Fits { .. })) {
+                continue;
+            }
+            let candidate = SmallestSetup {
+                hardware: h,
+                devices,
+                gpu_gb: setup.gpu_gb(),
+            };
+            let better = match &best {
+                None => true,
+                Some(b) => (candidate.gpu_gb, candidate.devices) < (b.gpu_gb, b.devices),
+            };
+            if better {
+                best = Some(candidate);
+            }
+            // More devices of this kind only add memory.
+            break;
+        }
+    }
+    best
+}
+
+/// One quantization's memory and the smallest setup that holds it.
+pub struct MemoryRow<'a> {
+    pub quant: Quant,
+    pub estimate: MemoryEstimate,
+    pub smallest: Option<SmallestSetup<'a>>,
+}
+
+/// `m`'s memory at each quantization the memory chart shows, or why it cannot be estimated
+/// (a closed model's size, a missing architecture number).
+pub fn memory_rows<'a>(
+    ds: &'a Dataset,
+    m: &Model,
+    options: &MemoryOptions,
+) -> Result<Vec<MemoryRow<'a>>, VramError> {
+    QUANTS
+        .into_iter()
+        .map(|quant| {
+            let estimate = estimate_model_memory(m, quant, options)?;
+            Ok(MemoryRow {
+                quant,
+                smallest: smallest_setup(ds, &estimate),
+                estimate,
+            })
+        })
+        .collect()
+}
+
+/// The claims that name `model_id`.
+pub fn claims_about<'a>(ds: &'a Dataset, model_id: &str) -> Vec<&'a Claim> {
+    ds.claims
+        .iter()
+        .filter(|c| c.models.iter().any(|m| m == model_id))
+        .collect()
+}
+
+/// Models related to `m`: the one it is a variant of, its own variants, then the rest of its
+/// family, each once, in dataset order within each group.
+pub fn relatives<'a>(ds: &'a Dataset, m: &Model) -> Vec<(&'static str, &'a Model)> {
+    let mut out: Vec<(&'static str, &'a Model)> = Vec::new();
+    let mut push = |why: &'static str, o: &'a Model| {
+        if o.id != m.id && !out.iter().any(|(_, x)| x.id == o.id) {
+            out.push((why, o));
+        }
+    };
+    if let Some(parent) = m.variant_of.as_deref().and_then(|id| ds.model(id)) {
+        push("variant of", parent);
+    }
+    for o in ds
+        .models
+        .iter()
+        .filter(|o| o.variant_of.as_deref() == Some(&m.id))
+    {
+        push("variant", o);
+    }
+    for o in ds.models.iter().filter(|o| o.family == m.family) {
+        push("same family", o);
+    }
+    out
+}
+
+/// Models whose id or name shares a word with `wanted` (an unknown id from a link), the most
+/// shared words first: "llama-4" suggests the Llama 4 models.
+pub fn suggestions<'a>(ds: &'a Dataset, wanted: &str) -> Vec<&'a Model> {
+    let words: Vec<String> = wanted
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut scored: Vec<(usize, &Model)> = ds
+        .models
+        .iter()
+        .filter_map(|m| {
+            let hay: Vec<String> =
+                m.id.split('-')
+                    .map(str::to_string)
+                    .chain(m.name.split_whitespace().map(str::to_lowercase))
+                    .collect();
+            let n = words.iter().filter(|w| hay.contains(w)).count();
+            (n > 0).then_some((n, m))
+        })
+        .collect();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    scored.into_iter().take(6).map(|(_, m)| m).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Date, FILES};
+
+    fn dataset() -> Dataset {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/data");
+        let texts: Vec<(&str, String)> = FILES
+            .iter()
+            .map(|f| (*f, std::fs::read_to_string(format!("{dir}/{f}")).unwrap()))
+            .collect();
+        let files: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+        Dataset::from_json_files(&files, Date::new(2026, 11, 25).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn ordinals_read_in_english() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th"
+            ]
+        );
+    }
+
+    #[test]
+    fn ranks_count_the_better_scores_and_ties_share_a_place() {
+        let ds = dataset();
+        for m in &ds.models {
+            for row in score_rows(&ds, m) {
+                let b = row.benchmark;
+                let scores: Vec<f64> = ds
+                    .models
+                    .iter()
+                    .filter_map(|o| o.benchmarks.get(&b.id).map(|s| s.value))
+                    .collect();
+                assert_eq!(row.of, scores.len());
+                let best = if b.higher_is_better {
+                    scores.iter().copied().fold(f64::MIN, f64::max)
+                } else {
+                    scores.iter().copied().fold(f64::MAX, f64::min)
+                };
+                assert_eq!(row.rank == 1, row.score.value == best, "{} {}", m.id, b.id);
+                assert!(row.rank <= row.of);
+            }
+        }
+    }
+
+    #[test]
+    fn prices_come_cheapest_first_and_history_apart() {
+        let ds = dataset();
+        let mut with_history = 0;
+        for m in &ds.models {
+            let (current, earlier) = prices(&ds, &m.id);
+            assert_eq!(
+                current.len() + earlier.len(),
+                ds.prices_for(&m.id).count(),
+                "{}",
+                m.id
+            );
+            for w in current.windows(2) {
+                assert!(blended_usd_per_mtok(w[0]) <= blended_usd_per_mtok(w[1]));
+            }
+            for old in &earlier {
+                let newer = current
+                    .iter()
+                    .find(|c| c.provider == old.provider && c.tier == old.tier)
+                    .expect("an earlier price has a current one");
+                assert!(newer.as_of > old.as_of, "{}: {}", m.id, old.provider);
+                with_history += 1;
+            }
+        }
+        assert!(with_history > 0, "the dataset holds price changes");
+    }
+
+    #[test]
+    fn the_smallest_setup_holds_the_model_and_nothing_smaller_does() {
+        let ds = dataset();
+        let gemma = ds.model("gemma-3-27b").unwrap();
+        let rows = memory_rows(&ds, gemma, &MemoryOptions::default()).unwrap();
+        assert_eq!(rows.len(), QUANTS.len());
+        for row in &rows {
+            let s = row
+                .smallest
+                .as_ref()
+                .expect("27B fits somewhere at every quant");
+            assert!(s.gpu_gb >= row.estimate.total_gb);
+            // No device of the dataset, at any count, holds it in less.
+            for h in &ds.hardware {
+                for n in DEVICE_COUNTS {
+                    let setup = Setup::from_hardware(h, n, 0.0);
+                    if setup.gpu_gb() < s.gpu_gb {
+                        assert!(!matches!(fit(&row.estimate, &setup), Ok(Fit::Fits { .. })));
+                    }
+                }
+            }
+        }
+        // Smaller quantizations never need a larger setup.
+        for w in rows.windows(2) {
+            assert!(
+                w[1].smallest.as_ref().unwrap().gpu_gb <= w[0].smallest.as_ref().unwrap().gpu_gb
+            );
+        }
+        // A closed model says why there is no estimate.
+        let gpt = ds.model("gpt-4o").unwrap();
+        assert!(matches!(
+            memory_rows(&ds, gpt, &MemoryOptions::default()),
+            Err(VramError::ParamsUnknown)
+        ));
+    }
+
+    #[test]
+    fn setups_are_labelled_with_their_usable_memory() {
+        let ds = dataset();
+        let h100 = ds
+            .hardware
+            .iter()
+            .find(|h| h.id == "nvidia-h100-sxm")
+            .unwrap();
+        let one = SmallestSetup {
+            hardware: h100,
+            devices: 1,
+            gpu_gb: 80.0,
+        };
+        assert_eq!(one.label(), format!("{}: 80 GB", h100.name));
+        let eight = SmallestSetup {
+            hardware: h100,
+            devices: 8,
+            gpu_gb: 640.0,
+        };
+        assert_eq!(eight.label(), format!("8× {}: 640 GB", h100.name));
+        let mac = ds
+            .hardware
+            .iter()
+            .find(|h| h.id == "apple-m4-max-36gb")
+            .unwrap();
+        let mac = SmallestSetup {
+            hardware: mac,
+            devices: 1,
+            gpu_gb: 27.0,
+        };
+        assert!(mac.label().ends_with(": 27 GB usable"), "{}", mac.label());
+    }
+
+    #[test]
+    fn relatives_and_suggestions_find_the_family() {
+        let ds = dataset();
+        let maverick = ds.model("llama-4-maverick").unwrap();
+        let rel = relatives(&ds, maverick);
+        assert!(rel.iter().all(|(_, m)| m.id != maverick.id));
+        assert!(rel
+            .iter()
+            .any(|(why, m)| *why == "same family" && m.id == "llama-4-scout"));
+        let ids: Vec<&str> = rel.iter().map(|(_, m)| m.id.as_str()).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique);
+
+        let found: Vec<&str> = suggestions(&ds, "llama-4")
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert!(
+            found.contains(&"llama-4-maverick") && found.contains(&"llama-4-scout"),
+            "{found:?}"
+        );
+        assert!(suggestions(&ds, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn architecture_facts_follow_the_data() {
+        let ds = dataset();
+        let gemma = ds.model("gemma-3-27b").unwrap();
+        let facts = arch_facts(gemma);
+        let layers = facts.iter().find(|f| f.label == "Layers").expect("layers");
+        assert_eq!(
+            layers.value,
+            gemma
+                .architecture
+                .layers
+                .as_ref()
+                .unwrap()
+                .value
+                .to_string()
+        );
+        assert!(arch_facts(ds.model("gpt-4o").unwrap()).is_empty());
+    }
+}

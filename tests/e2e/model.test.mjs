@@ -1,0 +1,236 @@
+// A model's own page (`/models/<id>`) as a reader reaches and uses it: from the table, by a
+// link, by keyboard; its facts, ranks, prices and memory checked against the dataset's JSON
+// (worked out here, independently of the Rust code); an unknown id; a sub-path.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, at, appReady, SITE, SUBPATH_SITE, PHONE } from "./lib.mjs";
+
+let browser;
+let data;
+before(async () => {
+  browser = await launch({ webgpu: false });
+  const json = async (name) => (await fetch(at(SITE, `/data/${name}.json`))).json();
+  const [models, prices, sources, benchmarks, claims] = await Promise.all(
+    ["models", "prices", "sources", "benchmarks", "claims"].map(json),
+  );
+  data = { models, prices, sources, benchmarks, claims };
+});
+after(async () => {
+  await browser?.close();
+});
+
+const model = (id) => data.models.find((m) => m.id === id);
+
+async function openModel(id, options = {}) {
+  const opened = await openPage(browser, options);
+  await opened.page.goto(at(SITE, `/models/${id}`));
+  await appReady(opened.page);
+  await opened.page.getByTestId("model-name").waitFor();
+  return opened;
+}
+
+/// The newest price per provider and tier, as the page should list them.
+function currentPrices(id) {
+  const latest = new Map();
+  for (const p of data.prices.filter((p) => p.model === id)) {
+    const key = `${p.provider}|${p.tier ?? ""}`;
+    if (!latest.has(key) || p.as_of > latest.get(key).as_of) latest.set(key, p);
+  }
+  return [...latest.values()];
+}
+
+const blend = (p) => (3 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4;
+
+test("a model's name in the table opens its page, and Back returns to the table as it was", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/models?q=maverick"));
+    await appReady(page);
+    await page.getByTestId("models-table").waitFor();
+    const link = page.locator("table.models tbody th.model-name a", { hasText: "Llama 4 Maverick" });
+    await link.click();
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Maverick" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/models/llama-4-maverick");
+    assert.equal(await page.title(), "Llama 4 Maverick · LLM Atlas");
+    await page.goBack();
+    await page.getByTestId("models-table").waitFor();
+    assert.equal(new URL(page.url()).search, "?q=maverick");
+    assert.equal(await page.locator("table.models tbody tr").count(), 1);
+
+    // By keyboard: focus the name's link and press Enter.
+    await page.locator("table.models tbody th.model-name a").first().focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("model-name").waitFor();
+    assert.equal(await page.getByTestId("model-name").innerText(), "Llama 4 Maverick");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the facts are the dataset's, each with its source", async () => {
+  const m = model("llama-4-maverick");
+  const { context, page, errors } = await openModel(m.id);
+  try {
+    const facts = page.getByTestId("model-facts");
+    assert.equal(await facts.locator('dd[data-col="params_total"]').innerText(), `${m.params_total_b.value} B`);
+    assert.equal(await facts.locator('dd[data-col="release"]').innerText(), m.release_date.value);
+    assert.match(await facts.innerText(), new RegExp(m.license.terms.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    // Focusing a value shows where it was read.
+    await facts.locator('dd[data-col="params_total"] button.sv-value').focus();
+    const source = data.sources.find((s) => s.id === m.params_total_b.source);
+    const tip = page.locator('[data-testid="model-facts"] .sv-tip');
+    await tip.waitFor();
+    assert.match(await tip.innerText(), new RegExp(source.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    // The architecture numbers, each with its own source.
+    const arch = page.getByTestId("model-architecture");
+    const layers = m.architecture.layers.value;
+    assert.match(await arch.innerText(), new RegExp(`Layers\\s+${layers}\\b`));
+    assert.equal(await arch.locator("button.sv-value").count(), Object.keys(m.architecture).length);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("each score shows its rank among the models with one, and the rank opens that ranking", async () => {
+  const m = model("llama-4-maverick");
+  const { context, page, errors } = await openModel(m.id);
+  try {
+    const scores = page.getByTestId("model-scores");
+    const ids = Object.keys(m.benchmarks);
+    assert.equal(await scores.locator("tbody tr").count(), ids.length);
+    for (const id of ids) {
+      const bench = data.benchmarks.find((b) => b.id === id);
+      const others = data.models.map((o) => o.benchmarks?.[id]?.value).filter((v) => v !== undefined);
+      const mine = m.benchmarks[id].value;
+      const better = others.filter((v) => (bench.higher_is_better ? v > mine : v < mine)).length;
+      const row = scores.locator(`tr[data-benchmark="${id}"]`);
+      assert.match(await row.innerText(), new RegExp(`\\b${better + 1}(st|nd|rd|th) of ${others.length}\\b`), id);
+    }
+    const id = "gpqa_diamond";
+    await scores.locator(`tr[data-benchmark="${id}"] a`).click();
+    await page.getByTestId("models-table").waitFor();
+    const url = new URL(page.url());
+    assert.equal(url.pathname, "/models");
+    assert.equal(url.searchParams.get("sort"), `bench:${id}`);
+    assert.equal(url.searchParams.get("pin"), m.id);
+    // The model's row is highlighted, at its rank's place among the scored rows.
+    const pinnedRow = page.locator(`table.models tbody tr[data-model="${m.id}"]`);
+    assert.match((await pinnedRow.getAttribute("class")) ?? "", /\bpinned\b/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("API prices come cheapest first, with the earlier ones apart", async () => {
+  // The model with the most price changes in the dataset.
+  const changed = data.models
+    .map((m) => ({ id: m.id, earlier: data.prices.filter((p) => p.model === m.id).length - currentPrices(m.id).length }))
+    .sort((a, b) => b.earlier - a.earlier)[0];
+  assert.ok(changed.earlier > 0, "the dataset holds a price change");
+  const current = currentPrices(changed.id).sort((a, b) => blend(a) - blend(b));
+  const { context, page, errors } = await openModel(changed.id);
+  try {
+    const prices = page.getByTestId("model-prices");
+    const rows = prices.locator('[aria-label="API prices"] tbody tr');
+    assert.equal(await rows.count(), current.length);
+    const first = await rows.first().locator("th").innerText();
+    assert.ok(first.startsWith(current[0].provider), `${first} is the cheapest`);
+    if (current.length > 1) assert.match(first, /cheapest/);
+    const earlier = prices.getByTestId("earlier-prices");
+    await earlier.locator("summary").click();
+    assert.equal(await earlier.locator("tbody tr").count(), changed.earlier);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an open model lists its memory per quantization; a closed one says why it has none", async () => {
+  const { context, page, errors } = await openModel("gemma-3-27b");
+  try {
+    const memory = page.getByTestId("model-memory");
+    const rows = memory.locator("tbody tr");
+    assert.equal(await rows.count(), 7);
+    const q4 = memory.locator('tr[data-quant="Q4_K_M"]');
+    const cells = await q4.locator("td").allInnerTexts();
+    const [weights, kv, total] = cells.slice(0, 3).map(Number);
+    // Gemma 3 27B at Q4_K_M: 27 B parameters × 4.8944 bits / 8 = 16.5 GB of weights.
+    const params = model("gemma-3-27b").params_total_b.value;
+    assert.ok(Math.abs(weights - (params * 4.8944) / 8) < 0.06, `weights ${weights}`);
+    assert.ok(total > weights + kv, "the total adds the overhead");
+    assert.match(cells[3], /: \d+ GB/, "a setup that holds it, with its memory");
+    // The link to the hardware page is set to this model.
+    await memory.getByRole("link", { name: /Change the context/ }).click();
+    await page.locator("[data-chart=memory]").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("m"), "gemma-3-27b");
+
+    await page.goto(at(SITE, "/models/gpt-4o"));
+    await page.getByRole("heading", { level: 1, name: "GPT-4o" }).waitFor();
+    assert.match(await page.getByTestId("model-memory").innerText(), /does not publish its parameter count/);
+    assert.match(await page.getByTestId("model-architecture").innerText(), /publishes no architecture numbers/);
+    assert.equal(await page.getByRole("link", { name: "Will it fit your GPUs?" }).count(), 0);
+    await page.getByRole("link", { name: "Its API cost at your volume" }).click();
+    await page.locator("[data-chart=cost-vs-volume]").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("api"), "gpt-4o");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("claims about a model and its relatives link on", async () => {
+  const m = model("llama-4-maverick");
+  const about = data.claims.filter((c) => c.models.includes(m.id));
+  const { context, page, errors } = await openModel(m.id);
+  try {
+    const claims = page.getByTestId("model-claims");
+    assert.equal(await claims.locator("li").count(), about.length);
+    const related = page.getByTestId("model-related");
+    await related.getByRole("link", { name: "Llama 4 Scout" }).click();
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Scout" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/models/llama-4-scout");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an unknown model id says so and suggests the models it may mean", async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: PHONE });
+  try {
+    await page.goto(at(SITE, "/models/llama-4"));
+    await appReady(page);
+    await page.getByTestId("model-not-found").waitFor();
+    assert.equal(await page.title(), "Model not found · LLM Atlas");
+    const suggested = page.getByTestId("model-suggestions");
+    await suggested.getByRole("link", { name: "Llama 4 Maverick" }).click();
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Maverick" }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page overflows a phone by ${overflow}px`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("under a sub-path a model's page opens by deep link and links keep the prefix", { skip: !SUBPATH_SITE && "ATLAS_SUBPATH_URL is not set" }, async () => {
+  const prefix = new URL(SUBPATH_SITE).pathname;
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SUBPATH_SITE, "/models/gemma-3-27b"));
+    await appReady(page);
+    await page.getByRole("heading", { level: 1, name: "Gemma 3 27B" }).waitFor();
+    const back = page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Models" });
+    assert.equal(await back.getAttribute("href"), `${prefix}models`);
+    await back.click();
+    await page.getByTestId("models-table").waitFor();
+    const name = page.locator('table.models tbody tr[data-model="gemma-3-27b"] th a');
+    assert.equal(await name.getAttribute("href"), `${prefix}models/gemma-3-27b`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
