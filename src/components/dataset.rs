@@ -39,6 +39,19 @@ type Loaded = Result<Arc<Dataset>, LoadError>;
 #[derive(Clone, Copy)]
 pub struct DatasetContext(LocalResource<Loaded>);
 
+impl DatasetContext {
+    /// The dataset once it has loaded and passed validation (tracked: a reactive reader
+    /// updates when it arrives).
+    pub fn loaded(&self) -> Option<Arc<Dataset>> {
+        self.0.get().and_then(Result::ok)
+    }
+
+    /// Whether the dataset is still on its way (tracked).
+    pub fn is_loading(&self) -> bool {
+        self.0.get().is_none()
+    }
+}
+
 /// Starts loading the dataset (once, for every page).
 pub fn provide_dataset() {
     provide_context(DatasetContext(LocalResource::new(load)));

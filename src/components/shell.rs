@@ -1,6 +1,7 @@
 //! The site's header (navigation, theme toggle) and footer.
 
 use crate::app::href;
+use crate::components::finder::ModelFinder;
 use crate::theme::{use_theme, Theme};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -70,6 +71,7 @@ pub fn Header() -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </nav>
+                <ModelFinder />
                 <ThemeToggle />
             </header>
         </Show>

@@ -53,6 +53,8 @@ pub mod query;
 pub mod schema;
 pub mod validate;
 
-pub use query::{Cell, Column, Filter, Pinned, Query, Range, Sort, SortDir, MAX_PINNED};
+pub use query::{
+    find_models, Cell, Column, Filter, Pinned, Query, Range, Sort, SortDir, MAX_PINNED,
+};
 pub use schema::*;
 pub use validate::{DataError, Dataset, Date, FILES};

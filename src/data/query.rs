@@ -259,6 +259,36 @@ fn text_matches(query: &str, m: &Model) -> bool {
     })
 }
 
+/// Up to `limit` models for a quick search (the header's model finder): those whose name,
+/// vendor, family or id hold every term of `text`, names that start with the text first, then
+/// names that hold it, then the rest, each group in dataset order. Empty text finds nothing.
+pub fn find_models<'a>(ds: &'a Dataset, text: &str, limit: usize) -> Vec<&'a Model> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let lower = text.to_lowercase();
+    let mut found: Vec<(u8, &Model)> = ds
+        .models
+        .iter()
+        .filter(|m| text_matches(text, m))
+        .map(|m| {
+            let name = m.name.to_lowercase();
+            let rank = if name.starts_with(&lower) {
+                0
+            } else if name.contains(&lower) {
+                1
+            } else {
+                2
+            };
+            (rank, m)
+        })
+        .collect();
+    // Stable: equal ranks keep dataset order.
+    found.sort_by_key(|(rank, _)| *rank);
+    found.into_iter().take(limit).map(|(_, m)| m).collect()
+}
+
 /// Whether `hay` contains `needle` (already lower-cased), ignoring case.
 fn contains_ci(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
@@ -630,6 +660,25 @@ mod tests {
             sort: Some(Sort { column, dir }),
         };
         ids(&run(&ds, &q))
+    }
+
+    #[test]
+    fn the_finder_puts_names_that_start_with_the_text_first() {
+        let ds = dataset();
+        // "ECHO" starts with it; "CHARLIE" and "DELTA" hold it; ALPHA and BRAVO only in their
+        // vendor ("Meta", "OpenAI").
+        assert_eq!(
+            ids(&find_models(&ds, "e", 10)),
+            ["echo", "charlie", "delta", "alpha", "bravo"]
+        );
+        assert_eq!(
+            ids(&find_models(&ds, " E ", 3)),
+            ["echo", "charlie", "delta"]
+        );
+        assert_eq!(ids(&find_models(&ds, "google", 10)), ["delta", "echo"]);
+        assert_eq!(ids(&find_models(&ds, "google echo", 10)), ["echo"]);
+        assert!(find_models(&ds, "   ", 10).is_empty());
+        assert!(find_models(&ds, "zulu", 10).is_empty());
     }
 
     #[test]

@@ -81,6 +81,21 @@ const OPENED = [
     await page.getByTestId("compare").waitFor();
     await check("comparison");
   }],
+  ["/models/gemma-3-27b", async (page, check) => {
+    // The header's finder with its list open and an option highlighted, then with no match;
+    // the model page's earlier prices and a value's source.
+    const input = page.getByRole("combobox", { name: "Find a model" });
+    await input.fill("llama");
+    await page.getByRole("listbox", { name: "Models" }).waitFor();
+    await input.press("ArrowDown");
+    await check("finder open");
+    await input.fill("zzz");
+    await page.locator(".finder-empty").waitFor();
+    await check("finder, no match");
+    await input.press("Escape");
+    await page.getByTestId("model-facts").locator("button.sv-value").first().focus();
+    await check("source tooltip");
+  }],
   ["/costs", async (page, check) => {
     const panel = page.locator(".chart-panel").first();
     await panel.getByTestId("embed").click();

@@ -234,3 +234,65 @@ test("under a sub-path a model's page opens by deep link and links keep the pref
     await context.close();
   }
 });
+
+test("the header's finder opens a model's page by keyboard or click, and searches the table otherwise", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await page.locator("[data-chart=cost-vs-volume]").waitFor();
+    const input = page.getByRole("combobox", { name: "Find a model" });
+    // "/" from the page focuses it.
+    await page.locator("body").press("/");
+    assert.ok(await input.evaluate((el) => el === document.activeElement), "'/' focuses the finder");
+    assert.equal(await input.getAttribute("aria-expanded"), "false");
+
+    await page.keyboard.type("mav");
+    const list = page.getByRole("listbox", { name: "Models" });
+    await list.waitFor();
+    assert.equal(await input.getAttribute("aria-expanded"), "true");
+    const names = await list.getByRole("option").locator(".finder-name").allInnerTexts();
+    const expected = data.models.filter((m) => /mav/i.test(`${m.name} ${m.vendor} ${m.family} ${m.id}`)).map((m) => m.name);
+    assert.deepEqual(names.sort(), expected.sort());
+    await page.keyboard.press("ArrowDown");
+    const active = await input.getAttribute("aria-activedescendant");
+    assert.equal(await page.locator(`#${active}`).getAttribute("aria-selected"), "true");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Maverick" }).waitFor();
+    assert.equal(await input.inputValue(), "", "the finder clears after choosing");
+
+    // A click on an option; names that start with the text come first.
+    await input.fill("gemma 3 2");
+    const first = list.getByRole("option").first();
+    assert.match(await first.innerText(), /^Gemma 3 2/);
+    const id = await first.getAttribute("data-model");
+    await first.click();
+    await page.getByTestId("model-name").waitFor();
+    assert.equal(new URL(page.url()).pathname, `/models/${id}`);
+
+    // Escape closes the list, a second Escape clears the text.
+    await input.fill("qwen");
+    await list.waitFor();
+    await input.press("Escape");
+    assert.equal(await input.getAttribute("aria-expanded"), "false");
+    assert.equal(await input.inputValue(), "qwen");
+    await input.press("Escape");
+    assert.equal(await input.inputValue(), "");
+
+    // Nothing matches: the list says so, and Enter searches the table.
+    await input.fill("zzz-no-model");
+    assert.match(await page.locator(".finder-popup").innerText(), /No model matches/);
+    await input.press("Enter");
+    await page.getByTestId("empty").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("q"), "zzz-no-model");
+
+    // "/" typed into another field stays in that field.
+    const search = page.getByRole("searchbox", { name: "Search" });
+    await search.fill("");
+    await search.type("a/b");
+    assert.equal(await search.inputValue(), "a/b");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
