@@ -272,23 +272,17 @@ fn Scores(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
-            <div class="sheet-scroll" tabindex="0" role="region" aria-label="Benchmark scores">
-                <table class="data-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Benchmark"</th>
-                            <th scope="col" class="num">"Score"</th>
-                            <th scope="col">"Rank here"</th>
-                            <th scope="col">"Measured by"</th>
-                            <th scope="col">"Setting"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        sheet_table(
+            "Benchmark scores",
+            &[
+                ("Benchmark", false),
+                ("Score", true),
+                ("Rank here", false),
+                ("Measured by", false),
+                ("Setting", false),
+            ],
+            rows.into_any(),
+        )
     };
     view! {
         <section aria-labelledby="scores-title" data-testid="model-scores">
@@ -328,26 +322,35 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool) -> impl IntoView {
     }
 }
 
-fn price_table(label: &'static str, body: AnyView) -> impl IntoView {
+/// A table of the page: a labelled region (it scrolls sideways on a phone) with one header row;
+/// `columns` are (heading, numeric), numbers right-aligned.
+fn sheet_table(label: &'static str, columns: &[(&'static str, bool)], rows: AnyView) -> AnyView {
+    let heads = columns
+        .iter()
+        .map(|(text, num)| view! { <th scope="col" class:num=*num>{*text}</th> })
+        .collect_view();
     view! {
         <div class="sheet-scroll" tabindex="0" role="region" aria-label=label>
             <table class="data-table">
                 <thead>
-                    <tr>
-                        <th scope="col">"Provider"</th>
-                        <th scope="col">"Tier"</th>
-                        <th scope="col" class="num">"Input $/M"</th>
-                        <th scope="col" class="num">"Cached input $/M"</th>
-                        <th scope="col" class="num">"Output $/M"</th>
-                        <th scope="col" class="num">"Blend 3:1 $/M"</th>
-                        <th scope="col">"As of"</th>
-                    </tr>
+                    <tr>{heads}</tr>
                 </thead>
-                <tbody>{body}</tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }
+    .into_any()
 }
+
+const PRICE_COLUMNS: &[(&str, bool)] = &[
+    ("Provider", false),
+    ("Tier", false),
+    ("Input $/M", true),
+    ("Cached input $/M", true),
+    ("Output $/M", true),
+    ("Blend 3:1 $/M", true),
+    ("As of", false),
+];
 
 #[component]
 fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
@@ -376,12 +379,12 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             view! {
                 <details class="earlier-prices" data-testid="earlier-prices">
                     <summary>{format!("Earlier prices ({n})")}</summary>
-                    {price_table("Earlier API prices", rows)}
+                    {sheet_table("Earlier API prices", PRICE_COLUMNS, rows)}
                 </details>
             }
         });
         view! {
-            {price_table("API prices", rows)}
+            {sheet_table("API prices", PRICE_COLUMNS, rows)}
             {history}
         }
         .into_any()
@@ -447,23 +450,17 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! {
-                <div class="sheet-scroll" tabindex="0" role="region" aria-label="Memory by quantization">
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Quantization"</th>
-                                <th scope="col" class="num">"Weights GB"</th>
-                                <th scope="col" class="num">"KV cache GB"</th>
-                                <th scope="col" class="num">"Total GB"</th>
-                                <th scope="col">"Smallest listed setup that holds it"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
+            sheet_table(
+                "Memory by quantization",
+                &[
+                    ("Quantization", false),
+                    ("Weights GB", true),
+                    ("KV cache GB", true),
+                    ("Total GB", true),
+                    ("Smallest listed setup that holds it", false),
+                ],
+                rows.into_any(),
+            )
         }
     };
     view! {
