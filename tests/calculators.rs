@@ -1,15 +1,17 @@
 //! The calculators' pages on the shipped dataset: the figures they draw and the self-hosting
 //! plans they build, including the visitor's own measured device.
 
+use llm_atlas::charts::memory::QUANTS;
 use llm_atlas::charts::ChartId;
 use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
 use llm_atlas::econ::self_host::HardwareCost;
+use llm_atlas::econ::vram::{estimate_model_memory, fit, Fit};
 use llm_atlas::pages::costs::plan::{
     cheapest_api, cost_volume_figure, self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
 };
 use llm_atlas::pages::embed::figure_for;
-use llm_atlas::pages::hardware::plan::{memory_figure, verdicts, HardwareInputs};
+use llm_atlas::pages::hardware::plan::{memory_figure, runs_on, verdicts, HardwareInputs};
 
 fn dataset() -> Dataset {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
@@ -119,6 +121,57 @@ fn the_memory_view_covers_its_models_and_setups() {
             .iter()
             .all(|(_, cells)| cells.len() == inputs.setups.len()));
     }
+}
+
+#[test]
+fn each_setup_runs_the_most_precise_quantization_that_fits_and_no_more() {
+    let ds = dataset();
+    let inputs = HardwareInputs::default();
+    let setups = inputs.resolved_setups(&ds);
+    let rows = runs_on(&ds, &inputs);
+    assert!(
+        rows.len() > 20,
+        "every open model with a size and a KV layout"
+    );
+    for w in rows.windows(2) {
+        assert!(w[0].params_total_b >= w[1].params_total_b, "largest first");
+    }
+    let mut fits_somewhere = 0;
+    for row in &rows {
+        let m = ds.model(&row.model_id).expect("a dataset model");
+        assert!(m.open_weights);
+        assert_eq!(row.best.len(), setups.len());
+        for (best, (label, setup)) in row.best.iter().zip(&setups) {
+            // Every more precise quantization than the one chosen does not fit; the chosen one does.
+            let chosen = best.map(|b| b.quant);
+            for q in QUANTS {
+                let e = estimate_model_memory(m, q, &inputs.options()).expect("estimate");
+                let fits = matches!(fit(&e, setup), Ok(Fit::Fits { .. }));
+                if Some(q) == chosen {
+                    assert!(fits, "{} on {label}: {}", m.id, q.label());
+                    break;
+                }
+                assert!(
+                    !fits,
+                    "{} on {label}: {} fits but was not chosen",
+                    m.id,
+                    q.label()
+                );
+            }
+            fits_somewhere += usize::from(best.is_some());
+        }
+    }
+    assert!(fits_somewhere > 0);
+    // 8× H100 holds a 27B model at full 16-bit precision.
+    let gemma = rows
+        .iter()
+        .find(|r| r.model_id == "gemma-3-27b")
+        .expect("gemma");
+    let h100x8 = setups
+        .iter()
+        .position(|(l, _)| l.starts_with("8×"))
+        .expect("8× H100");
+    assert_eq!(gemma.best[h100x8].map(|b| b.quant.label()), Some("F16"));
 }
 
 #[test]

@@ -207,6 +207,60 @@ test("the hardware page's memory chart and verdicts follow the inputs", async ()
   }
 });
 
+test("the hardware page lists what each setup runs, in agreement with the verdicts", async () => {
+  const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+  const quants = ["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"];
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/hardware?m=gemma-3-27b"));
+    await appReady(page);
+    const table = page.getByTestId("runs-on");
+    await table.waitFor();
+    const rows = table.locator("tbody tr");
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.model));
+    assert.ok(ids.length >= 20, `${ids.length} models`);
+    for (const id of ids) assert.ok(models.find((m) => m.id === id)?.open_weights, `${id} is an open model`);
+    const cellQuants = async (id) =>
+      (await table.locator(`tr[data-model="${id}"] td`).allInnerTexts()).slice(1).map((t) => t.split(" · ")[0]);
+    // Each setup's quantization is the first verdict row that says "fits" in that setup's column.
+    const verdictRows = await page.getByTestId("verdicts-gemma-3-27b").locator("tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)),
+    );
+    const chosen = await cellQuants("gemma-3-27b");
+    chosen.forEach((q, col) => {
+      const first = verdictRows.findIndex((cells) => cells[col].startsWith("fits"));
+      assert.equal(q, first < 0 ? "not even Q2_K" : quants[first], `setup ${col + 1}`);
+    });
+    // A longer context never buys a more precise quantization.
+    await page.getByTestId("ctx").fill("131072");
+    await page.getByTestId("ctx").press("Enter");
+    await page.waitForURL(/ctx=131072/);
+    await page.waitForFunction(
+      (before) =>
+        [...document.querySelectorAll('[data-testid="runs-on"] tr[data-model="gemma-3-27b"] td')]
+          .slice(1)
+          .map((td) => td.innerText.split(" · ")[0])
+          .join() !== before.join(),
+      chosen,
+    );
+    const rank = (q) => (q === "not even Q2_K" ? quants.length : quants.indexOf(q));
+    const after = await cellQuants("gemma-3-27b");
+    after.forEach((q, col) => {
+      assert.ok(rank(q) >= 0, q);
+      assert.ok(rank(q) >= rank(chosen[col]), `setup ${col + 1}: ${chosen[col]} -> ${q}`);
+    });
+    // A model's name opens its page.
+    await table.locator('tr[data-model="gemma-3-27b"] th a').click();
+    await page.getByRole("heading", { level: 1, name: "Gemma 3 27B" }).waitFor();
+    // With no setup, the section says what to do.
+    await page.goto(at(SITE, "/hardware?gpus="));
+    await page.getByText("Add a GPU setup to see which models it runs.").waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("an embed renders inside a sandboxed iframe on another origin and sizes its frame", { skip: !HOST && "ATLAS_HOST_URL is not set" }, async () => {
   const { context, page, errors } = await openPage(browser);
   try {

@@ -10,8 +10,10 @@ use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, NumberField, QueryState, UrlState};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
+use crate::pages::model::model_href;
+use crate::pages::models::columns::format_params_b;
 use leptos::prelude::*;
-use plan::{memory_figure, verdicts, HardwareInputs, SetupChoice};
+use plan::{memory_figure, runs_on, verdicts, HardwareInputs, SetupChoice};
 use std::sync::Arc;
 
 #[component]
@@ -49,6 +51,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
         .map(|h| (h.id.clone(), h.name.clone()))
         .collect();
     let d2 = ds.clone();
+    let d3 = ds.clone();
     view! {
         <div class="calc">
             <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Memory inputs">
@@ -174,7 +177,79 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             .collect_view()
                     })
                 }}
+                <RunsOnTable ds=d3 inputs />
             </div>
         </div>
+    }
+}
+
+/// Every open model against the chosen setups: the most precise quantization each holds.
+#[component]
+fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoView {
+    let state = inputs.state;
+    move || {
+        state.with(|s| {
+            let setups = s.resolved_setups(&ds);
+            if setups.is_empty() {
+                return view! {
+                    <h2>"What each setup runs"</h2>
+                    <p class="empty">"Add a GPU setup to see which models it runs."</p>
+                }
+                .into_any();
+            }
+            let heads = setups
+                .iter()
+                .map(|(label, _)| view! { <th scope="col">{label.clone()}</th> })
+                .collect_view();
+            let rows = runs_on(&ds, s)
+                .into_iter()
+                .map(|r| {
+                    let cells = r
+                        .best
+                        .iter()
+                        .map(|b| match b {
+                            Some(b) => view! {
+                                <td class="verdict-fits">{format!("{} · {:.0} GB", b.quant.label(), b.need_gb)}</td>
+                            }
+                            .into_any(),
+                            None => view! {
+                                <td class="verdict-wont">"not even Q2_K"</td>
+                            }
+                            .into_any(),
+                        })
+                        .collect_view();
+                    view! {
+                        <tr data-model=r.model_id.clone()>
+                            <th scope="row">
+                                <a href=model_href(&r.model_id)>{r.name}</a>
+                            </th>
+                            <td class="num">{format_params_b(r.params_total_b)}</td>
+                            {cells}
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h2 id="runs-on">"What each setup runs"</h2>
+                <p class="sv-muted">
+                    "Every open model in the dataset, largest first, with the most precise quantization each setup "
+                    "holds entirely in GPU memory at the context, cache precision and sequences above (offloading to "
+                    "system RAM does not count here)."
+                </p>
+                <div class="table-scroll verdicts" tabindex="0" role="region" aria-label="What each setup runs">
+                    <table class="runs-on" data-testid="runs-on">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Model"</th>
+                                <th scope="col" class="num">"Params"</th>
+                                {heads}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        })
     }
 }

@@ -4,7 +4,9 @@ use crate::charts::memory::{self, Capacity, QUANTS};
 use crate::charts::Figure;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
-use crate::econ::vram::{estimate_model_memory, fit, Fit, KvCacheType, MemoryOptions, Setup};
+use crate::econ::vram::{
+    estimate_model_memory, fit, Fit, KvCacheType, MemoryOptions, Quant, Setup,
+};
 
 /// A GPU setup: `n` devices of one kind.
 #[derive(Clone, Debug, PartialEq)]
@@ -243,6 +245,65 @@ pub fn verdicts(
             ))
         })
         .collect()
+}
+
+/// The most precise quantization of a model that a setup holds entirely in GPU memory, with
+/// the memory it needs there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BestFit {
+    pub quant: Quant,
+    pub need_gb: f64,
+}
+
+/// One row of "what runs on each setup": a model, and per chosen setup its best fit (`None`:
+/// not even the smallest quantization fits in GPU memory).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunsOn {
+    pub model_id: String,
+    pub name: String,
+    pub params_total_b: f64,
+    pub best: Vec<Option<BestFit>>,
+}
+
+/// Every open model whose memory can be estimated, largest first, with the most precise
+/// quantization (of those the memory chart shows) each setup holds at the page's context,
+/// cache type and sequences. Offloading to system RAM does not count as fitting here.
+pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
+    let setups = s.resolved_setups(ds);
+    let options = s.options();
+    let mut rows: Vec<RunsOn> = ds
+        .models
+        .iter()
+        .filter(|m| m.open_weights)
+        .filter_map(|m| {
+            // Largest first: the first quantization that fits is the most precise one.
+            let estimates = QUANTS
+                .iter()
+                .map(|q| estimate_model_memory(m, *q, &options).map(|e| (*q, e)))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?;
+            let best = setups
+                .iter()
+                .map(|(_, setup)| {
+                    estimates.iter().find_map(|(quant, e)| match fit(e, setup) {
+                        Ok(Fit::Fits { need_gb, .. }) => Some(BestFit {
+                            quant: *quant,
+                            need_gb,
+                        }),
+                        _ => None,
+                    })
+                })
+                .collect();
+            Some(RunsOn {
+                model_id: m.id.clone(),
+                name: m.name.clone(),
+                params_total_b: m.params_total_b.as_ref()?.value,
+                best,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.params_total_b.total_cmp(&a.params_total_b));
+    rows
 }
 
 #[cfg(test)]
