@@ -5,7 +5,9 @@ use crate::components::dataset::WithDataset;
 use crate::components::shell::PageHead;
 use crate::data::{Claim, Dataset, Quantity, Verdict};
 use crate::format::grouped;
+use crate::pages::model::model_href;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use std::sync::Arc;
 
 pub fn verdict_label(v: Verdict) -> &'static str {
@@ -118,6 +120,28 @@ fn ClaimList(ds: Arc<Dataset>) -> impl IntoView {
                                     })}
                             </dl>
                             <p>{c.explanation.clone()}</p>
+                            {(!c.models.is_empty())
+                                .then(|| {
+                                    let links = c
+                                        .models
+                                        .iter()
+                                        .filter_map(|id| ds.model(id))
+                                        .map(|m| {
+                                            let name = m.name.clone();
+                                            view! {
+                                                <li>
+                                                    <A href=model_href(&m.id)>{name}</A>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view();
+                                    view! {
+                                        <div class="claim-models">
+                                            <span>"About: "</span>
+                                            <ul class="inline-list" data-testid="claim-models">{links}</ul>
+                                        </div>
+                                    }
+                                })}
                             <ul class="claim-sources">{sources}</ul>
                         </li>
                     }

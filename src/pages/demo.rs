@@ -18,6 +18,8 @@ use leptos_router::hooks::use_query_map;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// The dataset's id of the model the demo bundles (its page links here).
+pub const BUNDLED_MODEL_ID: &str = "gemma-3-270m";
 /// Where the bundled model's manifest is, relative to the site's base.
 pub const BUNDLED_MANIFEST: &str = "models/gemma-3-270m-q4_k_m/manifest.json";
 /// The bundled model's size, for the "Load" button before the manifest is read.
@@ -766,7 +768,9 @@ fn ModelCard(d: Demo) -> impl IntoView {
                 })}
             </dl>
             <p class="demo-note">
-                "A small base model: it continues text rather than following instructions, and often says untrue things."
+                "A small base model: it continues text rather than following instructions, and often says untrue things. "
+                <a href=crate::pages::model::model_href(BUNDLED_MODEL_ID)>"Its sizes and sources"</a>
+                "."
             </p>
             <div class="demo-actions">
                 <button

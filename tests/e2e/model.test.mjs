@@ -188,10 +188,35 @@ test("claims about a model and its relatives link on", async () => {
   try {
     const claims = page.getByTestId("model-claims");
     assert.equal(await claims.locator("li").count(), about.length);
+    // Each claim there links back to the models it is about.
+    const first = about[0];
+    await claims.getByRole("link", { name: first.text }).click();
+    await page.locator(`li.claim#${first.id}`).waitFor();
+    const links = page.locator(`li.claim#${first.id}`).getByTestId("claim-models").getByRole("link");
+    assert.deepEqual(await links.allInnerTexts(), first.models.map((id) => model(id).name));
+    await links.filter({ hasText: m.name }).click();
+    await page.getByRole("heading", { level: 1, name: m.name }).waitFor();
     const related = page.getByTestId("model-related");
     await related.getByRole("link", { name: "Llama 4 Scout" }).click();
     await page.getByRole("heading", { level: 1, name: "Llama 4 Scout" }).waitFor();
     assert.equal(new URL(page.url()).pathname, "/models/llama-4-scout");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the bundled model's page offers to run it in the browser; others do not", async () => {
+  const { context, page, errors } = await openModel("gemma-3-270m");
+  try {
+    await page.getByRole("link", { name: "Run it in your browser" }).click();
+    await page.getByTestId("generate").waitFor();
+    // ... and the demo links back to it.
+    await page.getByRole("link", { name: "Its sizes and sources" }).click();
+    await page.getByRole("heading", { level: 1, name: model("gemma-3-270m").name }).waitFor();
+    await page.goto(at(SITE, "/models/gemma-3-27b"));
+    await page.getByTestId("model-name").waitFor();
+    assert.equal(await page.getByRole("link", { name: "Run it in your browser" }).count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

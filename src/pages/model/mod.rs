@@ -13,6 +13,7 @@ use crate::components::url_state::QueryState;
 use crate::data::{Column, Dataset, Model, Pinned, Price, Sort, SortDir};
 use crate::econ::vram::{MemoryOptions, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
+use crate::pages::demo::BUNDLED_MODEL_ID;
 use crate::pages::models::cell_view;
 use crate::pages::models::columns::{format_usd, label};
 use crate::pages::models::state::TableState;
@@ -92,8 +93,16 @@ fn actions(ds: &Dataset, m: &Model) -> impl IntoView {
     let sizable = m.open_weights && m.params_total_b.is_some();
     let priced = ds.prices_for(&m.id).next().is_some();
     let id = m.id.clone();
+    let on_device = (m.id == BUNDLED_MODEL_ID).then(|| {
+        view! {
+            <li>
+                <A href=href("/demo")>"Run it in your browser"</A>
+            </li>
+        }
+    });
     view! {
         <ul class="model-actions" aria-label="Use this model elsewhere">
+            {on_device}
             <li>
                 <A href=href(&format!("/models{compare}"))>"Compare it with other models"</A>
             </li>
