@@ -167,6 +167,17 @@ test("an open model lists its memory per quantization; a closed one says why it 
     await page.locator("[data-chart=memory]").waitFor();
     assert.equal(new URL(page.url()).searchParams.get("m"), "gemma-3-27b");
 
+    // An announced model whose size is known but not its attention layout: its weights alone.
+    await page.goto(at(SITE, "/models/llama-4-behemoth"));
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Behemoth" }).waitFor();
+    assert.match(await page.locator("p.lead").innerText(), /not released/);
+    const weightsOnly = page.getByTestId("model-memory");
+    await weightsOnly.getByTestId("weights-only").waitFor();
+    const behemoth = model("llama-4-behemoth");
+    const q8 = Number(await weightsOnly.locator('tr[data-quant="Q8_0"] td').innerText());
+    assert.ok(Math.abs(q8 - (behemoth.params_total_b.value * 8.5) / 8) < 1, `Q8_0 weights ${q8}`);
+    assert.equal(await weightsOnly.getByRole("link", { name: /Change the context/ }).count(), 0);
+
     await page.goto(at(SITE, "/models/gpt-4o"));
     await page.getByRole("heading", { level: 1, name: "GPT-4o" }).waitFor();
     assert.match(await page.getByTestId("model-memory").innerText(), /does not publish its parameter count/);

@@ -10,7 +10,7 @@ use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
-use crate::data::{Column, Dataset, Model, Pinned, Price, Sort, SortDir};
+use crate::data::{Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir};
 use crate::econ::vram::{MemoryOptions, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
@@ -22,7 +22,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use sheet::{
     arch_facts, blended_usd_per_mtok, claims_about, memory_rows, ordinal, prices, relatives,
-    score_rows, suggestions,
+    score_rows, suggestions, weights_rows,
 };
 use std::sync::Arc;
 
@@ -132,7 +132,9 @@ fn actions(ds: &Dataset, m: &Model) -> impl IntoView {
 #[component]
 fn Sheet(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     let m = &model;
-    let kind = if m.open_weights {
+    let kind = if m.license.commercial_use == CommercialUse::Unreleased {
+        "not released"
+    } else if m.open_weights {
         "open weights"
     } else {
         "closed weights"
@@ -422,23 +424,8 @@ fn gb(x: f64) -> String {
 #[component]
 fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     let options = MemoryOptions::default();
+    let method = view! { <A href=href("/about#weights")>"method"</A> };
     let body = match memory_rows(&ds, &model, &options) {
-        Err(e) => {
-            let why = match e {
-                VramError::ParamsUnknown if !model.open_weights => {
-                    format!("{} does not publish its parameter count, and it cannot be downloaded to run.", model.vendor)
-                }
-                VramError::ParamsUnknown => {
-                    "The dataset holds no parameter count for it yet.".to_string()
-                }
-                VramError::KvFieldUnknown { field } => format!(
-                    "The dataset lacks its {}, which the KV-cache estimate needs.",
-                    field.replace('_', " ")
-                ),
-                other => other.to_string(),
-            };
-            view! { <p class="empty">{why}</p> }.into_any()
-        }
         Ok(rows) => {
             let rows = rows
                 .into_iter()
@@ -459,33 +446,86 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            sheet_table(
-                "Memory by quantization",
-                &[
-                    ("Quantization", false),
-                    ("Weights GB", true),
-                    ("KV cache GB", true),
-                    ("Total GB", true),
-                    ("Smallest listed setup that holds it", false),
-                ],
-                rows.into_any(),
-            )
+            // Only an open model can be sized on the hardware page.
+            let compare = model.open_weights.then(|| {
+                view! {
+                    " "
+                    <A href=href(&format!("/hardware?m={}", model.id))>"Change the context or compare setups"</A>
+                    "."
+                }
+            });
+            view! {
+                <p class="sv-muted">
+                    {format!(
+                        "Weights at llama.cpp's bits per weight, a {}-token KV cache in {}, one sequence, and overhead (",
+                        crate::format::grouped(options.context_tokens as i64),
+                        options.kv_cache.label()
+                    )}
+                    {method}
+                    "). A setup is 1, 2, 4 or 8 of one device from the hardware list, all in GPU memory."
+                    {compare}
+                </p>
+                {sheet_table(
+                    "Memory by quantization",
+                    &[
+                        ("Quantization", false),
+                        ("Weights GB", true),
+                        ("KV cache GB", true),
+                        ("Total GB", true),
+                        ("Smallest listed setup that holds it", false),
+                    ],
+                    rows.into_any(),
+                )}
+            }
+            .into_any()
+        }
+        // The size is known but not the attention layout: the weights alone, said as such.
+        Err(VramError::KvFieldUnknown { field }) => {
+            let rows = weights_rows(&model)
+                .into_iter()
+                .map(|(quant, weights)| {
+                    view! {
+                        <tr data-quant=quant.label()>
+                            <th scope="row">{quant.label()}</th>
+                            <td class="num">{gb(weights)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p class="sv-muted" data-testid="weights-only">
+                    {format!(
+                        "The weights alone, at llama.cpp's bits per weight: the dataset lacks its {}, so the KV cache and a total are not estimated (",
+                        field.replace('_', " ")
+                    )}
+                    {method}
+                    ")."
+                </p>
+                {sheet_table(
+                    "Weights by quantization",
+                    &[("Quantization", false), ("Weights GB", true)],
+                    rows.into_any(),
+                )}
+            }
+            .into_any()
+        }
+        Err(e) => {
+            let why = match e {
+                VramError::ParamsUnknown if !model.open_weights => format!(
+                    "{} does not publish its parameter count, and it cannot be downloaded to run.",
+                    model.vendor
+                ),
+                VramError::ParamsUnknown => {
+                    "The dataset holds no parameter count for it yet.".to_string()
+                }
+                other => other.to_string(),
+            };
+            view! { <p class="empty">{why}</p> }.into_any()
         }
     };
     view! {
         <section aria-labelledby="memory-title" data-testid="model-memory">
             <h2 id="memory-title">"Memory to run it"</h2>
-            <p class="sv-muted">
-                {format!(
-                    "Weights at llama.cpp's bits per weight, a {}-token KV cache in {}, one sequence, and overhead (",
-                    crate::format::grouped(options.context_tokens as i64),
-                    options.kv_cache.label()
-                )}
-                <A href=href("/about#weights")>"method"</A>
-                "). A setup is 1, 2, 4 or 8 of one device from the hardware list, all in GPU memory. "
-                <A href=href(&format!("/hardware?m={}", model.id))>"Change the context or compare setups"</A>
-                "."
-            </p>
             {body}
         </section>
     }

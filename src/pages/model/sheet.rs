@@ -8,7 +8,8 @@ use crate::data::{
     ArchKind, Benchmark, Claim, Dataset, Hardware, HardwareKind, Model, Price, Score, Sourced,
 };
 use crate::econ::vram::{
-    estimate_model_memory, fit, Fit, MemoryEstimate, MemoryOptions, Quant, Setup, VramError,
+    estimate_model_memory, fit, weights_gb, Fit, MemoryEstimate, MemoryOptions, Quant, Setup,
+    VramError,
 };
 
 /// One architecture number with its label: ("Layers", 48 from the config).
@@ -222,6 +223,18 @@ pub fn memory_rows<'a>(
         .collect()
 }
 
+/// `m`'s weights alone at each quantization the memory chart shows (empty when its parameter
+/// count is unknown): what can be said of a model whose attention layout the data lacks.
+pub fn weights_rows(m: &Model) -> Vec<(Quant, f64)> {
+    let Some(params) = m.params_total_b.as_ref().map(|p| p.value) else {
+        return Vec::new();
+    };
+    QUANTS
+        .into_iter()
+        .filter_map(|q| weights_gb(params, q).ok().map(|gb| (q, gb)))
+        .collect()
+}
+
 /// The claims that name `model_id`.
 pub fn claims_about<'a>(ds: &'a Dataset, model_id: &str) -> Vec<&'a Claim> {
     ds.claims
@@ -394,6 +407,22 @@ mod tests {
             memory_rows(&ds, gpt, &MemoryOptions::default()),
             Err(VramError::ParamsUnknown)
         ));
+    }
+
+    #[test]
+    fn without_an_attention_layout_only_the_weights_are_sized() {
+        let ds = dataset();
+        let behemoth = ds.model("llama-4-behemoth").unwrap();
+        assert!(matches!(
+            memory_rows(&ds, behemoth, &MemoryOptions::default()),
+            Err(VramError::KvFieldUnknown { .. })
+        ));
+        let rows = weights_rows(behemoth);
+        assert_eq!(rows.len(), QUANTS.len());
+        let params = behemoth.params_total_b.as_ref().unwrap().value;
+        let q8 = rows.iter().find(|(q, _)| *q == Quant::Q8_0).unwrap().1;
+        assert_eq!(q8, params * 8.5 / 8.0);
+        assert!(weights_rows(ds.model("gpt-4o").unwrap()).is_empty());
     }
 
     #[test]
