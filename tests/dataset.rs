@@ -331,18 +331,39 @@ fn each_source_lists_the_values_it_backs_in_words() {
         "Llama 4 Maverick \u{203a} benchmarks \u{203a} MMLU-Pro",
         "Claim \u{201c}Llama 4 Maverick hits 80.5 on MMLU Pro\u{201d}",
     ] {
-        assert!(card.iter().any(|v| v == want), "{want} not in {card:#?}");
+        assert!(
+            card.iter().any(|v| v.label == want),
+            "{want} not in {card:#?}"
+        );
     }
     // A price names its model, provider and date; a GPU its name and field.
     let prices = by
         .values()
         .flatten()
-        .filter(|v| v.starts_with("GPT-4o price at OpenAI"));
-    assert!(prices.count() >= 1);
+        .filter(|v| v.label.starts_with("GPT-4o price at OpenAI"));
+    assert!(prices.clone().count() >= 1);
+    // A model's values and prices name the model, to link to its page; a claim or a GPU none.
+    assert!(prices
+        .into_iter()
+        .all(|v| v.model.as_deref() == Some("gpt-4o")));
+    for v in by.values().flatten() {
+        match &v.model {
+            Some(id) => {
+                let name = &ds.model(id).expect("a dataset model").name;
+                assert!(v.label.starts_with(name.as_str()), "{v:?}");
+            }
+            None => assert!(
+                !ds.models
+                    .iter()
+                    .any(|m| v.label.starts_with(&format!("{} \u{203a}", m.name))),
+                "{v:?} reads as a model's value"
+            ),
+        }
+    }
     assert!(by
         .values()
         .flatten()
-        .any(|v| v == "NVIDIA H100 SXM (80 GB) \u{203a} memory"));
+        .any(|v| v.label == "NVIDIA H100 SXM (80 GB) \u{203a} memory" && v.model.is_none()));
     // The counts are the lists' lengths, and no list is empty.
     let counts = ds.citations();
     assert_eq!(counts.len(), by.len());

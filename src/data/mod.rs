@@ -57,4 +57,4 @@ pub use query::{
     find_models, Cell, Column, Filter, Pinned, Query, Range, Sort, SortDir, MAX_PINNED,
 };
 pub use schema::*;
-pub use validate::{DataError, Dataset, Date, FILES};
+pub use validate::{Citation, DataError, Dataset, Date, FILES};

@@ -240,23 +240,27 @@ impl Dataset {
 
     /// Every value that cites each source id, readable ("Gemma 3 270M › context window"), in
     /// dataset order: every `source` field and `sources` list in the models, benchmarks, prices,
-    /// hardware, serving stacks and claims.
-    pub fn cited_by(&self) -> HashMap<String, Vec<String>> {
-        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    /// hardware, serving stacks and claims. A model's values and prices name the model's id.
+    pub fn cited_by(&self) -> HashMap<String, Vec<Citation>> {
+        let mut out: HashMap<String, Vec<Citation>> = HashMap::new();
         let bench = |id: &str| self.benchmark(id).map(|b| b.name.clone());
         let model = |id: &str| self.model(id).map_or(id.to_string(), |m| m.name.clone());
-        let mut cite = |label: String, item: Result<serde_json::Value, serde_json::Error>| {
+        let mut cite = |item: Item, value: Result<serde_json::Value, serde_json::Error>| {
             // Serializing the dataset's own types cannot fail; nothing to cite if it did.
-            if let Ok(v) = item {
-                collect_citations(&v, &label, &mut Vec::new(), &bench, &mut out);
+            if let Ok(v) = value {
+                collect_citations(&v, &item, &mut Vec::new(), &bench, &mut out);
             }
         };
+        let of_model = |label: String, id: &str| Item {
+            label,
+            model: Some(id.to_string()),
+        };
         for m in &self.models {
-            cite(m.name.clone(), serde_json::to_value(m));
+            cite(of_model(m.name.clone(), &m.id), serde_json::to_value(m));
         }
         for b in &self.benchmarks {
             cite(
-                format!("{} (what it measures)", b.name),
+                Item::plain(format!("{} (what it measures)", b.name)),
                 serde_json::to_value(b),
             );
         }
@@ -270,17 +274,17 @@ impl Dataset {
                 tier.unwrap_or_default(),
                 as_of.unwrap_or_default()
             );
-            cite(label, serde_json::to_value(p));
+            cite(of_model(label, &p.model), serde_json::to_value(p));
         }
         for h in &self.hardware {
-            cite(h.name.clone(), serde_json::to_value(h));
+            cite(Item::plain(h.name.clone()), serde_json::to_value(h));
         }
         for s in &self.stacks {
-            cite(s.name.clone(), serde_json::to_value(s));
+            cite(Item::plain(s.name.clone()), serde_json::to_value(s));
         }
         for c in &self.claims {
             cite(
-                format!("Claim \u{201c}{}\u{201d}", c.text),
+                Item::plain(format!("Claim \u{201c}{}\u{201d}", c.text)),
                 serde_json::to_value(c),
             );
         }
@@ -728,25 +732,49 @@ fn is_slug(s: &str) -> bool {
 }
 
 /// Walks one dataset item's JSON, recording `item › field` under each source id it cites.
+/// One value that cites a source, as `/about` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    /// The value in words: "Llama 4 Maverick › release date".
+    pub label: String,
+    /// The model it is a value of (its own field, or one of its prices), to link to its page.
+    pub model: Option<String>,
+}
+
+/// What a citation belongs to: a readable name, and the model it is a value of, if any.
+struct Item {
+    label: String,
+    model: Option<String>,
+}
+
+impl Item {
+    fn plain(label: String) -> Item {
+        Item { label, model: None }
+    }
+}
+
 fn collect_citations(
     v: &serde_json::Value,
-    item: &str,
+    item: &Item,
     path: &mut Vec<String>,
     bench: &dyn Fn(&str) -> Option<String>,
-    out: &mut HashMap<String, Vec<String>>,
+    out: &mut HashMap<String, Vec<Citation>>,
 ) {
     use serde_json::Value;
-    fn record(out: &mut HashMap<String, Vec<String>>, item: &str, id: &str, path: &[String]) {
+    fn record(out: &mut HashMap<String, Vec<Citation>>, item: &Item, id: &str, path: &[String]) {
         let label = if path.is_empty() {
-            item.to_string()
+            item.label.clone()
         } else {
-            format!("{item} \u{203a} {}", path.join(" \u{203a} "))
+            format!("{} \u{203a} {}", item.label, path.join(" \u{203a} "))
         };
         let list = out.entry(id.to_string()).or_default();
         // Entries of one list that read alike cite once (a GPU's two cloud rentals from one
         // source are both "cloud rental").
-        if list.last() != Some(&label) {
-            list.push(label);
+        if list.last().map(|c| &c.label) != Some(&label) {
+            list.push(Citation {
+                label,
+                model: item.model.clone(),
+            });
         }
     }
     match v {

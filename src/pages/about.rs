@@ -4,6 +4,7 @@ use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
 use crate::data::{Dataset, SourceKind};
 use crate::econ::method::METHOD;
+use crate::pages::model::model_href;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use std::sync::Arc;
@@ -145,7 +146,18 @@ fn SourceList(ds: Arc<Dataset>) -> impl IntoView {
                                 {if count == 1 { "The value it backs".to_string() } else { format!("The {count} values it backs") }}
                             </summary>
                             <ul data-testid="cited-by">
-                                {values.into_iter().map(|v| view! { <li>{v}</li> }).collect_view()}
+                                {values
+                                    .into_iter()
+                                    .map(|v| match v.model {
+                                        Some(id) => view! {
+                                            <li>
+                                                <a href=model_href(&id)>{v.label}</a>
+                                            </li>
+                                        }
+                                        .into_any(),
+                                        None => view! { <li>{v.label}</li> }.into_any(),
+                                    })
+                                    .collect_view()}
                             </ul>
                         </details>
                     </td>

@@ -127,6 +127,15 @@ test("the about page lists every source with the date read and how many values c
     const values = await row.getByTestId("cited-by").locator("li").allInnerTexts();
     assert.equal(values.length, cited);
     assert.ok(values.includes("Llama 4 Maverick \u203a release date"), JSON.stringify(values));
+    // A model's value links to the model's page; a claim does not.
+    const value = row.getByTestId("cited-by").getByRole("link", { name: "Llama 4 Maverick \u203a release date" });
+    await value.click();
+    await page.getByRole("heading", { level: 1, name: "Llama 4 Maverick" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/models/llama-4-maverick");
+    await page.goBack();
+    await row.getByTestId("cited-by").waitFor({ state: "attached" });
+    const claimItem = row.getByTestId("cited-by").locator("li", { hasText: "Claim \u201c" }).first();
+    assert.equal(await claimItem.locator("a").count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
