@@ -162,10 +162,26 @@ test("an open model lists its memory per quantization; a closed one says why it 
     assert.ok(Math.abs(weights - (params * 4.8944) / 8) < 0.06, `weights ${weights}`);
     assert.ok(total > weights + kv, "the total adds the overhead");
     assert.match(cells[3], /: \d+ GB/, "a setup that holds it, with its memory");
-    // The link to the hardware page is set to this model.
-    await memory.getByRole("link", { name: /Change the context/ }).click();
+    // A longer context: a larger KV cache, in the URL, carried to the hardware page.
+    const picker = memory.getByTestId("memory-context");
+    assert.equal(await picker.inputValue(), "8192");
+    await picker.selectOption("131072");
+    await page.waitForURL(/ctx=131072/);
+    await page.waitForFunction(
+      (kv) => Number(document.querySelectorAll('[data-testid="model-memory"] tr[data-quant="Q4_K_M"] td')[1]?.innerText) > kv,
+      kv,
+    );
+    const longer = (await q4.locator("td").allInnerTexts()).slice(0, 3).map(Number);
+    assert.equal(longer[0], weights, "the weights do not depend on the context");
+    assert.ok(longer[2] > total, "nor does the total stay the same");
+    await page.reload();
+    await page.getByTestId("memory-context").waitFor();
+    assert.equal(await page.getByTestId("memory-context").inputValue(), "131072", "the context survives a reload");
+    await memory.getByRole("link", { name: /Compare setups/ }).click();
     await page.locator("[data-chart=memory]").waitFor();
-    assert.equal(new URL(page.url()).searchParams.get("m"), "gemma-3-27b");
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get("m"), "gemma-3-27b");
+    assert.equal(url.searchParams.get("ctx"), "131072");
 
     // An announced model whose size is known but not its attention layout: its weights alone.
     await page.goto(at(SITE, "/models/llama-4-behemoth"));
@@ -176,7 +192,8 @@ test("an open model lists its memory per quantization; a closed one says why it 
     const behemoth = model("llama-4-behemoth");
     const q8 = Number(await weightsOnly.locator('tr[data-quant="Q8_0"] td').innerText());
     assert.ok(Math.abs(q8 - (behemoth.params_total_b.value * 8.5) / 8) < 1, `Q8_0 weights ${q8}`);
-    assert.equal(await weightsOnly.getByRole("link", { name: /Change the context/ }).count(), 0);
+    assert.equal(await weightsOnly.getByRole("link", { name: /Compare setups/ }).count(), 0);
+    assert.equal(await weightsOnly.getByTestId("memory-context").count(), 0, "no context to choose without a KV layout");
 
     await page.goto(at(SITE, "/models/gpt-4o"));
     await page.getByRole("heading", { level: 1, name: "GPT-4o" }).waitFor();

@@ -14,12 +14,14 @@ use crate::data::{Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, So
 use crate::econ::vram::{MemoryOptions, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
+use crate::pages::hardware::plan::HardwareInputs;
 use crate::pages::models::cell_view;
-use crate::pages::models::columns::{format_usd, label};
+use crate::pages::models::columns::{format_tokens, format_usd, label};
 use crate::pages::models::state::TableState;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
 use sheet::{
     arch_facts, blended_usd_per_mtok, claims_about, memory_rows, ordinal, prices, relatives,
     score_rows, suggestions, weights_rows,
@@ -421,11 +423,14 @@ fn gb(x: f64) -> String {
     }
 }
 
-#[component]
-fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
-    let options = MemoryOptions::default();
+/// The memory section's content at a context of `context_tokens`.
+fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
+    let options = MemoryOptions {
+        context_tokens,
+        ..MemoryOptions::default()
+    };
     let method = view! { <A href=href("/about#weights")>"method"</A> };
-    let body = match memory_rows(&ds, &model, &options) {
+    match memory_rows(ds, model, &options) {
         Ok(rows) => {
             let rows = rows
                 .into_iter()
@@ -447,10 +452,15 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                 })
                 .collect_view();
             // Only an open model can be sized on the hardware page.
+            let hardware = HardwareInputs {
+                models: vec![model.id.clone()],
+                context_tokens,
+                ..HardwareInputs::default()
+            };
             let compare = model.open_weights.then(|| {
                 view! {
                     " "
-                    <A href=href(&format!("/hardware?m={}", model.id))>"Change the context or compare setups"</A>
+                    <A href=href(&format!("/hardware{}", hardware.to_query()))>"Compare setups on the hardware page"</A>
                     "."
                 }
             });
@@ -481,7 +491,7 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
         }
         // The size is known but not the attention layout: the weights alone, said as such.
         Err(VramError::KvFieldUnknown { field }) => {
-            let rows = weights_rows(&model)
+            let rows = weights_rows(model)
                 .into_iter()
                 .map(|(quant, weights)| {
                     view! {
@@ -522,11 +532,72 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             };
             view! { <p class="empty">{why}</p> }.into_any()
         }
+    }
+}
+
+/// Context lengths offered for the memory table, up to the model's own window.
+fn context_choices(model: &Model) -> Vec<u64> {
+    let mut out = vec![4096, 8192, 32_768, 131_072];
+    if let Some(w) = model.context_window.as_ref().map(|c| c.value) {
+        out.retain(|c| *c <= w);
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+#[component]
+fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
+    let query = use_query_map();
+    let default = MemoryOptions::default().context_tokens;
+    let choices = context_choices(&model);
+    let allowed = choices.clone();
+    let context = Memo::new(move |_| {
+        query
+            .with(|q| q.get("ctx"))
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|c| allowed.contains(c))
+            .unwrap_or(default)
+    });
+    let navigate = use_navigate();
+    let id = model.id.clone();
+    let set_context = move |ev: leptos::ev::Event| {
+        let v: u64 = event_target_value(&ev).parse().unwrap_or(default);
+        let query = if v == default {
+            String::new()
+        } else {
+            format!("?ctx={v}")
+        };
+        navigate(
+            &format!("{}{query}", model_href(&id)),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
+    // The context matters only where the KV cache can be sized.
+    let sized = memory_rows(&ds, &model, &MemoryOptions::default()).is_ok();
+    let picker = sized.then(|| {
+        view! {
+            <label class="field inline-field">
+                <span>"Context"</span>
+                <select data-testid="memory-context" prop:value=move || context.get().to_string() on:change=set_context>
+                    {choices
+                        .into_iter()
+                        .map(|c| view! { <option value=c.to_string()>{format!("{} tokens", format_tokens(c))}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        }
+    });
     view! {
         <section aria-labelledby="memory-title" data-testid="model-memory">
             <h2 id="memory-title">"Memory to run it"</h2>
-            {body}
+            {picker}
+            {move || memory_body(&ds, &model, context.get())}
         </section>
     }
 }

@@ -31,7 +31,7 @@ pub fn Models() -> impl IntoView {
     view! {
         <PageHead title="Models" heading="Models">
             "Open and closed models with their sizes, context windows, licenses, prices and benchmark scores. "
-            "Focus or hover a value to see where it was read; "
+            "A model's name opens its page. Focus or hover a value to see where it was read; "
             <span class="sv-muted">"ˢ"</span>
             " marks a score the vendor reported about its own model."
         </PageHead>
