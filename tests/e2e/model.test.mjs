@@ -225,6 +225,16 @@ test("claims about a model and its relatives link on", async () => {
     await links.filter({ hasText: m.name }).click();
     await page.getByRole("heading", { level: 1, name: m.name }).waitFor();
     const related = page.getByTestId("model-related");
+    // The family side by side: this model first, then its relatives, at most four.
+    const family = await related.locator("li a").allInnerTexts();
+    const compareLink = related.getByRole("link", { name: /^Compare \d of them side by side$/ });
+    const pins = new URL(await compareLink.getAttribute("href"), SITE).searchParams.get("pin").split(",");
+    assert.equal(pins[0], m.id);
+    assert.deepEqual(pins.slice(1).map((id) => model(id).name), family.slice(0, 3));
+    await compareLink.click();
+    await page.getByTestId("compare").waitFor();
+    assert.equal(await page.getByTestId("compare").locator("thead th").count(), pins.length + 1);
+    await page.goBack();
     await related.getByRole("link", { name: "Llama 4 Scout" }).click();
     await page.getByRole("heading", { level: 1, name: "Llama 4 Scout" }).waitFor();
     assert.equal(new URL(page.url()).pathname, "/models/llama-4-scout");

@@ -10,7 +10,9 @@ use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
-use crate::data::{Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir};
+use crate::data::{
+    Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
+};
 use crate::econ::vram::{MemoryOptions, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
@@ -632,6 +634,17 @@ fn Claims(ds: Arc<Dataset>, model: Model) -> impl IntoView {
 fn Relatives(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     let rel = relatives(&ds, &model);
     (!rel.is_empty()).then(|| {
+        // This model and its nearest relatives, pinned side by side in the table.
+        let pinned: Vec<String> = std::iter::once(model.id.clone())
+            .chain(rel.iter().map(|(_, m)| m.id.clone()))
+            .take(MAX_PINNED)
+            .collect();
+        let shown = pinned.len();
+        let compare = TableState {
+            pinned: Pinned::from_ids(pinned),
+            ..TableState::default()
+        }
+        .to_query();
         let items = rel
             .into_iter()
             .map(|(why, m)| {
@@ -648,6 +661,11 @@ fn Relatives(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             <section aria-labelledby="related-title" data-testid="model-related">
                 <h2 id="related-title">"Related models"</h2>
                 <ul class="link-list">{items}</ul>
+                <p>
+                    <A href=href(&format!("/models{compare}"))>
+                        {format!("Compare {shown} of them side by side")}
+                    </A>
+                </p>
             </section>
         }
     })
