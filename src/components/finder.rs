@@ -168,7 +168,15 @@ pub fn ModelFinder() -> impl IntoView {
                 view! {
                     <p class="finder-empty" role="status">
                         "No model matches. "
-                        <a href=table_search_href(&text.get())>"Search the table"</a>
+                        <a
+                            href=table_search_href(&text.get())
+                            on:click=move |_| {
+                                text.set(String::new());
+                                open.set(false);
+                            }
+                        >
+                            "Search the table"
+                        </a>
                     </p>
                 }
                 .into_any()

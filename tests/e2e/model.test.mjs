@@ -342,7 +342,14 @@ test("the header's finder opens a model's page by keyboard or click, and searche
     await input.press("Escape");
     assert.equal(await input.inputValue(), "");
 
-    // Nothing matches: the list says so, and Enter searches the table.
+    // Nothing matches: the list says so and links to the table searched for the text ...
+    await input.fill("zz-none");
+    await page.locator(".finder-popup").getByRole("link", { name: "Search the table" }).click();
+    await page.getByTestId("empty").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("q"), "zz-none");
+    assert.equal(await input.inputValue(), "");
+    assert.equal(await page.locator(".finder-popup").count(), 0, "the list closes");
+    // ... which Enter opens too.
     await input.fill("zzz-no-model");
     assert.match(await page.locator(".finder-popup").innerText(), /No model matches/);
     await input.press("Enter");
