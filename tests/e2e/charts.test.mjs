@@ -32,6 +32,17 @@ async function waitForChart(page, slug) {
   }, slug);
 }
 
+/// Polls a chart's option until `until(option)` holds, and returns that option.
+async function waitForOption(page, slug, until, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const opt = await option(page, slug);
+    if (opt && until(opt)) return opt;
+    if (Date.now() > end) throw new Error(`the ${slug} chart did not change within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const selfHostSeries = (opt) => opt.series.find((s) => / on \d+× /.test(s.name));
 // The volumes of the break-even dots (a scatter series of points {value: [volume, cost], name}).
 const breakEvens = (opt) =>
@@ -52,18 +63,10 @@ test("changing a cost input changes the plotted data, and the break-even follows
     await page.getByTestId("sh-usdh").fill("4");
     await page.getByTestId("sh-usdh").press("Enter");
     await page.waitForURL(/usdh=4/);
-    await page.waitForFunction(
-      (prev) => {
-        const el = document.querySelector('.echart[data-chart="cost-vs-volume"]');
-        const opt = window.echarts.getInstanceByDom(el).getOption();
-        const marks = opt.series
-          .filter((s) => s.name === "Break-even")
-          .flatMap((s) => s.data.map((d) => d.value[0]));
-        return marks.length > 0 && marks[0] !== prev;
-      },
-      markBefore,
-    );
-    const after = await option(page, "cost-vs-volume");
+    const after = await waitForOption(page, "cost-vs-volume", (opt) => {
+      const marks = breakEvens(opt);
+      return marks.length > 0 && marks[0] !== markBefore;
+    });
     const [markAfter] = breakEvens(after);
     assert.ok(Math.abs(markAfter / markBefore - 2) < 0.05, `break-even moved from ${markBefore} to ${markAfter}`);
     const ownAfter = selfHostSeries(after).data;
@@ -74,10 +77,7 @@ test("changing a cost input changes the plotted data, and the break-even follows
     await page.getByTestId("tokens").fill("1000000000");
     await page.getByTestId("tokens").press("Enter");
     await page.waitForURL(/tok=1000000000/);
-    await page.waitForFunction(
-      (prev) => window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]')).getOption().xAxis[0].min !== prev,
-      xMin,
-    );
+    await waitForOption(page, "cost-vs-volume", (opt) => opt.xAxis[0].min !== xMin);
     assert.match(await page.getByTestId("cost-summary").innerText(), /At 1B tokens a month/);
     assert.deepEqual(errors, []);
   } finally {
@@ -189,14 +189,7 @@ test("the hardware page's memory chart and verdicts follow the inputs", async ()
     await page.getByTestId("ctx").fill("131072");
     await page.getByTestId("ctx").press("Enter");
     await page.waitForURL(/ctx=131072/);
-    await page.waitForFunction(
-      (prev) => {
-        const o = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="memory"]')).getOption();
-        return o.series[0].data[0] !== prev;
-      },
-      before.series[0].data[0],
-    );
-    const after = await option(page, "memory");
+    const after = await waitForOption(page, "memory", (o) => o.series[0].data[0] !== before.series[0].data[0]);
     assert.ok(after.series[0].data[0] > before.series[0].data[0], "a longer context needs more memory");
     const verdicts = page.getByTestId("verdicts-gemma-3-27b");
     assert.equal(await verdicts.locator("tbody tr").count(), 7);
@@ -296,10 +289,7 @@ test("the models page charts a benchmark for the shown rows", async () => {
     const a = await option(page, "benchmarks");
     await page.getByTestId("chart-benchmark").selectOption("mmlu_pro");
     await page.waitForURL(/chart=mmlu_pro/);
-    await page.waitForFunction(
-      () => /MMLU-Pro/.test(window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="benchmarks"]')).getOption().xAxis[0].name),
-    );
-    const b = await option(page, "benchmarks");
+    const b = await waitForOption(page, "benchmarks", (o) => /MMLU-Pro/.test(o.xAxis[0].name));
     assert.notDeepEqual(a.yAxis[0].data, b.yAxis[0].data);
     const models = await (await fetch(at(SITE, "/data/models.json"))).json();
     const closedNames = models.filter((m) => !m.open_weights).map((m) => m.name);
