@@ -268,14 +268,24 @@ pub fn relatives<'a>(ds: &'a Dataset, m: &Model) -> Vec<(&'static str, &'a Model
     out
 }
 
+/// Letters and digits only, lower-cased: "GPT-4o" and "gpt4o" both read "gpt4o".
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// Models whose id or name shares a word with `wanted` (an unknown id from a link), the most
-/// shared words first: "llama-4" suggests the Llama 4 models.
+/// shared words first: "llama-4" suggests the Llama 4 models. A model whose id, written
+/// without its dashes, holds the text so written counts as one more word ("gpt4o", "r10528").
 pub fn suggestions<'a>(ds: &'a Dataset, wanted: &str) -> Vec<&'a Model> {
     let words: Vec<String> = wanted
         .split(|c: char| !c.is_alphanumeric() && c != '.')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
+    let squeezed = compact(wanted);
     let mut scored: Vec<(usize, &Model)> = ds
         .models
         .iter()
@@ -285,7 +295,8 @@ pub fn suggestions<'a>(ds: &'a Dataset, wanted: &str) -> Vec<&'a Model> {
                     .map(str::to_string)
                     .chain(m.name.split_whitespace().map(str::to_lowercase))
                     .collect();
-            let n = words.iter().filter(|w| hay.contains(w)).count();
+            let n = words.iter().filter(|w| hay.contains(w)).count()
+                + usize::from(squeezed.len() >= 3 && compact(&m.id).contains(&squeezed));
             (n > 0).then_some((n, m))
         })
         .collect();
@@ -481,6 +492,19 @@ mod tests {
             "{found:?}"
         );
         assert!(suggestions(&ds, "zzzz").is_empty());
+        // Written without dashes, or with other ones.
+        let ids = |text: &str| -> Vec<String> {
+            suggestions(&ds, text)
+                .iter()
+                .map(|m| m.id.clone())
+                .collect()
+        };
+        assert_eq!(ids("gpt4o").first().map(String::as_str), Some("gpt-4o"));
+        assert!(ids("deepseek_r1").contains(&"deepseek-r1".to_string()));
+        assert!(
+            ids("xx").is_empty(),
+            "two letters match nothing by themselves"
+        );
     }
 
     #[test]
