@@ -39,15 +39,21 @@ pub fn router_base(base_uri: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
+/// Focuses the element with this id, if there is one.
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        // Focusing an element cannot fail in a way worth reporting.
+        let _ = el.focus();
+    }
+}
+
 /// Moves focus to the page's content; the router would otherwise treat `#main` as a navigation.
 fn skip_to_content(ev: leptos::ev::MouseEvent) {
     ev.prevent_default();
-    if let Some(main) = document().get_element_by_id("main") {
-        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
-            // Focusing an element cannot fail in a way worth reporting.
-            let _ = main.focus();
-        }
-    }
+    focus_by_id("main");
 }
 
 #[component]

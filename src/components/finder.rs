@@ -3,10 +3,11 @@
 //! highlighted one (or the table searched for the text when nothing matches), Escape closes
 //! the list and then clears the text; "/" anywhere else on the page focuses it.
 
-use crate::app::href;
+use crate::app::{focus_by_id, href};
 use crate::components::dataset::use_dataset;
 use crate::components::url_state::QueryState;
 use crate::data::find_models;
+use crate::pages::model::model_href;
 use crate::pages::models::state::TableState;
 use leptos::ev;
 use leptos::prelude::*;
@@ -50,16 +51,6 @@ fn typing_in(ev: &web_sys::KeyboardEvent) -> bool {
     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
 }
 
-fn focus_by_id(id: &str) {
-    if let Some(el) = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        // Focusing an element cannot fail in a way worth reporting.
-        let _ = el.focus();
-    }
-}
-
 #[component]
 pub fn ModelFinder() -> impl IntoView {
     let data = use_dataset();
@@ -91,16 +82,20 @@ pub fn ModelFinder() -> impl IntoView {
     // ... and the combobox is expanded while the popup holds its listbox.
     let listed = Memo::new(move |_| expanded.get() && matches.with(|m| !m.is_empty()));
 
-    let navigate = use_navigate();
-    let go = Callback::new(move |route: String| {
+    // Empties and closes the finder once it has taken the reader somewhere.
+    let reset = move || {
         text.set(String::new());
         open.set(false);
         active.set(None);
+    };
+    let navigate = use_navigate();
+    let go = Callback::new(move |route: String| {
+        reset();
         navigate(&route, NavigateOptions::default());
         // The new page's content, as the skip link does.
         focus_by_id("main");
     });
-    let open_model = move |id: &str| go.run(href(&format!("/models/{id}")));
+    let open_model = move |id: &str| go.run(model_href(id));
     let search_table = move || go.run(table_search_href(&text.get_untracked()));
 
     let _slash = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
@@ -170,10 +165,7 @@ pub fn ModelFinder() -> impl IntoView {
                         "No model matches. "
                         <a
                             href=table_search_href(&text.get())
-                            on:click=move |_| {
-                                text.set(String::new());
-                                open.set(false);
-                            }
+                            on:click=move |_| reset()
                         >
                             "Search the table"
                         </a>

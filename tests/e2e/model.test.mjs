@@ -115,7 +115,7 @@ test("each score shows its rank among the models with one, and the rank opens th
     assert.equal(url.pathname, "/models");
     assert.equal(url.searchParams.get("sort"), `bench:${id}`);
     assert.equal(url.searchParams.get("pin"), m.id);
-    // The model's row is highlighted, at its rank's place among the scored rows.
+    // The model's row is highlighted (pinned) in that ranking.
     const pinnedRow = page.locator(`table.models tbody tr[data-model="${m.id}"]`);
     assert.match((await pinnedRow.getAttribute("class")) ?? "", /\bpinned\b/);
     assert.deepEqual(errors, []);

@@ -13,7 +13,7 @@ use crate::components::url_state::QueryState;
 use crate::data::{
     Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
 };
-use crate::econ::vram::{MemoryOptions, VramError};
+use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
 use crate::pages::hardware::plan::HardwareInputs;
@@ -580,8 +580,8 @@ fn Memory(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             },
         );
     };
-    // The context matters only where the KV cache can be sized.
-    let sized = memory_rows(&ds, &model, &MemoryOptions::default()).is_ok();
+    // The context matters only where the KV cache can be sized (one estimate tells).
+    let sized = estimate_model_memory(&model, Quant::Q4KM, &MemoryOptions::default()).is_ok();
     let picker = sized.then(|| {
         view! {
             <label class="field inline-field">
