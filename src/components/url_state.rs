@@ -67,37 +67,151 @@ pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
+/// One box of a [`CheckList`]: the id written to the URL state, the label shown, and the
+/// heading it is listed under (a model's vendor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    pub group: String,
+}
+
+impl From<&crate::data::Model> for Choice {
+    fn from(m: &crate::data::Model) -> Self {
+        Choice {
+            id: m.id.clone(),
+            label: m.name.clone(),
+            group: m.vendor.clone(),
+        }
+    }
+}
+
+/// `choices` under their headings: headings in alphabetical order, each heading's choices in
+/// the order given (the dataset's, which keeps a family's sizes in order).
+pub fn grouped(choices: Vec<Choice>) -> Vec<(String, Vec<Choice>)> {
+    let mut groups: Vec<(String, Vec<Choice>)> = Vec::new();
+    for c in choices {
+        match groups.iter_mut().find(|(g, _)| *g == c.group) {
+            Some((_, list)) => list.push(c),
+            None => groups.push((c.group.clone(), vec![c])),
+        }
+    }
+    groups.sort_by_key(|g| g.0.to_lowercase());
+    groups
+}
+
+/// Whether a choice matches a filter: every word of it appears in the label or the heading,
+/// case and dashes aside ("qwen 32" finds "Qwen2.5 32B Instruct").
+pub fn choice_matches(choice: &Choice, filter: &str) -> bool {
+    let norm = |s: &str| s.to_lowercase().replace(['-', '_'], " ");
+    let hay = format!("{} {}", norm(&choice.label), norm(&choice.group));
+    norm(filter).split_whitespace().all(|w| hay.contains(w))
+}
+
 /// A group of checkboxes choosing ids for a list in the URL state (APIs to compare, models to
-/// size). Each box carries `data-id`.
+/// size), under their vendors' headings, with a filter for long lists (boxes already ticked stay
+/// shown), how many are chosen, and a button that clears them. Each box carries `data-id`.
 #[component]
 pub fn CheckList<T: QueryState>(
     state: UrlState<T>,
-    /// `(id, label)` pairs, in display order.
-    items: Vec<(String, String)>,
+    /// The boxes, in display order within their group.
+    items: Vec<Choice>,
+    /// What the list chooses, for the filter's label ("models", "APIs").
+    noun: &'static str,
     /// The chosen ids in the state.
     get: fn(&T) -> &Vec<String>,
     get_mut: fn(&mut T) -> &mut Vec<String>,
 ) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let chosen = move || state.state.with(|s| get(s).len());
+    let all = items.clone();
+    let matches =
+        Memo::new(move |_| filter.with(|f| all.iter().filter(|c| choice_matches(c, f)).count()));
+    let groups = grouped(items);
     view! {
+        <div class="check-tools">
+            <input
+                type="search"
+                class="check-filter"
+                placeholder=format!("Filter {noun}")
+                aria-label=format!("Filter the {noun}")
+                prop:value=move || filter.get()
+                on:input=move |ev| filter.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" && !filter.with(String::is_empty) {
+                        ev.prevent_default();
+                        filter.set(String::new());
+                    }
+                }
+            />
+            <span class="check-status">
+                <span class="check-count" aria-live="polite">
+                    {move || match chosen() {
+                        0 => "none chosen".to_string(),
+                        n => format!("{n} chosen"),
+                    }}
+                </span>
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled=move || chosen() == 0
+                    on:click=move |_| state.update(false, move |s| get_mut(s).clear())
+                >
+                    "Clear"
+                </button>
+            </span>
+        </div>
+        <p class="check-empty" hidden=move || { matches.get() > 0 }>
+            {move || {
+                let kept = if chosen() > 0 { "; the chosen ones stay listed" } else { "" };
+                format!("No {noun} match \u{201c}{}\u{201d}{kept}.", filter.get().trim())
+            }}
+        </p>
         <div class="checks">
-            {items
+            {groups
                 .into_iter()
-                .map(|(id, label)| {
-                    let checked_id = id.clone();
-                    let toggle_id = id.clone();
+                .map(|(group, choices)| {
+                    let members: Vec<Choice> = choices.clone();
+                    let group_hidden = move || {
+                        filter.with(|f| {
+                            state.state.with(|s| {
+                                !members
+                                    .iter()
+                                    .any(|c| choice_matches(c, f) || get(s).contains(&c.id))
+                            })
+                        })
+                    };
                     view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                data-id=id
-                                prop:checked=move || state.state.with(|s| get(s).contains(&checked_id))
-                                on:change=move |_| {
-                                    let id = toggle_id.clone();
-                                    state.update(false, move |s| toggle(get_mut(s), id))
-                                }
-                            />
-                            {label}
-                        </label>
+                        <div class="check-group" role="group" aria-label=group.clone() hidden=group_hidden>
+                            <span class="check-group-name" aria-hidden="true">{group.clone()}</span>
+                            {choices
+                                .into_iter()
+                                .map(|choice| {
+                                    let checked_id = choice.id.clone();
+                                    let toggle_id = choice.id.clone();
+                                    let shown_id = choice.id.clone();
+                                    let for_filter = choice.clone();
+                                    let hidden = move || {
+                                        !filter.with(|f| choice_matches(&for_filter, f))
+                                            && !state.state.with(|s| get(s).contains(&shown_id))
+                                    };
+                                    view! {
+                                        <label class="check" hidden=hidden>
+                                            <input
+                                                type="checkbox"
+                                                data-id=choice.id
+                                                prop:checked=move || state.state.with(|s| get(s).contains(&checked_id))
+                                                on:change=move |_| {
+                                                    let id = toggle_id.clone();
+                                                    state.update(false, move |s| toggle(get_mut(s), id))
+                                                }
+                                            />
+                                            {choice.label}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
                     }
                 })
                 .collect_view()}
@@ -145,5 +259,53 @@ pub fn NumberField<T: QueryState>(
             />
             {hint.map(|h| view! { <small class="sv-muted">{h}</small> })}
         </label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(id: &str, label: &str, group: &str) -> Choice {
+        Choice {
+            id: id.into(),
+            label: label.into(),
+            group: group.into(),
+        }
+    }
+
+    #[test]
+    fn groups_sort_by_heading_and_keep_the_given_order_inside() {
+        let groups = grouped(vec![
+            choice("g27", "Gemma 3 27B", "Google"),
+            choice("ds", "DeepSeek-R1", "DeepSeek"),
+            choice("g4", "Gemma 3 4B", "Google"),
+            choice("l4", "Llama 4 Scout", "Meta"),
+        ]);
+        let shape: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|(g, cs)| (g.as_str(), cs.iter().map(|c| c.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("DeepSeek", vec!["ds"]),
+                ("Google", vec!["g27", "g4"]),
+                ("Meta", vec!["l4"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_filter_matches_every_word_in_label_or_heading() {
+        let qwen = choice("qwen2.5-32b", "Qwen2.5 32B Instruct", "Qwen (Alibaba)");
+        assert!(choice_matches(&qwen, ""));
+        assert!(choice_matches(&qwen, "qwen 32"));
+        assert!(choice_matches(&qwen, "ALIBABA instruct"));
+        assert!(!choice_matches(&qwen, "qwen 72"));
+        let r1 = choice("deepseek-r1", "DeepSeek-R1", "DeepSeek");
+        assert!(choice_matches(&r1, "deepseek r1"));
+        assert!(choice_matches(&r1, "r1"));
+        assert!(!choice_matches(&r1, "v3"));
     }
 }

@@ -9,7 +9,7 @@ use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
 use crate::components::url_state::{
-    parse_number, use_url_state, CheckList, NumberField, QueryState, UrlState,
+    parse_number, use_url_state, CheckList, Choice, NumberField, QueryState, UrlState,
 };
 use crate::data::Dataset;
 use crate::econ::api_cost::api_monthly_cost;
@@ -120,17 +120,16 @@ fn WorkloadFields(inputs: Inputs) -> impl IntoView {
 
 #[component]
 fn ApiChoices(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
-    let mut priced: Vec<(String, String)> = ds
+    let priced: Vec<Choice> = ds
         .models
         .iter()
         .filter(|m| !ds.current_prices(&m.id).is_empty())
-        .map(|m| (m.id.clone(), m.name.clone()))
+        .map(Choice::from)
         .collect();
-    priced.sort_by(|a, b| a.1.cmp(&b.1));
     view! {
         <fieldset class="group">
             <legend>"APIs to compare"</legend>
-            <CheckList state=inputs items=priced get=|s: &CostInputs| &s.apis get_mut=|s: &mut CostInputs| &mut s.apis />
+            <CheckList state=inputs items=priced noun="APIs" get=|s: &CostInputs| &s.apis get_mut=|s: &mut CostInputs| &mut s.apis />
         </fieldset>
     }
 }

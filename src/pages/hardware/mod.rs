@@ -7,7 +7,9 @@ use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
 use crate::components::shell::PageHead;
-use crate::components::url_state::{use_url_state, CheckList, NumberField, QueryState, UrlState};
+use crate::components::url_state::{
+    use_url_state, CheckList, Choice, NumberField, QueryState, UrlState,
+};
 use crate::data::Dataset;
 use crate::econ::vram::KvCacheType;
 use crate::pages::model::model_href;
@@ -39,11 +41,11 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
     let figure = Signal::derive(move || state.with(|s| memory_figure(&d1, s)));
     let query = Signal::derive(move || state.with(HardwareInputs::to_query));
     let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
-    let open: Vec<(String, String)> = ds
+    let open: Vec<Choice> = ds
         .models
         .iter()
         .filter(|m| m.open_weights && m.params_total_b.is_some())
-        .map(|m| (m.id.clone(), m.name.clone()))
+        .map(Choice::from)
         .collect();
     let hardware: Vec<(String, String)> = ds
         .hardware
@@ -57,7 +59,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
             <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Memory inputs">
                 <fieldset class="group">
                     <legend>"Models"</legend>
-                    <CheckList state=inputs items=open get=|s: &HardwareInputs| &s.models get_mut=|s: &mut HardwareInputs| &mut s.models />
+                    <CheckList state=inputs items=open noun="models" get=|s: &HardwareInputs| &s.models get_mut=|s: &mut HardwareInputs| &mut s.models />
                 </fieldset>
                 <fieldset class="group">
                     <legend>"Context"</legend>
