@@ -186,6 +186,36 @@ fn every_chart_can_be_embedded_from_its_defaults() {
 }
 
 #[test]
+fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
+    let ds = dataset();
+    let fig = figure_for(&ds, ChartId::QualityPrice, &[]);
+    let json = fig.option_value().expect("serializes");
+    let series = json["series"].as_array().expect("series");
+    let models = series
+        .iter()
+        .find(|s| s["name"] == "Models")
+        .expect("scatter");
+    assert_eq!(models["label"]["show"], true);
+    assert_eq!(models["labelLayout"]["hideOverlap"], true);
+    // The frontier line has no labels to hide, and the rest of the option is charming's.
+    let line = series
+        .iter()
+        .find(|s| s["type"] == "line")
+        .expect("frontier");
+    assert!(line.get("labelLayout").is_none());
+    let mut plain = serde_json::to_value(&fig.chart).expect("serializes");
+    plain["series"]
+        .as_array_mut()
+        .expect("series")
+        .iter_mut()
+        .filter(|s| s["name"] == "Models")
+        .for_each(|s| {
+            s["labelLayout"] = serde_json::json!({ "hideOverlap": true });
+        });
+    assert_eq!(json, plain);
+}
+
+#[test]
 fn a_price_that_differs_by_tier_names_the_tier_it_was_chosen_from() {
     let ds = dataset();
     let mix = CostInputs::default().workload();

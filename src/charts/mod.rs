@@ -157,9 +157,31 @@ impl PartialEq for Figure {
 }
 
 impl Figure {
+    /// The ECharts option, with what charming cannot express added: labelled scatter series
+    /// hide the labels that would overlap (the point and its tooltip stay), so a crowded
+    /// quality-against-price chart stays readable.
+    pub fn option_value(&self) -> Result<serde_json::Value, String> {
+        let mut json = serde_json::to_value(&self.chart).map_err(|e| e.to_string())?;
+        if let Some(series) = json.get_mut("series").and_then(|s| s.as_array_mut()) {
+            for s in series {
+                let labelled_scatter = s.get("type").and_then(|t| t.as_str()) == Some("scatter")
+                    && s.pointer("/label/show").and_then(|v| v.as_bool()) == Some(true);
+                if let (true, Some(obj)) = (labelled_scatter, s.as_object_mut()) {
+                    obj.insert(
+                        "labelLayout".into(),
+                        serde_json::json!({ "hideOverlap": true }),
+                    );
+                }
+            }
+        }
+        Ok(json)
+    }
+
     /// The ECharts option as JSON.
     pub fn option_json(&self) -> String {
-        serde_json::to_string(&self.chart).unwrap_or_else(|_| "{}".to_string())
+        self.option_value()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| "{}".to_string())
     }
 }
 

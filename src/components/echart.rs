@@ -68,8 +68,7 @@ fn background(theme: Theme) -> &'static str {
 
 /// The option, with a transparent background so the chart sits on the page's surface.
 fn option_value(figure: &Figure) -> Result<JsValue, String> {
-    let mut json: serde_json::Value =
-        serde_json::to_value(&figure.chart).map_err(|e| e.to_string())?;
+    let mut json = figure.option_value()?;
     if let Some(obj) = json.as_object_mut() {
         obj.insert("backgroundColor".into(), "transparent".into());
         obj.insert("animation".into(), false.into());
@@ -129,8 +128,7 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
     let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
     let chart = echarts_init(None, theme_name(theme), &opts.into()).map_err(js_error)?;
-    let mut json: serde_json::Value =
-        serde_json::to_value(&figure.chart).map_err(|e| e.to_string())?;
+    let mut json = figure.option_value()?;
     if let Some(obj) = json.as_object_mut() {
         obj.insert("backgroundColor".into(), background(theme).into());
         obj.insert("animation".into(), false.into());
