@@ -138,6 +138,67 @@ test("the price and quality charts plot the dataset's numbers", async () => {
   }
 });
 
+test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, and clears", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const [models, prices] = await Promise.all(
+      ["models", "prices"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
+    );
+    const priced = models.filter((m) => prices.some((p) => p.model === m.id));
+    await page.goto(at(SITE, "/costs?api=gpt-4o"));
+    await appReady(page);
+    const list = page.locator("fieldset", { hasText: "APIs to compare" });
+    const shown = () =>
+      list.locator("label.check:visible input").evaluateAll((els) => els.map((e) => e.dataset.id).sort());
+    // The list after typing: polled until two reads agree, since the filter applies as typed.
+    const shownWhenSettled = async () => {
+      let last = await shown();
+      for (let i = 0; i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = await shown();
+        if (JSON.stringify(now) === JSON.stringify(last) && now.length < priced.length) return now;
+        last = now;
+      }
+      return last;
+    };
+    // Every priced model once, under its vendor's heading.
+    assert.deepEqual(await shown(), priced.map((m) => m.id).sort());
+    for (const vendor of new Set(priced.map((m) => m.vendor))) {
+      const group = list.getByRole("group", { name: vendor, exact: true });
+      const ids = await group.locator("input").evaluateAll((els) => els.map((e) => e.dataset.id).sort());
+      assert.deepEqual(ids, priced.filter((m) => m.vendor === vendor).map((m) => m.id).sort(), vendor);
+    }
+    await assert.doesNotReject(list.getByText("1 chosen").waitFor());
+    // Typed words narrow the list; the ticked GPT-4o stays in view.
+    const filter = list.getByRole("searchbox", { name: "Filter the APIs" });
+    await filter.fill("qwen 32");
+    const words = ["qwen", "32"];
+    const expected = priced
+      .filter((m) => words.every((w) => `${m.name} ${m.vendor}`.toLowerCase().includes(w)))
+      .map((m) => m.id);
+    assert.ok(expected.length >= 2, "the data has Qwen 32B models with prices");
+    assert.deepEqual(await shownWhenSettled(), [...expected, "gpt-4o"].sort());
+    // Ticking a filtered one adds it; nothing matching says so; Escape empties the filter.
+    await list.locator(`input[data-id="${expected[0]}"]`).check();
+    await page.waitForURL(new RegExp(`api=gpt-4o,${expected[0].replaceAll(".", "\\.")}`));
+    await filter.fill("no such model");
+    await assert.doesNotReject(list.getByText(/No APIs match “no such model”; the chosen ones stay listed/).waitFor());
+    assert.deepEqual(await shownWhenSettled(), ["gpt-4o", expected[0]].sort());
+    await filter.press("Escape");
+    assert.equal(await filter.inputValue(), "");
+    assert.equal((await shown()).length, priced.length);
+    // Clear unticks them all, in the URL too.
+    await list.getByRole("button", { name: "Clear" }).click();
+    await page.waitForURL(/api=(&|$)/);
+    await assert.doesNotReject(list.getByText("none chosen").waitFor());
+    assert.equal(await list.locator("input:checked").count(), 0);
+    assert.ok(await list.getByRole("button", { name: "Clear" }).isDisabled());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("PNG, SVG and CSV downloads are valid files of the plotted data", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
