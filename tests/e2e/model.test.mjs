@@ -261,6 +261,25 @@ test("the bundled model's page offers to run it in the browser; others do not", 
   }
 });
 
+test("the pages with the longest texts fit a desktop and a phone without scrolling sideways", async () => {
+  // The model with the longest score setting and the one with the longest terms, from the JSON.
+  const longest = (size) => data.models.reduce((a, b) => (size(b) > size(a) ? b : a));
+  const setting = (m) => Math.max(0, ...Object.values(m.benchmarks).map((s) => (s.setting ?? "").length));
+  const ids = [...new Set([longest(setting).id, longest((m) => m.license.terms.length).id])];
+  for (const viewport of [undefined, PHONE]) {
+    for (const id of ids) {
+      const { context, page, errors } = await openModel(id, viewport ? { viewport } : {});
+      try {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `/models/${id} overflows by ${overflow}px at ${page.viewportSize().width}px`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+});
+
 test("an unknown model id says so and suggests the models it may mean", async () => {
   const { context, page, errors } = await openPage(browser, { viewport: PHONE });
   try {

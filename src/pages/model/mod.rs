@@ -282,7 +282,7 @@ fn Scores(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                             </A>
                         </td>
                         <td>{who}</td>
-                        <td class="sv-muted">{r.score.setting.clone().unwrap_or_default()}</td>
+                        <td class="sv-muted wrap">{r.score.setting.clone().unwrap_or_default()}</td>
                     </tr>
                 }
             })
