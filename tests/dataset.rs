@@ -265,6 +265,28 @@ fn negative_price_is_rejected() {
 }
 
 #[test]
+fn a_retirement_needs_a_real_date_and_a_known_source_but_may_lie_ahead() {
+    let files = mutated("prices.json", |v| {
+        v[0]["retired"] = json!({ "value": "2026-13-01", "source": "nowhere" });
+    });
+    let errs = errors_of(&files);
+    assert_eq!(errs.len(), 2, "errors: {errs:#?}");
+    assert!(
+        errs[0].starts_with("prices[0].retired.value: "),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[1].starts_with("prices[0].retired.source: "),
+        "{errs:#?}"
+    );
+    // An announced retirement after today is valid data.
+    let files = mutated("prices.json", |v| {
+        v[0]["retired"] = json!({ "value": "2099-01-01", "source": "llm-prices" });
+    });
+    assert!(load(&files, fixed_today()).is_ok());
+}
+
+#[test]
 fn all_problems_are_reported_not_just_the_first() {
     let files = mutated("models.json", |v| {
         v[0]["benchmarks"]["gpqa_diamond"]["value"] = json!(-3);

@@ -570,6 +570,7 @@ mod tests {
             output_usd_per_mtok: output,
             as_of: Some(as_of.into()),
             source: "s".into(),
+            retired: None,
             note: None,
         }
     }
@@ -739,6 +740,32 @@ mod tests {
             sorted(Column::InputPrice, SortDir::Desc),
             ["bravo", "alpha", "charlie", "delta", "echo"]
         );
+    }
+
+    #[test]
+    fn a_retired_price_is_history_and_an_announced_one_still_counts() {
+        let mut ds = dataset(); // dated 2026-01-01
+        let retire = |p: &mut Price, on: &str| {
+            p.retired = Some(Sourced {
+                value: on.into(),
+                source: "s".into(),
+                note: None,
+            })
+        };
+        // alpha's cheaper provider retired: the other one is alpha's price now.
+        retire(&mut ds.prices[1], "2025-12-31");
+        let alpha = ds.model("alpha").unwrap().clone();
+        assert_eq!(Column::InputPrice.value(&ds, &alpha), Cell::Num(0.27));
+        // bravo's newest price retired: its older price does not come back.
+        retire(&mut ds.prices[3], "2026-01-01");
+        assert!(ds.current_prices("bravo").is_empty());
+        let bravo = ds.model("bravo").unwrap().clone();
+        assert_eq!(Column::InputPrice.value(&ds, &bravo), Cell::Missing);
+        // A retirement announced for after the dataset's date leaves the price current.
+        retire(&mut ds.prices[0], "2026-06-30");
+        assert_eq!(ds.current_prices("alpha").len(), 1);
+        assert!(ds.prices[0].retired_by("2026-06-30"));
+        assert!(!ds.prices[0].retired_by("2026-06-29"));
     }
 
     #[test]

@@ -294,8 +294,22 @@ pub struct Price {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
     pub source: String,
+    /// The day the provider stopped selling the model ("YYYY-MM-DD"), with where that was read.
+    /// From that day the price is history, not an offer: no calculator or chart uses it. A day
+    /// after the dataset's date is an announced retirement; the price stays current until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Sourced<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl Price {
+    /// Whether the provider had stopped selling at this price by `date` ("YYYY-MM-DD").
+    pub fn retired_by(&self, date: &str) -> bool {
+        self.retired
+            .as_ref()
+            .is_some_and(|r| r.value.as_str() <= date)
+    }
 }
 
 /// A sourced amount of money at a date.

@@ -312,7 +312,9 @@ impl Dataset {
         self.prices.iter().filter(move |p| p.model == model_id)
     }
 
-    /// The newest price per (provider, tier) for a model, sorted by provider.
+    /// The newest price per (provider, tier) for a model, sorted by provider; a provider and
+    /// tier whose newest price was retired by the dataset's date has none (an older price of
+    /// theirs is history too).
     pub fn current_prices(&self, model_id: &str) -> Vec<&Price> {
         let mut latest: BTreeMap<(&str, Option<&str>), &Price> = BTreeMap::new();
         for p in self.prices.iter().filter(|p| p.model == model_id) {
@@ -325,7 +327,10 @@ impl Dataset {
                 latest.insert(key, p);
             }
         }
-        latest.into_values().collect()
+        latest
+            .into_values()
+            .filter(|p| !p.retired_by(&self.meta.date))
+            .collect()
     }
 }
 
@@ -638,6 +643,13 @@ impl Validator<'_> {
             self.price_number(&format!("{p}.output_usd_per_mtok"), pr.output_usd_per_mtok);
             self.required_date(&format!("{p}.as_of"), &pr.as_of, "a price");
             self.source_ref(&format!("{p}.source"), &pr.source);
+            if let Some(r) = &pr.retired {
+                // An announced retirement may lie ahead, so no "not in the future" rule here.
+                if let Err(e) = Date::parse(&r.value) {
+                    self.err(format!("{p}.retired.value"), e);
+                }
+                self.source_ref(&format!("{p}.retired.source"), &r.source);
+            }
             let key = (
                 pr.model.as_str(),
                 pr.provider.as_str(),

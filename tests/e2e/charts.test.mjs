@@ -141,10 +141,18 @@ test("the price and quality charts plot the dataset's numbers", async () => {
 test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, and clears", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    const [models, prices] = await Promise.all(
-      ["models", "prices"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
+    const [models, prices, meta] = await Promise.all(
+      ["models", "prices", "meta"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
     );
-    const priced = models.filter((m) => prices.some((p) => p.model === m.id));
+    // A model is offered when some seller's newest price for it was not retired by the data's date.
+    const newest = new Map();
+    for (const p of prices) {
+      const key = `${p.model}|${p.provider}|${p.tier ?? ""}`;
+      if (!newest.has(key) || p.as_of > newest.get(key).as_of) newest.set(key, p);
+    }
+    const sold = [...newest.values()].filter((p) => !(p.retired && p.retired.value <= meta.date));
+    const priced = models.filter((m) => sold.some((p) => p.model === m.id));
+    assert.ok(priced.length < models.filter((m) => prices.some((p) => p.model === m.id)).length, "some listed prices are retired");
     await page.goto(at(SITE, "/costs?api=gpt-4o"));
     await appReady(page);
     const list = page.locator("fieldset", { hasText: "APIs to compare" });

@@ -10,10 +10,10 @@ let data;
 before(async () => {
   browser = await launch({ webgpu: false });
   const json = async (name) => (await fetch(at(SITE, `/data/${name}.json`))).json();
-  const [models, prices, sources, benchmarks, claims] = await Promise.all(
-    ["models", "prices", "sources", "benchmarks", "claims"].map(json),
+  const [models, prices, sources, benchmarks, claims, meta] = await Promise.all(
+    ["models", "prices", "sources", "benchmarks", "claims", "meta"].map(json),
   );
-  data = { models, prices, sources, benchmarks, claims };
+  data = { models, prices, sources, benchmarks, claims, meta };
 });
 after(async () => {
   await browser?.close();
@@ -29,14 +29,18 @@ async function openModel(id, options = {}) {
   return opened;
 }
 
-/// The newest price per provider and tier, as the page should list them.
+/// Whether a price's seller had stopped selling by the dataset's date.
+const retired = (p) => p.retired !== undefined && p.retired.value <= data.meta.date;
+
+/// The newest price per provider and tier, as the page should list them; a seller whose newest
+/// price was retired has none.
 function currentPrices(id) {
   const latest = new Map();
   for (const p of data.prices.filter((p) => p.model === id)) {
     const key = `${p.provider}|${p.tier ?? ""}`;
     if (!latest.has(key) || p.as_of > latest.get(key).as_of) latest.set(key, p);
   }
-  return [...latest.values()];
+  return [...latest.values()].filter((p) => !retired(p));
 }
 
 const blend = (p) => (3 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4;
@@ -127,6 +131,7 @@ test("each score shows its rank among the models with one, and the rank opens th
 test("API prices come cheapest first, with the earlier ones apart", async () => {
   // The model with the most price changes in the dataset.
   const changed = data.models
+    .filter((m) => currentPrices(m.id).length > 0)
     .map((m) => ({ id: m.id, earlier: data.prices.filter((p) => p.model === m.id).length - currentPrices(m.id).length }))
     .sort((a, b) => b.earlier - a.earlier)[0];
   assert.ok(changed.earlier > 0, "the dataset holds a price change");
@@ -142,6 +147,46 @@ test("API prices come cheapest first, with the earlier ones apart", async () => 
     const earlier = prices.getByTestId("earlier-prices");
     await earlier.locator("summary").click();
     assert.equal(await earlier.locator("tbody tr").count(), changed.earlier);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a retired price is history: the page says nothing is sold now, and the cost calculator leaves it out", async () => {
+  // A model every price of which was retired by the dataset's date, from the JSON.
+  const gone = data.models.find((m) => {
+    const all = data.prices.filter((p) => p.model === m.id);
+    return all.length > 0 && all.every(retired);
+  });
+  assert.ok(gone, "the dataset holds a model whose prices were all retired");
+  const listed = data.prices.filter((p) => p.model === gone.id);
+  const { context, page, errors } = await openModel(gone.id);
+  try {
+    const prices = page.getByTestId("model-prices");
+    await assert.doesNotReject(prices.getByTestId("no-current-price").waitFor());
+    assert.equal(await prices.locator('[aria-label="API prices"]').count(), 0);
+    // The history is open, one row per listed price, each saying when it was retired.
+    const earlier = prices.getByTestId("earlier-prices");
+    assert.equal(await earlier.getAttribute("open"), "");
+    const ended = await earlier.getByTestId("price-ended").allInnerTexts();
+    assert.deepEqual(ended.map((t) => t.trim()).sort(), listed.map((p) => `retired ${p.retired.value}`).sort());
+    // Its retirement date shows where it was read.
+    const date = earlier.getByTestId("price-ended").first().locator("button.sv-value");
+    const shownDate = (await date.innerText()).replace("retired ", "").trim();
+    const retirement = listed.find((p) => p.retired.value === shownDate).retired;
+    assert.equal(await date.getAttribute("data-source"), retirement.source);
+    await date.focus();
+    const tip = earlier.locator(".sv-tip");
+    await tip.waitFor();
+    const source = data.sources.find((s) => s.id === retirement.source);
+    assert.ok((await tip.innerText()).includes(source.title.slice(0, 20)), "the tooltip names the source");
+    // No link offers to cost it, and the cost page's API list does not offer it.
+    assert.equal(await page.getByRole("link", { name: "Its API cost at your volume" }).count(), 0);
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await page.locator('input[data-id="gpt-4o"]').waitFor({ state: "attached" });
+    assert.equal(await page.locator(`input[data-id="${gone.id}"]`).count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

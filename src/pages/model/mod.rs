@@ -95,7 +95,7 @@ fn actions(ds: &Dataset, m: &Model) -> impl IntoView {
     }
     .to_query();
     let sizable = m.open_weights && m.params_total_b.is_some();
-    let priced = ds.prices_for(&m.id).next().is_some();
+    let priced = !ds.current_prices(&m.id).is_empty();
     let id = m.id.clone();
     let on_device = (m.id == BUNDLED_MODEL_ID).then(|| {
         view! {
@@ -311,16 +311,40 @@ fn Scores(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     }
 }
 
-fn price_row(ds: &Dataset, p: &Price, cheapest: bool) -> impl IntoView {
+/// What the last cell of an earlier price says: since when it was retired (with its source), or
+/// that a newer price replaced it.
+fn ended(ds: &Dataset, p: &Price) -> AnyView {
+    match &p.retired {
+        Some(r) if p.retired_by(&ds.meta.date) => {
+            let detail = [r.note.as_deref()];
+            sourced(ds, format!("retired {}", r.value), &r.source, &detail).into_any()
+        }
+        _ => view! { "replaced by a newer price" }.into_any(),
+    }
+}
+
+/// A price's row. `history` adds the cell that says why it is no longer current; a current
+/// price whose retirement is announced says when it goes.
+fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl IntoView {
     let tier = p.tier.clone().unwrap_or_default();
     let as_of = p.as_of.clone().unwrap_or_default();
     let detail = [p.note.as_deref()];
     let usd = |x: f64| sourced(ds, format_usd(x), &p.source, &detail);
+    let retiring = p.retired.as_ref().filter(|_| !history).map(|r| {
+        let detail = [r.note.as_deref()];
+        view! {
+            " "
+            <span class="badge badge-warn">
+                {sourced(ds, format!("retires {}", r.value), &r.source, &detail)}
+            </span>
+        }
+    });
     view! {
         <tr class:cheapest=cheapest>
             <th scope="row">
                 {p.provider.clone()}
                 {cheapest.then(|| view! { " " <span class="badge">"cheapest"</span> })}
+                {retiring}
             </th>
             <td>{tier}</td>
             <td class="num">{usd(p.input_usd_per_mtok)}</td>
@@ -333,6 +357,7 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool) -> impl IntoView {
             <td class="num">{usd(p.output_usd_per_mtok)}</td>
             <td class="num">{format_usd(blended_usd_per_mtok(p))}</td>
             <td>{as_of}</td>
+            {history.then(|| view! { <td data-testid="price-ended">{ended(ds, p)}</td> })}
         </tr>
     }
 }
@@ -367,37 +392,55 @@ const PRICE_COLUMNS: &[(&str, bool)] = &[
     ("As of", false),
 ];
 
+const EARLIER_PRICE_COLUMNS: &[(&str, bool)] = &[
+    ("Provider", false),
+    ("Tier", false),
+    ("Input $/M", true),
+    ("Cached input $/M", true),
+    ("Output $/M", true),
+    ("Blend 3:1 $/M", true),
+    ("As of", false),
+    ("No longer current because", false),
+];
+
 #[component]
 fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     let (current, earlier) = prices(&ds, &model.id);
+    let history = (!earlier.is_empty()).then(|| {
+        let n = earlier.len();
+        let rows = earlier
+            .iter()
+            .map(|p| price_row(&ds, p, false, true))
+            .collect_view()
+            .into_any();
+        // With no current price the history is the section's content: open.
+        view! {
+            <details class="earlier-prices" data-testid="earlier-prices" open=current.is_empty()>
+                <summary>{format!("Earlier prices ({n})")}</summary>
+                {sheet_table("Earlier API prices", EARLIER_PRICE_COLUMNS, rows)}
+            </details>
+        }
+    });
     let body = if current.is_empty() {
-        let why = if model.open_weights {
+        let why = if !earlier.is_empty() {
+            "No provider in the dataset sells it now: every price listed for it has been retired or replaced."
+        } else if model.open_weights {
             "The dataset lists no API offering it. Its weights are open: see what serving it yourself costs."
         } else {
             "The dataset lists no API price for it."
         };
-        view! { <p class="empty">{why}</p> }.into_any()
+        view! {
+            <p class="empty" data-testid="no-current-price">{why}</p>
+            {history}
+        }
+        .into_any()
     } else {
         let rows = current
             .iter()
             .enumerate()
-            .map(|(i, p)| price_row(&ds, p, i == 0 && current.len() > 1))
+            .map(|(i, p)| price_row(&ds, p, i == 0 && current.len() > 1, false))
             .collect_view()
             .into_any();
-        let history = (!earlier.is_empty()).then(|| {
-            let n = earlier.len();
-            let rows = earlier
-                .iter()
-                .map(|p| price_row(&ds, p, false))
-                .collect_view()
-                .into_any();
-            view! {
-                <details class="earlier-prices" data-testid="earlier-prices">
-                    <summary>{format!("Earlier prices ({n})")}</summary>
-                    {sheet_table("Earlier API prices", PRICE_COLUMNS, rows)}
-                </details>
-            }
-        });
         view! {
             {sheet_table("API prices", PRICE_COLUMNS, rows)}
             {history}
@@ -409,7 +452,8 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             <h2 id="prices-title">"API prices"</h2>
             <p class="sv-muted">
                 "US dollars per million tokens, the newest list price per provider and tier, cheapest first by "
-                "a blend of three input tokens to one output token."
+                "a blend of three input tokens to one output token. A price whose provider has stopped "
+                "selling the model is history: no calculator uses it."
             </p>
             {body}
         </section>

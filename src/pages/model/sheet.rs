@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn prices_come_cheapest_first_and_history_apart() {
         let ds = dataset();
-        let mut with_history = 0;
+        let (mut with_history, mut retired) = (0, 0);
         for m in &ds.models {
             let (current, earlier) = prices(&ds, &m.id);
             assert_eq!(
@@ -374,15 +374,25 @@ mod tests {
                 assert!(blended_usd_per_mtok(w[0]) <= blended_usd_per_mtok(w[1]));
             }
             for old in &earlier {
-                let newer = current
-                    .iter()
-                    .find(|c| c.provider == old.provider && c.tier == old.tier)
-                    .expect("an earlier price has a current one");
+                // An earlier price was retired, or a newer one from the same seller replaced it.
+                if old.retired_by(&ds.meta.date) {
+                    retired += 1;
+                    continue;
+                }
+                let newer = ds
+                    .prices_for(&m.id)
+                    .filter(|c| c.provider == old.provider && c.tier == old.tier)
+                    .max_by(|a, b| a.as_of.cmp(&b.as_of))
+                    .expect("the seller's newest price");
                 assert!(newer.as_of > old.as_of, "{}: {}", m.id, old.provider);
                 with_history += 1;
             }
+            for c in &current {
+                assert!(!c.retired_by(&ds.meta.date), "{}: {}", m.id, c.provider);
+            }
         }
         assert!(with_history > 0, "the dataset holds price changes");
+        assert!(retired > 0, "the dataset holds retired prices");
     }
 
     #[test]
