@@ -5,10 +5,12 @@ use llm_atlas::charts::memory::QUANTS;
 use llm_atlas::charts::ChartId;
 use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
+use llm_atlas::econ::api_cost::ApiPrice;
 use llm_atlas::econ::self_host::HardwareCost;
 use llm_atlas::econ::vram::{estimate_model_memory, fit, Fit};
 use llm_atlas::pages::costs::plan::{
-    cheapest_api, cost_volume_figure, self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
+    cheapest_api, cost_volume_figure, not_compared, self_host_plan, CostInputs, PRESETS,
+    THIS_DEVICE,
 };
 use llm_atlas::pages::embed::figure_for;
 use llm_atlas::pages::hardware::plan::{memory_figure, runs_on, verdicts, HardwareInputs};
@@ -219,11 +221,52 @@ fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
 fn a_price_that_differs_by_tier_names_the_tier_it_was_chosen_from() {
     let ds = dataset();
     let mix = CostInputs::default().workload();
-    // Qwen3-32B at Alibaba Cloud: thinking and non-thinking modes bill output differently.
-    let (price, seller, _) = cheapest_api(&ds, "qwen3-32b", &mix).expect("priced");
-    assert_eq!(seller, "Alibaba Cloud, non-thinking");
-    assert_eq!(price.output_usd_per_mtok, 2.8);
+    // Gemini 2.5 Pro at Google: long prompts cost more.
+    let (price, seller, _) = cheapest_api(&ds, "gemini-2.5-pro", &mix).expect("priced");
+    assert_eq!(seller, "Google, prompts up to 200k tokens");
+    assert_eq!(price.output_usd_per_mtok, 10.0);
     // A single price keeps the provider alone.
     let (_, seller, _) = cheapest_api(&ds, "gpt-4o", &mix).expect("priced");
     assert_eq!(seller, "OpenAI");
+}
+
+#[test]
+fn a_retired_price_is_never_the_cheapest_and_a_link_to_it_says_why() {
+    let ds = dataset();
+    let mix = CostInputs::default().workload();
+    let date = ds.meta.date.clone();
+    for m in &ds.models {
+        if let Some((price, seller, _)) = cheapest_api(&ds, &m.id, &mix) {
+            let listed = ds
+                .prices_for(&m.id)
+                .find(|p| seller.starts_with(&p.provider) && ApiPrice::from_price(p) == price)
+                .expect("the price is listed");
+            assert!(!listed.retired_by(&date), "{} at {seller}", m.id);
+            assert_eq!(not_compared(&ds, &m.id), None);
+        }
+    }
+    // Qwen3-32B's only seller, Alibaba Cloud, retired it: both tiers' prices are history.
+    assert!(cheapest_api(&ds, "qwen3-32b", &mix).is_none());
+    let why = not_compared(&ds, "qwen3-32b").expect("not compared");
+    let day = &ds
+        .prices_for("qwen3-32b")
+        .next()
+        .unwrap()
+        .retired
+        .as_ref()
+        .unwrap()
+        .value;
+    assert_eq!(
+        why,
+        format!("Qwen3-32B is no longer sold: retired by Alibaba Cloud on {day}.")
+    );
+    // An id from a typo, and an open model nobody sells.
+    assert_eq!(
+        not_compared(&ds, "gpt-9").as_deref(),
+        Some("\u{201c}gpt-9\u{201d} is no model in the dataset.")
+    );
+    assert_eq!(
+        not_compared(&ds, "gemma-3-1b").as_deref(),
+        Some("Gemma 3 1B has no API price in the dataset.")
+    );
 }

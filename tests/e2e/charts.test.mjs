@@ -51,7 +51,7 @@ const breakEvens = (opt) =>
 test("changing a cost input changes the plotted data, and the break-even follows the price", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    await page.goto(at(SITE, "/costs?hw=nvidia-h100-sxm&buy=0&w=700&usdh=2&api=o1"));
+    await page.goto(at(SITE, "/costs?hw=nvidia-h100-sxm&buy=0&w=700&usdh=2&api=claude-opus-4-5"));
     await appReady(page);
     await waitForChart(page, "cost-vs-volume");
     const before = await option(page, "cost-vs-volume");
@@ -121,10 +121,10 @@ test("the price and quality charts plot the dataset's numbers", async () => {
     assert.ok(opt.series[0].data.includes(gpt4o.input_usd_per_mtok), "input price plotted");
     assert.ok(opt.series[1].data.includes(gpt4o.output_usd_per_mtok), "output price plotted");
     // Ticking another API adds its bars.
-    await page.locator('input[data-id="claude-3-5-sonnet"]').check();
-    await page.waitForURL(/api=gpt-4o,claude-3-5-sonnet/);
+    await page.locator('input[data-id="claude-haiku-4-5"]').check();
+    await page.waitForURL(/api=gpt-4o,claude-haiku-4-5/);
     await page.waitForFunction(() =>
-      window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="prices"]')).getOption().yAxis[0].data.some((l) => /Claude 3\.5 Sonnet/.test(l)),
+      window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="prices"]')).getOption().yAxis[0].data.some((l) => /Claude Haiku 4\.5/.test(l)),
     );
     await waitForChart(page, "quality-vs-price");
     await page.getByTestId("quality-benchmark").selectOption("mmlu_pro");
@@ -201,6 +201,34 @@ test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, an
     await assert.doesNotReject(list.getByText("none chosen").waitFor());
     assert.equal(await list.locator("input:checked").count(), 0);
     assert.ok(await list.getByRole("button", { name: "Clear" }).isDisabled());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("APIs in an old link that nothing sells now are named, with why, and left out of the charts", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const [models, prices, meta] = await Promise.all(
+      ["models", "prices", "meta"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
+    );
+    // A model every price of which was retired by the dataset's date.
+    const gone = models.find((m) => {
+      const all = prices.filter((p) => p.model === m.id);
+      return all.length > 0 && all.every((p) => p.retired && p.retired.value <= meta.date);
+    });
+    const days = [...new Set(prices.filter((p) => p.model === gone.id).map((p) => `${p.provider} on ${p.retired.value}`))];
+    await page.goto(at(SITE, `/costs?api=gpt-4o,${gone.id},gpt-9`));
+    await appReady(page);
+    const note = page.getByTestId("not-compared");
+    await note.waitFor();
+    const text = await note.innerText();
+    assert.ok(text.includes(`${gone.name} is no longer sold: retired by ${days.sort().join(", ")}.`), text);
+    assert.ok(text.includes("“gpt-9” is no model in the dataset."), text);
+    // Only GPT-4o is priced and plotted.
+    const opt = await waitForOption(page, "prices", (o) => o.yAxis[0].data.length > 0);
+    assert.ok(opt.yAxis[0].data.every((l) => /GPT-4o/.test(l)), opt.yAxis[0].data.join(", "));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -20,8 +20,8 @@ use crate::format::short_count;
 use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
 use plan::{
-    cheapest_api, cost_volume_figure, prices_figure, quality_figure, self_host_plan, CostInputs,
-    PRESETS, THIS_DEVICE,
+    cheapest_api, cost_volume_figure, not_compared, prices_figure, quality_figure, self_host_plan,
+    CostInputs, PRESETS, THIS_DEVICE,
 };
 use std::sync::Arc;
 
@@ -281,6 +281,7 @@ fn payback_words(months: f64, amortization_months: f64) -> String {
 /// The numbers in words: what the volume costs each way, and where they cross.
 #[component]
 fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    let ds2 = ds.clone();
     let lines = move || {
         inputs.state.with(|s| {
             let mix = s.workload();
@@ -325,12 +326,29 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
             out
         })
     };
+    // APIs in the address that cannot be priced (an old link to a retired model, a typo).
+    let skipped = move || {
+        inputs.state.with(|s| {
+            s.apis
+                .iter()
+                .filter_map(|id| not_compared(&ds2, id))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <section class="summary" aria-live="polite" data-testid="cost-summary">
             <h2>{move || format!("At {} tokens a month", short_count(inputs.state.with(|s| s.tokens_per_month)))}</h2>
             <dl>
                 {move || lines().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
+            {move || {
+                let skipped = skipped();
+                (!skipped.is_empty()).then(|| view! {
+                    <p class="sv-muted" data-testid="not-compared">
+                        "Not compared: " {skipped.join(" ")}
+                    </p>
+                })
+            }}
         </section>
     }
 }

@@ -371,6 +371,38 @@ pub fn cheapest_api(
         })
 }
 
+/// Why an API chosen in the address is not compared, when it is not: the id names no model, or
+/// no seller in the dataset offers the model now (its prices retired, or none listed). `None`
+/// when it has a current price.
+pub fn not_compared(ds: &Dataset, id: &str) -> Option<String> {
+    let Some(m) = ds.model(id) else {
+        return Some(format!("\u{201c}{id}\u{201d} is no model in the dataset."));
+    };
+    if !ds.current_prices(id).is_empty() {
+        return None;
+    }
+    let mut retired: Vec<(&str, &str)> = ds
+        .prices_for(id)
+        .filter(|p| p.retired_by(&ds.meta.date))
+        .filter_map(|p| Some((p.provider.as_str(), p.retired.as_ref()?.value.as_str())))
+        .collect();
+    retired.sort_unstable();
+    retired.dedup();
+    Some(if retired.is_empty() {
+        format!("{} has no API price in the dataset.", m.name)
+    } else {
+        let when: Vec<String> = retired
+            .iter()
+            .map(|(provider, day)| format!("{provider} on {day}"))
+            .collect();
+        format!(
+            "{} is no longer sold: retired by {}.",
+            m.name,
+            when.join(", ")
+        )
+    })
+}
+
 pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<String>) {
     let mix = s.workload();
     let mut sources: Vec<String> = Vec::new();
