@@ -28,6 +28,13 @@ pub fn About() -> impl IntoView {
                 "unknown fields, dangling sources, out-of-range values, duplicate ids, future dates and prices without "
                 "an as-of date are errors, and the app shows such an error instead of a blank page."
             </p>
+            <p>
+                "An API price is the seller's list price on the day it was read. When the seller stops "
+                "selling the model (a retirement on its deprecation page, with its own source), the price "
+                "stays in the dataset as history but no longer counts: the tables, charts and cost "
+                "calculator use only prices still on offer on the dataset's date, and a model's page lists "
+                "the retired ones with the day they ended."
+            </p>
         </section>
         <section id="sources">
             <h2>"Sources"</h2>

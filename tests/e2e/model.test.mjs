@@ -310,13 +310,24 @@ test("the pages with the longest texts fit a desktop and a phone without scrolli
   // The model with the longest score setting and the one with the longest terms, from the JSON.
   const longest = (size) => data.models.reduce((a, b) => (size(b) > size(a) ? b : a));
   const setting = (m) => Math.max(0, ...Object.values(m.benchmarks).map((s) => (s.setting ?? "").length));
-  const ids = [...new Set([longest(setting).id, longest((m) => m.license.terms.length).id])];
+  // And those whose current prices carry an announced retirement (a badge beside the seller).
+  const retiring = data.prices.filter((p) => p.retired && p.retired.value > data.meta.date).map((p) => p.model);
+  const ids = [...new Set([longest(setting).id, longest((m) => m.license.terms.length).id, ...retiring])];
   for (const viewport of [undefined, PHONE]) {
     for (const id of ids) {
       const { context, page, errors } = await openModel(id, viewport ? { viewport } : {});
       try {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `/models/${id} overflows by ${overflow}px at ${page.viewportSize().width}px`);
+        // On a desktop no table sticks out of its section either (a phone scrolls them in place).
+        if (!viewport) {
+          const wider = await page.evaluate(() =>
+            [...document.querySelectorAll("main section table")]
+              .filter((t) => t.getBoundingClientRect().right > t.closest("section").getBoundingClientRect().right + 1)
+              .map((t) => t.closest("[aria-label]")?.getAttribute("aria-label") ?? "a table"),
+          );
+          assert.deepEqual(wider, [], `/models/${id}: tables wider than their section`);
+        }
         assert.deepEqual(errors, []);
       } finally {
         await context.close();

@@ -341,12 +341,12 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl Int
     });
     view! {
         <tr class:cheapest=cheapest>
-            <th scope="row">
+            <th scope="row" class="wrap-narrow">
                 {p.provider.clone()}
                 {cheapest.then(|| view! { " " <span class="badge">"cheapest"</span> })}
                 {retiring}
             </th>
-            <td>{tier}</td>
+            <td class="wrap-narrow">{tier}</td>
             <td class="num">{usd(p.input_usd_per_mtok)}</td>
             <td class="num">
                 {match p.cached_input_usd_per_mtok {
@@ -357,7 +357,7 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl Int
             <td class="num">{usd(p.output_usd_per_mtok)}</td>
             <td class="num">{format_usd(blended_usd_per_mtok(p))}</td>
             <td>{as_of}</td>
-            {history.then(|| view! { <td data-testid="price-ended">{ended(ds, p)}</td> })}
+            {history.then(|| view! { <td class="wrap-narrow" data-testid="price-ended">{ended(ds, p)}</td> })}
         </tr>
     }
 }
@@ -400,7 +400,7 @@ const EARLIER_PRICE_COLUMNS: &[(&str, bool)] = &[
     ("Output $/M", true),
     ("Blend 3:1 $/M", true),
     ("As of", false),
-    ("No longer current because", false),
+    ("Why not current", false),
 ];
 
 #[component]
