@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, openPage, at, appReady, SITE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, currentPrices, retiredBy, SITE } from "./lib.mjs";
 
 const HOST = process.env.ATLAS_HOST_URL;
 
@@ -141,16 +141,9 @@ test("the price and quality charts plot the dataset's numbers", async () => {
 test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, and clears", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    const [models, prices, meta] = await Promise.all(
-      ["models", "prices", "meta"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
-    );
-    // A model is offered when some seller's newest price for it was not retired by the data's date.
-    const newest = new Map();
-    for (const p of prices) {
-      const key = `${p.model}|${p.provider}|${p.tier ?? ""}`;
-      if (!newest.has(key) || p.as_of > newest.get(key).as_of) newest.set(key, p);
-    }
-    const sold = [...newest.values()].filter((p) => !(p.retired && p.retired.value <= meta.date));
+    const { models, prices, meta } = await fetchData(["models", "prices", "meta"]);
+    // A model is offered when some seller still sells it on the dataset's date.
+    const sold = currentPrices(prices, meta.date);
     const priced = models.filter((m) => sold.some((p) => p.model === m.id));
     assert.ok(priced.length < models.filter((m) => prices.some((p) => p.model === m.id)).length, "some listed prices are retired");
     await page.goto(at(SITE, "/costs?api=gpt-4o"));
@@ -210,13 +203,11 @@ test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, an
 test("APIs in an old link that nothing sells now are named, with why, and left out of the charts", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    const [models, prices, meta] = await Promise.all(
-      ["models", "prices", "meta"].map(async (f) => (await fetch(at(SITE, `/data/${f}.json`))).json()),
-    );
+    const { models, prices, meta } = await fetchData(["models", "prices", "meta"]);
     // A model every price of which was retired by the dataset's date.
     const gone = models.find((m) => {
       const all = prices.filter((p) => p.model === m.id);
-      return all.length > 0 && all.every((p) => p.retired && p.retired.value <= meta.date);
+      return all.length > 0 && all.every((p) => retiredBy(p, meta.date));
     });
     const days = [...new Set(prices.filter((p) => p.model === gone.id).map((p) => `${p.provider} on ${p.retired.value}`))];
     await page.goto(at(SITE, `/costs?api=gpt-4o,${gone.id},gpt-9`));

@@ -97,3 +97,23 @@ export async function waitDemoTokens(page, n, timeout) {
     { timeout, polling: 100 },
   );
 }
+
+/// The dataset's JSON files, fetched from the site as the app fetches them: `{ models, prices, … }`.
+export async function fetchData(names) {
+  const files = await Promise.all(names.map(async (n) => (await fetch(at(SITE, `/data/${n}.json`))).json()));
+  return Object.fromEntries(names.map((n, i) => [n, files[i]]));
+}
+
+/// Whether a price's seller had stopped selling by `date` (the dataset's, "YYYY-MM-DD").
+export const retiredBy = (price, date) => price.retired !== undefined && price.retired.value <= date;
+
+/// The prices still on offer on `date`: the newest per model, seller and tier, unless retired
+/// (a seller whose newest price was retired offers none, whatever it charged before).
+export function currentPrices(prices, date) {
+  const newest = new Map();
+  for (const p of prices) {
+    const key = `${p.model}|${p.provider}|${p.tier ?? ""}`;
+    if (!newest.has(key) || p.as_of > newest.get(key).as_of) newest.set(key, p);
+  }
+  return [...newest.values()].filter((p) => !retiredBy(p, date));
+}

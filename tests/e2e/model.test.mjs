@@ -3,17 +3,13 @@
 // (worked out here, independently of the Rust code); an unknown id; a sub-path.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, at, appReady, SITE, SUBPATH_SITE, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, currentPrices as current, retiredBy, SITE, SUBPATH_SITE, PHONE } from "./lib.mjs";
 
 let browser;
 let data;
 before(async () => {
   browser = await launch({ webgpu: false });
-  const json = async (name) => (await fetch(at(SITE, `/data/${name}.json`))).json();
-  const [models, prices, sources, benchmarks, claims, meta] = await Promise.all(
-    ["models", "prices", "sources", "benchmarks", "claims", "meta"].map(json),
-  );
-  data = { models, prices, sources, benchmarks, claims, meta };
+  data = await fetchData(["models", "prices", "sources", "benchmarks", "claims", "meta"]);
 });
 after(async () => {
   await browser?.close();
@@ -29,19 +25,9 @@ async function openModel(id, options = {}) {
   return opened;
 }
 
-/// Whether a price's seller had stopped selling by the dataset's date.
-const retired = (p) => p.retired !== undefined && p.retired.value <= data.meta.date;
-
-/// The newest price per provider and tier, as the page should list them; a seller whose newest
-/// price was retired has none.
-function currentPrices(id) {
-  const latest = new Map();
-  for (const p of data.prices.filter((p) => p.model === id)) {
-    const key = `${p.provider}|${p.tier ?? ""}`;
-    if (!latest.has(key) || p.as_of > latest.get(key).as_of) latest.set(key, p);
-  }
-  return [...latest.values()].filter((p) => !retired(p));
-}
+/// A model's prices still on offer, as the page should list them.
+const currentPrices = (id) => current(data.prices.filter((p) => p.model === id), data.meta.date);
+const retired = (p) => retiredBy(p, data.meta.date);
 
 const blend = (p) => (3 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4;
 

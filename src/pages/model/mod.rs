@@ -392,17 +392,6 @@ const PRICE_COLUMNS: &[(&str, bool)] = &[
     ("As of", false),
 ];
 
-const EARLIER_PRICE_COLUMNS: &[(&str, bool)] = &[
-    ("Provider", false),
-    ("Tier", false),
-    ("Input $/M", true),
-    ("Cached input $/M", true),
-    ("Output $/M", true),
-    ("Blend 3:1 $/M", true),
-    ("As of", false),
-    ("Why not current", false),
-];
-
 #[component]
 fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
     let (current, earlier) = prices(&ds, &model.id);
@@ -417,7 +406,7 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
         view! {
             <details class="earlier-prices" data-testid="earlier-prices" open=current.is_empty()>
                 <summary>{format!("Earlier prices ({n})")}</summary>
-                {sheet_table("Earlier API prices", EARLIER_PRICE_COLUMNS, rows)}
+                {sheet_table("Earlier API prices", &[PRICE_COLUMNS, &[("Why not current", false)]].concat(), rows)}
             </details>
         }
     });
