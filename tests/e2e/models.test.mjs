@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, openPage, at, appReady, SITE, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, currentPrices, SITE, PHONE } from "./lib.mjs";
 
 let browser;
 let models;
@@ -293,6 +293,32 @@ test("a value's tooltip leads, by keyboard, to every value read from the same so
     // Other sources stay closed and unmarked.
     assert.equal(await page.locator("tr.source-target").count(), 1);
     assert.equal(await page.locator("details.cited-by[open]").count(), 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a price cell says 'retired' where every listed price was retired, and a dash where none was listed", async () => {
+  const { prices, meta } = await fetchData(["prices", "meta"]);
+  const sold = new Set(currentPrices(prices, meta.date).map((p) => p.model));
+  const listed = new Set(prices.map((p) => p.model));
+  const gone = models.find((m) => listed.has(m.id) && !sold.has(m.id));
+  const never = models.find((m) => !listed.has(m.id));
+  const onSale = models.find((m) => sold.has(m.id));
+  assert.ok(gone && never && onSale, "the data has all three cases");
+  const { context, page, errors } = await openModels("/models?cols=price_in,price_out");
+  try {
+    const cells = async (m) => {
+      await page.getByRole("searchbox").fill(m.name);
+      const row = page.locator("table.models tbody tr", { has: page.getByRole("link", { name: m.name, exact: true }) });
+      await row.waitFor();
+      return [await row.locator('td[data-col="price_in"]').innerText(), await row.locator('td[data-col="price_out"]').innerText()];
+    };
+    assert.deepEqual(await cells(gone), ["retired", "retired"]);
+    assert.deepEqual(await cells(never), ["—", "—"]);
+    const [input] = await cells(onSale);
+    assert.match(input, /^\$\d/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -293,11 +293,23 @@ fn provenance_of(ds: &Dataset, info: &CellInfo) -> Option<Provenance> {
 pub(crate) fn cell_view(ds: &Dataset, m: &Model, col: &Column) -> AnyView {
     let info = cell(ds, m, col);
     if info.is_missing() {
-        return view! { <span class="missing" aria-label="not published">"—"</span> }.into_any();
+        return view! { <span inner_html=missing_html(ds, m, col) /> }.into_any();
     }
     match provenance_of(ds, &info) {
         Some(p) => view! { <SourcedValue text=info.text provenance=p /> }.into_any(),
         None => info.text.into_any(),
+    }
+}
+
+/// An empty cell. A price column is empty either because no price was ever listed or because
+/// every listed one was retired: it says which (the model's page has the dates).
+fn missing_html(ds: &Dataset, m: &Model, col: &Column) -> &'static str {
+    let retired = matches!(col, Column::InputPrice | Column::OutputPrice)
+        && ds.prices_for(&m.id).next().is_some();
+    if retired {
+        "<span class=\"missing\" title=\"No longer sold: the model's page lists when its prices were retired.\">retired</span>"
+    } else {
+        "<span class=\"missing\" aria-label=\"not published\">—</span>"
     }
 }
 
@@ -413,7 +425,7 @@ fn row_html(
         };
         let info = cell(ds, m, col);
         let body = if info.is_missing() {
-            "<span class=\"missing\" aria-label=\"not published\">—</span>".to_string()
+            missing_html(ds, m, col).to_string()
         } else if info.source.is_none() {
             esc(&info.text)
         } else {
