@@ -10,6 +10,9 @@ const ROUTES = [
   ["/models", "[data-testid=models-table], table"],
   ["/models/llama-4-maverick", "[data-testid=model-memory]"],
   ["/models/gpt-4o", "[data-testid=model-prices]"],
+  // Prices all retired (the history open), and a current price with an announced retirement.
+  ["/models/grok-4", "[data-testid=earlier-prices]"],
+  ["/models/claude-sonnet-4-5", ".badge-warn"],
   ["/models/llama-4", "[data-testid=model-not-found]"],
   ["/costs", "[data-chart=cost-vs-volume]"],
   ["/hardware", "[data-chart=memory]"],
