@@ -393,3 +393,22 @@ fn each_source_lists_the_values_it_backs_in_words() {
         .iter()
         .all(|(id, v)| !v.is_empty() && counts[id] == v.len()));
 }
+
+#[test]
+fn each_seller_is_spelled_one_way() {
+    // "Novita" and "Novita AI", "Azure" and "Microsoft Azure" would split one seller in two
+    // in the price tables and the cheapest-price pick.
+    let ds = load(&shipped(), today()).expect("valid dataset");
+    let key = |name: &str| -> String {
+        name.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !["ai", "microsoft", "inc"].contains(w))
+            .collect()
+    };
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for p in &ds.prices {
+        if let Some(other) = seen.insert(key(&p.provider), &p.provider) {
+            assert_eq!(other, p.provider, "one seller, two spellings");
+        }
+    }
+}
