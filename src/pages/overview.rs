@@ -3,7 +3,8 @@
 use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
-use crate::data::Dataset;
+use crate::data::{Dataset, Model};
+use crate::pages::model::model_href;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::sync::Arc;
@@ -48,6 +49,63 @@ pub fn Overview() -> impl IntoView {
                 <Glance ds />
             </WithDataset>
         </section>
+        <section class="glance" aria-labelledby="newest-heading">
+            <h2 id="newest-heading">"Newest models in the dataset"</h2>
+            <WithDataset let:ds>
+                <Newest ds />
+            </WithDataset>
+        </section>
+    }
+}
+
+/// How many of the newest models the overview lists.
+pub const NEWEST: usize = 8;
+
+/// The `n` most recently released models, newest first (same day: by name); models without a
+/// release date are left out.
+pub fn newest(ds: &Dataset, n: usize) -> Vec<&Model> {
+    let mut dated: Vec<&Model> = ds
+        .models
+        .iter()
+        .filter(|m| m.release_date.is_some())
+        .collect();
+    dated.sort_by(|a, b| {
+        let day = |m: &Model| m.release_date.as_ref().map(|d| d.value.clone());
+        day(b).cmp(&day(a)).then_with(|| a.name.cmp(&b.name))
+    });
+    dated.truncate(n);
+    dated
+}
+
+/// The newest models, each linking to its page, with its maker, release date and whether its
+/// weights are open.
+#[component]
+fn Newest(ds: Arc<Dataset>) -> impl IntoView {
+    let items = newest(&ds, NEWEST)
+        .into_iter()
+        .map(|m| {
+            let day = m
+                .release_date
+                .as_ref()
+                .map(|d| d.value.clone())
+                .unwrap_or_default();
+            let open = m
+                .open_weights
+                .then(|| view! { " " <span class="badge">"open"</span> });
+            view! {
+                <li>
+                    <a href=model_href(&m.id)>{m.name.clone()}</a>
+                    {open}
+                    <span class="sv-muted">{format!(" {} · {day}", m.vendor)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ul class="newest" data-testid="newest-models">{items}</ul>
+        <p class="glance-note">
+            <A href=href("/models?sort=release&dir=desc")>"All models by release date"</A>
+        </p>
     }
 }
 
@@ -75,5 +133,41 @@ fn Glance(ds: Arc<Dataset>) -> impl IntoView {
             <A href=href("/about")>"method and sources"</A>
             "."
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Date, FILES};
+
+    #[test]
+    fn the_newest_come_first_and_none_is_newer_than_the_last_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
+        let texts: Vec<(&str, String)> = FILES
+            .iter()
+            .map(|f| {
+                (
+                    *f,
+                    std::fs::read_to_string(dir.join(f)).expect("dataset file"),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let ds = Dataset::from_json_files(&refs, Date::new(2100, 1, 1).unwrap()).unwrap();
+        let day = |m: &Model| m.release_date.as_ref().unwrap().value.clone();
+        let list = newest(&ds, NEWEST);
+        assert_eq!(list.len(), NEWEST);
+        for w in list.windows(2) {
+            assert!(day(w[0]) >= day(w[1]));
+        }
+        let last = day(list[NEWEST - 1]);
+        let newer_left_out = ds
+            .models
+            .iter()
+            .filter(|m| m.release_date.is_some() && !list.iter().any(|l| l.id == m.id))
+            .any(|m| day(m) > last);
+        assert!(!newer_left_out);
+        assert!(newest(&ds, 0).is_empty());
     }
 }

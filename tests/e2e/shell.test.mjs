@@ -70,7 +70,19 @@ test("the overview counts what the dataset holds", async () => {
     assert.equal(await count("glance-hardware"), hardware.length);
     assert.equal(await count("glance-claims"), claims.length);
     assert.equal(await count("glance-sources"), sources.length);
-    assert.ok((await page.locator(".glance-note").textContent()).includes(`${meta.version} of ${meta.date}`));
+    assert.ok((await page.locator(".glance-note").first().textContent()).includes(`${meta.version} of ${meta.date}`));
+    // The newest models, newest first (same day: by name), each opening its page.
+    const day = (m) => m.release_date?.value;
+    const newest = models
+      .filter(day)
+      .sort((a, b) => (day(a) === day(b) ? (a.name < b.name ? -1 : 1) : day(a) < day(b) ? 1 : -1))
+      .slice(0, 8);
+    const listed = page.getByTestId("newest-models").getByRole("link");
+    assert.deepEqual(await listed.allInnerTexts(), newest.map((m) => m.name));
+    await listed.first().click();
+    await page.getByRole("heading", { level: 1, name: newest[0].name }).waitFor();
+    await page.goBack();
+    await glance.waitFor();
     // The fifth card leads to the claims.
     await page.locator(".cards").getByRole("link", { name: "Claims checked" }).click();
     await page.getByRole("heading", { level: 1, name: "Claims checked" }).waitFor();
