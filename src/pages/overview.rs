@@ -3,8 +3,10 @@
 use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
-use crate::data::{Dataset, Model};
+use crate::components::url_state::QueryState;
+use crate::data::{Column, Dataset, Model, Sort, SortDir};
 use crate::pages::model::model_href;
+use crate::pages::models::state::TableState;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::sync::Arc;
@@ -77,6 +79,17 @@ pub fn newest(ds: &Dataset, n: usize) -> Vec<&Model> {
     dated
 }
 
+/// The models table sorted newest first, with the release date as its first column.
+fn by_release_href() -> String {
+    let mut state = TableState::default();
+    state.query.sort = Some(Sort {
+        column: Column::ReleaseDate,
+        dir: SortDir::Desc,
+    });
+    state.columns.insert(0, Column::ReleaseDate);
+    format!("{}{}", href("/models"), state.to_query())
+}
+
 /// The newest models, each linking to its page, with its maker, release date and whether its
 /// weights are open.
 #[component]
@@ -104,7 +117,7 @@ fn Newest(ds: Arc<Dataset>) -> impl IntoView {
     view! {
         <ul class="newest" data-testid="newest-models">{items}</ul>
         <p class="glance-note">
-            <A href=href("/models?sort=release&dir=desc")>"All models by release date"</A>
+            <A href=by_release_href()>"All models by release date"</A>
         </p>
     }
 }

@@ -83,6 +83,14 @@ test("the overview counts what the dataset holds", async () => {
     await page.getByRole("heading", { level: 1, name: newest[0].name }).waitFor();
     await page.goBack();
     await glance.waitFor();
+    // The table sorted newest first, with the release date shown.
+    await page.getByRole("link", { name: "All models by release date" }).click();
+    await page.getByTestId("models-table").waitFor();
+    assert.equal(await page.locator("table.models thead th").nth(2).getAttribute("data-col"), "release");
+    const first = await page.locator("table.models tbody th.model-name a").first().innerText();
+    assert.equal(first, newest[0].name);
+    await page.goBack();
+    await glance.waitFor();
     // The fifth card leads to the claims.
     await page.locator(".cards").getByRole("link", { name: "Claims checked" }).click();
     await page.getByRole("heading", { level: 1, name: "Claims checked" }).waitFor();
