@@ -406,6 +406,23 @@ impl fmt::Display for PinError {
 
 impl std::error::Error for PinError {}
 
+/// How many of the matching `rows` (indices into `ds.models`, in display order) a table that
+/// shows `pages` pages of `page_rows` renders: those pages, and as many more whole pages as reach
+/// the last pinned model, so a link that pins a model (its page's "rank" links) shows its row.
+pub fn rows_to_show(
+    ds: &Dataset,
+    rows: &[usize],
+    pinned: &Pinned,
+    pages: usize,
+    page_rows: usize,
+) -> usize {
+    let reach = rows
+        .iter()
+        .rposition(|&i| pinned.contains(&ds.models[i].id))
+        .map_or(0, |pos| pos + 1);
+    (page_rows * pages).max(reach.div_ceil(page_rows) * page_rows)
+}
+
 /// The pinned compare set: up to [`MAX_PINNED`] model ids, in pin order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pinned {
@@ -766,6 +783,25 @@ mod tests {
         assert_eq!(ds.current_prices("alpha").len(), 1);
         assert!(ds.prices[0].retired_by("2026-06-30"));
         assert!(!ds.prices[0].retired_by("2026-06-29"));
+    }
+
+    #[test]
+    fn the_rows_shown_reach_the_last_pinned_model() {
+        let ds = dataset();
+        let rows: Vec<usize> = (0..ds.models.len()).collect(); // alpha … echo
+        let none = Pinned::default();
+        assert_eq!(rows_to_show(&ds, &rows, &none, 1, 2), 2);
+        assert_eq!(rows_to_show(&ds, &rows, &none, 2, 2), 4);
+        // echo is 5th: three pages of two.
+        let echo = Pinned::from_ids(["echo"]);
+        assert_eq!(rows_to_show(&ds, &rows, &echo, 1, 2), 6);
+        // bravo is 2nd: one page holds it; more pages pressed stay.
+        let bravo = Pinned::from_ids(["bravo"]);
+        assert_eq!(rows_to_show(&ds, &rows, &bravo, 1, 2), 2);
+        assert_eq!(rows_to_show(&ds, &rows, &bravo, 3, 2), 6);
+        // A pinned model the filter hides asks for nothing.
+        let shown: Vec<usize> = rows[..2].to_vec();
+        assert_eq!(rows_to_show(&ds, &shown, &echo, 1, 2), 2);
     }
 
     #[test]

@@ -156,6 +156,23 @@ test("pin up to four models and compare them, with differences highlighted", asy
   }
 });
 
+test("a link that pins a model far down the table shows its row, whole pages at a time", async () => {
+  // The last model in dataset order sits past the first page.
+  const last = models[models.length - 1];
+  assert.ok(models.length > PAGE_ROWS);
+  const { context, page, errors } = await openModels(`/models?pin=${last.id}`);
+  try {
+    const row = page.locator(`table.models tbody tr[data-model="${last.id}"]`);
+    await row.waitFor();
+    assert.match((await row.getAttribute("class")) ?? "", /\bpinned\b/);
+    const rows = await page.locator("table.models tbody tr").count();
+    assert.equal(rows, Math.min(models.length, Math.ceil(models.length / PAGE_ROWS) * PAGE_ROWS));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the view survives a reload and the back button undoes a change", async () => {
   const { context, page, errors } = await openModels("/models?sort=params_total&dir=desc&open=open&pin=gemma-3-27b");
   try {

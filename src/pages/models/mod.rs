@@ -65,8 +65,14 @@ fn ModelsTable(ds: Arc<Dataset>) -> impl IntoView {
             _ => (f, presses.get_untracked()),
         }
     });
-    let shown =
-        Memo::new(move |_| PAGE_ROWS * (1 + presses.get() - presses_at_filter.with(|(_, at)| *at)));
+    // …and at least as far as the last pinned model, so a link that pins one shows its row.
+    let shown = {
+        let ds = ds.clone();
+        Memo::new(move |_| {
+            let pages = 1 + presses.get() - presses_at_filter.with(|(_, at)| *at);
+            state.with(|s| rows.with(|r| query::rows_to_show(&ds, r, &s.pinned, pages, PAGE_ROWS)))
+        })
+    };
     let show_more = move |_| presses.update(|n| *n += 1);
     let total = ds.models.len();
     let ds_chart = ds.clone();
