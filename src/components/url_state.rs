@@ -123,7 +123,14 @@ pub fn CheckList<T: QueryState>(
     get_mut: fn(&mut T) -> &mut Vec<String>,
 ) -> impl IntoView {
     let filter = RwSignal::new(String::new());
-    let chosen = move || state.state.with(|s| get(s).len());
+    // Ids in the address that are not in the list (an old link's retired model) are not counted:
+    // the count matches the ticked boxes. Clear removes those too.
+    let ids: Vec<String> = items.iter().map(|c| c.id.clone()).collect();
+    let chosen = Memo::new(move |_| {
+        state
+            .state
+            .with(|s| get(s).iter().filter(|id| ids.contains(id)).count())
+    });
     let all = items.clone();
     let matches =
         Memo::new(move |_| filter.with(|f| all.iter().filter(|c| choice_matches(c, f)).count()));
@@ -146,7 +153,7 @@ pub fn CheckList<T: QueryState>(
             />
             <span class="check-status">
                 <span class="check-count" aria-live="polite">
-                    {move || match chosen() {
+                    {move || match chosen.get() {
                         0 => "none chosen".to_string(),
                         n => format!("{n} chosen"),
                     }}
@@ -154,7 +161,7 @@ pub fn CheckList<T: QueryState>(
                 <button
                     type="button"
                     class="link-button"
-                    disabled=move || chosen() == 0
+                    disabled=move || state.state.with(|s| get(s).is_empty())
                     on:click=move |_| state.update(false, move |s| get_mut(s).clear())
                 >
                     "Clear"
@@ -163,7 +170,7 @@ pub fn CheckList<T: QueryState>(
         </div>
         <p class="check-empty" hidden=move || { matches.get() > 0 }>
             {move || {
-                let kept = if chosen() > 0 { "; the chosen ones stay listed" } else { "" };
+                let kept = if chosen.get() > 0 { "; the chosen ones stay listed" } else { "" };
                 format!("No {noun} match \u{201c}{}\u{201d}{kept}.", filter.get().trim())
             }}
         </p>

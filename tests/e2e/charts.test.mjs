@@ -217,6 +217,9 @@ test("APIs in an old link that nothing sells now are named, with why, and left o
     const text = await note.innerText();
     assert.ok(text.includes(`${gone.name} is no longer sold: retired by ${days.sort().join(", ")}.`), text);
     assert.ok(text.includes("“gpt-9” is no model in the dataset."), text);
+    // The API list counts only its own ticked boxes; Clear also drops the unlisted ids.
+    const list = page.locator("fieldset", { hasText: "APIs to compare" });
+    await assert.doesNotReject(list.getByText("1 chosen").waitFor());
     // Only GPT-4o is priced and plotted.
     const opt = await waitForOption(page, "prices", (o) => o.yAxis[0].data.length > 0);
     assert.ok(opt.yAxis[0].data.every((l) => /GPT-4o/.test(l)), opt.yAxis[0].data.join(", "));
