@@ -394,21 +394,41 @@ fn each_source_lists_the_values_it_backs_in_words() {
         .all(|(id, v)| !v.is_empty() && counts[id] == v.len()));
 }
 
-#[test]
-fn each_seller_is_spelled_one_way() {
-    // "Novita" and "Novita AI", "Azure" and "Microsoft Azure" would split one seller in two
-    // in the price tables and the cheapest-price pick.
-    let ds = load(&shipped(), today()).expect("valid dataset");
-    let key = |name: &str| -> String {
-        name.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && !["ai", "microsoft", "inc"].contains(w))
-            .collect()
-    };
-    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
-    for p in &ds.prices {
-        if let Some(other) = seen.insert(key(&p.provider), &p.provider) {
-            assert_eq!(other, p.provider, "one seller, two spellings");
+/// A name's words, lowercased, without the ones that vary between spellings of one company
+/// ("AI", "Microsoft", "Inc"), in order: "Novita AI" and "Novita", "Z.ai (Zhipu AI)" and
+/// "Zhipu AI (Z.ai)" have one key.
+fn company_key(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !["ai", "microsoft", "inc"].contains(w))
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words
+}
+
+/// Fails when two different spellings share a key.
+fn assert_one_spelling<'a>(names: impl Iterator<Item = &'a str>, what: &str) {
+    let mut seen: std::collections::BTreeMap<Vec<String>, &str> = std::collections::BTreeMap::new();
+    for name in names {
+        if let Some(other) = seen.insert(company_key(name), name) {
+            assert_eq!(other, name, "one {what}, two spellings");
         }
     }
+}
+
+#[test]
+fn each_seller_and_each_maker_is_spelled_one_way() {
+    // "Novita" and "Novita AI" would split one seller in two in the price tables and the
+    // cheapest-price pick; two spellings of a maker split the vendor filter and the lists.
+    let ds = load(&shipped(), today()).expect("valid dataset");
+    assert_one_spelling(ds.prices.iter().map(|p| p.provider.as_str()), "seller");
+    assert_one_spelling(ds.models.iter().map(|m| m.vendor.as_str()), "maker");
+    assert_eq!(
+        company_key("Z.ai (Zhipu AI)"),
+        company_key("Zhipu AI (Z.ai)")
+    );
+    assert_eq!(company_key("Microsoft Azure"), company_key("Azure"));
+    assert_ne!(company_key("Google"), company_key("Google Vertex AI"));
 }
