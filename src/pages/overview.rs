@@ -45,18 +45,17 @@ pub fn Overview() -> impl IntoView {
                 <p>"Figures from a widely shared article about choosing a model, each checked against its source."</p>
             </li>
         </ul>
-        <section class="glance" aria-labelledby="glance-heading">
-            <h2 id="glance-heading">"In the dataset"</h2>
-            <WithDataset let:ds>
-                <Glance ds />
-            </WithDataset>
-        </section>
-        <section class="glance" aria-labelledby="newest-heading">
-            <h2 id="newest-heading">"Newest models in the dataset"</h2>
-            <WithDataset let:ds>
+        // One wait for the data (and one error panel if it fails) for both sections.
+        <WithDataset let:ds>
+            <section class="glance" aria-labelledby="glance-heading">
+                <h2 id="glance-heading">"In the dataset"</h2>
+                <Glance ds=ds.clone() />
+            </section>
+            <section class="glance" aria-labelledby="newest-heading">
+                <h2 id="newest-heading">"Newest models in the dataset"</h2>
                 <Newest ds />
-            </WithDataset>
-        </section>
+            </section>
+        </WithDataset>
     }
 }
 
@@ -72,8 +71,10 @@ pub fn newest(ds: &Dataset, n: usize) -> Vec<&Model> {
         .filter(|m| m.release_date.is_some())
         .collect();
     dated.sort_by(|a, b| {
-        let day = |m: &Model| m.release_date.as_ref().map(|d| d.value.clone());
-        day(b).cmp(&day(a)).then_with(|| a.name.cmp(&b.name))
+        let (da, db) = (a.release_date.as_ref(), b.release_date.as_ref());
+        db.map(|d| &d.value)
+            .cmp(&da.map(|d| &d.value))
+            .then_with(|| a.name.cmp(&b.name))
     });
     dated.truncate(n);
     dated
@@ -152,22 +153,10 @@ fn Glance(ds: Arc<Dataset>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Date, FILES};
 
     #[test]
     fn the_newest_come_first_and_none_is_newer_than_the_last_listed() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
-        let texts: Vec<(&str, String)> = FILES
-            .iter()
-            .map(|f| {
-                (
-                    *f,
-                    std::fs::read_to_string(dir.join(f)).expect("dataset file"),
-                )
-            })
-            .collect();
-        let refs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        let ds = Dataset::from_json_files(&refs, Date::new(2100, 1, 1).unwrap()).unwrap();
+        let ds = crate::data::bundled();
         let day = |m: &Model| m.release_date.as_ref().unwrap().value.clone();
         let list = newest(&ds, NEWEST);
         assert_eq!(list.len(), NEWEST);

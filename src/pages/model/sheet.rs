@@ -307,17 +307,9 @@ pub fn suggestions<'a>(ds: &'a Dataset, wanted: &str) -> Vec<&'a Model> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Date, FILES};
 
     fn dataset() -> Dataset {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/data");
-        let texts: Vec<(&str, String)> = FILES
-            .iter()
-            .map(|f| (*f, std::fs::read_to_string(format!("{dir}/{f}")).unwrap()))
-            .collect();
-        let files: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
-        // A far bound for "no date in the future": data read later must not fail these tests.
-        Dataset::from_json_files(&files, Date::new(2100, 1, 1).unwrap()).unwrap()
+        crate::data::bundled()
     }
 
     #[test]
