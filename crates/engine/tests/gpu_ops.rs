@@ -3,7 +3,7 @@
 
 mod gpu_common;
 
-use atlas_engine::gpu::{buffers, kernel, readback, Binding, GpuContext, GpuWeights};
+use atlas_engine::gpu::{buffers, kernel, readback, Binding, GpuContext, GpuWeights, WeightStore};
 use atlas_engine::ops::matvec::{self, MatVecLayout, XInput};
 use atlas_engine::quant::GgmlType;
 use gpu_common::{assert_close, context, random_weights, Rng};
@@ -119,7 +119,10 @@ async fn run_matvec(
         .collect();
     let scale = abs_scale(ty, w, rows, cols, x, n_tok);
     assert_close(
-        &format!("matvec {ty:?} {rows}x{cols} n_tok {n_tok} rows/wg {rows_per_wg}"),
+        &format!(
+            "matvec {ty:?} {rows}x{cols} n_tok {n_tok} rows/wg {rows_per_wg} weights in {:?}",
+            ctx.weight_store()
+        ),
         &got,
         &want,
         &scale,
@@ -128,6 +131,10 @@ async fn run_matvec(
     );
     Ok(())
 }
+
+/// Both weight stores, so every mat-vec test runs on buffers and on textures whichever the
+/// adapter would choose.
+const STORES: [WeightStore; 2] = [WeightStore::Buffer, WeightStore::Texture];
 
 const LEGACY: [GgmlType; 5] = [
     GgmlType::F32,
@@ -140,17 +147,24 @@ const K_QUANTS: [GgmlType; 3] = [GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K]
 
 #[test]
 fn gpu_matvec_all_types_odd_sizes() {
-    let Some(ctx) = context("gpu_matvec_all_types_odd_sizes") else {
+    let Some(mut ctx) = context("gpu_matvec_all_types_odd_sizes") else {
         return;
     };
+    for store in STORES {
+        ctx.set_weight_store(store);
+        matvec_all_types(&ctx);
+    }
+}
+
+fn matvec_all_types(ctx: &GpuContext) {
     block(async {
         for (i, ty) in LEGACY.into_iter().enumerate() {
-            check_matvec(&ctx, ty, 37, 160, 1, None, 10 + i as u64).await?;
-            check_matvec(&ctx, ty, 5, 32 * 21, 1, None, 20 + i as u64).await?;
+            check_matvec(ctx, ty, 37, 160, 1, None, 10 + i as u64).await?;
+            check_matvec(ctx, ty, 5, 32 * 21, 1, None, 20 + i as u64).await?;
         }
         for (i, ty) in K_QUANTS.into_iter().enumerate() {
-            check_matvec(&ctx, ty, 37, 512, 1, None, 30 + i as u64).await?;
-            check_matvec(&ctx, ty, 3, 256 * 3, 1, None, 40 + i as u64).await?;
+            check_matvec(ctx, ty, 37, 512, 1, None, 30 + i as u64).await?;
+            check_matvec(ctx, ty, 3, 256 * 3, 1, None, 40 + i as u64).await?;
         }
         // More rows than one CPU-layout workgroup covers (64, or 128 with sixteen rows a
         // thread), the last one partial.
@@ -159,7 +173,7 @@ fn gpu_matvec_all_types_odd_sizes() {
             .enumerate()
         {
             let cols = if ty.block_size() == 256 { 256 } else { 64 };
-            check_matvec(&ctx, ty, 301, cols, 1, None, 45 + i as u64).await?;
+            check_matvec(ctx, ty, 301, cols, 1, None, 45 + i as u64).await?;
         }
         Ok(())
     });
@@ -167,31 +181,37 @@ fn gpu_matvec_all_types_odd_sizes() {
 
 #[test]
 fn gpu_matmul_batched_prefill() {
-    let Some(ctx) = context("gpu_matmul_batched_prefill") else {
+    let Some(mut ctx) = context("gpu_matmul_batched_prefill") else {
         return;
     };
-    block(async {
-        for (i, ty) in LEGACY.into_iter().chain(K_QUANTS).enumerate() {
-            let cols = if ty.block_size() == 256 { 256 } else { 96 };
-            // 21 tokens: a full group of PREFILL_COLS (16) and a partial one.
-            check_matvec(&ctx, ty, 19, cols, 21, None, 50 + i as u64).await?;
-        }
-        Ok(())
-    });
+    for store in STORES {
+        ctx.set_weight_store(store);
+        block(async {
+            for (i, ty) in LEGACY.into_iter().chain(K_QUANTS).enumerate() {
+                let cols = if ty.block_size() == 256 { 256 } else { 96 };
+                // 21 tokens: a full group of PREFILL_COLS (16) and a partial one.
+                check_matvec(&ctx, ty, 19, cols, 21, None, 50 + i as u64).await?;
+            }
+            Ok(())
+        });
+    }
 }
 
 #[test]
 fn gpu_matvec_row_chunks() {
-    let Some(ctx) = context("gpu_matvec_row_chunks") else {
+    let Some(mut ctx) = context("gpu_matvec_row_chunks") else {
         return;
     };
-    block(async {
-        // Q8_0 and Q6_K chunks split between their device layout's eight-row groups: 8 rows a
-        // chunk.
-        check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
-        check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
-        Ok(())
-    });
+    for store in STORES {
+        ctx.set_weight_store(store);
+        block(async {
+            // Q8_0 and Q6_K chunks split between their device layout's eight-row groups: 8 rows
+            // a chunk.
+            check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
+            check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
+            Ok(())
+        });
+    }
 }
 
 use atlas_engine::ops::{attention, gelu, rmsnorm, rope, sample, Step};
@@ -217,9 +237,16 @@ fn tokens_step(ctx: &GpuContext, pos0: u32, n_tok: u32) -> wgpu::Buffer {
 
 #[test]
 fn gpu_embedding_lookup_chunked() {
-    let Some(ctx) = context("gpu_embedding_lookup_chunked") else {
+    let Some(mut ctx) = context("gpu_embedding_lookup_chunked") else {
         return;
     };
+    for store in STORES {
+        ctx.set_weight_store(store);
+        embedding_lookup_chunked(&ctx);
+    }
+}
+
+fn embedding_lookup_chunked(ctx: &GpuContext) {
     block(async {
         for (i, ty) in [
             GgmlType::Q8_0,
@@ -236,19 +263,26 @@ fn gpu_embedding_lookup_chunked() {
             // Room for two of Q8_0's eight-row groups a chunk: several chunks for 53 rows.
             let cap = GpuWeights::row_bytes(ty, cols as u32) * 17 + 64;
             let weights =
-                GpuWeights::upload_chunked(&ctx, "emb", ty, rows as u32, cols as u32, &w, cap)?;
+                GpuWeights::upload_chunked(ctx, "emb", ty, rows as u32, cols as u32, &w, cap)?;
             assert!(weights.chunks.len() > 1, "embedding should be chunked");
             let tokens = [52u32, 0, 7, 8, 31];
-            let k = matvec::embed_kernel(&ctx, ty).await?;
-            let step = tokens_step(&ctx, 0, 5);
-            let tb = buffers::storage_u32(&ctx, "tokens", &tokens)?;
-            let yb = buffers::storage_zeroed(&ctx, "y", (tokens.len() * cols * 4) as u64)?;
-            let d = matvec::bind_embed(&ctx, &k, &weights, &step, &tb, &yb, 0, 5, 1.5)?;
-            kernel::run(&ctx, &d.iter().collect::<Vec<_>>())?;
-            let got = readback::read_f32(&ctx, &yb, 0, tokens.len() * cols).await?;
+            let k = matvec::embed_kernel(ctx, ty).await?;
+            let step = tokens_step(ctx, 0, 5);
+            let tb = buffers::storage_u32(ctx, "tokens", &tokens)?;
+            let yb = buffers::storage_zeroed(ctx, "y", (tokens.len() * cols * 4) as u64)?;
+            let d = matvec::bind_embed(ctx, &k, &weights, &step, &tb, &yb, 0, 5, 1.5)?;
+            kernel::run(ctx, &d.iter().collect::<Vec<_>>())?;
+            let got = readback::read_f32(ctx, &yb, 0, tokens.len() * cols).await?;
             let want = matvec::embed_reference(ty, &w, cols, &tokens, 1.5)?;
             let scale = vec![1.0; want.len()];
-            assert_close(&format!("embed {ty:?}"), &got, &want, &scale, 1e-6, 1e-6);
+            assert_close(
+                &format!("embed {ty:?} weights in {:?}", ctx.weight_store()),
+                &got,
+                &want,
+                &scale,
+                1e-6,
+                1e-6,
+            );
         }
         Ok(())
     });
@@ -643,9 +677,16 @@ async fn check_sampling(
 
 #[test]
 fn gpu_fused_geglu_matvec_interleaved_chunks() {
-    let Some(ctx) = context("gpu_fused_geglu_matvec_interleaved_chunks") else {
+    let Some(mut ctx) = context("gpu_fused_geglu_matvec_interleaved_chunks") else {
         return;
     };
+    for store in STORES {
+        ctx.set_weight_store(store);
+        geglu_interleaved_chunks(&ctx);
+    }
+}
+
+fn geglu_interleaved_chunks(ctx: &GpuContext) {
     block(async {
         for (i, ty) in [GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q8_0]
             .into_iter()
@@ -657,7 +698,7 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
             let up = random_weights(&mut rng, ty, rows, cols);
             let cap = GpuWeights::row_bytes(ty, cols as u32) * 9 + 64; // odd: pairs must not split
             let w = GpuWeights::upload_interleaved(
-                &ctx,
+                ctx,
                 "gate+up",
                 ty,
                 rows as u32,
@@ -670,7 +711,7 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
             for (n_tok, ncols) in [(1usize, 1u32), (5, matvec::PREFILL_COLS)] {
                 let mut kernels = Vec::new();
                 for rows_per_wg in [2, 4, 64] {
-                    kernels.push(matvec::geglu_kernel_with(&ctx, ty, ncols, rows_per_wg).await?);
+                    kernels.push(matvec::geglu_kernel_with(ctx, ty, ncols, rows_per_wg).await?);
                 }
                 if n_tok == 1 {
                     let x_input = XInput::Uniform {
@@ -679,16 +720,15 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
                     let sixteen = (ty != GgmlType::Q4_K).then_some(128);
                     for rows_per_wg in [64, 2].into_iter().chain(sixteen) {
                         kernels.push(
-                            matvec::decode_kernel_with(&ctx, ty, true, rows_per_wg, x_input)
-                                .await?,
+                            matvec::decode_kernel_with(ctx, ty, true, rows_per_wg, x_input).await?,
                         );
                     }
                 }
                 for k in kernels {
                     let x = rng.vec(n_tok * cols);
-                    let step = tokens_step(&ctx, 0, n_tok as u32);
-                    let xb = buffers::storage_f32(&ctx, "x", &x)?;
-                    let yb = buffers::storage_zeroed(&ctx, "y", (rows * n_tok * 4) as u64)?;
+                    let step = tokens_step(ctx, 0, n_tok as u32);
+                    let xb = buffers::storage_f32(ctx, "x", &x)?;
+                    let yb = buffers::storage_zeroed(ctx, "y", (rows * n_tok * 4) as u64)?;
                     let layout = MatVecLayout {
                         n_tok: 0,
                         ncols,
@@ -699,16 +739,17 @@ fn gpu_fused_geglu_matvec_interleaved_chunks() {
                         y_pos_stride: 0,
                         accumulate: false,
                     };
-                    let d = matvec::bind(&ctx, &k, &w, &step, &xb, &yb, layout)?;
-                    kernel::run(&ctx, &d.iter().collect::<Vec<_>>())?;
-                    let got = readback::read_f32(&ctx, &yb, 0, rows * n_tok).await?;
+                    let d = matvec::bind(ctx, &k, &w, &step, &xb, &yb, layout)?;
+                    kernel::run(ctx, &d.iter().collect::<Vec<_>>())?;
+                    let got = readback::read_f32(ctx, &yb, 0, rows * n_tok).await?;
                     let want = matvec::geglu_reference(ty, &gate, &up, rows, cols, &x, n_tok)?;
                     let scale: Vec<f32> = want.iter().map(|v| v.abs() + 1.0).collect();
                     assert_close(
                         &format!(
-                            "geglu {ty:?} n_tok {n_tok} rows/wg {:?} x {:?}",
+                            "geglu {ty:?} n_tok {n_tok} rows/wg {:?} x {:?} weights in {:?}",
                             k.constant("ROWS_PER_WG"),
-                            k.binding(3)
+                            k.binding(3),
+                            ctx.weight_store()
                         ),
                         &got,
                         &want,

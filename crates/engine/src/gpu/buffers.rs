@@ -2,7 +2,7 @@
 
 use wgpu::util::DeviceExt;
 
-use super::{GpuContext, GpuError};
+use super::{GpuContext, GpuError, Resource, WeightStore};
 use crate::quant::GgmlType;
 
 /// Usage of every storage buffer the engine creates: bindable, writable by the queue, copyable
@@ -209,20 +209,25 @@ fn upload_chunk(
     cols: u32,
     rows: u32,
     bytes: &[u8],
-) -> Result<wgpu::Buffer, GpuError> {
+) -> Result<ChunkData, GpuError> {
     let group = group_bytes(ty, cols).map(|g| g as usize);
     let dev_len = group.map_or(bytes.len(), |g| {
         (rows as usize).div_ceil(GROUP_ROWS as usize) * g
     });
     let len = padded_len(dev_len);
-    ctx.check_binding(label, len as u64)?;
-    // wgpu zero-initialises the buffer, so the padding needs no write.
-    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some(label),
-        size: len as u64,
-        usage: STORAGE,
-        mapped_at_creation: false,
-    });
+    let mut sink = match ctx.weight_store() {
+        WeightStore::Buffer => {
+            ctx.check_binding(label, len as u64)?;
+            // wgpu zero-initialises the buffer, so the padding needs no write.
+            Sink::Buffer(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: len as u64,
+                usage: STORAGE,
+                mapped_at_creation: false,
+            }))
+        }
+        WeightStore::Texture => Sink::Texture(TextureSink::new(ctx, label, len)?),
+    };
     let mut offset = 0usize;
     match group {
         // The grouped layout, regrouped a run of whole groups at a time (groups are
@@ -233,19 +238,154 @@ fn upload_chunk(
             for (i, src) in bytes.chunks(per_slice * row_bytes).enumerate() {
                 let n = (rows as usize - i * per_slice).min(per_slice) as u32;
                 let dev = device_layout(ty, cols, n, src);
-                write_padded(ctx, &buffer, offset, &dev);
+                sink.write(ctx, offset, &dev);
                 offset += dev.len();
             }
         }
         None => {
             for src in bytes.chunks(UPLOAD_SLICE_BYTES) {
-                write_padded(ctx, &buffer, offset, src);
+                sink.write(ctx, offset, src);
                 offset += src.len();
             }
         }
     }
+    let data = sink.finish(ctx);
     ctx.check()?;
-    Ok(buffer)
+    Ok(data)
+}
+
+/// Bytes one weight texture can hold: [`TEXTURE_WIDTH`] texels of 16 bytes a row, as many rows
+/// as the device allows.
+pub fn texture_capacity(ctx: &GpuContext) -> u64 {
+    TEXTURE_ROW_BYTES as u64 * u64::from(ctx.limits().max_texture_dimension_2d)
+}
+
+/// Where [`upload_chunk`] writes a chunk's bytes, in order.
+enum Sink {
+    Buffer(wgpu::Buffer),
+    Texture(TextureSink),
+}
+
+impl Sink {
+    fn write(&mut self, ctx: &GpuContext, offset: usize, data: &[u8]) {
+        match self {
+            Self::Buffer(b) => write_padded(ctx, b, offset, data),
+            Self::Texture(t) => t.write(ctx, data),
+        }
+    }
+
+    fn finish(self, ctx: &GpuContext) -> ChunkData {
+        match self {
+            Self::Buffer(b) => ChunkData::Buffer(b),
+            Self::Texture(mut t) => {
+                t.flush(ctx, true);
+                let view = t
+                    .texture
+                    .create_view(&wgpu::TextureViewDescriptor::default());
+                ChunkData::Texture(t.texture, view)
+            }
+        }
+    }
+}
+
+/// Writes a chunk's bytes into a weight texture a few whole texture rows at a time (a texture
+/// write covers whole rows; the last one is zero-padded).
+struct TextureSink {
+    texture: wgpu::Texture,
+    /// Bytes not yet written, less than a flush's worth.
+    pending: Vec<u8>,
+    /// Texture rows written so far.
+    row: u32,
+}
+
+/// Texture rows written at once.
+const TEXTURE_ROWS_PER_WRITE: usize = 64;
+
+impl TextureSink {
+    fn new(ctx: &GpuContext, label: &str, len: usize) -> Result<Self, GpuError> {
+        let rows = len.div_ceil(TEXTURE_ROW_BYTES).max(1);
+        let max = ctx.limits().max_texture_dimension_2d;
+        let height = u32::try_from(rows)
+            .ok()
+            .filter(|&h| h <= max)
+            .ok_or_else(|| GpuError::LimitExceeded {
+                what: format!("{label}: a weight texture of {len} bytes"),
+                limit: "max_texture_dimension_2d",
+                needed: rows as u64,
+                allowed: u64::from(max),
+            })?;
+        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size: wgpu::Extent3d {
+                width: TEXTURE_WIDTH,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: wgpu::TextureFormat::Rgba32Uint,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+            view_formats: &[],
+        });
+        Ok(Self {
+            texture,
+            pending: Vec::new(),
+            row: 0,
+        })
+    }
+
+    fn write(&mut self, ctx: &GpuContext, data: &[u8]) {
+        let batch = TEXTURE_ROWS_PER_WRITE * TEXTURE_ROW_BYTES;
+        let mut data = data;
+        while !data.is_empty() {
+            let take = (batch - self.pending.len()).min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() == batch {
+                self.flush(ctx, false);
+            }
+        }
+    }
+
+    /// Writes the whole rows pending (and, when `last`, the partial row zero-padded).
+    fn flush(&mut self, ctx: &GpuContext, last: bool) {
+        if last {
+            let whole = self.pending.len().div_ceil(TEXTURE_ROW_BYTES) * TEXTURE_ROW_BYTES;
+            self.pending.resize(whole, 0);
+        }
+        let rows = (self.pending.len() / TEXTURE_ROW_BYTES) as u32;
+        if rows == 0 {
+            return;
+        }
+        let bytes = rows as usize * TEXTURE_ROW_BYTES;
+        ctx.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &self.texture,
+                mip_level: 0,
+                origin: wgpu::Origin3d {
+                    x: 0,
+                    y: self.row,
+                    z: 0,
+                },
+                aspect: wgpu::TextureAspect::All,
+            },
+            &self.pending[..bytes],
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(TEXTURE_ROW_BYTES as u32),
+                rows_per_image: Some(rows),
+            },
+            wgpu::Extent3d {
+                width: TEXTURE_WIDTH,
+                height: rows,
+                depth_or_array_layers: 1,
+            },
+        );
+        ctx.queue.submit(std::iter::empty());
+        self.pending.drain(..bytes);
+        self.row += rows;
+    }
 }
 
 /// Writes `data` at `offset` (a multiple of 4), its last partial word padded with zeros, and
@@ -265,11 +405,38 @@ fn write_padded(ctx: &GpuContext, buffer: &wgpu::Buffer, offset: usize, data: &[
     ctx.queue.submit(std::iter::empty());
 }
 
-/// A row range of a weight matrix in its own buffer.
+/// Texels per row of a weight texture ([`WeightStore::Texture`]): 32 KiB rows, so a chunk's
+/// last row wastes at most that, and a texture within WebGPU's default 8,192-texel limit holds
+/// 256 MiB.
+pub const TEXTURE_WIDTH: u32 = 2048;
+
+/// Bytes per row of a weight texture.
+const TEXTURE_ROW_BYTES: usize = TEXTURE_WIDTH as usize * 16;
+
+/// Where a weight chunk's bytes are: a storage buffer or a texture ([`WeightStore`]).
+#[derive(Debug, Clone)]
+pub enum ChunkData {
+    /// A storage buffer.
+    Buffer(wgpu::Buffer),
+    /// An `rgba32uint` texture, [`TEXTURE_WIDTH`] texels wide, and its view.
+    Texture(wgpu::Texture, wgpu::TextureView),
+}
+
+impl ChunkData {
+    /// The resource a kernel binds.
+    pub fn resource(&self) -> Resource<'_> {
+        match self {
+            Self::Buffer(b) => Resource::Buffer(b),
+            Self::Texture(_, v) => Resource::Texture(v),
+        }
+    }
+}
+
+/// A row range of a weight matrix in its own buffer or texture.
 #[derive(Debug, Clone)]
 pub struct WeightChunk {
     /// The chunk's bytes in [`device_layout`], padded.
-    pub buffer: wgpu::Buffer,
+    pub data: ChunkData,
     /// First row held.
     pub row_start: u32,
     /// Number of rows held.
@@ -382,7 +549,10 @@ impl GpuWeights {
                 bytes.len()
             )));
         }
-        let device = ctx.max_binding();
+        let device = match ctx.weight_store() {
+            WeightStore::Buffer => ctx.max_binding(),
+            WeightStore::Texture => texture_capacity(ctx),
+        };
         let cap = max_chunk_bytes.min(device);
         let budget = cap.saturating_sub(TAIL_PAD as u64 + 4);
         // Chunks split between whole row groups: pairs when gate and up rows are interleaved,
@@ -400,6 +570,8 @@ impl GpuWeights {
                 what: format!("{label}: {group_rows} row(s) of {row_bytes} bytes"),
                 limit: if cap < device {
                     super::CHUNK_CAP
+                } else if ctx.weight_store() == WeightStore::Texture {
+                    "max_texture_dimension_2d"
                 } else {
                     "max_storage_buffer_binding_size"
                 },
@@ -414,10 +586,9 @@ impl GpuWeights {
             let n = rows_per_chunk.min(rows - row);
             let a = (u64::from(row) * row_bytes) as usize;
             let b = (u64::from(row + n) * row_bytes) as usize;
-            let buffer =
-                upload_chunk(ctx, &format!("{label}[{row}..]"), ty, cols, n, &bytes[a..b])?;
+            let data = upload_chunk(ctx, &format!("{label}[{row}..]"), ty, cols, n, &bytes[a..b])?;
             chunks.push(WeightChunk {
-                buffer,
+                data,
                 row_start: row,
                 rows: n,
             });

@@ -74,6 +74,34 @@ pub struct GpuContext {
     summary: AdapterSummary,
     limits: wgpu::Limits,
     health: Arc<Mutex<Health>>,
+    weight_store: WeightStore,
+}
+
+/// Where weight matrices live on the device, and so how the mat-vec kernels read them: chosen
+/// per adapter when the context is created ([`WeightStore::for_adapter`]); weights uploaded and
+/// kernels compiled on a context follow its choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightStore {
+    /// Storage buffers (`array<u32>`, `array<vec4<u32>>`).
+    Buffer,
+    /// `rgba32uint` textures read with `textureLoad`, 16 bytes a texel, row-major in
+    /// [`crate::gpu::buffers::TEXTURE_WIDTH`]-texel rows. SwiftShader loads a storage buffer
+    /// lane by lane, four bytes at a time, but a texel whole: it reads textures about 1.8 times
+    /// as fast.
+    Texture,
+}
+
+impl WeightStore {
+    /// The store for `adapter`: `ATLAS_WEIGHTS` = `buffer` or `texture` overrides; otherwise
+    /// textures on SwiftShader, buffers elsewhere.
+    pub fn for_adapter(adapter: &AdapterSummary) -> Self {
+        match std::env::var("ATLAS_WEIGHTS").as_deref() {
+            Ok("buffer") => Self::Buffer,
+            Ok("texture") => Self::Texture,
+            _ if adapter.is_swiftshader() => Self::Texture,
+            _ => Self::Buffer,
+        }
+    }
 }
 
 impl std::fmt::Debug for GpuContext {
@@ -163,6 +191,7 @@ impl GpuContext {
         Ok(Self {
             device,
             queue,
+            weight_store: WeightStore::for_adapter(&summary),
             summary,
             limits,
             health,
@@ -172,6 +201,17 @@ impl GpuContext {
     /// The adapter this context runs on.
     pub fn adapter(&self) -> &AdapterSummary {
         &self.summary
+    }
+
+    /// Where weights uploaded on this context live (see [`WeightStore`]).
+    pub fn weight_store(&self) -> WeightStore {
+        self.weight_store
+    }
+
+    /// Makes weights uploaded and mat-vec kernels compiled from now on use `store` (tests and
+    /// benchmarks compare the two; weights already uploaded keep theirs).
+    pub fn set_weight_store(&mut self, store: WeightStore) {
+        self.weight_store = store;
     }
 
     /// The limits the device was created with.

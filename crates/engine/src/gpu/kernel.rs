@@ -14,6 +14,30 @@ pub enum Binding {
     /// `var<uniform>` of a fixed-size array: the first `bytes` bytes of a (possibly larger)
     /// buffer, which must hold at least that many.
     UniformPrefix(u64),
+    /// `texture_2d<u32>` (read with `textureLoad`; no sampler).
+    Texture,
+}
+
+impl<'a> From<&'a wgpu::Buffer> for Resource<'a> {
+    fn from(b: &'a wgpu::Buffer) -> Self {
+        Self::Buffer(b)
+    }
+}
+
+impl<'a> From<&'a wgpu::TextureView> for Resource<'a> {
+    fn from(v: &'a wgpu::TextureView) -> Self {
+        Self::Texture(v)
+    }
+}
+
+/// One resource bound to a kernel binding: a buffer, or a texture view for
+/// [`Binding::Texture`].
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    /// A whole buffer (or its first bytes, for [`Binding::UniformPrefix`]).
+    Buffer(&'a wgpu::Buffer),
+    /// A texture view.
+    Texture(&'a wgpu::TextureView),
 }
 
 /// `kinds` bound at binding indices `0..kinds.len()`.
@@ -148,18 +172,29 @@ impl Kernel {
             .map(|(i, b)| wgpu::BindGroupLayoutEntry {
                 binding: *i,
                 visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: match b {
-                        Binding::Uniform | Binding::UniformPrefix(_) => {
-                            wgpu::BufferBindingType::Uniform
-                        }
-                        Binding::ReadOnly => wgpu::BufferBindingType::Storage { read_only: true },
-                        Binding::Storage => wgpu::BufferBindingType::Storage { read_only: false },
+                ty: match b {
+                    Binding::Texture => wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Uint,
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
                     },
-                    has_dynamic_offset: false,
-                    min_binding_size: match b {
-                        Binding::UniformPrefix(n) => wgpu::BufferSize::new(*n),
-                        _ => None,
+                    _ => wgpu::BindingType::Buffer {
+                        ty: match b {
+                            Binding::Uniform | Binding::UniformPrefix(_) => {
+                                wgpu::BufferBindingType::Uniform
+                            }
+                            Binding::ReadOnly | Binding::Texture => {
+                                wgpu::BufferBindingType::Storage { read_only: true }
+                            }
+                            Binding::Storage => {
+                                wgpu::BufferBindingType::Storage { read_only: false }
+                            }
+                        },
+                        has_dynamic_offset: false,
+                        min_binding_size: match b {
+                            Binding::UniformPrefix(n) => wgpu::BufferSize::new(*n),
+                            _ => None,
+                        },
                     },
                 },
                 count: None,
@@ -231,6 +266,18 @@ impl Kernel {
         buffers: &[&wgpu::Buffer],
         workgroups: [u32; 3],
     ) -> Result<Dispatch, GpuError> {
+        let resources: Vec<Resource> = buffers.iter().map(|b| Resource::Buffer(b)).collect();
+        self.bind_resources(ctx, &resources, workgroups)
+    }
+
+    /// [`Kernel::bind`] with textures among the resources (in the order of the layout's
+    /// bindings; a texture view exactly where the layout has [`Binding::Texture`]).
+    pub fn bind_resources(
+        &self,
+        ctx: &GpuContext,
+        buffers: &[Resource],
+        workgroups: [u32; 3],
+    ) -> Result<Dispatch, GpuError> {
         if buffers.len() != self.bindings.len() {
             return Err(GpuError::Shape(format!(
                 "{} takes {} bindings, got {}",
@@ -248,7 +295,22 @@ impl Kernel {
                 allowed: u64::from(max),
             });
         }
-        for (buffer, (i, kind)) in buffers.iter().zip(&self.bindings) {
+        for (resource, (i, kind)) in buffers.iter().zip(&self.bindings) {
+            let buffer = match (resource, kind) {
+                (Resource::Texture(_), Binding::Texture) => continue,
+                (Resource::Buffer(b), k) if *k != Binding::Texture => b,
+                _ => {
+                    return Err(GpuError::Shape(format!(
+                        "{}: binding {i} takes a {}",
+                        self.label,
+                        if *kind == Binding::Texture {
+                            "texture"
+                        } else {
+                            "buffer"
+                        }
+                    )))
+                }
+            };
             match kind {
                 Binding::Uniform => {}
                 Binding::UniformPrefix(n) if buffer.size() < *n => {
@@ -265,17 +327,18 @@ impl Kernel {
         let entries: Vec<wgpu::BindGroupEntry> = buffers
             .iter()
             .zip(&self.bindings)
-            .map(|(b, (i, kind))| wgpu::BindGroupEntry {
+            .map(|(r, (i, kind))| wgpu::BindGroupEntry {
                 binding: *i,
-                resource: match kind {
-                    Binding::UniformPrefix(n) => {
+                resource: match (r, kind) {
+                    (Resource::Texture(v), _) => wgpu::BindingResource::TextureView(v),
+                    (Resource::Buffer(b), Binding::UniformPrefix(n)) => {
                         wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                             buffer: b,
                             offset: 0,
                             size: wgpu::BufferSize::new(*n),
                         })
                     }
-                    _ => b.as_entire_binding(),
+                    (Resource::Buffer(b), _) => b.as_entire_binding(),
                 },
             })
             .collect();

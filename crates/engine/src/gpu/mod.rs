@@ -25,8 +25,8 @@ pub mod readback;
 pub mod runner;
 
 pub use buffers::{GpuWeights, WeightChunk};
-pub use context::{AdapterSummary, GpuContext};
-pub use kernel::{Binding, Dispatch, Kernel, TokenAxis};
+pub use context::{AdapterSummary, GpuContext, WeightStore};
+pub use kernel::{Binding, Dispatch, Kernel, Resource, TokenAxis};
 pub use runner::{GpuModel, GpuModelError, GpuModelOptions, PendingToken};
 
 /// The `limit` of a [`GpuError::LimitExceeded`] caused by a caller's chunk cap below the device's

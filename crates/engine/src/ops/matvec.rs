@@ -7,7 +7,9 @@
 //! (`ROWS4`, `ROWS16`) and the prefill four (`ROWS4`).
 
 use crate::gpu::kernel::grid;
-use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel};
+use crate::gpu::{
+    buffers, Binding, Dispatch, GpuContext, GpuError, GpuWeights, Kernel, Resource, WeightStore,
+};
 use crate::quant::{dequantize, GgmlType};
 
 /// The WGSL source.
@@ -209,8 +211,9 @@ async fn build(
              Q8_0 and Q5_0 decode)"
         )));
     }
+    let store = ctx.weight_store();
     let (source, x_binding) = match x_input {
-        XInput::Storage => (SOURCE.to_string(), Binding::ReadOnly),
+        XInput::Storage => (weights_source(SOURCE, store)?, Binding::ReadOnly),
         XInput::Uniform { floats } => {
             let vec4s = floats.div_ceil(4).max(1);
             let limit = ctx.limits().max_uniform_buffer_binding_size;
@@ -221,7 +224,7 @@ async fn build(
                 )));
             }
             (
-                uniform_x_source(vec4s * 4),
+                weights_source(&uniform_x_source(vec4s * 4), store)?,
                 Binding::UniformPrefix(u64::from(vec4s) * 16),
             )
         }
@@ -229,7 +232,7 @@ async fn build(
     let four = rows4(ty, ncols, rows_per_wg);
     Kernel::new(
         ctx,
-        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}"),
+        &format!("matvec_{ty:?}_x{ncols}_r{rows_per_wg}_geglu{geglu}_{x_input:?}_{store:?}"),
         &source,
         match (four, ncols) {
             (false, _) => "main",
@@ -244,17 +247,77 @@ async fn build(
             ("ROWS4", f64::from(u8::from(four))),
             ("ROWS16", f64::from(u8::from(sixteen))),
         ],
-        &[
-            (0, Binding::Uniform),
-            (1, Binding::Uniform),
-            (2, Binding::ReadOnly),
-            (3, x_binding),
-            (4, Binding::Storage),
-            // `w4`: the weights again, as 16-byte words.
-            (6, Binding::ReadOnly),
-        ],
+        &match store {
+            WeightStore::Buffer => vec![
+                (0, Binding::Uniform),
+                (1, Binding::Uniform),
+                (2, Binding::ReadOnly),
+                (3, x_binding),
+                (4, Binding::Storage),
+                // `w4`: the weights again, as 16-byte words.
+                (6, Binding::ReadOnly),
+            ],
+            WeightStore::Texture => vec![
+                (0, Binding::Uniform),
+                (1, Binding::Uniform),
+                (3, x_binding),
+                (4, Binding::Storage),
+                (6, Binding::Texture),
+            ],
+        },
     )
     .await
+}
+
+/// The block of [`SOURCE`] that declares the weights and their accessors `wd` and `wq`.
+const WEIGHTS_BLOCK: (&str, &str) = ("// weights: storage\n", "// end weights\n");
+
+/// The weights read from an `rgba32uint` texture ([`WeightStore::Texture`]), row-major in rows
+/// of [`buffers::TEXTURE_WIDTH`] texels.
+const TEXTURE_WEIGHTS: &str = "// weights: texture
+@group(0) @binding(6) var wt: texture_2d<u32>;
+fn wq(i: u32) -> vec4<u32> {
+    return textureLoad(wt, vec2<u32>(i % TEXTURE_WIDTH, i / TEXTURE_WIDTH), 0);
+}
+fn wd(i: u32) -> u32 { return wq(i >> 2u)[i & 3u]; }
+";
+
+/// `source` (SOURCE or a variant of it) with its weights read from `store`.
+pub fn weights_source(source: &str, store: WeightStore) -> Result<String, GpuError> {
+    match store {
+        WeightStore::Buffer => Ok(source.to_string()),
+        WeightStore::Texture => {
+            let (begin, end) = WEIGHTS_BLOCK;
+            match (source.find(begin), source.find(end)) {
+                (Some(a), Some(b)) if a < b => Ok(format!(
+                    "{}{TEXTURE_WEIGHTS}const TEXTURE_WIDTH: u32 = {}u;\n{}",
+                    &source[..a],
+                    buffers::TEXTURE_WIDTH,
+                    &source[b..]
+                )),
+                _ => Err(GpuError::Wgpu(
+                    "matvec.wgsl: the weights block's markers are missing".into(),
+                )),
+            }
+        }
+    }
+}
+
+/// The bindings of a weight chunk for a mat-vec or embedding kernel: `w` and `w4` (bindings 2
+/// and 6) for a buffer, the texture (binding 6) alone for a texture.
+fn with_weights<'a>(
+    data: &'a buffers::ChunkData,
+    before: &[&'a wgpu::Buffer],
+    after: &[&'a wgpu::Buffer],
+) -> Vec<Resource<'a>> {
+    let mut r: Vec<Resource> = before.iter().map(|b| Resource::Buffer(b)).collect();
+    let w = data.resource();
+    if matches!(w, Resource::Buffer(_)) {
+        r.push(w);
+    }
+    r.extend(after.iter().map(|b| Resource::Buffer(b)));
+    r.push(w);
+    r
 }
 
 /// The declaration of `x` in [`SOURCE`] that a uniform input replaces.
@@ -372,9 +435,9 @@ pub fn bind(
             );
             let [gx, gy, _] = grid(chunk.rows.div_ceil(rows_per_wg), max_dim);
             kernel
-                .bind(
+                .bind_resources(
                     ctx,
-                    &[&params, step, &chunk.buffer, x, y, &chunk.buffer],
+                    &with_weights(&chunk.data, &[&params, step], &[x, y]),
                     [gx, gy, z],
                 )
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
@@ -428,19 +491,29 @@ pub async fn embed_kernel(ctx: &GpuContext, ty: GgmlType) -> Result<Kernel, GpuE
     if !supports(ty) {
         return Err(GpuError::UnsupportedType(format!("{ty:?}")));
     }
+    let store = ctx.weight_store();
     Kernel::new(
         ctx,
-        &format!("embed_{ty:?}"),
-        SOURCE,
+        &format!("embed_{ty:?}_{store:?}"),
+        &weights_source(SOURCE, store)?,
         "embed",
         &[("QTYPE", f64::from(ty.to_u32()))],
-        &[
-            (0, Binding::Uniform),
-            (1, Binding::Uniform),
-            (2, Binding::ReadOnly),
-            (4, Binding::Storage),
-            (5, Binding::ReadOnly),
-        ],
+        &match store {
+            WeightStore::Buffer => vec![
+                (0, Binding::Uniform),
+                (1, Binding::Uniform),
+                (2, Binding::ReadOnly),
+                (4, Binding::Storage),
+                (5, Binding::ReadOnly),
+            ],
+            WeightStore::Texture => vec![
+                (0, Binding::Uniform),
+                (1, Binding::Uniform),
+                (4, Binding::Storage),
+                (5, Binding::ReadOnly),
+                (6, Binding::Texture),
+            ],
+        },
     )
     .await
 }
@@ -490,9 +563,28 @@ pub fn bind_embed(
             );
             let units = weights.cols / 8;
             kernel
-                .bind(
+                .bind_resources(
                     ctx,
-                    &[&params, step, &chunk.buffer, y, tokens],
+                    &match &chunk.data {
+                        buffers::ChunkData::Buffer(w) => {
+                            vec![
+                                (&params).into(),
+                                step.into(),
+                                w.into(),
+                                y.into(),
+                                tokens.into(),
+                            ]
+                        }
+                        buffers::ChunkData::Texture(_, view) => {
+                            vec![
+                                (&params).into(),
+                                step.into(),
+                                y.into(),
+                                tokens.into(),
+                                view.into(),
+                            ]
+                        }
+                    },
                     [units.div_ceil(64), max_tok.max(1), 1],
                 )
                 .map(|d| d.tokens_on(1, 1, 1))

@@ -42,26 +42,32 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> w: array<u32>;
 @group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read> tokens: array<u32>;
-// The same weight buffer as `w`, read 16 bytes at a time where the layout is 16-byte aligned
-// (Q8_0 quants): CPU rasterizers load a vec4 with one per-lane loop instead of four.
+// The weights, read through wd (word i) and wq (16-byte word i). matvec.rs swaps this block
+// for one that reads them from a texture (see matvec::WeightStore).
+// weights: storage
+@group(0) @binding(2) var<storage, read> w: array<u32>;
+// The same weight buffer as `w`, read 16 bytes at a time where the layout is 16-byte aligned:
+// CPU rasterizers load a vec4 with one per-lane loop instead of four.
 @group(0) @binding(6) var<storage, read> w4: array<vec4<u32>>;
+fn wd(i: u32) -> u32 { return w[i]; }
+fn wq(i: u32) -> vec4<u32> { return w4[i]; }
+// end weights
 
 var<workgroup> partial: array<f32, 1024>; // WG * MAX_NCOLS
 
 fn byte_at(off: u32) -> u32 {
-    return (w[off >> 2u] >> ((off & 3u) * 8u)) & 0xFFu;
+    return (wd(off >> 2u) >> ((off & 3u) * 8u)) & 0xFFu;
 }
 
 // Little-endian u32 starting at any byte offset.
 fn u32_at(off: u32) -> u32 {
     let i = off >> 2u;
     let s = (off & 3u) * 8u;
-    let lo = w[i] >> s;
-    let hi = select(w[i + 1u] << ((32u - s) & 31u), 0u, s == 0u);
+    let lo = wd(i) >> s;
+    let hi = select(wd(i + 1u) << ((32u - s) & 31u), 0u, s == 0u);
     return lo | hi;
 }
 
@@ -112,13 +118,13 @@ fn dequant8(row: u32, u: u32) -> Unit {
     switch QTYPE {
         case 0u: { // F32
             let i = (rb >> 2u) + u * 8u;
-            return Unit(bitcast<vec4<f32>>(vec4<u32>(w[i], w[i + 1u], w[i + 2u], w[i + 3u])),
-                        bitcast<vec4<f32>>(vec4<u32>(w[i + 4u], w[i + 5u], w[i + 6u], w[i + 7u])));
+            return Unit(bitcast<vec4<f32>>(vec4<u32>(wd(i), wd(i + 1u), wd(i + 2u), wd(i + 3u))),
+                        bitcast<vec4<f32>>(vec4<u32>(wd(i + 4u), wd(i + 5u), wd(i + 6u), wd(i + 7u))));
         }
         case 1u: { // F16
             let i = (rb >> 2u) + u * 4u;
-            return Unit(vec4<f32>(unpack2x16float(w[i]), unpack2x16float(w[i + 1u])),
-                        vec4<f32>(unpack2x16float(w[i + 2u]), unpack2x16float(w[i + 3u])));
+            return Unit(vec4<f32>(unpack2x16float(wd(i)), unpack2x16float(wd(i + 1u))),
+                        vec4<f32>(unpack2x16float(wd(i + 2u)), unpack2x16float(wd(i + 3u))));
         }
         case 2u: { // Q4_0: 18 bytes = d, qs[16]; low nibbles = elements 0..16
             let bo = rb + (e / 32u) * 18u;
@@ -132,17 +138,17 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let j = e % 32u;
             let q = j / 8u;
             let i = (q5_quants(row, e / 32u) + (q % 2u) * 8u) >> 2u;
-            let qh = w[q5_high(row, e / 32u) >> 2u];
+            let qh = wd(q5_high(row, e / 32u) >> 2u);
             let sh = select(0u, 4u, q >= 2u);
-            let a = nibbles(w[i], sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
-            let b = nibbles(w[i + 1u], sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
+            let a = nibbles(wd(i), sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
+            let b = nibbles(wd(i + 1u), sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
             let d = q5_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base)
             let i = (q8_quants(row, e / 32u) + e % 32u) >> 2u;
             let d = q8_scale(row, e / 32u) * TOP8;
-            return Unit(signed_top(w[i]) * d, signed_top(w[i + 1u]) * d);
+            return Unit(signed_top(wd(i)) * d, signed_top(wd(i + 1u)) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
             let bo = q4k_block(row, e / 256u);
@@ -253,7 +259,7 @@ fn q5_scale(row: u32, block: u32) -> f32 {
 
 // f16 at an even byte offset (every f16 field of every block is): one load.
 fn f16_even(off: u32) -> f32 {
-    return unpack2x16float((w[off >> 2u] >> ((off & 2u) * 8u)) & 0xFFFFu).x;
+    return unpack2x16float((wd(off >> 2u) >> ((off & 2u) * 8u)) & 0xFFFFu).x;
 }
 
 // The little-endian word at byte `off` + 4k, given the two aligned words around it.
@@ -273,7 +279,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             var acc = 0.0;
             for (var k = 0u; k < 8u; k++) {
                 let j = i + 4u * k;
-                acc += dot(bitcast<vec4<f32>>(vec4<u32>(w[j], w[j + 1u], w[j + 2u], w[j + 3u])), x[xi + k]);
+                acc += dot(bitcast<vec4<f32>>(vec4<u32>(wd(j), wd(j + 1u), wd(j + 2u), wd(j + 3u))), x[xi + k]);
             }
             return acc;
         }
@@ -282,7 +288,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             var acc = 0.0;
             for (var k = 0u; k < 8u; k++) {
                 let j = i + 2u * k;
-                acc += dot(vec4<f32>(unpack2x16float(w[j]), unpack2x16float(w[j + 1u])), x[xi + k]);
+                acc += dot(vec4<f32>(unpack2x16float(wd(j)), unpack2x16float(wd(j + 1u))), x[xi + k]);
             }
             return acc;
         }
@@ -292,9 +298,9 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let i = off >> 2u;
             let s = (off & 3u) * 8u;
             var acc = 0.0;
-            var lo = w[i];
+            var lo = wd(i);
             for (var k = 0u; k < 4u; k++) {
-                let hi = w[i + k + 1u];
+                let hi = wd(i + k + 1u);
                 let q = join(lo, hi, s);
                 acc += dot(nibbles(q, 0u) - 8.0, x[xi + k]) + dot(nibbles(q, 4u) - 8.0, x[xi + 4u + k]);
                 lo = hi;
@@ -304,14 +310,14 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
         case 6u: { // Q5_0, regrouped at upload (see q5_base): one aligned 16-byte load
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            let q = w4[q5_quants(row, u) >> 4u];
-            return q5_scale(row, u) * q5_dot(q, w[q5_high(row, u) >> 2u], scaled(xs, SCALE8), sum32(xs));
+            let q = wq(q5_quants(row, u) >> 4u);
+            return q5_scale(row, u) * q5_dot(q, wd(q5_high(row, u) >> 2u), scaled(xs, SCALE8), sum32(xs));
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base): two aligned 16-byte loads
             let q = q8_quants(row, u) >> 4u;
             let xs = array<vec4<f32>, 8>(x[xi], x[xi + 1u], x[xi + 2u], x[xi + 3u],
                                          x[xi + 4u], x[xi + 5u], x[xi + 6u], x[xi + 7u]);
-            return q8_scale(row, u) * q8_dot(w4[q], w4[q + 1u], xs);
+            return q8_scale(row, u) * q8_dot(wq(q), wq(q + 1u), xs);
         }
         case 12u: { // Q4_K (144-byte blocks: 4-aligned)
             let bo = q4k_block(row, u / 8u);
@@ -323,7 +329,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             var sx = 0.0;
             for (var k = 0u; k < 8u; k++) {
                 let xv = x[xi + k];
-                acc += dot(nibbles(w[i + k], sh), xv);
+                acc += dot(nibbles(wd(i + k), sh), xv);
                 sx += dot(xv, ONES);
             }
             return f16_even(bo) * sm.x * acc - f16_even(bo + 2u) * sm.y * sx;
@@ -339,7 +345,7 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             var sx = 0.0;
             for (var k = 0u; k < 8u; k++) {
                 let xv = x[xi + k];
-                acc += dot(nibbles(w[i + k], sh) + 16.0 * fields(w[ih + k], j, 1u), xv);
+                acc += dot(nibbles(wd(i + k), sh) + 16.0 * fields(wd(ih + k), j, 1u), xv);
                 sx += dot(xv, ONES);
             }
             return f16_even(bo) * sm.x * acc - f16_even(bo + 2u) * sm.y * sx;
@@ -357,11 +363,11 @@ fn dot32(row: u32, u: u32, xi: u32) -> f32 {
             let s_h = (qh & 3u) * 8u;
             var acc0 = 0.0;
             var acc1 = 0.0;
-            var lo = w[il];
-            var loh = w[ih];
+            var lo = wd(il);
+            var loh = wd(ih);
             for (var k = 0u; k < 8u; k++) {
-                let hi = w[il + k + 1u];
-                let hih = w[ih + k + 1u];
+                let hi = wd(il + k + 1u);
+                let hih = wd(ih + k + 1u);
                 let q = nibbles(join(lo, hi, sl), sh) + 16.0 * fields(join(loh, hih, s_h), 2u * q4, 3u) - 32.0;
                 let d = dot(q, x[xi + k]);
                 if (k < 4u) {
@@ -504,13 +510,13 @@ fn group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f
 // inputs' plain sum (the in-place conversion's correction): rows 0..4 and 4..8's scaled dots.
 fn q5_group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f32>, 2> {
     let q = q5_base(8u * g, u) >> 4u; // in 16-byte words: 8 of quants, 2 of high bits, scales
-    let ha = w4[q + 8u];
-    let hb = w4[q + 9u];
-    let sc = w4[q + 10u];
-    let lo = vec4<f32>(q5_dot(w4[q], ha.x, xs, sx), q5_dot(w4[q + 1u], ha.y, xs, sx),
-                       q5_dot(w4[q + 2u], ha.z, xs, sx), q5_dot(w4[q + 3u], ha.w, xs, sx));
-    let hi = vec4<f32>(q5_dot(w4[q + 4u], hb.x, xs, sx), q5_dot(w4[q + 5u], hb.y, xs, sx),
-                       q5_dot(w4[q + 6u], hb.z, xs, sx), q5_dot(w4[q + 7u], hb.w, xs, sx));
+    let ha = wq(q + 8u);
+    let hb = wq(q + 9u);
+    let sc = wq(q + 10u);
+    let lo = vec4<f32>(q5_dot(wq(q), ha.x, xs, sx), q5_dot(wq(q + 1u), ha.y, xs, sx),
+                       q5_dot(wq(q + 2u), ha.z, xs, sx), q5_dot(wq(q + 3u), ha.w, xs, sx));
+    let hi = vec4<f32>(q5_dot(wq(q + 4u), hb.x, xs, sx), q5_dot(wq(q + 5u), hb.y, xs, sx),
+                       q5_dot(wq(q + 6u), hb.z, xs, sx), q5_dot(wq(q + 7u), hb.w, xs, sx));
     return array<vec4<f32>, 2>(
         vec4<f32>(unpack2x16float(sc.x), unpack2x16float(sc.y)) * lo,
         vec4<f32>(unpack2x16float(sc.z), unpack2x16float(sc.w)) * hi,
@@ -537,14 +543,14 @@ fn q8_in_place(a: u32) -> vec4<f32> {
 // in-place conversion's correction (see q8_dot_in_place): rows 0..4 and 4..8's scaled dots.
 fn q8_group_block(g: u32, u: u32, xs: array<vec4<f32>, 8>, sx: f32) -> array<vec4<f32>, 2> {
     let q = q8_base(8u * g, u) >> 4u; // in 16-byte words: 16 of quants, then the scales
-    let sc = w4[q + 16u];
+    let sc = wq(q + 16u);
     let lo = vec4<f32>(
-        q8_dot_in_place(w4[q], w4[q + 1u], xs), q8_dot_in_place(w4[q + 2u], w4[q + 3u], xs),
-        q8_dot_in_place(w4[q + 4u], w4[q + 5u], xs), q8_dot_in_place(w4[q + 6u], w4[q + 7u], xs),
+        q8_dot_in_place(wq(q), wq(q + 1u), xs), q8_dot_in_place(wq(q + 2u), wq(q + 3u), xs),
+        q8_dot_in_place(wq(q + 4u), wq(q + 5u), xs), q8_dot_in_place(wq(q + 6u), wq(q + 7u), xs),
     ) - sx;
     let hi = vec4<f32>(
-        q8_dot_in_place(w4[q + 8u], w4[q + 9u], xs), q8_dot_in_place(w4[q + 10u], w4[q + 11u], xs),
-        q8_dot_in_place(w4[q + 12u], w4[q + 13u], xs), q8_dot_in_place(w4[q + 14u], w4[q + 15u], xs),
+        q8_dot_in_place(wq(q + 8u), wq(q + 9u), xs), q8_dot_in_place(wq(q + 10u), wq(q + 11u), xs),
+        q8_dot_in_place(wq(q + 12u), wq(q + 13u), xs), q8_dot_in_place(wq(q + 14u), wq(q + 15u), xs),
     ) - sx;
     return array<vec4<f32>, 2>(
         vec4<f32>(unpack2x16float(sc.x), unpack2x16float(sc.y)) * lo,
@@ -629,7 +635,7 @@ const SCALE_HIGH: vec4<f32> = vec4<f32>(0.0625, 0.000244140625, 9.5367431640625e
 
 // The 16-byte header of block `b` of `row` (Q4_K): d, dmin | scales 0..4 | 4..8 | 8..12.
 fn q4k_header(row: u32, b: u32) -> vec4<u32> {
-    return w4[q4k_block(row, b) >> 4u];
+    return wq(q4k_block(row, b) >> 4u);
 }
 
 // Chunk `c` (elements 64c..64c+64, sub-blocks 2c and 2c+1) of block `b` of `row`, whose header
@@ -657,8 +663,8 @@ fn q4k_chunk(row: u32, b: u32, c: u32, h: vec4<u32>, lo: array<vec4<f32>, 8>, hi
                        f32(((w >> 12u) & 0xFu) | (((z >> 14u) & 3u) << 4u)));
     }
     let q = (bo + 16u + 32u * c) >> 4u;
-    let qa = w4[q];
-    let qb = w4[q + 1u];
+    let qa = wq(q);
+    let qb = wq(q + 1u);
     let dl = dot(low_in_place(qa.x), lo[0]) + dot(low_in_place(qa.y), lo[1])
         + dot(low_in_place(qa.z), lo[2]) + dot(low_in_place(qa.w), lo[3])
         + dot(low_in_place(qb.x), lo[4]) + dot(low_in_place(qb.y), lo[5])
@@ -735,13 +741,13 @@ fn q6_word(a: u32, b: u32, h: u32, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, 
 
 // The 16 scales (i8) of block `b` of `row` (Q6_K, see q6_plane).
 fn q6_scales(row: u32, b: u32) -> vec4<u32> {
-    return w4[q6_plane(row, b, 192u, 16u) >> 4u];
+    return wq(q6_plane(row, b, 192u, 16u) >> 4u);
 }
 
 // The d of block `b` of the four rows from `r0` (a multiple of 4; side by side: two loads).
 fn q6_d4(r0: u32, b: u32) -> vec4<f32> {
     let i = q6_plane(r0, b, 208u, 2u) >> 2u;
-    return vec4<f32>(unpack2x16float(w[i]), unpack2x16float(w[i + 1u]));
+    return vec4<f32>(unpack2x16float(wd(i)), unpack2x16float(wd(i + 1u)));
 }
 
 // Elements 16k..16k+16 of the four quarters of half `n` of block `b` of `row`, whose scales are
@@ -751,9 +757,9 @@ fn q6_part(row: u32, b: u32, n: u32, k: u32, sc: vec4<u32>, x0: array<vec4<f32>,
            x1: array<vec4<f32>, 4>, x2: array<vec4<f32>, 4>, x3: array<vec4<f32>, 4>,
            sums: vec4<f32>) -> f32 {
     let ql = q6_plane(row, b, 0u, 128u) + n * 64u + 16u * k;
-    let qa = w4[ql >> 4u];
-    let qb = w4[(ql + 32u) >> 4u];
-    let qh = w4[(q6_plane(row, b, 128u, 64u) + n * 32u + 16u * k) >> 4u];
+    let qa = wq(ql >> 4u);
+    let qb = wq((ql + 32u) >> 4u);
+    let qh = wq((q6_plane(row, b, 128u, 64u) + n * 32u + 16u * k) >> 4u);
     let dots = q6_word(qa.x, qb.x, qh.x, x0[0], x1[0], x2[0], x3[0])
         + q6_word(qa.y, qb.y, qh.y, x0[1], x1[1], x2[1], x3[1])
         + q6_word(qa.z, qb.z, qh.z, x0[2], x1[2], x2[2], x3[2])
