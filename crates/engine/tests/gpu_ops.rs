@@ -847,7 +847,7 @@ fn gpu_read_bandwidth_kernel_reads_every_word_once() {
     block(async {
         use atlas_engine::ops::readbw;
         // Not a multiple of either pattern's share, so the tail guards are exercised too.
-        let n_vec4 = 256 * 16 * 3 + 5;
+        let n_vec4: usize = 256 * 16 * 3 + 5;
         let values: Vec<f32> = (0..n_vec4 * 4).map(|i| (i % 7) as f32).collect();
         let want: f64 = values.iter().map(|v| f64::from(*v)).sum();
         let src = buffers::storage_f32(&ctx, "src", &values)?;
@@ -865,10 +865,42 @@ fn gpu_read_bandwidth_kernel_reads_every_word_once() {
             ctx.has_int64(),
             "the 64-bit pattern runs exactly where the device has 64-bit integers"
         );
+        assert!(patterns.contains(&readbw::Pattern::Texture));
+        // The same words in a texture, as the weight textures hold them (row-major, whole rows;
+        // the rest zero).
+        let row = readbw::TEXTURE_WIDTH as usize * 16;
+        let tex_rows = (n_vec4 * 16).div_ceil(row);
+        let staged = buffers::storage_zeroed(&ctx, "staged", (tex_rows * row) as u64)?;
+        let tex = readbw::texture(&ctx, "src texture", (n_vec4 * 16) as u64)?;
+        let mut enc = ctx.device.create_command_encoder(&Default::default());
+        enc.copy_buffer_to_buffer(&src, 0, &staged, 0, Some((n_vec4 * 16) as u64));
+        enc.copy_buffer_to_texture(
+            wgpu::TexelCopyBufferInfo {
+                buffer: &staged,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(row as u32),
+                    rows_per_image: Some(tex_rows as u32),
+                },
+            },
+            tex.as_image_copy(),
+            wgpu::Extent3d {
+                width: readbw::TEXTURE_WIDTH,
+                height: tex_rows as u32,
+                depth_or_array_layers: 1,
+            },
+        );
+        ctx.queue.submit([enc.finish()]);
+        let view = tex.create_view(&Default::default());
         for pattern in patterns {
             let out = buffers::storage_zeroed(&ctx, "out", (out_len * 4) as u64)?;
             let k = readbw::kernel(&ctx, pattern).await?;
-            let d = readbw::bind(&ctx, &k, pattern, &exact, &out)?;
+            let d = match pattern {
+                readbw::Pattern::Texture => {
+                    readbw::bind_texture(&ctx, &k, &view, n_vec4 as u32, &out)?
+                }
+                _ => readbw::bind(&ctx, &k, pattern, &exact, &out)?,
+            };
             kernel::run(&ctx, &[&d])?;
             let got: f64 = readback::read_f32(&ctx, &out, 0, out_len)
                 .await?

@@ -249,3 +249,39 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
     check("readbw64", readbw::SOURCE64, "runs", &[]);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn the_texture_weight_variants_validate_and_agree_on_the_texture_width() {
+    use atlas_engine::gpu::{buffers, WeightStore};
+    use atlas_engine::ops::{matvec, readbw};
+    let plain = matvec::weights_source(matvec::SOURCE, WeightStore::Buffer).expect("buffer");
+    assert_eq!(
+        plain,
+        matvec::SOURCE,
+        "the buffer store is the source itself"
+    );
+    let uniform_x = matvec::uniform_x_source(640);
+    for (name, source) in [
+        ("matvec", matvec::SOURCE.to_string()),
+        ("matvec with a uniform x", uniform_x),
+    ] {
+        let tex = matvec::weights_source(&source, WeightStore::Texture).expect("texture");
+        assert!(
+            tex.contains("texture_2d<u32>") && !tex.contains("var<storage, read> w4"),
+            "{name}: the texture variant reads no weight buffer"
+        );
+        let module = naga::front::wgsl::parse_str(&tex)
+            .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&tex)));
+        naga::valid::Validator::new(naga::valid::ValidationFlags::all(), PORTABLE)
+            .validate(&module)
+            .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&tex)));
+    }
+    let width = format!("const TEXTURE_WIDTH: u32 = {}u;", buffers::TEXTURE_WIDTH);
+    assert!(
+        readbw::SOURCE_TEXTURE.contains(&width),
+        "the read probe's texture is laid out as the weight textures are"
+    );
+    assert!(matvec::weights_source(matvec::SOURCE, WeightStore::Texture)
+        .expect("texture")
+        .contains(&width));
+}

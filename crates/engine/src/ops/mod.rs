@@ -28,6 +28,7 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("gelu.wgsl", gelu::SOURCE),
     ("matvec.wgsl", matvec::SOURCE),
     ("readbw.wgsl", readbw::SOURCE),
+    ("readbw_tex.wgsl", readbw::SOURCE_TEXTURE),
     ("rmsnorm.wgsl", rmsnorm::SOURCE),
     ("rope.wgsl", rope::SOURCE),
     ("sample.wgsl", sample::SOURCE),

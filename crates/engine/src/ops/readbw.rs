@@ -1,7 +1,7 @@
 //! A plain read kernel, to measure the device's own read bandwidth in the benchmark.
 
 use crate::gpu::kernel::{grid, seq};
-use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel};
+use crate::gpu::{buffers, Binding, Dispatch, GpuContext, GpuError, Kernel, Resource};
 
 /// The WGSL source: both patterns, the `runs` kernel from `readbw_runs.wgsl`.
 pub const SOURCE: &str = concat!(
@@ -13,6 +13,12 @@ pub const SOURCE: &str = concat!(
 /// integers only (it needs wgpu's `SHADER_INT64`).
 pub const SOURCE64: &str = concat!(
     include_str!("readbw64.wgsl"),
+    include_str!("readbw_runs.wgsl")
+);
+
+/// The `Runs` pattern over a weight texture ([`Pattern::Texture`]).
+pub const SOURCE_TEXTURE: &str = concat!(
+    include_str!("readbw_tex.wgsl"),
     include_str!("readbw_runs.wgsl")
 );
 
@@ -29,10 +35,14 @@ pub enum Pattern {
     /// (natively; not in WebGPU). lavapipe loads a storage buffer lane by lane and component by
     /// component, so this reads about twice as fast there as 32-bit words do.
     Runs64,
+    /// `Runs` over an `rgba32uint` texture read with `textureLoad` ([`SOURCE_TEXTURE`]), laid
+    /// out as weight textures are ([`crate::gpu::WeightStore::Texture`]). SwiftShader reads
+    /// this about 1.8 times as fast as a storage buffer.
+    Texture,
 }
 
 /// The patterns that run everywhere.
-pub const PATTERNS: [Pattern; 2] = [Pattern::Strided, Pattern::Runs];
+pub const PATTERNS: [Pattern; 3] = [Pattern::Strided, Pattern::Runs, Pattern::Texture];
 
 /// The patterns `ctx` can run: [`PATTERNS`], and [`Pattern::Runs64`] where the device has 64-bit
 /// integers. The fastest is the device's read bandwidth.
@@ -50,6 +60,7 @@ pub async fn kernel(ctx: &GpuContext, pattern: Pattern) -> Result<Kernel, GpuErr
     let (source, entry) = match pattern {
         Pattern::Strided => (SOURCE, "main"),
         Pattern::Runs => (SOURCE, "runs"),
+        Pattern::Texture => (SOURCE_TEXTURE, "runs"),
         Pattern::Runs64 => {
             if !ctx.has_int64() {
                 return Err(GpuError::Shape(
@@ -65,7 +76,15 @@ pub async fn kernel(ctx: &GpuContext, pattern: Pattern) -> Result<Kernel, GpuErr
         source,
         entry,
         &[],
-        &seq(&[Uniform, ReadOnly, Storage]),
+        &seq(&[
+            Uniform,
+            if pattern == Pattern::Texture {
+                Texture
+            } else {
+                ReadOnly
+            },
+            Storage,
+        ]),
     )
     .await
 }
@@ -85,13 +104,78 @@ pub fn bind(
 ) -> Result<Dispatch, GpuError> {
     let n_vec4 = u32::try_from(src.size() / 16)
         .map_err(|_| GpuError::Shape("bandwidth probe buffer too large".into()))?;
+    bind_source(ctx, kernel, pattern, Resource::Buffer(src), n_vec4, out)
+}
+
+/// Binds a dispatch of `kernel` (compiled for [`Pattern::Texture`]) that reads the first
+/// `n_vec4` texels of `src` (an `rgba32uint` texture [`TEXTURE_WIDTH`] texels wide) once.
+pub fn bind_texture(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    src: &wgpu::TextureView,
+    n_vec4: u32,
+    out: &wgpu::Buffer,
+) -> Result<Dispatch, GpuError> {
+    bind_source(
+        ctx,
+        kernel,
+        Pattern::Texture,
+        Resource::Texture(src),
+        n_vec4,
+        out,
+    )
+}
+
+fn bind_source(
+    ctx: &GpuContext,
+    kernel: &Kernel,
+    pattern: Pattern,
+    src: Resource,
+    n_vec4: u32,
+    out: &wgpu::Buffer,
+) -> Result<Dispatch, GpuError> {
     let (per_thread, groups) = match pattern {
         Pattern::Strided => (PER_THREAD, n_vec4.div_ceil(256 * PER_THREAD)),
-        Pattern::Runs | Pattern::Runs64 => (RUN, n_vec4.div_ceil(RUN).div_ceil(64)),
+        Pattern::Runs | Pattern::Runs64 | Pattern::Texture => {
+            (RUN, n_vec4.div_ceil(RUN).div_ceil(64))
+        }
     };
     let p = buffers::uniform(ctx, "readbw params", &[n_vec4, per_thread]);
     let g = grid(groups, ctx.limits().max_compute_workgroups_per_dimension);
-    kernel.bind(ctx, &[&p, src, out], g)
+    kernel.bind_resources(ctx, &[Resource::Buffer(&p), src, Resource::Buffer(out)], g)
+}
+
+/// Texels per row of the probe's texture: the weight textures' width.
+pub const TEXTURE_WIDTH: u32 = buffers::TEXTURE_WIDTH;
+
+/// An `rgba32uint` texture for [`Pattern::Texture`] holding `bytes` bytes (rounded up to whole
+/// rows of [`TEXTURE_WIDTH`] texels, at most the device's texture height), zero-filled.
+pub fn texture(ctx: &GpuContext, label: &str, bytes: u64) -> Result<wgpu::Texture, GpuError> {
+    let row = u64::from(TEXTURE_WIDTH) * 16;
+    let max = ctx.limits().max_texture_dimension_2d;
+    let height = u32::try_from(bytes.div_ceil(row).max(1))
+        .ok()
+        .filter(|&h| h <= max)
+        .ok_or_else(|| GpuError::LimitExceeded {
+            what: format!("{label}: a texture of {bytes} bytes"),
+            limit: "max_texture_dimension_2d",
+            needed: bytes.div_ceil(row),
+            allowed: u64::from(max),
+        })?;
+    Ok(ctx.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d {
+            width: TEXTURE_WIDTH,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba32Uint,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    }))
 }
 
 /// Floats `out` must hold for a source of `bytes` bytes (either pattern).
@@ -118,13 +202,25 @@ pub struct Probe {
 impl Probe {
     /// Creates the buffers and compiles and binds every pattern.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let bytes = (256u64 << 20).min(ctx.max_binding()) / 16 * 16;
+        let row = u64::from(TEXTURE_WIDTH) * 16;
+        let bytes = (256u64 << 20)
+            .min(ctx.max_binding())
+            .min(row * u64::from(ctx.limits().max_texture_dimension_2d))
+            / row
+            * row;
         let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
+        let tex = texture(ctx, "bandwidth source texture", bytes)?;
+        let view = tex.create_view(&wgpu::TextureViewDescriptor::default());
         let out = buffers::storage_zeroed(ctx, "bandwidth out", out_len(bytes) * 4)?;
+        let n_vec4 = u32::try_from(bytes / 16)
+            .map_err(|_| GpuError::Shape("bandwidth probe too large".into()))?;
         let mut dispatches = Vec::new();
         for pattern in patterns(ctx) {
             let k = kernel(ctx, pattern).await?;
-            dispatches.push(bind(ctx, &k, pattern, &src, &out)?);
+            dispatches.push(match pattern {
+                Pattern::Texture => bind_texture(ctx, &k, &view, n_vec4, &out)?,
+                _ => bind(ctx, &k, pattern, &src, &out)?,
+            });
         }
         Ok(Self { bytes, dispatches })
     }
