@@ -224,3 +224,57 @@ fn gpu_split_k_attention_gives_the_same_logits() {
         assert!(max_diff < 1e-3, "step {i}: max logit difference {max_diff}");
     }
 }
+
+#[test]
+fn gpu_weights_in_textures_and_in_buffers_give_the_same_logits() {
+    use atlas_engine::gpu::WeightStore;
+    let Some(model) = gpu_model("gpu_weights_in_textures_and_in_buffers_give_the_same_logits")
+    else {
+        return;
+    };
+    let Some(mut ctx) = gpu_common::context("gpu_weights_in_textures (second model)") else {
+        return;
+    };
+    // The other store than the shared model's (which follows the adapter: buffers on lavapipe,
+    // textures on SwiftShader).
+    let other = match ctx.weight_store() {
+        WeightStore::Buffer => WeightStore::Texture,
+        WeightStore::Texture => WeightStore::Buffer,
+    };
+    ctx.set_weight_store(other);
+    let m = common::model();
+    let opts = GpuModelOptions {
+        max_context: 64,
+        prefill_chunk: 16,
+        attention_splits: 0,
+    };
+    let mut second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
+        .unwrap_or_else(|e| panic!("load the GPU model with weights in {other:?}: {e}"));
+    let r = common::reference();
+    let case = &r.generate[1];
+    let mut first = model.lock().expect("model lock");
+    first.reset();
+    // Prefill, then three decode steps on llama.cpp's greedy tokens.
+    let mut steps: Vec<Vec<u32>> = vec![case.prompt_ids.clone()];
+    steps.extend(case.greedy_ids[..3].iter().map(|&t| vec![t]));
+    for (i, tokens) in steps.iter().enumerate() {
+        let a = pollster::block_on(first.forward_logits(tokens)).expect("first model");
+        let b = pollster::block_on(second.forward_logits(tokens)).expect("second model");
+        let max_diff = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        // The same arithmetic on the same bytes: only where they are loaded from differs.
+        assert!(
+            max_diff < 1e-4,
+            "step {i}: weights in {other:?} move a logit by {max_diff}"
+        );
+    }
+    second.reset();
+    let next = pollster::block_on(second.prefill(&case.prompt_ids, 0.0)).expect("prefill");
+    assert_eq!(
+        next, case.greedy_ids[0],
+        "greedy token with weights in {other:?}"
+    );
+}
