@@ -280,6 +280,10 @@ fn wq(i: u32) -> vec4<u32> {
     return textureLoad(wt, vec2<u32>(i % TEXTURE_WIDTH, i / TEXTURE_WIDTH), 0);
 }
 fn wd(i: u32) -> u32 { return wq(i >> 2u)[i & 3u]; }
+fn wd2(i: u32) -> vec2<u32> {
+    let t = wq(i >> 2u);
+    return select(t.zw, t.xy, (i & 2u) == 0u);
+}
 ";
 
 /// `source` (SOURCE or a variant of it) with its weights read from `store`.

@@ -54,6 +54,8 @@ struct Params {
 @group(0) @binding(6) var<storage, read> w4: array<vec4<u32>>;
 fn wd(i: u32) -> u32 { return w[i]; }
 fn wq(i: u32) -> vec4<u32> { return w4[i]; }
+// Words i and i + 1 for i % 4 of 0 or 2 (both in one 16-byte word).
+fn wd2(i: u32) -> vec2<u32> { return vec2<u32>(w[i], w[i + 1u]); }
 // end weights
 
 var<workgroup> partial: array<f32, 1024>; // WG * MAX_NCOLS
@@ -140,15 +142,17 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let i = (q5_quants(row, e / 32u) + (q % 2u) * 8u) >> 2u;
             let qh = wd(q5_high(row, e / 32u) >> 2u);
             let sh = select(0u, 4u, q >= 2u);
-            let a = nibbles(wd(i), sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
-            let b = nibbles(wd(i + 1u), sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
+            let q2 = wd2(i);
+            let a = nibbles(q2.x, sh) + 16.0 * fields(qh, q5_high_bit(j), 1u) - 16.0;
+            let b = nibbles(q2.y, sh) + 16.0 * fields(qh, q5_high_bit(j + 4u), 1u) - 16.0;
             let d = q5_scale(row, e / 32u);
             return Unit(a * d, b * d);
         }
         case 8u: { // Q8_0, regrouped at upload (see q8_base)
             let i = (q8_quants(row, e / 32u) + e % 32u) >> 2u;
             let d = q8_scale(row, e / 32u) * TOP8;
-            return Unit(signed_top(wd(i)) * d, signed_top(wd(i + 1u)) * d);
+            let q2 = wd2(i);
+            return Unit(signed_top(q2.x) * d, signed_top(q2.y) * d);
         }
         case 12u: { // Q4_K: 144 bytes = d, dmin, scales[12], qs[128]
             let bo = q4k_block(row, e / 256u);
@@ -157,10 +161,10 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let h = (ee % 64u) / 32u;
             let l0 = ee % 32u;
             let sm = scale_min_k4(bo + 4u, 2u * c + h);
-            let d = f16_at(bo) * sm.x;
-            let m = f16_at(bo + 2u) * sm.y;
-            let off = bo + 16u + 32u * c + l0;
-            return Unit(nibbles(u32_at(off), 4u * h) * d - m, nibbles(u32_at(off + 4u), 4u * h) * d - m);
+            let dm = unpack2x16float(wd(bo >> 2u)) * sm;
+            // 8-byte aligned: blocks are 16-aligned, l0 a multiple of 8.
+            let q2 = wd2((bo + 16u + 32u * c + l0) >> 2u);
+            return Unit(nibbles(q2.x, 4u * h) * dm.x - dm.y, nibbles(q2.y, 4u * h) * dm.x - dm.y);
         }
         case 13u: { // Q5_K: 176 bytes = d, dmin, scales[12], qh[32], qs[128]
             let bo = rb + (e / 256u) * 176u;
@@ -187,11 +191,12 @@ fn dequant8(row: u32, u: u32) -> Unit {
             let l0 = r % 32u;
             let d = q6_d(row, blk);
             let sc = f32(bitcast<i32>(byte_at(q6_plane(row, blk, 192u, 16u) + n * 8u + l0 / 16u + 2u * q4) << 24u) >> 24u);
-            let ql = q6_plane(row, blk, 0u, 128u) + n * 64u + (q4 % 2u) * 32u + l0;
-            let qh = q6_plane(row, blk, 128u, 64u) + n * 32u + l0;
+            // Both 8-byte aligned (16-aligned planes, l0 a multiple of 8).
+            let ql = wd2((q6_plane(row, blk, 0u, 128u) + n * 64u + (q4 % 2u) * 32u + l0) >> 2u);
+            let qh = wd2((q6_plane(row, blk, 128u, 64u) + n * 32u + l0) >> 2u);
             let sh = select(0u, 4u, q4 >= 2u);
-            let a = nibbles(u32_at(ql), sh) + 16.0 * fields(u32_at(qh), 2u * q4, 3u) - 32.0;
-            let b = nibbles(u32_at(ql + 4u), sh) + 16.0 * fields(u32_at(qh + 4u), 2u * q4, 3u) - 32.0;
+            let a = nibbles(ql.x, sh) + 16.0 * fields(qh.x, 2u * q4, 3u) - 32.0;
+            let b = nibbles(ql.y, sh) + 16.0 * fields(qh.y, 2u * q4, 3u) - 32.0;
             return Unit(a * (d * sc), b * (d * sc));
         }
         default: {
