@@ -54,6 +54,33 @@ pub fn is_software_rasterizer(name: &str, driver: &str) -> bool {
     NAMES.iter().any(|n| text.contains(n))
 }
 
+/// The browser's own description of its WebGPU adapter, "vendor · architecture · description"
+/// with the empty parts left out (e.g. "google · swiftshader"), from a second
+/// `navigator.gpu.requestAdapter()` with the options wgpu used; `None` where there is none.
+#[cfg(target_arch = "wasm32")]
+async fn browser_adapter_name() -> Option<String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).ok();
+    let gpu = get(&get(&js_sys::global(), "navigator")?, "gpu")?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &options,
+        &JsValue::from_str("powerPreference"),
+        &JsValue::from_str("high-performance"),
+    )
+    .ok()?;
+    let promise: js_sys::Promise = request.call1(&gpu, &options).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info")?;
+    let parts: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k)?.as_string())
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
 /// Failure state shared with wgpu's callbacks.
 #[derive(Default)]
 struct Health {
@@ -174,10 +201,21 @@ impl GpuContext {
                 }
             }));
         }
+        // wgpu in a browser names the adapter by `GPUAdapterInfo.description`, which browsers
+        // often leave empty (Chromium's SwiftShader does): read the vendor and architecture too,
+        // so a software device is known as one and its kernels and weight store are chosen for it.
+        #[cfg(target_arch = "wasm32")]
+        let name = if info.name.trim().is_empty() {
+            browser_adapter_name().await.unwrap_or_default()
+        } else {
+            info.name.clone()
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let name = info.name.clone();
         let summary = AdapterSummary {
-            name: info.name.clone(),
+            name: name.clone(),
             backend: format!("{:?}", info.backend),
-            device_type: if is_software_rasterizer(&info.name, &info.driver) {
+            device_type: if is_software_rasterizer(&name, &info.driver) {
                 "Cpu".to_string()
             } else {
                 format!("{:?}", info.device_type)
