@@ -207,22 +207,32 @@ fn gpu_split_k_attention_gives_the_same_logits() {
     let mut split = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
         .unwrap_or_else(|e| panic!("load split-K GPU model: {e}"));
     let r = common::reference();
-    let case = &r.generate[2];
     let mut single = model.lock().expect("model lock");
-    single.reset();
     // Prefill (two 4-token chunks in the split model) then three decode steps.
-    let mut steps: Vec<Vec<u32>> = vec![case.prompt_ids.clone()];
-    steps.extend(case.greedy_ids[..3].iter().map(|&t| vec![t]));
-    for (i, tokens) in steps.iter().enumerate() {
-        let a = pollster::block_on(single.forward_logits(tokens)).expect("single-pass forward");
-        let b = pollster::block_on(split.forward_logits(tokens)).expect("split-K forward");
-        let max_diff = a
-            .iter()
-            .zip(&b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0f32, f32::max);
+    let diffs = logit_diffs(&mut single, &mut split, &r.generate[2]);
+    for (i, max_diff) in diffs.into_iter().enumerate() {
         assert!(max_diff < 1e-3, "step {i}: max logit difference {max_diff}");
     }
+}
+
+/// The largest logit difference between two models (both reset first) at each of: the prefill
+/// of `case`'s prompt, then three decode steps on llama.cpp's greedy tokens.
+fn logit_diffs(a: &mut GpuModel, b: &mut GpuModel, case: &common::GenerateCase) -> Vec<f32> {
+    a.reset();
+    b.reset();
+    let mut steps: Vec<Vec<u32>> = vec![case.prompt_ids.clone()];
+    steps.extend(case.greedy_ids[..3].iter().map(|&t| vec![t]));
+    steps
+        .iter()
+        .map(|tokens| {
+            let x = pollster::block_on(a.forward_logits(tokens)).expect("first model's forward");
+            let y = pollster::block_on(b.forward_logits(tokens)).expect("second model's forward");
+            x.iter()
+                .zip(&y)
+                .map(|(p, q)| (p - q).abs())
+                .fold(0f32, f32::max)
+        })
+        .collect()
 }
 
 #[test]
@@ -253,18 +263,10 @@ fn gpu_weights_in_textures_and_in_buffers_give_the_same_logits() {
     let r = common::reference();
     let case = &r.generate[1];
     let mut first = model.lock().expect("model lock");
-    first.reset();
-    // Prefill, then three decode steps on llama.cpp's greedy tokens.
-    let mut steps: Vec<Vec<u32>> = vec![case.prompt_ids.clone()];
-    steps.extend(case.greedy_ids[..3].iter().map(|&t| vec![t]));
-    for (i, tokens) in steps.iter().enumerate() {
-        let a = pollster::block_on(first.forward_logits(tokens)).expect("first model");
-        let b = pollster::block_on(second.forward_logits(tokens)).expect("second model");
-        let max_diff = a
-            .iter()
-            .zip(&b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0f32, f32::max);
+    for (i, max_diff) in logit_diffs(&mut first, &mut second, case)
+        .into_iter()
+        .enumerate()
+    {
         // The same arithmetic on the same bytes: only where they are loaded from differs.
         assert!(
             max_diff < 1e-4,

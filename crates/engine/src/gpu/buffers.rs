@@ -260,6 +260,42 @@ pub fn texture_capacity(ctx: &GpuContext) -> u64 {
     TEXTURE_ROW_BYTES as u64 * u64::from(ctx.limits().max_texture_dimension_2d)
 }
 
+/// An `rgba32uint` texture [`TEXTURE_WIDTH`] texels wide with room for `bytes` bytes (whole
+/// rows, zero-initialised), as weights and the read probe use; a typed error naming
+/// `max_texture_dimension_2d` if the device's textures are not that tall.
+pub fn weight_texture(
+    ctx: &GpuContext,
+    label: &str,
+    bytes: u64,
+) -> Result<wgpu::Texture, GpuError> {
+    let row = TEXTURE_ROW_BYTES as u64;
+    let max = ctx.limits().max_texture_dimension_2d;
+    let rows = bytes.div_ceil(row).max(1);
+    let height = u32::try_from(rows)
+        .ok()
+        .filter(|&h| h <= max)
+        .ok_or_else(|| GpuError::LimitExceeded {
+            what: format!("{label}: a texture of {bytes} bytes"),
+            limit: "max_texture_dimension_2d",
+            needed: rows,
+            allowed: u64::from(max),
+        })?;
+    Ok(ctx.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d {
+            width: TEXTURE_WIDTH,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba32Uint,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    }))
+}
+
 /// Where [`upload_chunk`] writes a chunk's bytes, in order.
 enum Sink {
     Buffer(wgpu::Buffer),
@@ -303,33 +339,8 @@ const TEXTURE_ROWS_PER_WRITE: usize = 64;
 
 impl TextureSink {
     fn new(ctx: &GpuContext, label: &str, len: usize) -> Result<Self, GpuError> {
-        let rows = len.div_ceil(TEXTURE_ROW_BYTES).max(1);
-        let max = ctx.limits().max_texture_dimension_2d;
-        let height = u32::try_from(rows)
-            .ok()
-            .filter(|&h| h <= max)
-            .ok_or_else(|| GpuError::LimitExceeded {
-                what: format!("{label}: a weight texture of {len} bytes"),
-                limit: "max_texture_dimension_2d",
-                needed: rows as u64,
-                allowed: u64::from(max),
-            })?;
-        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some(label),
-            size: wgpu::Extent3d {
-                width: TEXTURE_WIDTH,
-                height,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: wgpu::TextureFormat::Rgba32Uint,
-            usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-            view_formats: &[],
-        });
         Ok(Self {
-            texture,
+            texture: weight_texture(ctx, label, len as u64)?,
             pending: Vec::new(),
             row: 0,
         })

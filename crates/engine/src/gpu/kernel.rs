@@ -30,6 +30,30 @@ impl<'a> From<&'a wgpu::TextureView> for Resource<'a> {
     }
 }
 
+impl Binding {
+    /// The bind-group-layout entry type of this kind of binding.
+    fn layout_type(self) -> wgpu::BindingType {
+        let buffer = |ty| wgpu::BindingType::Buffer {
+            ty,
+            has_dynamic_offset: false,
+            min_binding_size: match self {
+                Self::UniformPrefix(n) => wgpu::BufferSize::new(n),
+                _ => None,
+            },
+        };
+        match self {
+            Self::Uniform | Self::UniformPrefix(_) => buffer(wgpu::BufferBindingType::Uniform),
+            Self::ReadOnly => buffer(wgpu::BufferBindingType::Storage { read_only: true }),
+            Self::Storage => buffer(wgpu::BufferBindingType::Storage { read_only: false }),
+            Self::Texture => wgpu::BindingType::Texture {
+                sample_type: wgpu::TextureSampleType::Uint,
+                view_dimension: wgpu::TextureViewDimension::D2,
+                multisampled: false,
+            },
+        }
+    }
+}
+
 /// One resource bound to a kernel binding: a buffer, or a texture view for
 /// [`Binding::Texture`].
 #[derive(Debug, Clone, Copy)]
@@ -172,31 +196,7 @@ impl Kernel {
             .map(|(i, b)| wgpu::BindGroupLayoutEntry {
                 binding: *i,
                 visibility: wgpu::ShaderStages::COMPUTE,
-                ty: match b {
-                    Binding::Texture => wgpu::BindingType::Texture {
-                        sample_type: wgpu::TextureSampleType::Uint,
-                        view_dimension: wgpu::TextureViewDimension::D2,
-                        multisampled: false,
-                    },
-                    _ => wgpu::BindingType::Buffer {
-                        ty: match b {
-                            Binding::Uniform | Binding::UniformPrefix(_) => {
-                                wgpu::BufferBindingType::Uniform
-                            }
-                            Binding::ReadOnly | Binding::Texture => {
-                                wgpu::BufferBindingType::Storage { read_only: true }
-                            }
-                            Binding::Storage => {
-                                wgpu::BufferBindingType::Storage { read_only: false }
-                            }
-                        },
-                        has_dynamic_offset: false,
-                        min_binding_size: match b {
-                            Binding::UniformPrefix(n) => wgpu::BufferSize::new(*n),
-                            _ => None,
-                        },
-                    },
-                },
+                ty: b.layout_type(),
                 count: None,
             })
             .collect();

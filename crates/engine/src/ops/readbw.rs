@@ -151,34 +151,10 @@ pub const TEXTURE_WIDTH: u32 = buffers::TEXTURE_WIDTH;
 /// An `rgba32uint` texture for [`Pattern::Texture`] holding `bytes` bytes (rounded up to whole
 /// rows of [`TEXTURE_WIDTH`] texels, at most the device's texture height), zero-filled.
 pub fn texture(ctx: &GpuContext, label: &str, bytes: u64) -> Result<wgpu::Texture, GpuError> {
-    let row = u64::from(TEXTURE_WIDTH) * 16;
-    let max = ctx.limits().max_texture_dimension_2d;
-    let height = u32::try_from(bytes.div_ceil(row).max(1))
-        .ok()
-        .filter(|&h| h <= max)
-        .ok_or_else(|| GpuError::LimitExceeded {
-            what: format!("{label}: a texture of {bytes} bytes"),
-            limit: "max_texture_dimension_2d",
-            needed: bytes.div_ceil(row),
-            allowed: u64::from(max),
-        })?;
-    Ok(ctx.device.create_texture(&wgpu::TextureDescriptor {
-        label: Some(label),
-        size: wgpu::Extent3d {
-            width: TEXTURE_WIDTH,
-            height,
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: wgpu::TextureFormat::Rgba32Uint,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-        view_formats: &[],
-    }))
+    buffers::weight_texture(ctx, label, bytes)
 }
 
-/// Floats `out` must hold for a source of `bytes` bytes (either pattern).
+/// Floats `out` must hold for a source of `bytes` bytes (any pattern).
 pub fn out_len(bytes: u64) -> u64 {
     let n_vec4 = bytes / 16;
     // The 2-D grid may round up by at most one workgroup per row of the grid.
