@@ -761,7 +761,7 @@ fn ModelCard(d: Demo) -> impl IntoView {
                 </dd>
                 {move || d.model.get().map(|m| view! {
                     <dt>"Loaded"</dt>
-                    <dd data-testid="loaded-model" data-backend=m.backend.clone() data-from-cache=m.from_cache.to_string()>
+                    <dd data-testid="loaded-model" data-backend=m.backend.clone() data-from-cache=m.from_cache.to_string() data-weights=m.weights.clone().unwrap_or_default()>
                         {format!("{} · {} · {} · {}", m.name, m.quantization, format_bytes(m.size_bytes), m.adapter)}
                         {m.fallback_reason.map(|r| format!(" (CPU because {r})"))}
                     </dd>

@@ -85,6 +85,9 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
       assert.ok(v > 0, `${a} = ${v}`);
     }
     assert.equal(await page.getByTestId("loaded-model").getAttribute("data-backend"), "webgpu");
+    // The worker knows Chromium's SwiftShader (which wgpu leaves unnamed) from the adapter's
+    // vendor and architecture, and keeps the weights in textures there, which it reads faster.
+    assert.equal(await page.getByTestId("loaded-model").getAttribute("data-weights"), "textures");
     assert.equal(await page.getByTestId("loaded-model").getAttribute("data-from-cache"), "false");
     // SwiftShader is a software renderer: the page says so and points at the CPU backend, but
     // keeps WebGPU as chosen.
@@ -461,6 +464,7 @@ describe("broken inputs and missing WebGPU", () => {
       await waitState(page, ["done", "error"]);
       assert.equal(await state(page), "done", await page.getByTestId("status").innerText());
       assert.equal(await page.getByTestId("loaded-model").getAttribute("data-backend"), "cpu");
+      assert.equal(await page.getByTestId("loaded-model").getAttribute("data-weights"), "", "no GPU weight store on the CPU");
       assert.match(await page.getByTestId("adapter").innerText(), /CPU \(slow\)/);
       const got = await ids(page);
       // Eight tokens through the worker's wasm SIMD dot products, held to the fixture's rule.

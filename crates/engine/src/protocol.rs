@@ -168,6 +168,10 @@ pub struct ModelInfo {
     pub load_ms: f64,
     /// Why the CPU is used, when it is.
     pub fallback_reason: Option<String>,
+    /// How the GPU holds the weights: `buffers`, or `textures` where the device reads those
+    /// faster (SwiftShader); `None` on the CPU.
+    #[serde(default)]
+    pub weights: Option<String>,
 }
 
 /// Why a generation ended.

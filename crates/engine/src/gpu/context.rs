@@ -122,9 +122,15 @@ impl WeightStore {
     /// The store for `adapter`: `ATLAS_WEIGHTS` = `buffer` or `texture` overrides; otherwise
     /// textures on SwiftShader, buffers elsewhere.
     pub fn for_adapter(adapter: &AdapterSummary) -> Self {
-        match std::env::var("ATLAS_WEIGHTS").as_deref() {
-            Ok("buffer") => Self::Buffer,
-            Ok("texture") => Self::Texture,
+        Self::choose(adapter, std::env::var("ATLAS_WEIGHTS").ok().as_deref())
+    }
+
+    /// [`WeightStore::for_adapter`] with the override given (`buffer`, `texture`; anything
+    /// else is ignored).
+    pub fn choose(adapter: &AdapterSummary, env: Option<&str>) -> Self {
+        match env {
+            Some("buffer") => Self::Buffer,
+            Some("texture") => Self::Texture,
             _ if adapter.is_swiftshader() => Self::Texture,
             _ => Self::Buffer,
         }
@@ -341,7 +347,41 @@ impl GpuContext {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_software_rasterizer, AdapterSummary};
+    use super::{is_software_rasterizer, AdapterSummary, WeightStore};
+
+    #[test]
+    fn weights_go_in_textures_on_swiftshader_only_unless_overridden() {
+        let summary = |name: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            device_type: "Cpu".into(),
+            driver: String::new(),
+            max_storage_buffer_binding_size: 1 << 27,
+            max_buffer_size: 1 << 30,
+        };
+        let swiftshader = summary("google \u{b7} swiftshader");
+        let lavapipe = summary("llvmpipe (LLVM 15.0.6, 256 bits)");
+        let gpu = summary("NVIDIA GeForce RTX 4090");
+        assert_eq!(
+            WeightStore::choose(&swiftshader, None),
+            WeightStore::Texture
+        );
+        assert_eq!(WeightStore::choose(&lavapipe, None), WeightStore::Buffer);
+        assert_eq!(WeightStore::choose(&gpu, None), WeightStore::Buffer);
+        assert_eq!(
+            WeightStore::choose(&swiftshader, Some("buffer")),
+            WeightStore::Buffer
+        );
+        assert_eq!(
+            WeightStore::choose(&lavapipe, Some("texture")),
+            WeightStore::Texture
+        );
+        assert_eq!(
+            WeightStore::choose(&lavapipe, Some("textures?")),
+            WeightStore::Buffer,
+            "an unknown override is ignored"
+        );
+    }
 
     #[test]
     fn swiftshader_recognised_by_name_or_driver() {

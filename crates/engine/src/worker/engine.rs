@@ -6,7 +6,7 @@ use std::cell::Cell;
 use super::js::{self, post};
 use super::plan::file_type_name;
 use crate::gguf::{GgufFile, MultiSlice};
-use crate::gpu::{GpuContext, GpuModel, GpuModelError, GpuModelOptions, PendingToken};
+use crate::gpu::{GpuContext, GpuModel, GpuModelError, GpuModelOptions, PendingToken, WeightStore};
 use crate::model::{CpuModel, ModelConfig, ModelError};
 use crate::ops::sample::SampleParams;
 use crate::protocol::{ErrorKind, Event, FinishReason, GenParams, GenStats, ModelInfo, Phase};
@@ -183,6 +183,16 @@ pub async fn load(parts: Vec<Vec<u8>>, meta: LoadMeta) -> Result<Loaded, Failure
         from_cache: meta.from_cache,
         load_ms: js::now_ms() - meta.started_ms,
         fallback_reason,
+        weights: match &runner {
+            Runner::Gpu(m) => Some(
+                match m.context().weight_store() {
+                    WeightStore::Buffer => "buffers",
+                    WeightStore::Texture => "textures",
+                }
+                .to_string(),
+            ),
+            Runner::Cpu(_) => None,
+        },
     };
     Ok(Loaded {
         runner,
