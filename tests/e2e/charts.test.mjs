@@ -162,6 +162,9 @@ test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, an
       }
       return last;
     };
+    // The list renders once the dataset has loaded (all of it at once); on a busy machine that
+    // can be after the app reports ready.
+    await list.locator("label.check input").first().waitFor();
     // Every priced model once, under its vendor's heading.
     assert.deepEqual(await shown(), priced.map((m) => m.id).sort());
     for (const vendor of new Set(priced.map((m) => m.vendor))) {
