@@ -4,7 +4,9 @@
 //! Supported weight types: F32, F16, Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K. The kernel is
 //! `matvec.wgsl`, specialised per type (`QTYPE`) and per tokens-per-workgroup (`NCOLS`) with
 //! override constants; on CPU adapters the decode takes eight or sixteen rows a thread
-//! (`ROWS4`, `ROWS16`) and the prefill four (`ROWS4`).
+//! (`ROWS4`, `ROWS16`) and the prefill four (`ROWS4`). The weights are read from storage
+//! buffers or, where the context keeps them there ([`WeightStore::Texture`]), from textures: see
+//! [`weights_source`].
 
 use crate::gpu::kernel::grid;
 use crate::gpu::{
@@ -269,7 +271,7 @@ async fn build(
     .await
 }
 
-/// The block of [`SOURCE`] that declares the weights and their accessors `wd` and `wq`.
+/// The block of [`SOURCE`] that declares the weights and their accessors `wd`, `wd2` and `wq`.
 const WEIGHTS_BLOCK: (&str, &str) = ("// weights: storage\n", "// end weights\n");
 
 /// The weights read from an `rgba32uint` texture ([`WeightStore::Texture`]), row-major in rows
