@@ -868,10 +868,10 @@ fn gpu_read_bandwidth_kernel_reads_every_word_once() {
         assert!(patterns.contains(&readbw::Pattern::Texture));
         // The same words in a texture, as the weight textures hold them (row-major, whole rows;
         // the rest zero).
-        let row = readbw::TEXTURE_WIDTH as usize * 16;
+        let row = buffers::TEXTURE_WIDTH as usize * 16;
         let tex_rows = (n_vec4 * 16).div_ceil(row);
         let staged = buffers::storage_zeroed(&ctx, "staged", (tex_rows * row) as u64)?;
-        let tex = readbw::texture(&ctx, "src texture", (n_vec4 * 16) as u64)?;
+        let tex = buffers::weight_texture(&ctx, "src texture", (n_vec4 * 16) as u64)?;
         let mut enc = ctx.device.create_command_encoder(&Default::default());
         enc.copy_buffer_to_buffer(&src, 0, &staged, 0, Some((n_vec4 * 16) as u64));
         enc.copy_buffer_to_texture(
@@ -885,7 +885,7 @@ fn gpu_read_bandwidth_kernel_reads_every_word_once() {
             },
             tex.as_image_copy(),
             wgpu::Extent3d {
-                width: readbw::TEXTURE_WIDTH,
+                width: buffers::TEXTURE_WIDTH,
                 height: tex_rows as u32,
                 depth_or_array_layers: 1,
             },

@@ -275,15 +275,15 @@ impl Kernel {
     pub fn bind_resources(
         &self,
         ctx: &GpuContext,
-        buffers: &[Resource],
+        resources: &[Resource],
         workgroups: [u32; 3],
     ) -> Result<Dispatch, GpuError> {
-        if buffers.len() != self.bindings.len() {
+        if resources.len() != self.bindings.len() {
             return Err(GpuError::Shape(format!(
                 "{} takes {} bindings, got {}",
                 self.label,
                 self.bindings.len(),
-                buffers.len()
+                resources.len()
             )));
         }
         let max = ctx.limits().max_compute_workgroups_per_dimension;
@@ -295,7 +295,7 @@ impl Kernel {
                 allowed: u64::from(max),
             });
         }
-        for (resource, (i, kind)) in buffers.iter().zip(&self.bindings) {
+        for (resource, (i, kind)) in resources.iter().zip(&self.bindings) {
             let buffer = match (resource, kind) {
                 (Resource::Texture(_), Binding::Texture) => continue,
                 (Resource::Buffer(b), k) if *k != Binding::Texture => b,
@@ -324,7 +324,7 @@ impl Kernel {
                 _ => ctx.check_binding(&self.label, buffer.size())?,
             }
         }
-        let entries: Vec<wgpu::BindGroupEntry> = buffers
+        let entries: Vec<wgpu::BindGroupEntry> = resources
             .iter()
             .zip(&self.bindings)
             .map(|(r, (i, kind))| wgpu::BindGroupEntry {

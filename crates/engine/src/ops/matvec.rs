@@ -249,24 +249,15 @@ async fn build(
             ("ROWS4", f64::from(u8::from(four))),
             ("ROWS16", f64::from(u8::from(sixteen))),
         ],
-        &match store {
-            WeightStore::Buffer => vec![
-                (0, Binding::Uniform),
-                (1, Binding::Uniform),
-                (2, Binding::ReadOnly),
-                (3, x_binding),
-                (4, Binding::Storage),
-                // `w4`: the weights again, as 16-byte words.
-                (6, Binding::ReadOnly),
-            ],
-            WeightStore::Texture => vec![
+        &weight_layout(
+            store,
+            &[
                 (0, Binding::Uniform),
                 (1, Binding::Uniform),
                 (3, x_binding),
                 (4, Binding::Storage),
-                (6, Binding::Texture),
             ],
-        },
+        ),
     )
     .await
 }
@@ -309,21 +300,35 @@ pub fn weights_source(source: &str, store: WeightStore) -> Result<String, GpuErr
     }
 }
 
-/// The bindings of a weight chunk for a mat-vec or embedding kernel: `w` and `w4` (bindings 2
-/// and 6) for a buffer, the texture (binding 6) alone for a texture.
+/// A mat-vec or embedding kernel's layout: `others` (in binding order) and the weights, `w` and
+/// `w4` (bindings 2 and 6, the same buffer) from a buffer or the texture (binding 6) alone.
+fn weight_layout(store: WeightStore, others: &[(u32, Binding)]) -> Vec<(u32, Binding)> {
+    let mut layout = others.to_vec();
+    match store {
+        WeightStore::Buffer => layout.extend([(2, Binding::ReadOnly), (6, Binding::ReadOnly)]),
+        WeightStore::Texture => layout.push((6, Binding::Texture)),
+    }
+    layout.sort_by_key(|(i, _)| *i);
+    layout
+}
+
+/// The resources for a [`weight_layout`]: `others` (in binding order) and the chunk's weights
+/// where the layout has them.
 fn with_weights<'a>(
     data: &'a buffers::ChunkData,
-    before: &[&'a wgpu::Buffer],
-    after: &[&'a wgpu::Buffer],
+    others: &[(u32, &'a wgpu::Buffer)],
 ) -> Vec<Resource<'a>> {
-    let mut r: Vec<Resource> = before.iter().map(|b| Resource::Buffer(b)).collect();
     let w = data.resource();
+    let mut r: Vec<(u32, Resource)> = others
+        .iter()
+        .map(|(i, b)| (*i, Resource::Buffer(b)))
+        .collect();
     if matches!(w, Resource::Buffer(_)) {
-        r.push(w);
+        r.push((2, w));
     }
-    r.extend(after.iter().map(|b| Resource::Buffer(b)));
-    r.push(w);
-    r
+    r.push((6, w));
+    r.sort_by_key(|(i, _)| *i);
+    r.into_iter().map(|(_, res)| res).collect()
 }
 
 /// The declaration of `x` in [`SOURCE`] that a uniform input replaces.
@@ -443,7 +448,7 @@ pub fn bind(
             kernel
                 .bind_resources(
                     ctx,
-                    &with_weights(&chunk.data, &[&params, step], &[x, y]),
+                    &with_weights(&chunk.data, &[(0, &params), (1, step), (3, x), (4, y)]),
                     [gx, gy, z],
                 )
                 .map(|d| d.tokens_on(2, layout.ncols.max(1), 1))
@@ -504,22 +509,15 @@ pub async fn embed_kernel(ctx: &GpuContext, ty: GgmlType) -> Result<Kernel, GpuE
         &weights_source(SOURCE, store)?,
         "embed",
         &[("QTYPE", f64::from(ty.to_u32()))],
-        &match store {
-            WeightStore::Buffer => vec![
-                (0, Binding::Uniform),
-                (1, Binding::Uniform),
-                (2, Binding::ReadOnly),
-                (4, Binding::Storage),
-                (5, Binding::ReadOnly),
-            ],
-            WeightStore::Texture => vec![
+        &weight_layout(
+            store,
+            &[
                 (0, Binding::Uniform),
                 (1, Binding::Uniform),
                 (4, Binding::Storage),
                 (5, Binding::ReadOnly),
-                (6, Binding::Texture),
             ],
-        },
+        ),
     )
     .await
 }
@@ -571,26 +569,7 @@ pub fn bind_embed(
             kernel
                 .bind_resources(
                     ctx,
-                    &match &chunk.data {
-                        buffers::ChunkData::Buffer(w) => {
-                            vec![
-                                (&params).into(),
-                                step.into(),
-                                w.into(),
-                                y.into(),
-                                tokens.into(),
-                            ]
-                        }
-                        buffers::ChunkData::Texture(_, view) => {
-                            vec![
-                                (&params).into(),
-                                step.into(),
-                                y.into(),
-                                tokens.into(),
-                                view.into(),
-                            ]
-                        }
-                    },
+                    &with_weights(&chunk.data, &[(0, &params), (1, step), (4, y), (5, tokens)]),
                     [units.div_ceil(64), max_tok.max(1), 1],
                 )
                 .map(|d| d.tokens_on(1, 1, 1))

@@ -108,7 +108,7 @@ pub fn bind(
 }
 
 /// Binds a dispatch of `kernel` (compiled for [`Pattern::Texture`]) that reads the first
-/// `n_vec4` texels of `src` (an `rgba32uint` texture [`TEXTURE_WIDTH`] texels wide) once.
+/// `n_vec4` texels of `src` (a weight texture: [`buffers::weight_texture`]) once.
 pub fn bind_texture(
     ctx: &GpuContext,
     kernel: &Kernel,
@@ -145,15 +145,6 @@ fn bind_source(
     kernel.bind_resources(ctx, &[Resource::Buffer(&p), src, Resource::Buffer(out)], g)
 }
 
-/// Texels per row of the probe's texture: the weight textures' width.
-pub const TEXTURE_WIDTH: u32 = buffers::TEXTURE_WIDTH;
-
-/// An `rgba32uint` texture for [`Pattern::Texture`] holding `bytes` bytes (rounded up to whole
-/// rows of [`TEXTURE_WIDTH`] texels, at most the device's texture height), zero-filled.
-pub fn texture(ctx: &GpuContext, label: &str, bytes: u64) -> Result<wgpu::Texture, GpuError> {
-    buffers::weight_texture(ctx, label, bytes)
-}
-
 /// Floats `out` must hold for a source of `bytes` bytes (any pattern).
 pub fn out_len(bytes: u64) -> u64 {
     let n_vec4 = bytes / 16;
@@ -178,14 +169,14 @@ pub struct Probe {
 impl Probe {
     /// Creates the buffers and compiles and binds every pattern.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let row = u64::from(TEXTURE_WIDTH) * 16;
+        let row = u64::from(buffers::TEXTURE_WIDTH) * 16;
         let bytes = (256u64 << 20)
             .min(ctx.max_binding())
             .min(row * u64::from(ctx.limits().max_texture_dimension_2d))
             / row
             * row;
         let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
-        let tex = texture(ctx, "bandwidth source texture", bytes)?;
+        let tex = buffers::weight_texture(ctx, "bandwidth source texture", bytes)?;
         let view = tex.create_view(&wgpu::TextureViewDescriptor::default());
         let out = buffers::storage_zeroed(ctx, "bandwidth out", out_len(bytes) * 4)?;
         let n_vec4 = u32::try_from(bytes / 16)
