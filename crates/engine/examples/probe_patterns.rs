@@ -21,10 +21,19 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        for (pattern, d) in readbw::patterns(&ctx).iter().zip(&probe.dispatches) {
-            match best_time(&ctx, &[d], 3) {
-                Ok(t) => println!("{pattern:?}: {:.2} GB/s", probe.bytes as f64 / t / 1e9),
-                Err(e) => println!("{pattern:?}: {e}"),
+        for kind in probe.sources() {
+            let bound = match probe.bind(&ctx, kind) {
+                Ok(b) => b,
+                Err(e) => {
+                    println!("{kind:?}: {e}");
+                    continue;
+                }
+            };
+            for (pattern, d) in &bound.dispatches {
+                match best_time(&ctx, &[d], 3) {
+                    Ok(t) => println!("{pattern:?}: {:.2} GB/s", probe.bytes as f64 / t / 1e9),
+                    Err(e) => println!("{pattern:?}: {e}"),
+                }
             }
         }
     });

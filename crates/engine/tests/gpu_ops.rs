@@ -915,3 +915,39 @@ fn gpu_read_bandwidth_kernel_reads_every_word_once() {
         Ok(())
     });
 }
+
+#[test]
+fn gpu_read_probe_times_every_pattern_one_source_at_a_time() {
+    let Some(ctx) = context("gpu_read_probe_times_every_pattern_one_source_at_a_time") else {
+        return;
+    };
+    block(async {
+        use atlas_engine::ops::readbw::{self, SourceKind};
+        let probe = readbw::Probe::new(&ctx).await?;
+        assert!(
+            probe.bytes > 0 && probe.bytes <= 256 << 20,
+            "{}",
+            probe.bytes
+        );
+        assert_eq!(probe.sources(), [SourceKind::Buffer, SourceKind::Texture]);
+        let mut seen = Vec::new();
+        for kind in probe.sources() {
+            let bound = probe.bind(&ctx, kind)?;
+            for (pattern, d) in &bound.dispatches {
+                assert_eq!(pattern.source(), kind, "{pattern:?} reads the bound source");
+                kernel::run(&ctx, &[d])?;
+                seen.push(*pattern);
+            }
+            ctx.device
+                .poll(wgpu::PollType::wait_indefinitely())
+                .map_err(|e| atlas_engine::gpu::GpuError::DeviceLost(e.to_string()))?;
+            ctx.check()?;
+            // `bound` (and its 256 MiB source) is freed here, before the next source is made.
+        }
+        let mut want = readbw::patterns(&ctx);
+        assert_eq!(seen.len(), want.len(), "every pattern once: {seen:?}");
+        want.retain(|p| !seen.contains(p));
+        assert!(want.is_empty(), "patterns never timed: {want:?}");
+        Ok(())
+    });
+}

@@ -52,14 +52,17 @@ impl Default for BenchOptions {
     }
 }
 
-/// Measures the device's read bandwidth (GB/s) with a plain read kernel over a buffer of up to
-/// 256 MiB (within the binding limit): the best of several runs of each access pattern the
-/// device runs ([`readbw::patterns`]).
+/// Measures the device's read bandwidth (GB/s) with a plain read kernel over up to 256 MiB
+/// (within the binding limit): the best of several runs of each access pattern the device runs
+/// ([`readbw::patterns`]), one source (buffer, then texture) allocated at a time.
 pub async fn device_read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
-    for d in &probe.dispatches {
-        best = best.min(best_time(ctx, &[d], 3)?);
+    for kind in probe.sources() {
+        let bound = probe.bind(ctx, kind)?;
+        for (_, d) in &bound.dispatches {
+            best = best.min(best_time(ctx, &[d], 3)?);
+        }
     }
     Ok(probe.bytes as f64 / best / 1e9)
 }

@@ -155,19 +155,63 @@ pub fn out_len(bytes: u64) -> u64 {
     strided.max(runs)
 }
 
-/// The read-bandwidth probe, ready to time: a source buffer of up to 256 MiB (within the binding
-/// limit) and one dispatch per access pattern the device runs ([`patterns`]) reading all of it.
-/// The native and the in-browser benchmarks time it with their own clocks and take the fastest
-/// dispatch.
+/// What a pattern reads: a storage buffer or a weight texture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A storage buffer ([`Pattern::Strided`], [`Pattern::Runs`], [`Pattern::Runs64`]).
+    Buffer,
+    /// A weight texture ([`Pattern::Texture`]).
+    Texture,
+}
+
+impl Pattern {
+    /// What this pattern reads.
+    pub fn source(self) -> SourceKind {
+        match self {
+            Pattern::Texture => SourceKind::Texture,
+            Pattern::Strided | Pattern::Runs | Pattern::Runs64 => SourceKind::Buffer,
+        }
+    }
+}
+
+/// The read-bandwidth probe: one compiled kernel per access pattern the device runs
+/// ([`patterns`]), each reading the same number of bytes (up to 256 MiB, within the binding and
+/// texture limits). A source is allocated only while its patterns are timed ([`Probe::bind`]), so
+/// the probe holds one 256 MiB source at a time beside a loaded model. The native and the
+/// in-browser benchmarks time the dispatches with their own clocks and take the fastest.
 pub struct Probe {
     /// Bytes each dispatch reads.
     pub bytes: u64,
-    /// One dispatch per pattern, in [`patterns`] order.
-    pub dispatches: Vec<Dispatch>,
+    kernels: Vec<(Pattern, Kernel)>,
+    out: wgpu::Buffer,
+}
+
+/// One source of the probe and the dispatches of its patterns that read it; dropping it frees
+/// the source once the GPU is done with it.
+pub struct Bound {
+    /// `(pattern, dispatch)` for each pattern that reads this source.
+    pub dispatches: Vec<(Pattern, Dispatch)>,
+    // Kept so the source lives exactly as long as its dispatches.
+    _source: Source,
+}
+
+enum Source {
+    Buffer(wgpu::Buffer),
+    Texture(wgpu::Texture),
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        // Free the memory now rather than when the last bind group referring to it goes.
+        match self {
+            Source::Buffer(b) => b.destroy(),
+            Source::Texture(t) => t.destroy(),
+        }
+    }
 }
 
 impl Probe {
-    /// Creates the buffers and compiles and binds every pattern.
+    /// Compiles every pattern's kernel; allocates only the small output buffer.
     pub async fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         let row = u64::from(buffers::TEXTURE_WIDTH) * 16;
         let bytes = (256u64 << 20)
@@ -175,20 +219,55 @@ impl Probe {
             .min(row * u64::from(ctx.limits().max_texture_dimension_2d))
             / row
             * row;
-        let src = buffers::storage_zeroed(ctx, "bandwidth source", bytes)?;
-        let tex = buffers::weight_texture(ctx, "bandwidth source texture", bytes)?;
-        let view = tex.create_view(&wgpu::TextureViewDescriptor::default());
         let out = buffers::storage_zeroed(ctx, "bandwidth out", out_len(bytes) * 4)?;
-        let n_vec4 = u32::try_from(bytes / 16)
-            .map_err(|_| GpuError::Shape("bandwidth probe too large".into()))?;
-        let mut dispatches = Vec::new();
+        let mut kernels = Vec::new();
         for pattern in patterns(ctx) {
-            let k = kernel(ctx, pattern).await?;
-            dispatches.push(match pattern {
-                Pattern::Texture => bind_texture(ctx, &k, &view, n_vec4, &out)?,
-                _ => bind(ctx, &k, pattern, &src, &out)?,
-            });
+            kernels.push((pattern, kernel(ctx, pattern).await?));
         }
-        Ok(Self { bytes, dispatches })
+        Ok(Self {
+            bytes,
+            kernels,
+            out,
+        })
+    }
+
+    /// The sources the patterns read, in the order to time them.
+    pub fn sources(&self) -> Vec<SourceKind> {
+        let mut kinds: Vec<SourceKind> = Vec::new();
+        for (p, _) in &self.kernels {
+            if !kinds.contains(&p.source()) {
+                kinds.push(p.source());
+            }
+        }
+        kinds
+    }
+
+    /// Allocates the source `kind` ([`Probe::bytes`] bytes) and binds every pattern that reads it.
+    pub fn bind(&self, ctx: &GpuContext, kind: SourceKind) -> Result<Bound, GpuError> {
+        let n_vec4 = u32::try_from(self.bytes / 16)
+            .map_err(|_| GpuError::Shape("bandwidth probe too large".into()))?;
+        let kernels = self.kernels.iter().filter(|(p, _)| p.source() == kind);
+        let mut dispatches = Vec::new();
+        let source = match kind {
+            SourceKind::Buffer => {
+                let b = buffers::storage_zeroed(ctx, "bandwidth source", self.bytes)?;
+                for (pattern, k) in kernels {
+                    dispatches.push((*pattern, bind(ctx, k, *pattern, &b, &self.out)?));
+                }
+                Source::Buffer(b)
+            }
+            SourceKind::Texture => {
+                let t = buffers::weight_texture(ctx, "bandwidth source texture", self.bytes)?;
+                let v = t.create_view(&wgpu::TextureViewDescriptor::default());
+                for (pattern, k) in kernels {
+                    dispatches.push((*pattern, bind_texture(ctx, k, &v, n_vec4, &self.out)?));
+                }
+                Source::Texture(t)
+            }
+        };
+        Ok(Bound {
+            dispatches,
+            _source: source,
+        })
     }
 }

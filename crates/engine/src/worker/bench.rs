@@ -41,14 +41,18 @@ async fn idle(ctx: &GpuContext) -> Result<(), GpuError> {
 async fn read_gb_s(ctx: &GpuContext) -> Result<f64, GpuError> {
     let probe = readbw::Probe::new(ctx).await?;
     let mut best = f64::MAX;
-    for d in &probe.dispatches {
-        for i in 0..4 {
-            let t = js::now_ms();
-            kernel::run(ctx, &[d])?;
-            idle(ctx).await?;
-            let ms = js::now_ms() - t;
-            if i > 0 {
-                best = best.min(ms);
+    for kind in probe.sources() {
+        // One 256 MiB source at a time beside the model; freed before the next is made.
+        let bound = probe.bind(ctx, kind)?;
+        for (_, d) in &bound.dispatches {
+            for i in 0..4 {
+                let t = js::now_ms();
+                kernel::run(ctx, &[d])?;
+                idle(ctx).await?;
+                let ms = js::now_ms() - t;
+                if i > 0 {
+                    best = best.min(ms);
+                }
             }
         }
     }
