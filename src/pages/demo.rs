@@ -658,7 +658,7 @@ pub fn Demo() -> impl IntoView {
         </PageHead>
         <div class="demo">
             <GpuPanel gpu />
-            <ModelCard d />
+            <ModelCard d gpu />
             <section class="demo-run" aria-label="Prompt and output">
                 <PromptForm d />
                 <Output d />
@@ -668,6 +668,17 @@ pub fn Demo() -> impl IntoView {
             <BenchPanel d />
             <CachePanel d />
         </div>
+    }
+}
+
+/// What ticking "Run on the CPU" means on this device: slower than a real GPU, usually faster
+/// than a software renderer.
+fn cpu_hint(gpu: &GpuCheck) -> &'static str {
+    match gpu {
+        GpuCheck::Available { software: true, .. } => " (usually faster on this device)",
+        GpuCheck::Available { max_binding, .. } if *max_binding < MIN_BINDING => "",
+        GpuCheck::Available { .. } => " (slower than your GPU)",
+        GpuCheck::Checking | GpuCheck::Missing | GpuCheck::NoAdapter => "",
     }
 }
 
@@ -746,7 +757,7 @@ fn GpuPanel(gpu: RwSignal<GpuCheck>) -> impl IntoView {
 }
 
 #[component]
-fn ModelCard(d: Demo) -> impl IntoView {
+fn ModelCard(d: Demo, gpu: RwSignal<GpuCheck>) -> impl IntoView {
     view! {
         <section class="demo-card" data-testid="model-card" aria-label="The model">
             <h2>"Gemma 3 270M (base)"</h2>
@@ -788,7 +799,8 @@ fn ModelCard(d: Demo) -> impl IntoView {
                         prop:checked=move || d.force_cpu.get()
                         on:change=move |ev| d.force_cpu.set(event_target_checked(&ev))
                     />
-                    " Run on the CPU (slow)"
+                    " Run on the CPU"
+                    <span class="demo-hint" data-testid="force-cpu-hint">{move || cpu_hint(&gpu.get())}</span>
                 </label>
             </div>
             <ProgressBar d />
@@ -1156,6 +1168,27 @@ fn CachePanel(d: Demo) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_hint_follows_the_adapter() {
+        let adapter = |software, max_binding| GpuCheck::Available {
+            name: "x".into(),
+            max_binding,
+            max_buffer: max_binding,
+            software,
+        };
+        assert_eq!(
+            cpu_hint(&adapter(true, MIN_BINDING)),
+            " (usually faster on this device)"
+        );
+        assert_eq!(
+            cpu_hint(&adapter(false, MIN_BINDING)),
+            " (slower than your GPU)"
+        );
+        // Limits too small for the model: the CPU is the only way, the panel says so.
+        assert_eq!(cpu_hint(&adapter(false, MIN_BINDING - 1)), "");
+        assert_eq!(cpu_hint(&GpuCheck::Missing), "");
+    }
 
     #[test]
     fn bytes_and_durations() {

@@ -92,6 +92,8 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     // SwiftShader is a software renderer: the page says so and points at the CPU backend, but
     // keeps WebGPU as chosen.
     assert.match(await page.getByTestId("software-adapter").innerText(), /software renderer.*Run on the CPU/s);
+    // ...and the CPU checkbox agrees, rather than calling the CPU slow.
+    assert.match(await page.getByTestId("force-cpu-hint").innerText(), /^\s*\(usually faster on this device\)$/);
     const parts = requests.filter((u) => /\.gguf\.part0\d$/.test(u));
     assert.equal(parts.length, 4, `the four parts were fetched once each: ${parts}`);
   });
