@@ -371,3 +371,42 @@ test("on a phone the table scrolls inside its box, not the page", async () => {
     await context.close();
   }
 });
+
+test("a tooltip on the last rows opens above its value, inside the table's box, which ends at its rows", async () => {
+  const { context, page, errors } = await openModels();
+  try {
+    const box = page.locator(".models-scroll");
+    const table = page.getByTestId("models-table");
+    const [b, t] = [await box.boundingBox(), await table.boundingBox()];
+    // No blank band under a full page of rows (only the border and a horizontal scroll bar).
+    assert.ok(b.y + b.height - (t.y + t.height) < 24, `box ${JSON.stringify(b)} ends at table ${JSON.stringify(t)}`);
+    const tip = page.locator("#models-tip");
+    for (const col of ["params_total", "context"]) {
+      const value = page.locator(`table.models tbody tr:last-child td[data-col="${col}"] .sv-value`);
+      await value.focus();
+      await tip.waitFor({ state: "visible" });
+      const [v, p, b] = [await value.boundingBox(), await tip.boundingBox(), await box.boundingBox()];
+      assert.ok(p.y + p.height <= v.y + 1, `${col}: tooltip ${JSON.stringify(p)} above its value ${JSON.stringify(v)}`);
+      assert.ok(p.y >= b.y && p.y + p.height <= b.y + b.height, `${col}: tooltip ${JSON.stringify(p)} inside ${JSON.stringify(b)}`);
+      await page.keyboard.press("Escape");
+    }
+    // The first row's tooltip still opens below its value.
+    const first = page.locator('table.models tbody tr:first-child td[data-col="params_total"] .sv-value');
+    await first.focus();
+    await tip.waitFor({ state: "visible" });
+    const [v, p] = [await first.boundingBox(), await tip.boundingBox()];
+    assert.ok(p.y >= v.y + v.height - 1, `tooltip ${JSON.stringify(p)} below its value ${JSON.stringify(v)}`);
+    // A table of a few rows keeps room below them, so its tooltips stay inside the box too.
+    await page.goto(at(SITE, "/models?q=Gemma%203%2027B"));
+    await appReady(page);
+    await page.waitForFunction(() => document.querySelectorAll("table.models tbody tr").length === 1);
+    const only = page.locator('table.models tbody td[data-col="params_total"] .sv-value').first();
+    await only.focus();
+    await tip.waitFor({ state: "visible" });
+    const [b1, p1] = [await box.boundingBox(), await tip.boundingBox()];
+    assert.ok(p1.y + p1.height <= b1.y + b1.height, `tooltip ${JSON.stringify(p1)} inside ${JSON.stringify(b1)}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -218,7 +218,11 @@ fn TableTip(ds: Arc<Dataset>, tip: RwSignal<Option<TipAt>>) -> impl IntoView {
         let column = Column::parse(&at.column)?;
         let p = provenance_of(&ds, &cell(&ds, m, &column))?;
         Some(view! {
-            <div class="table-tip" style:left=format!("{}px", at.left) style:top=format!("{}px", at.top)>
+            <div
+                class=if at.above { "table-tip above" } else { "table-tip" }
+                style:left=format!("{}px", at.left)
+                style:top=format!("{}px", at.top)
+            >
                 {tooltip(TABLE_TIP_ID, &p)}
             </div>
         })
@@ -328,7 +332,10 @@ struct TipAt {
     row: usize,
     column: String,
     left: f64,
+    /// The tooltip's top edge, or its bottom edge when `above`.
     top: f64,
+    /// Drawn above its value (near the bottom of the table, where below there is no room).
+    above: bool,
 }
 
 /// The value element an event came from, if any.
@@ -355,6 +362,7 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
     let c = container.get_bounding_client_rect();
     let scroll_left = f64::from(container.scroll_left());
     let (_, widest) = tip_widest();
+    let above = tip_goes_above(c.bottom() - t.bottom(), t.top() - c.top());
     Some(TipAt {
         row: row.parse().ok()?,
         column: column.to_string(),
@@ -364,8 +372,25 @@ fn tip_at(target: &web_sys::Element, container: &web_sys::Element) -> Option<Tip
             f64::from(container.client_width()),
             widest,
         ),
-        top: t.bottom() - c.top() + f64::from(container.scroll_top()) + 4.0,
+        top: if above {
+            t.top() - c.top() + f64::from(container.scroll_top()) - 4.0
+        } else {
+            t.bottom() - c.top() + f64::from(container.scroll_top()) + 4.0
+        },
+        above,
     })
+}
+
+/// Height a tooltip may need below its value (source, its date, whether self-reported, and
+/// padding): about 170 px for a benchmark score at 1,280 px.
+const TIP_ROOM: f64 = 192.0;
+
+/// Whether the tooltip goes above its value: when the table's box has less than [`TIP_ROOM`]
+/// below it and more above (the box grows with its rows, so a tooltip under the last rows would
+/// spill out of it, hidden behind its scroll). A table of fewer than ten rows keeps room below
+/// its rows instead (`style/models.css`), so there a tooltip that fits neither way goes below.
+fn tip_goes_above(space_below: f64, space_above: f64) -> bool {
+    space_below < TIP_ROOM && space_above > space_below
 }
 
 /// Where the tooltip starts: under its value, moved left as far as needed for a tooltip of up
@@ -914,6 +939,16 @@ mod tests {
         assert_eq!(super::tip_left(650.0, 400.0, 360.0, 288.0), 468.0);
         // A box narrower than the tip: its left edge, not beyond.
         assert_eq!(super::tip_left(50.0, 0.0, 200.0, 288.0), 4.0);
+    }
+
+    #[test]
+    fn a_tooltip_near_the_bottom_of_the_table_goes_above_its_value() {
+        // Rows below: under the value.
+        assert!(!super::tip_goes_above(400.0, 40.0));
+        // The last row of a long table: above.
+        assert!(super::tip_goes_above(8.0, 900.0));
+        // A one-row table (no room either way): under, where the page has room.
+        assert!(!super::tip_goes_above(8.0, 6.0));
     }
 
     #[test]
