@@ -432,3 +432,42 @@ fn each_seller_and_each_maker_is_spelled_one_way() {
     assert_eq!(company_key("Microsoft Azure"), company_key("Azure"));
     assert_ne!(company_key("Google"), company_key("Google Vertex AI"));
 }
+
+#[test]
+fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
+    let shipped: Value = serde_json::from_str(
+        &shipped()
+            .into_iter()
+            .find(|(n, _)| *n == "models.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let i = shipped
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["id"] == "gemma-4-31b")
+        .expect("Gemma 4 31B is in the dataset");
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]
+            .as_object_mut()
+            .unwrap()
+            .remove("global_head_dim");
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.global_head_dim: needed with global-layer KV heads and head size"
+        ),
+    );
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]["global_kv_heads"]["value"] = json!(3);
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.global_kv_heads.value: 3 global KV heads do not divide 32 attention heads"
+        ),
+    );
+}

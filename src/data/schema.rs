@@ -124,6 +124,13 @@ pub struct Architecture {
     /// How many of the `layers` use the sliding window (the rest attend globally).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sliding_window_layers: Option<Sourced<u32>>,
+    /// KV heads of the global (non-sliding) layers where they differ from `kv_heads`, which then
+    /// describes the sliding-window layers (Gemma 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_kv_heads: Option<Sourced<u32>>,
+    /// Head size of the global layers where it differs from `head_dim` (with `global_kv_heads`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_head_dim: Option<Sourced<u32>>,
     /// DeepSeek multi-head latent attention: compressed KV size per token and layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_lora_rank: Option<Sourced<u32>>,

@@ -574,7 +574,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let fields: [(&str, &Option<Sourced<u32>>); 13] = [
+        let fields: [(&str, &Option<Sourced<u32>>); 15] = [
             ("experts", &a.experts),
             ("experts_active", &a.experts_active),
             ("shared_experts", &a.shared_experts),
@@ -585,6 +585,8 @@ impl Validator<'_> {
             ("head_dim", &a.head_dim),
             ("sliding_window", &a.sliding_window),
             ("sliding_window_layers", &a.sliding_window_layers),
+            ("global_kv_heads", &a.global_kv_heads),
+            ("global_head_dim", &a.global_head_dim),
             ("kv_lora_rank", &a.kv_lora_rank),
             ("qk_rope_head_dim", &a.qk_rope_head_dim),
             ("vocab_size", &a.vocab_size),
@@ -614,6 +616,33 @@ impl Validator<'_> {
                 self.err(
                     format!("{p}.sliding_window_layers.value"),
                     format!("{s} sliding-window layers is above {l} layers"),
+                );
+            }
+        }
+        // Global-layer KV numbers qualify kv_heads and head_dim for models with sliding-window
+        // layers; they come together.
+        if a.global_kv_heads.is_some() || a.global_head_dim.is_some() {
+            let missing = [
+                ("global_kv_heads", a.global_kv_heads.is_none()),
+                ("global_head_dim", a.global_head_dim.is_none()),
+                ("kv_heads", a.kv_heads.is_none()),
+                ("head_dim", a.head_dim.is_none()),
+                ("sliding_window_layers", a.sliding_window_layers.is_none()),
+            ];
+            for (name, absent) in missing {
+                if absent {
+                    self.err(
+                        format!("{p}.{name}"),
+                        "needed with global-layer KV heads and head size".to_string(),
+                    );
+                }
+            }
+        }
+        if let (Some(h), Some(kv)) = (val(&a.attention_heads), val(&a.global_kv_heads)) {
+            if kv > h || h % kv != 0 {
+                self.err(
+                    format!("{p}.global_kv_heads.value"),
+                    format!("{kv} global KV heads do not divide {h} attention heads"),
                 );
             }
         }
@@ -832,6 +861,8 @@ fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
         "vocab_size" => "vocabulary",
         "kv_lora_rank" => "KV latent rank",
         "qk_rope_head_dim" => "RoPE head size",
+        "global_kv_heads" => "KV heads of the global layers",
+        "global_head_dim" => "head size of the global layers",
         "memory_gb" => "memory",
         "bandwidth_gbs" => "memory bandwidth",
         "cloud" => "cloud rental",

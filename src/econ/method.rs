@@ -107,17 +107,20 @@ pub const METHOD: &[MethodSection] = &[
         id: "kv-cache",
         title: "Memory for the KV cache",
         formula: "standard (MHA/GQA): 2 × kv_heads × head_dim × bytes × (global layers × context + sliding layers × min(context, window))\n\
+                  where the global layers have their own heads (Gemma 4): 2 × bytes × (global_kv_heads × global_head_dim × global layers × context + kv_heads × head_dim × sliding layers × min(context, window))\n\
                   DeepSeek MLA: layers × (kv_lora_rank + qk_rope_head_dim) × context × bytes\n\
                   × concurrent sequences",
         assumptions: &[
             "kv_heads is the number of key/value heads (grouped-query attention), not the query heads; head_dim comes from the model's config, not hidden size / heads.",
             "Sliding-window layers hold at most their window of tokens.",
+            "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",
             "When the data lacks a number the formula needs, no estimate is shown: the page says which field is unknown.",
         ],
         sources: &[
             "Architecture numbers: the dataset's models.json (model configs and cards).",
             "MLA cache size: checked against ikawrakow/ik_llama.cpp PR #259's log (1,166.62 MiB at 32,768 tokens, q8_0).",
+            "Gemma 4 in llama.cpp: ggml-org/llama.cpp src/models/gemma4.cpp (the V projection is optional and falls back to K; the cache still holds a value per layer).",
         ],
     },
     MethodSection {

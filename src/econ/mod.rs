@@ -33,8 +33,8 @@ pub use self_host::{
 };
 pub use vram::{
     active_params_b, estimate_memory, estimate_model_memory, fit, memory_by_quant, weights_gb, Fit,
-    KvCacheType, KvLayout, MemoryEstimate, MemoryOptions, Overhead, Quant, Setup, SlidingWindow,
-    VramError, APPLE_USABLE_FRACTION,
+    KvCacheType, KvHeads, KvLayout, MemoryEstimate, MemoryOptions, Overhead, Quant, Setup,
+    SlidingWindow, VramError, APPLE_USABLE_FRACTION,
 };
 
 /// Hours in an average month: 365 × 24 / 12 = 730.

@@ -178,6 +178,18 @@ pub struct SlidingWindow {
     pub window: u32,
     /// How many layers use it (the others attend to the whole context).
     pub layers: u32,
+    /// KV heads and head size of the global layers where they differ from the sliding layers'
+    /// (Gemma 4); `None`: the same as the sliding layers'.
+    pub global_heads: Option<KvHeads>,
+}
+
+/// Key/value heads of a group of layers and the size of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KvHeads {
+    /// Key/value heads.
+    pub heads: u32,
+    /// Dimension of one head.
+    pub dim: u32,
 }
 
 /// The shape of a model's KV cache.
@@ -267,12 +279,28 @@ impl KvLayout {
                     }
                     .into());
                 }
+                let global_heads = match (&arch.global_kv_heads, &arch.global_head_dim) {
+                    (None, None) => None,
+                    (heads, dim) => Some(KvHeads {
+                        heads: required("global_kv_heads", heads)?,
+                        dim: required("global_head_dim", dim)?,
+                    }),
+                };
                 Some(SlidingWindow {
                     window: required("sliding_window", &Some(w.clone()))?,
                     layers: n.value,
+                    global_heads,
                 })
             }
         };
+        if sliding_window.is_none()
+            && (arch.global_kv_heads.is_some() || arch.global_head_dim.is_some())
+        {
+            // Global-layer heads only qualify a model with sliding-window layers.
+            return Err(VramError::KvFieldUnknown {
+                field: "sliding_window",
+            });
+        }
         Ok(KvLayout::Standard {
             layers,
             kv_heads,
@@ -292,16 +320,23 @@ impl KvLayout {
                 head_dim,
                 sliding_window,
             } => {
-                // K and V, per layer and cached token.
-                let per_layer_token = 2.0 * f64::from(kv_heads) * f64::from(head_dim) * b;
-                let (global_layers, swa_tokens) = match sliding_window {
-                    None => (f64::from(layers), 0.0),
-                    Some(sw) => (
-                        f64::from(layers.saturating_sub(sw.layers)),
-                        f64::from(sw.layers) * ctx.min(f64::from(sw.window)),
-                    ),
+                // K and V, per layer and cached token (llama.cpp stores both even where a
+                // model's values are its keys, as Gemma 4's global layers are).
+                let per_token = |h: KvHeads| 2.0 * f64::from(h.heads) * f64::from(h.dim) * b;
+                let local = KvHeads {
+                    heads: kv_heads,
+                    dim: head_dim,
                 };
-                per_layer_token * (global_layers * ctx + swa_tokens)
+                match sliding_window {
+                    None => per_token(local) * f64::from(layers) * ctx,
+                    Some(sw) => {
+                        let global = sw.global_heads.unwrap_or(local);
+                        per_token(global) * f64::from(layers.saturating_sub(sw.layers)) * ctx
+                            + per_token(local)
+                                * f64::from(sw.layers)
+                                * ctx.min(f64::from(sw.window))
+                    }
+                }
             }
             KvLayout::Mla {
                 layers,
@@ -674,6 +709,7 @@ mod tests {
             sliding_window: Some(SlidingWindow {
                 window: 1024,
                 layers: 52,
+                global_heads: None,
             }),
         };
         // Per layer and token: 2 × 16 × 128 × 2 = 8,192 B.
@@ -683,6 +719,55 @@ mod tests {
         assert_eq!(layout.bytes(32_768, KvCacheType::F16), 3_120_562_176.0);
         // Below the window every layer holds the whole context: 62 × 512 × 8,192 = 260,046,848.
         assert_eq!(layout.bytes(512, KvCacheType::F16), 260_046_848.0);
+    }
+
+    #[test]
+    fn global_layer_heads_kv_cache_gemma_4_31b() {
+        // Gemma 4 31B (Google's gemma4 configs): 60 layers; 50 sliding (1,024 tokens) with 16 KV
+        // heads of 256; 10 global with 4 KV heads of 512.
+        let mut arch = Architecture {
+            layers: s(60),
+            kv_heads: s(16),
+            head_dim: s(256),
+            sliding_window: s(1024),
+            sliding_window_layers: s(50),
+            global_kv_heads: s(4),
+            ..Architecture::default()
+        };
+        // Both global numbers or neither.
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "global_head_dim"
+            })
+        );
+        arch.global_head_dim = s(512);
+        let layout = KvLayout::from_architecture(&arch).unwrap();
+        // Per token: global 2 × 4 × 512 × 2 B = 8,192 B a layer; sliding 2 × 16 × 256 × 2 B =
+        // 16,384 B a layer. At 32,768 tokens: 10 × 32,768 × 8,192 = 2,684,354,560
+        //                                   + 50 × 1,024 × 16,384 =   838,860,800
+        //                                   = 3,523,215,360 B.
+        assert_eq!(layout.bytes(32_768, KvCacheType::F16), 3_523_215_360.0);
+        // With the sliding layers' heads on every layer it would be 10 × 32,768 × 16,384 +
+        // 838,860,800 = 6,207,569,920 B: the global heads halve this model's cache at 32K.
+        let mut same = arch.clone();
+        same.global_kv_heads = None;
+        same.global_head_dim = None;
+        assert_eq!(
+            KvLayout::from_architecture(&same)
+                .unwrap()
+                .bytes(32_768, KvCacheType::F16),
+            6_207_569_920.0
+        );
+        // Global heads without sliding-window layers describe nothing: refused.
+        arch.sliding_window = None;
+        arch.sliding_window_layers = None;
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "sliding_window"
+            })
+        );
     }
 
     #[test]
@@ -756,7 +841,8 @@ mod tests {
                 head_dim: 128,
                 sliding_window: Some(SlidingWindow {
                     window: 4096,
-                    layers: 16
+                    layers: 16,
+                    global_heads: None,
                 })
             })
         );
