@@ -471,3 +471,42 @@ fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
         ),
     );
 }
+
+#[test]
+fn shared_kv_layers_need_the_layer_pattern_and_leave_a_caching_layer() {
+    let shipped: Value = serde_json::from_str(
+        &shipped()
+            .into_iter()
+            .find(|(n, _)| *n == "models.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let i = shipped
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["id"] == "gemma-4-e2b")
+        .expect("Gemma 4 E2B is in the dataset");
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sliding_window_period");
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.sliding_window_period: kv_shared_layers and sliding_window_period come together"
+        ),
+    );
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]["kv_shared_layers"]["value"] = json!(35);
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.kv_shared_layers.value: 35 shared-KV layers leave none of 35 layers holding a cache"
+        ),
+    );
+}

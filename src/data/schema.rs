@@ -131,6 +131,15 @@ pub struct Architecture {
     /// Head size of the global layers where it differs from `head_dim` (with `global_kv_heads`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_head_dim: Option<Sourced<u32>>,
+    /// The last layers that reuse an earlier layer's KV cache instead of holding their own
+    /// (Gemma 4 E2B and E4B).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_shared_layers: Option<Sourced<u32>>,
+    /// With `kv_shared_layers`: the layers come in groups of this many, the last of each group
+    /// attending globally and the others through the sliding window (5 for four local layers
+    /// and one global), which says how many of the caching layers are global.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sliding_window_period: Option<Sourced<u32>>,
     /// DeepSeek multi-head latent attention: compressed KV size per token and layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_lora_rank: Option<Sourced<u32>>,

@@ -574,7 +574,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let fields: [(&str, &Option<Sourced<u32>>); 15] = [
+        let fields: [(&str, &Option<Sourced<u32>>); 17] = [
             ("experts", &a.experts),
             ("experts_active", &a.experts_active),
             ("shared_experts", &a.shared_experts),
@@ -587,6 +587,8 @@ impl Validator<'_> {
             ("sliding_window_layers", &a.sliding_window_layers),
             ("global_kv_heads", &a.global_kv_heads),
             ("global_head_dim", &a.global_head_dim),
+            ("kv_shared_layers", &a.kv_shared_layers),
+            ("sliding_window_period", &a.sliding_window_period),
             ("kv_lora_rank", &a.kv_lora_rank),
             ("qk_rope_head_dim", &a.qk_rope_head_dim),
             ("vocab_size", &a.vocab_size),
@@ -636,6 +638,26 @@ impl Validator<'_> {
                         "needed with global-layer KV heads and head size".to_string(),
                     );
                 }
+            }
+        }
+        // Shared KV layers need the layer pattern, and leave at least one layer caching.
+        if a.kv_shared_layers.is_some() != a.sliding_window_period.is_some() {
+            let name = if a.kv_shared_layers.is_none() {
+                "kv_shared_layers"
+            } else {
+                "sliding_window_period"
+            };
+            self.err(
+                format!("{p}.{name}"),
+                "kv_shared_layers and sliding_window_period come together".to_string(),
+            );
+        }
+        if let (Some(l), Some(n)) = (val(&a.layers), val(&a.kv_shared_layers)) {
+            if n >= l {
+                self.err(
+                    format!("{p}.kv_shared_layers.value"),
+                    format!("{n} shared-KV layers leave none of {l} layers holding a cache"),
+                );
             }
         }
         if let (Some(h), Some(kv)) = (val(&a.attention_heads), val(&a.global_kv_heads)) {
@@ -863,6 +885,8 @@ fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
         "qk_rope_head_dim" => "RoPE head size",
         "global_kv_heads" => "KV heads of the global layers",
         "global_head_dim" => "head size of the global layers",
+        "kv_shared_layers" => "layers reusing another's KV cache",
+        "sliding_window_period" => "layers per sliding-window group",
         "memory_gb" => "memory",
         "bandwidth_gbs" => "memory bandwidth",
         "cloud" => "cloud rental",

@@ -113,6 +113,7 @@ pub const METHOD: &[MethodSection] = &[
         assumptions: &[
             "kv_heads is the number of key/value heads (grouped-query attention), not the query heads; head_dim comes from the model's config, not hidden size / heads.",
             "Sliding-window layers hold at most their window of tokens.",
+            "Layers that reuse an earlier layer's cache (Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
             "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",
             "When the data lacks a number the formula needs, no estimate is shown: the page says which field is unknown.",

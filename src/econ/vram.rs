@@ -198,7 +198,8 @@ pub enum KvLayout {
     /// Multi-head or grouped-query attention: a key and a value vector per KV head, per layer
     /// and token.
     Standard {
-        /// Transformer blocks.
+        /// Transformer blocks that hold a KV cache (all of them, but for layers that reuse an
+        /// earlier layer's cache: `kv_shared_layers`).
         layers: u32,
         /// Key/value heads (`num_key_value_heads`, not the query heads).
         kv_heads: u32,
@@ -301,6 +302,37 @@ impl KvLayout {
                 field: "sliding_window",
             });
         }
+        // Layers that reuse an earlier layer's cache hold none: count only the first
+        // `layers - kv_shared_layers`, of which every `period`-th attends globally.
+        let (layers, sliding_window) = match (&arch.kv_shared_layers, &arch.sliding_window_period) {
+            (None, None) => (layers, sliding_window),
+            (shared, period) => {
+                let shared = required("kv_shared_layers", shared)?;
+                let period = required("sliding_window_period", period)?;
+                let Some(sw) = sliding_window else {
+                    return Err(VramError::KvFieldUnknown {
+                        field: "sliding_window",
+                    });
+                };
+                if shared >= layers {
+                    return Err(EconError::Invalid {
+                        field: "kv_shared_layers",
+                        value: f64::from(shared),
+                        expected: "fewer than the number of layers",
+                    }
+                    .into());
+                }
+                let caching = layers - shared;
+                let global = caching / period;
+                (
+                    caching,
+                    Some(SlidingWindow {
+                        layers: caching - global,
+                        ..sw
+                    }),
+                )
+            }
+        };
         Ok(KvLayout::Standard {
             layers,
             kv_heads,
@@ -768,6 +800,52 @@ mod tests {
                 field: "sliding_window"
             })
         );
+    }
+
+    #[test]
+    fn shared_kv_layers_gemma_4_e2b() {
+        // Gemma 4 E2B (Google's gemma4 configs): 35 layers in groups of five (four sliding with a
+        // 512-token window, then one global); 1 KV head of 256 on sliding layers, 1 of 512 on
+        // global ones; the last 20 layers reuse earlier caches (frac_shared_layers = 20 / 35).
+        let mut arch = Architecture {
+            layers: s(35),
+            kv_heads: s(1),
+            head_dim: s(256),
+            sliding_window: s(512),
+            sliding_window_layers: s(28),
+            global_kv_heads: s(1),
+            global_head_dim: s(512),
+            kv_shared_layers: s(20),
+            ..Architecture::default()
+        };
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "sliding_window_period"
+            })
+        );
+        arch.sliding_window_period = s(5);
+        // The first 15 layers cache: 3 global (layers 4, 9, 14) and 12 sliding.
+        let layout = KvLayout::from_architecture(&arch).unwrap();
+        let KvLayout::Standard {
+            layers,
+            sliding_window: Some(sw),
+            ..
+        } = layout
+        else {
+            panic!("{layout:?}")
+        };
+        assert_eq!((layers, sw.layers), (15, 12));
+        // At 32,768 tokens in f16: global 3 × 32,768 × (2 × 1 × 512 × 2 B) = 201,326,592
+        //                        + sliding 12 × 512 × (2 × 1 × 256 × 2 B) =   6,291,456
+        //                        = 207,618,048 B.
+        assert_eq!(layout.bytes(32_768, KvCacheType::F16), 207_618_048.0);
+        // Not fewer caching layers than none.
+        arch.kv_shared_layers = s(35);
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
             note: k.note.as_deref(),
         });
     }
-    let numbers: [(&'static str, &Option<Sourced<u32>>); 15] = [
+    let numbers: [(&'static str, &Option<Sourced<u32>>); 17] = [
         ("Layers", &a.layers),
         ("Hidden size", &a.hidden_size),
         ("Attention heads", &a.attention_heads),
@@ -48,6 +48,8 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
         ("Sliding-window layers", &a.sliding_window_layers),
         ("KV heads (global layers)", &a.global_kv_heads),
         ("Head dimension (global layers)", &a.global_head_dim),
+        ("Layers per local/global group", &a.sliding_window_period),
+        ("Layers reusing another's KV cache", &a.kv_shared_layers),
         ("Latent KV size (MLA)", &a.kv_lora_rank),
         ("RoPE key size (MLA)", &a.qk_rope_head_dim),
         ("Vocabulary", &a.vocab_size),
