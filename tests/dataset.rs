@@ -433,22 +433,24 @@ fn each_seller_and_each_maker_is_spelled_one_way() {
     assert_ne!(company_key("Google"), company_key("Google Vertex AI"));
 }
 
-#[test]
-fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
-    let shipped: Value = serde_json::from_str(
-        &shipped()
-            .into_iter()
-            .find(|(n, _)| *n == "models.json")
-            .unwrap()
-            .1,
-    )
-    .unwrap();
-    let i = shipped
+/// Where the shipped models.json lists model `id`.
+fn model_index(id: &str) -> usize {
+    let (_, text) = shipped()
+        .into_iter()
+        .find(|(n, _)| *n == "models.json")
+        .expect("models.json is shipped");
+    let models: Value = serde_json::from_str(&text).unwrap();
+    models
         .as_array()
         .unwrap()
         .iter()
-        .position(|m| m["id"] == "gemma-4-31b")
-        .expect("Gemma 4 31B is in the dataset");
+        .position(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is in the dataset"))
+}
+
+#[test]
+fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
+    let i = model_index("gemma-4-31b");
     let files = mutated("models.json", |v| {
         v[i]["architecture"]
             .as_object_mut()
@@ -474,20 +476,7 @@ fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
 
 #[test]
 fn shared_kv_layers_need_the_layer_pattern_and_leave_a_caching_layer() {
-    let shipped: Value = serde_json::from_str(
-        &shipped()
-            .into_iter()
-            .find(|(n, _)| *n == "models.json")
-            .unwrap()
-            .1,
-    )
-    .unwrap();
-    let i = shipped
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|m| m["id"] == "gemma-4-e2b")
-        .expect("Gemma 4 E2B is in the dataset");
+    let i = model_index("gemma-4-e2b");
     let files = mutated("models.json", |v| {
         v[i]["architecture"]
             .as_object_mut()

@@ -605,12 +605,18 @@ impl Validator<'_> {
                 );
             }
         }
-        if let (Some(h), Some(kv)) = (val(&a.attention_heads), val(&a.kv_heads)) {
-            if kv > h || h % kv != 0 {
-                self.err(
-                    format!("{p}.kv_heads.value"),
-                    format!("{kv} KV heads do not divide {h} attention heads"),
-                );
+        // KV heads (of all layers, or of the global ones) must divide the query heads.
+        for (name, what, kv) in [
+            ("kv_heads", "KV heads", &a.kv_heads),
+            ("global_kv_heads", "global KV heads", &a.global_kv_heads),
+        ] {
+            if let (Some(h), Some(kv)) = (val(&a.attention_heads), val(kv)) {
+                if kv > h || h % kv != 0 {
+                    self.err(
+                        format!("{p}.{name}.value"),
+                        format!("{kv} {what} do not divide {h} attention heads"),
+                    );
+                }
             }
         }
         if let (Some(l), Some(s)) = (val(&a.layers), val(&a.sliding_window_layers)) {
@@ -657,14 +663,6 @@ impl Validator<'_> {
                 self.err(
                     format!("{p}.kv_shared_layers.value"),
                     format!("{n} shared-KV layers leave none of {l} layers holding a cache"),
-                );
-            }
-        }
-        if let (Some(h), Some(kv)) = (val(&a.attention_heads), val(&a.global_kv_heads)) {
-            if kv > h || h % kv != 0 {
-                self.err(
-                    format!("{p}.global_kv_heads.value"),
-                    format!("{kv} global KV heads do not divide {h} attention heads"),
                 );
             }
         }

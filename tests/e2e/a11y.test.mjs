@@ -10,9 +10,9 @@ const ROUTES = [
   ["/models", "[data-testid=models-table], table"],
   ["/models/llama-4-maverick", "[data-testid=model-memory]"],
   ["/models/gpt-4o", "[data-testid=model-prices]"],
-  // Prices all retired (the history open), and a current price with an announced retirement.
+  // Prices all retired (the history open); a page with an announced retirement is added from
+  // the data in `before`.
   ["/models/grok-4", "[data-testid=earlier-prices]"],
-  // (the model with an announced retirement is picked from the data in `before`)
   ["/models/llama-4", "[data-testid=model-not-found]"],
   ["/costs", "[data-chart=cost-vs-volume]"],
   ["/hardware", "[data-chart=memory]"],
@@ -33,7 +33,7 @@ before(async () => {
   const { prices, meta } = await fetchData(["prices", "meta"]);
   const announced = currentPrices(prices, meta.date).find((p) => p.retired !== undefined);
   assert.ok(announced, "the dataset has a price with an announced retirement");
-  ROUTES.splice(5, 0, [`/models/${announced.model}`, ".badge-warn"]);
+  ROUTES.push([`/models/${announced.model}`, ".badge-warn"]);
 });
 after(async () => {
   await browser?.close();
