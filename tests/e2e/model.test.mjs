@@ -139,6 +139,36 @@ test("API prices come cheapest first, with the earlier ones apart", async () => 
   }
 });
 
+test("a listed price reads exactly as its seller lists it, in cents at least", async () => {
+  // The current price with the most decimals in any field (a cached-input price such as
+  // $0.0375 must not read $0.038), from the JSON.
+  const fields = ["input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok"];
+  const decimals = (x) => (String(x).split(".")[1] ?? "").length;
+  const prices = data.models.flatMap((m) => currentPrices(m.id));
+  const p = prices.sort((a, b) => Math.max(...fields.map((f) => decimals(b[f] ?? 0))) - Math.max(...fields.map((f) => decimals(a[f] ?? 0))))[0];
+  assert.ok(Math.max(...fields.map((f) => decimals(p[f] ?? 0))) > 3, "the dataset holds a price of more than three decimals");
+  const { context, page, errors } = await openModel(p.model);
+  try {
+    const row = page
+      .getByTestId("model-prices")
+      .locator('[aria-label="API prices"] tbody tr')
+      .filter({ has: page.locator("th", { hasText: p.provider }) })
+      .filter({ has: page.locator("td", { hasText: p.tier ?? "" }) })
+      .first();
+    const cells = await row.locator("td").allInnerTexts();
+    // Tier, input, cached input, output, blend, as of.
+    const shown = [cells[1], cells[2], cells[3]].map((t) => t.replace(/\s*[°*]?\s*$/, "").trim());
+    fields.forEach((f, i) => {
+      if (p[f] === undefined) return assert.equal(shown[i], "—");
+      assert.match(shown[i], /^\$\d+\.\d{2,}$/, `${f} reads in cents: ${shown[i]}`);
+      assert.equal(Number(shown[i].slice(1)), p[f], `${f} of ${p.model} by ${p.provider}`);
+    });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a retired price is history: the page says nothing is sold now, and the cost calculator leaves it out", async () => {
   // A model every price of which was retired by the dataset's date, from the JSON.
   const gone = data.models.find((m) => {

@@ -18,7 +18,7 @@ use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
 use crate::pages::hardware::plan::HardwareInputs;
 use crate::pages::models::cell_view;
-use crate::pages::models::columns::{format_tokens, format_usd, label};
+use crate::pages::models::columns::{format_tokens, format_usd, format_usd_approx, label};
 use crate::pages::models::state::TableState;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -355,7 +355,7 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl Int
                 }}
             </td>
             <td class="num">{usd(p.output_usd_per_mtok)}</td>
-            <td class="num">{format_usd(blended_usd_per_mtok(p))}</td>
+            <td class="num">{format_usd_approx(blended_usd_per_mtok(p))}</td>
             <td>{as_of}</td>
             {history.then(|| view! { <td class="wrap-narrow" data-testid="price-ended">{ended(ds, p)}</td> })}
         </tr>

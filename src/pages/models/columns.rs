@@ -132,9 +132,34 @@ pub fn format_params_b(b: f64) -> String {
     }
 }
 
-/// `0.15` → "$0.15"; `0.075` → "$0.075"; `15` → "$15".
+/// A published price as published, in cents at least: `0.4` → "$0.40", `0.075` → "$0.075",
+/// `0.0028` → "$0.0028", `15` → "$15.00". It never rounds a price a seller lists (up to six
+/// decimals, the most any seller uses), so a cached-input price of $0.0028 is not shown as
+/// $0.003.
 pub fn format_usd(x: f64) -> String {
-    format!("${}", trim_to(x, if x >= 10.0 { 2 } else { 3 }))
+    format!("${}", cents_at_least(trim_to(x, 6)))
+}
+
+/// A price computed from published ones (a blend): cents from a dollar up, three significant
+/// digits below it, and never fewer than two decimals: `0.19333` → "$0.193", `0.26` → "$0.26",
+/// `0.0031` → "$0.0031", `12.345` → "$12.35".
+pub fn format_usd_approx(x: f64) -> String {
+    let decimals = if x >= 1.0 || x <= 0.0 {
+        2
+    } else {
+        // Leading zeros after the point, plus three significant digits.
+        (2 - x.log10().floor() as i32).clamp(2, 6) as usize
+    };
+    format!("${}", cents_at_least(trim_to(x, decimals)))
+}
+
+/// "0.4" → "0.40", "15" → "15.00": money reads in cents.
+fn cents_at_least(s: String) -> String {
+    match s.split_once('.') {
+        None => format!("{s}.00"),
+        Some((_, frac)) if frac.len() < 2 => format!("{s}0"),
+        Some(_) => s,
+    }
 }
 
 /// Up to two decimals, no trailing zeros.
@@ -273,7 +298,46 @@ mod tests {
         assert_eq!(format_tokens(200_000), "200K");
         assert_eq!(format_tokens(32_768), "32K");
         assert_eq!(format_usd(0.15), "$0.15");
-        assert_eq!(format_usd(15.0), "$15");
+        assert_eq!(format_usd(15.0), "$15.00");
         assert_eq!(format_usd(0.075), "$0.075");
+    }
+
+    #[test]
+    fn published_prices_are_never_rounded() {
+        assert_eq!(format_usd(0.4), "$0.40");
+        assert_eq!(format_usd(2.5), "$2.50");
+        assert_eq!(format_usd(0.0028), "$0.0028");
+        assert_eq!(format_usd(0.003625), "$0.003625");
+        assert_eq!(format_usd(0.0375), "$0.0375");
+        assert_eq!(format_usd(0.0), "$0.00");
+        // Every price in the dataset reads back as the number it is.
+        let prices: serde_json::Value =
+            serde_json::from_str(include_str!("../../../public/data/prices.json")).unwrap();
+        let mut checked = 0;
+        for p in prices.as_array().unwrap() {
+            for key in [
+                "input_usd_per_mtok",
+                "cached_input_usd_per_mtok",
+                "output_usd_per_mtok",
+            ] {
+                if let Some(x) = p[key].as_f64() {
+                    let shown: f64 = format_usd(x)[1..].parse().unwrap();
+                    assert_eq!(shown, x, "{key} of {} by {}", p["model"], p["provider"]);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked}");
+    }
+
+    #[test]
+    fn computed_prices_read_in_cents_or_three_digits() {
+        assert_eq!(format_usd_approx(0.19333), "$0.193");
+        assert_eq!(format_usd_approx(0.26), "$0.26");
+        assert_eq!(format_usd_approx(0.535), "$0.535");
+        assert_eq!(format_usd_approx(0.0031), "$0.0031");
+        assert_eq!(format_usd_approx(12.345), "$12.35");
+        assert_eq!(format_usd_approx(4.0), "$4.00");
+        assert_eq!(format_usd_approx(0.0), "$0.00");
     }
 }
