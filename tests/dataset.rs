@@ -475,7 +475,8 @@ fn global_layer_kv_heads_need_their_head_size_and_must_divide_the_heads() {
 }
 
 #[test]
-fn shared_kv_layers_need_the_layer_pattern_and_leave_a_caching_layer() {
+fn shared_kv_layers_need_the_layer_pattern_agreeing_with_the_layer_counts_and_leave_a_caching_layer(
+) {
     let i = model_index("gemma-4-e2b");
     let files = mutated("models.json", |v| {
         v[i]["architecture"]
@@ -497,5 +498,24 @@ fn shared_kv_layers_need_the_layer_pattern_and_leave_a_caching_layer() {
         &format!(
             "models[{i}].architecture.kv_shared_layers.value: 35 shared-KV layers leave none of 35 layers holding a cache"
         ),
+    );
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]["sliding_window_layers"]["value"] = json!(30);
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.sliding_window_layers.value: 30 sliding-window layers, but 35 layers in groups of 5 (the last of each global) make 28"
+        ),
+    ); // A zero period is one error, not a division by zero.
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]["sliding_window_period"]["value"] = json!(0);
+    });
+    let errors = errors_of(&files);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("models[{i}].architecture.sliding_window_period"))),
+        "{errors:?}"
     );
 }

@@ -658,6 +658,25 @@ impl Validator<'_> {
                 "kv_shared_layers and sliding_window_period come together".to_string(),
             );
         }
+        // The pattern says which layers are global (the last of each group), so it must agree
+        // with the count of sliding-window layers when both are given.
+        if let (Some(l), Some(period), Some(s)) = (
+            val(&a.layers),
+            val(&a.sliding_window_period),
+            val(&a.sliding_window_layers),
+        ) {
+            // A zero period is reported as not positive above.
+            let sliding = l - l.checked_div(period).unwrap_or(0);
+            if period > 0 && s != sliding {
+                self.err(
+                    format!("{p}.sliding_window_layers.value"),
+                    format!(
+                        "{s} sliding-window layers, but {l} layers in groups of {period} \
+                         (the last of each global) make {sliding}"
+                    ),
+                );
+            }
+        }
         if let (Some(l), Some(n)) = (val(&a.layers), val(&a.kv_shared_layers)) {
             if n >= l {
                 self.err(
