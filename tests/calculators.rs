@@ -7,7 +7,9 @@ use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
 use llm_atlas::econ::api_cost::ApiPrice;
 use llm_atlas::econ::self_host::HardwareCost;
-use llm_atlas::econ::vram::{estimate_model_memory, fit, Fit};
+use llm_atlas::econ::vram::{
+    estimate_model_memory, estimate_model_memory_or_weights, fit, Fit, MemoryOptions, Quant,
+};
 use llm_atlas::pages::costs::plan::{
     cheapest_api, cost_volume_figure, not_compared, self_host_plan, CostInputs, PRESETS,
     THIS_DEVICE,
@@ -117,7 +119,9 @@ fn the_memory_view_covers_its_models_and_setups() {
         Some(inputs.models.len())
     );
     for id in &inputs.models {
-        let rows = verdicts(&ds, &inputs, id).expect("verdicts");
+        let v = verdicts(&ds, &inputs, id).expect("verdicts");
+        assert_eq!(v.kv_unknown, None, "{id}: its KV cache is estimated");
+        let rows = v.rows;
         assert_eq!(rows.len(), 7, "{id}: one row per quantization");
         assert!(rows
             .iter()
@@ -126,14 +130,77 @@ fn the_memory_view_covers_its_models_and_setups() {
 }
 
 #[test]
+fn a_model_without_a_kv_layout_gets_lower_bounds_said_as_such() {
+    let ds = dataset();
+    // An open model with a size whose attention layout the data lacks, found in the data.
+    let m = ds
+        .models
+        .iter()
+        .find(|m| {
+            m.open_weights
+                && m.params_total_b.is_some()
+                && estimate_model_memory(m, Quant::Q4KM, &MemoryOptions::default()).is_err()
+        })
+        .expect("such a model");
+    let inputs = HardwareInputs {
+        models: vec![m.id.clone()],
+        ..HardwareInputs::default()
+    };
+    let v = verdicts(&ds, &inputs, &m.id).expect("verdicts, not an error");
+    assert!(v.kv_unknown.is_some());
+    assert_eq!(v.rows.len(), 7);
+    for (heading, cells) in &v.rows {
+        assert!(heading.contains("(≥ "), "{heading}: a lower bound");
+        for c in cells {
+            let certain = c.text.starts_with("weights fit (")
+                || c.text.starts_with("needs offload (≥ ")
+                || c.text.starts_with("won't run (≥ ");
+            assert!(certain, "{}", c.text);
+        }
+    }
+    // The bound is the weights and overhead: the same as a model with no cache at all.
+    let b = estimate_model_memory_or_weights(m, Quant::Q4KM, &inputs.options()).unwrap();
+    assert_eq!(b.estimate.kv_cache_gb, 0.0);
+    assert!(b.estimate.total_gb > b.estimate.weights_gb);
+    // The chart draws it, named as such, and says why in its subtitle; its CSV leaves the
+    // cache empty rather than zero.
+    let fig = memory_figure(&ds, &inputs);
+    let option: serde_json::Value = serde_json::from_str(&fig.option_json()).expect("json");
+    assert_eq!(
+        option["series"][0]["name"],
+        serde_json::json!(format!("{} (no KV cache)", m.name))
+    );
+    assert!(fig.subtitle.contains("a lower bound"), "{}", fig.subtitle);
+    assert!(!fig.subtitle.contains("Not shown"), "{}", fig.subtitle);
+    let csv = fig.table.to_csv();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("{},Q4_K_M,", m.id)) && l.contains(",,")),
+        "{csv}"
+    );
+}
+
+#[test]
 fn each_setup_runs_the_most_precise_quantization_that_fits_and_no_more() {
     let ds = dataset();
     let inputs = HardwareInputs::default();
     let setups = inputs.resolved_setups(&ds);
     let rows = runs_on(&ds, &inputs);
+    // Every open model with a size, those without a KV layout included (marked).
+    let sized: Vec<&str> = ds
+        .models
+        .iter()
+        .filter(|m| m.open_weights && m.params_total_b.is_some())
+        .map(|m| m.id.as_str())
+        .collect();
+    let listed: Vec<&str> = rows.iter().map(|r| r.model_id.as_str()).collect();
+    assert_eq!(listed.len(), sized.len(), "listed {listed:?}");
+    for id in &sized {
+        assert!(listed.contains(id), "{id} is listed");
+    }
     assert!(
-        rows.len() > 20,
-        "every open model with a size and a KV layout"
+        rows.iter().any(|r| r.kv_unknown.is_some()) && rows.iter().any(|r| r.kv_unknown.is_none()),
+        "the dataset has open models with and without a KV layout"
     );
     for w in rows.windows(2) {
         assert!(w[0].params_total_b >= w[1].params_total_b, "largest first");
@@ -147,8 +214,10 @@ fn each_setup_runs_the_most_precise_quantization_that_fits_and_no_more() {
             // Every more precise quantization than the one chosen does not fit; the chosen one does.
             let chosen = best.map(|b| b.quant);
             for q in QUANTS {
-                let e = estimate_model_memory(m, q, &inputs.options()).expect("estimate");
-                let fits = matches!(fit(&e, setup), Ok(Fit::Fits { .. }));
+                let b =
+                    estimate_model_memory_or_weights(m, q, &inputs.options()).expect("estimate");
+                assert_eq!(b.kv_unknown, row.kv_unknown, "{}", m.id);
+                let fits = matches!(fit(&b.estimate, setup), Ok(Fit::Fits { .. }));
                 if Some(q) == chosen {
                     assert!(fits, "{} on {label}: {}", m.id, q.label());
                     break;

@@ -2,8 +2,8 @@
 //! capacity of chosen GPU setups.
 
 use super::{grid, legend, num, source_line, x_axis, y_axis, ChartId, DataTable, Figure};
-use crate::data::Dataset;
-use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant};
+use crate::data::{field_label, Dataset};
+use crate::econ::vram::{estimate_model_memory_or_weights, MemoryBound, MemoryOptions, Quant};
 use charming::component::Title;
 use charming::element::{
     AxisType, Label, LabelPosition, LineStyle, LineStyleType, MarkLine, MarkLineData,
@@ -46,6 +46,8 @@ pub fn figure(
         "total_gb",
     ]);
     let mut notes: Vec<String> = Vec::new();
+    // Models whose attention layout the data lacks: their bars are weights and overhead.
+    let mut lower_bounds: Vec<String> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -58,15 +60,25 @@ pub fn figure(
     for id in model_ids {
         let Some(m) = ds.model(id) else { continue };
         let mut values = Vec::new();
+        let mut kv_unknown = None;
         let mut ok = true;
         for q in QUANTS {
-            match estimate_model_memory(m, q, options) {
-                Ok(e) => {
+            match estimate_model_memory_or_weights(m, q, options) {
+                Ok(MemoryBound {
+                    estimate: e,
+                    kv_unknown: unknown,
+                }) => {
+                    kv_unknown = unknown;
                     table.push(vec![
                         m.id.clone(),
                         q.label().into(),
                         num(e.weights_gb),
-                        num(e.kv_cache_gb),
+                        // Not counted is not zero: the CSV leaves it empty.
+                        if unknown.is_some() {
+                            String::new()
+                        } else {
+                            num(e.kv_cache_gb)
+                        },
                         num(e.overhead_gb),
                         num(e.total_gb),
                     ]);
@@ -82,13 +94,20 @@ pub fn figure(
         if !ok {
             continue;
         }
+        let name = match kv_unknown {
+            Some(field) => {
+                lower_bounds.push(format!("{} ({} unknown)", m.name, field_label(field)));
+                format!("{} (no KV cache)", m.name)
+            }
+            None => m.name.clone(),
+        };
         if let Some(p) = &m.params_total_b {
             sources.push(p.source.clone());
         }
         if let Some(l) = &m.architecture.layers {
             sources.push(l.source.clone());
         }
-        let mut bar = Bar::new().name(m.name.as_str()).data(values);
+        let mut bar = Bar::new().name(name.as_str()).data(values);
         if first && !capacities.is_empty() {
             let above = labels_above(capacities);
             let lines: Vec<MarkLineVariant> = capacities
@@ -137,6 +156,12 @@ pub fn figure(
         options.context_tokens,
         options.kv_cache.label()
     );
+    if !lower_bounds.is_empty() {
+        subtitle.push_str(&format!(
+            " Without a KV cache, as the data lacks its attention layout (a lower bound): {}.",
+            lower_bounds.join("; ")
+        ));
+    }
     if !notes.is_empty() {
         subtitle.push_str(&format!(" Not shown: {}.", notes.join("; ")));
     }

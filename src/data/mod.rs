@@ -57,7 +57,7 @@ pub use query::{
     find_models, Cell, Column, Filter, Pinned, Query, Range, Sort, SortDir, MAX_PINNED,
 };
 pub use schema::*;
-pub use validate::{Citation, DataError, Dataset, Date, FILES};
+pub use validate::{field_label, Citation, DataError, Dataset, Date, FILES};
 
 /// The bundled dataset (`public/data`), for unit tests; "no date in the future" is checked
 /// against a far date, so data read later does not fail them.

@@ -890,8 +890,8 @@ fn collect_citations(
     }
 }
 
-/// A dataset field's name as a reader says it.
-fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
+/// A dataset field's name as a reader says it: `"head_dim"` → "head size".
+pub fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
     let known = match key {
         "params_total_b" => "total parameters",
         "params_active_b" => "active parameters",

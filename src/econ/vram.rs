@@ -465,16 +465,26 @@ pub fn estimate_memory(
     layout: &KvLayout,
     options: &MemoryOptions,
 ) -> Result<MemoryEstimate, VramError> {
-    let weights_gb = weights_gb(params_total_b, quant)?;
     positive("sequences", f64::from(options.sequences))?;
+    let kv_cache_gb = layout.bytes(options.context_tokens, options.kv_cache)
+        * f64::from(options.sequences)
+        / BYTES_PER_GB;
+    with_kv_cache(params_total_b, quant, kv_cache_gb, options)
+}
+
+/// Weights at `quant`, `kv_cache_gb` of cache, and the overhead on both.
+fn with_kv_cache(
+    params_total_b: f64,
+    quant: Quant,
+    kv_cache_gb: f64,
+    options: &MemoryOptions,
+) -> Result<MemoryEstimate, VramError> {
+    let weights_gb = weights_gb(params_total_b, quant)?;
     non_negative(
         "overhead.fixed_gb_per_device",
         options.overhead.fixed_gb_per_device,
     )?;
     non_negative("overhead.fraction", options.overhead.fraction)?;
-    let kv_cache_gb = layout.bytes(options.context_tokens, options.kv_cache)
-        * f64::from(options.sequences)
-        / BYTES_PER_GB;
     let overhead_gb = options.overhead.fixed_gb_per_device
         + options.overhead.fraction * (weights_gb + kv_cache_gb);
     Ok(MemoryEstimate {
@@ -522,6 +532,61 @@ pub fn estimate_model_memory(
         .value;
     let layout = KvLayout::from_architecture(&model.architecture)?;
     estimate_memory(params, quant, &layout, options)
+}
+
+/// A dataset model's memory where the data allows it, or else a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryBound {
+    /// The estimate; without a KV cache when `kv_unknown` is set.
+    pub estimate: MemoryEstimate,
+    /// `Some(field)`: the data lacks `field` of the attention layout, so the KV cache is not
+    /// counted and `estimate` is the weights and their overhead alone: a lower bound.
+    pub kv_unknown: Option<&'static str>,
+}
+
+/// Like [`estimate_model_memory`], but a model whose size is known and whose attention layout
+/// is not still gets a figure: its weights and overhead, marked as a lower bound, so a page can
+/// say what is certain ("won't run" stays true with any cache) instead of nothing.
+///
+/// ```
+/// use llm_atlas::data::Model;
+/// use llm_atlas::econ::{estimate_model_memory_or_weights, MemoryOptions, Quant};
+/// let s = |v: f64| serde_json::json!({ "value": v, "source": "card" });
+/// let model: Model = serde_json::from_value(serde_json::json!({
+///     "id": "x", "name": "X", "vendor": "V", "family": "F", "open_weights": true,
+///     "reasoning": false, "params_total_b": s(100.0), "architecture": {},
+///     "license": { "name": "MIT", "commercial_use": "allowed", "terms": "-", "source": "card" },
+///     "modalities": { "input": ["text"], "output": ["text"], "source": "card" }
+/// })).unwrap();
+/// let b = estimate_model_memory_or_weights(&model, Quant::Q8_0, &MemoryOptions::default()).unwrap();
+/// assert_eq!(b.kv_unknown, Some("layers"));
+/// assert_eq!(b.estimate.kv_cache_gb, 0.0);
+/// // 100 × 8.5 / 8 = 106.25 GB of weights + 0.5 + 10 %.
+/// assert!((b.estimate.total_gb - 117.375).abs() < 1e-9);
+/// ```
+pub fn estimate_model_memory_or_weights(
+    model: &Model,
+    quant: Quant,
+    options: &MemoryOptions,
+) -> Result<MemoryBound, VramError> {
+    match estimate_model_memory(model, quant, options) {
+        Ok(estimate) => Ok(MemoryBound {
+            estimate,
+            kv_unknown: None,
+        }),
+        Err(VramError::KvFieldUnknown { field }) => {
+            let params = model
+                .params_total_b
+                .as_ref()
+                .ok_or(VramError::ParamsUnknown)?
+                .value;
+            Ok(MemoryBound {
+                estimate: with_kv_cache(params, quant, 0.0, options)?,
+                kv_unknown: Some(field),
+            })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The memory estimate of a dataset model at every [`Quant`], largest first (for a table with

@@ -294,6 +294,36 @@ test("the hardware page's memory chart and verdicts follow the inputs", async ()
   }
 });
 
+test("a model without a KV layout on the hardware page gets its weights drawn and lower-bound verdicts, said as such", async () => {
+  const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+  // An open model with a size whose head size the data lacks (DeepSeek-V4 at this writing).
+  const m = models.find((m) => m.open_weights && m.params_total_b && m.architecture?.layers && !m.architecture?.head_dim && !m.architecture?.kv_lora_rank);
+  assert.ok(m, "such a model");
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, `/hardware?m=${m.id}`));
+    await appReady(page);
+    await waitForChart(page, "memory");
+    const o = await option(page, "memory");
+    assert.equal(o.series.length, 1);
+    assert.equal(o.series[0].name, `${m.name} (no KV cache)`);
+    // Q8_0's bar: the weights at 8.5 bits (the method's figure) and overhead, nothing for a cache.
+    const weights = (m.params_total_b.value * 8.5) / 8;
+    assert.ok(o.series[0].data[1] > weights && o.series[0].data[1] < weights * 1.2, `${o.series[0].data[1]} vs ${weights}`);
+    const notice = page.getByTestId(`kv-unknown-${m.id}`);
+    assert.match(await notice.innerText(), /lacks its [^,]+, so its KV cache is not counted.*a lower bound/);
+    const verdicts = page.getByTestId(`verdicts-${m.id}`);
+    assert.equal(await verdicts.locator("tbody tr").count(), 7);
+    for (const t of await verdicts.locator("tbody td").allInnerTexts()) {
+      assert.match(t, /^(weights fit \(|needs offload \(≥ |won't run \(≥ )/);
+    }
+    assert.equal(await page.getByText("cannot estimate").count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the hardware page lists what each setup runs, in agreement with the verdicts", async () => {
   const models = await (await fetch(at(SITE, "/data/models.json"))).json();
   const quants = ["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"];
@@ -305,8 +335,22 @@ test("the hardware page lists what each setup runs, in agreement with the verdic
     await table.waitFor();
     const rows = table.locator("tbody tr");
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.model));
-    assert.ok(ids.length >= 20, `${ids.length} models`);
-    for (const id of ids) assert.ok(models.find((m) => m.id === id)?.open_weights, `${id} is an open model`);
+    // Every open model with a size, from the JSON: none left out for lack of a KV layout.
+    const sized = models.filter((m) => m.open_weights && m.params_total_b).map((m) => m.id);
+    assert.deepEqual([...ids].sort(), [...sized].sort());
+    // Those whose attention layout the data lacks are marked, and only those.
+    const layoutless = models
+      .filter((m) => sized.includes(m.id))
+      .filter((m) => {
+        const a = m.architecture ?? {};
+        const mla = a.kv_lora_rank || a.qk_rope_head_dim;
+        return !a.layers || (mla ? !(a.kv_lora_rank && a.qk_rope_head_dim) : !(a.kv_heads && a.head_dim));
+      })
+      .map((m) => m.id);
+    assert.ok(layoutless.length > 0, "the dataset holds an open model without a KV layout");
+    const marked = await table.locator("tr.kv-unknown").evaluateAll((trs) => trs.map((tr) => tr.dataset.model));
+    assert.deepEqual(marked.sort(), layoutless.sort());
+    assert.match(await table.locator(`tr[data-model="${layoutless[0]}"] th`).innerText(), /no KV cache/);
     const cellQuants = async (id) =>
       (await table.locator(`tr[data-model="${id}"] td`).allInnerTexts()).slice(1).map((t) => t.split(" · ")[0]);
     // Each setup's quantization is the first verdict row that says "fits" in that setup's column.

@@ -10,12 +10,12 @@ use crate::components::shell::PageHead;
 use crate::components::url_state::{
     use_url_state, CheckList, Choice, NumberField, QueryState, UrlState,
 };
-use crate::data::Dataset;
+use crate::data::{field_label, Dataset};
 use crate::econ::vram::KvCacheType;
 use crate::pages::model::model_href;
 use crate::pages::models::columns::format_params_b;
 use leptos::prelude::*;
-use plan::{memory_figure, runs_on, verdicts, HardwareInputs, SetupChoice};
+use plan::{memory_figure, runs_on, verdicts, HardwareInputs, ModelVerdicts, SetupChoice};
 use std::sync::Arc;
 
 #[component]
@@ -148,7 +148,15 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             .map(|id| {
                                 let name = d2.model(id).map(|m| m.name.clone()).unwrap_or_else(|| id.clone());
                                 match verdicts(&d2, s, id) {
-                                    Ok(rows) => view! {
+                                    Ok(ModelVerdicts { kv_unknown, rows }) => view! {
+                                        {kv_unknown.map(|field| view! {
+                                            <p class="notice" data-testid=format!("kv-unknown-{id}")>
+                                                {format!(
+                                                    "{name}: the dataset lacks its {}, so its KV cache is not counted: the needs below are its weights and overhead alone, a lower bound. \"Won't run\" holds whatever the cache; \"weights fit\" does not count it yet.",
+                                                    field_label(field)
+                                                )}
+                                            </p>
+                                        })}
                                         <div class="table-scroll verdicts" tabindex="0" role="region" aria-label=format!("Verdicts for {name}")>
                                             <table data-testid=format!("verdicts-{id}")>
                                                 <caption>{name.clone()}</caption>
@@ -206,12 +214,14 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             let rows = runs_on(&ds, s)
                 .into_iter()
                 .map(|r| {
+                    // A need that leaves out the KV cache is a lower bound.
+                    let at_least = if r.kv_unknown.is_some() { "≥ " } else { "" };
                     let cells = r
                         .best
                         .iter()
                         .map(|b| match b {
                             Some(b) => view! {
-                                <td class="verdict-fits">{format!("{} · {:.0} GB", b.quant.label(), b.need_gb)}</td>
+                                <td class="verdict-fits">{format!("{} · {at_least}{:.0} GB", b.quant.label(), b.need_gb)}</td>
                             }
                             .into_any(),
                             None => view! {
@@ -220,10 +230,18 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
                             .into_any(),
                         })
                         .collect_view();
+                    let no_kv = r.kv_unknown.map(|field| {
+                        let why = format!(
+                            "The dataset lacks its {}: the memory counted is its weights and overhead alone.",
+                            field_label(field)
+                        );
+                        view! { " " <span class="badge" title=why.clone() aria-label=why>"no KV cache"</span> }
+                    });
                     view! {
-                        <tr data-model=r.model_id.clone()>
+                        <tr data-model=r.model_id.clone() class:kv-unknown=r.kv_unknown.is_some()>
                             <th scope="row">
                                 <a href=model_href(&r.model_id)>{r.name}</a>
+                                {no_kv}
                             </th>
                             <td class="num">{format_params_b(r.params_total_b)}</td>
                             {cells}
@@ -236,7 +254,8 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
                 <p class="sv-muted">
                     "Every open model in the dataset, largest first, with the most precise quantization each setup "
                     "holds entirely in GPU memory at the context, cache precision and sequences above (offloading to "
-                    "system RAM does not count here)."
+                    "system RAM does not count here). A model marked \u{201c}no KV cache\u{201d} lacks its attention "
+                    "layout in the dataset: its weights and overhead are counted, not its cache."
                 </p>
                 <div class="table-scroll verdicts" tabindex="0" role="region" aria-label="What each setup runs">
                     <table class="runs-on" data-testid="runs-on">

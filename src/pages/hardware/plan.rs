@@ -5,7 +5,8 @@ use crate::charts::Figure;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
 use crate::econ::vram::{
-    estimate_model_memory, fit, Fit, KvCacheType, MemoryOptions, Quant, Setup,
+    estimate_model_memory_or_weights, fit, Fit, KvCacheType, MemoryBound, MemoryOptions, Quant,
+    Setup,
 };
 
 /// A GPU setup: `n` devices of one kind.
@@ -204,34 +205,54 @@ pub struct Verdict {
 }
 
 /// Verdicts for a model: one row per quantization, one column per setup.
-pub fn verdicts(
-    ds: &Dataset,
-    s: &HardwareInputs,
-    model_id: &str,
-) -> Result<Vec<(String, Vec<Verdict>)>, String> {
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelVerdicts {
+    /// `Some(field)`: the data lacks `field` of the model's attention layout, so no KV cache is
+    /// counted and every need is a lower bound ("won't run" stays certain; "fits" means the
+    /// weights fit).
+    pub kv_unknown: Option<&'static str>,
+    /// ("Q4_K_M (23 GB)", one verdict per setup), largest quantization first.
+    pub rows: Vec<(String, Vec<Verdict>)>,
+}
+
+/// Verdicts for a model: one row per quantization, one column per setup. A model whose size is
+/// known but not its attention layout gets lower bounds (weights and overhead alone), said so
+/// in every cell.
+pub fn verdicts(ds: &Dataset, s: &HardwareInputs, model_id: &str) -> Result<ModelVerdicts, String> {
     let model = ds
         .model(model_id)
         .ok_or_else(|| format!("unknown model “{model_id}”"))?;
     let setups = s.resolved_setups(ds);
-    QUANTS
+    let mut kv_unknown = None;
+    let rows = QUANTS
         .iter()
         .map(|q| {
-            let estimate = estimate_model_memory(model, *q, &s.options())
+            let MemoryBound {
+                estimate,
+                kv_unknown: unknown,
+            } = estimate_model_memory_or_weights(model, *q, &s.options())
                 .map_err(|e| format!("{}: {e}", model.name))?;
+            kv_unknown = unknown;
+            // "≥ " before a need that leaves the KV cache out.
+            let at_least = if unknown.is_some() { "≥ " } else { "" };
             let cells = setups
                 .iter()
                 .map(|(_, setup)| match fit(&estimate, setup) {
+                    Ok(Fit::Fits { need_gb, .. }) if unknown.is_some() => Verdict {
+                        class: "fits",
+                        text: format!("weights fit ({need_gb:.0} GB)"),
+                    },
                     Ok(f @ Fit::Fits { need_gb, .. }) => Verdict {
                         class: "fits",
                         text: format!("{} ({need_gb:.0} GB)", f.label()),
                     },
                     Ok(f @ Fit::NeedsOffload { offload_gb, .. }) => Verdict {
                         class: "offload",
-                        text: format!("{} ({offload_gb:.0} GB to RAM)", f.label()),
+                        text: format!("{} ({at_least}{offload_gb:.0} GB to RAM)", f.label()),
                     },
                     Ok(f @ Fit::WontRun { short_gb, .. }) => Verdict {
                         class: "wont",
-                        text: format!("{} ({short_gb:.0} GB short)", f.label()),
+                        text: format!("{} ({at_least}{short_gb:.0} GB short)", f.label()),
                     },
                     Err(e) => Verdict {
                         class: "wont",
@@ -240,11 +261,12 @@ pub fn verdicts(
                 })
                 .collect();
             Ok((
-                format!("{} ({:.0} GB)", q.label(), estimate.total_gb),
+                format!("{} ({at_least}{:.0} GB)", q.label(), estimate.total_gb),
                 cells,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(ModelVerdicts { kv_unknown, rows })
 }
 
 /// The most precise quantization of a model that a setup holds entirely in GPU memory, with
@@ -262,12 +284,16 @@ pub struct RunsOn {
     pub model_id: String,
     pub name: String,
     pub params_total_b: f64,
+    /// `Some(field)`: the data lacks `field` of its attention layout, so the fits count the
+    /// weights and overhead alone (see [`ModelVerdicts::kv_unknown`]).
+    pub kv_unknown: Option<&'static str>,
     pub best: Vec<Option<BestFit>>,
 }
 
-/// Every open model whose memory can be estimated, largest first, with the most precise
-/// quantization (of those the memory chart shows) each setup holds at the page's context,
-/// cache type and sequences. Offloading to system RAM does not count as fitting here.
+/// Every open model with a known size, largest first, with the most precise quantization (of
+/// those the memory chart shows) each setup holds at the page's context, cache type and
+/// sequences; for a model whose attention layout the data lacks, the most precise whose
+/// weights it holds. Offloading to system RAM does not count as fitting here.
 pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
     let setups = s.resolved_setups(ds);
     let options = s.options();
@@ -279,25 +305,29 @@ pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
             // Largest first: the first quantization that fits is the most precise one.
             let estimates = QUANTS
                 .iter()
-                .map(|q| estimate_model_memory(m, *q, &options).map(|e| (*q, e)))
+                .map(|q| estimate_model_memory_or_weights(m, *q, &options).map(|b| (*q, b)))
                 .collect::<Result<Vec<_>, _>>()
                 .ok()?;
+            let kv_unknown = estimates.first().and_then(|(_, b)| b.kv_unknown);
             let best = setups
                 .iter()
                 .map(|(_, setup)| {
-                    estimates.iter().find_map(|(quant, e)| match fit(e, setup) {
-                        Ok(Fit::Fits { need_gb, .. }) => Some(BestFit {
-                            quant: *quant,
-                            need_gb,
-                        }),
-                        _ => None,
-                    })
+                    estimates
+                        .iter()
+                        .find_map(|(quant, b)| match fit(&b.estimate, setup) {
+                            Ok(Fit::Fits { need_gb, .. }) => Some(BestFit {
+                                quant: *quant,
+                                need_gb,
+                            }),
+                            _ => None,
+                        })
                 })
                 .collect();
             Some(RunsOn {
                 model_id: m.id.clone(),
                 name: m.name.clone(),
                 params_total_b: m.params_total_b.as_ref()?.value,
+                kv_unknown,
                 best,
             })
         })

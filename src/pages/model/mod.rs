@@ -11,7 +11,7 @@ use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
 use crate::data::{
-    Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
+    field_label, Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
 };
 use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
@@ -541,7 +541,7 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                 <p class="sv-muted" data-testid="weights-only">
                     {format!(
                         "The weights alone, at llama.cpp's bits per weight: the dataset lacks its {}, so the KV cache and a total are not estimated (",
-                        field.replace('_', " ")
+                        field_label(field)
                     )}
                     {method}
                     ")."
