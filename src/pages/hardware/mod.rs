@@ -152,7 +152,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                         {kv_unknown.map(|field| view! {
                                             <p class="notice" data-testid=format!("kv-unknown-{id}")>
                                                 {format!(
-                                                    "{name}: the dataset lacks its {}, so its KV cache is not counted: the needs below are its weights and overhead alone, a lower bound. \"Won't run\" holds whatever the cache; \"weights fit\" does not count it yet.",
+                                                    "{name}: the dataset lacks its {}, so its KV cache is not counted: the needs below are its weights and overhead alone, a lower bound. \u{201c}Won't run\u{201d} holds whatever the cache; \u{201c}weights fit\u{201d} does not count it yet.",
                                                     field_label(field)
                                                 )}
                                             </p>
