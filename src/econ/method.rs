@@ -116,7 +116,7 @@ pub const METHOD: &[MethodSection] = &[
             "Layers that reuse an earlier layer's cache (Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
             "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",
-            "When the data lacks a number the formula needs, no estimate is shown: the page says which field is unknown.",
+            "When the data lacks a number the cache formula needs, no cache is estimated and the page says which field is unknown: a model's page shows its weights alone, and the hardware page counts its weights and overhead, marked as a lower bound (a \u{201c}won't run\u{201d} then holds whatever the cache; \u{201c}weights fit\u{201d} leaves the cache to be checked).",
         ],
         sources: &[
             "Architecture numbers: the dataset's models.json (model configs and cards).",
