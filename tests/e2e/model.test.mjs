@@ -255,6 +255,13 @@ test("an open model lists its memory per quantization; a closed one says why it 
     assert.ok(Math.abs(q8 - (behemoth.params_total_b.value * 8.5) / 8) < 1, `Q8_0 weights ${q8}`);
     assert.equal(await weightsOnly.getByRole("link", { name: /Compare setups/ }).count(), 0);
     assert.equal(await weightsOnly.getByTestId("memory-context").count(), 0, "no context to choose without a KV layout");
+    // An open one links to the hardware page, which judges setups by its weights (a lower bound).
+    const open = data.models.find((m) => m.open_weights && m.params_total_b && m.architecture?.layers && !m.architecture?.head_dim && !m.architecture?.kv_lora_rank);
+    await page.goto(at(SITE, `/models/${open.id}`));
+    await page.getByTestId("model-memory").getByTestId("weights-only").waitFor();
+    await page.getByTestId("model-memory").getByRole("link", { name: "Which setups hold its weights" }).click();
+    await page.getByTestId(`kv-unknown-${open.id}`).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("m"), open.id);
 
     await page.goto(at(SITE, "/models/gpt-4o"));
     await page.getByRole("heading", { level: 1, name: "GPT-4o" }).waitFor();

@@ -537,6 +537,19 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                     }
                 })
                 .collect_view();
+            let hardware = HardwareInputs {
+                models: vec![model.id.clone()],
+                context_tokens,
+                ..HardwareInputs::default()
+            };
+            // The hardware page judges setups by the weights and overhead, as a lower bound.
+            let compare = model.open_weights.then(|| {
+                view! {
+                    " "
+                    <A href=href(&format!("/hardware{}", hardware.to_query()))>"Which setups hold its weights"</A>
+                    " (a lower bound) is on the hardware page."
+                }
+            });
             view! {
                 <p class="sv-muted" data-testid="weights-only">
                     {format!(
@@ -545,6 +558,7 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                     )}
                     {method}
                     ")."
+                    {compare}
                 </p>
                 {sheet_table(
                     "Weights by quantization",
