@@ -519,3 +519,23 @@ fn shared_kv_layers_need_the_layer_pattern_agreeing_with_the_layer_counts_and_le
         "{errors:?}"
     );
 }
+
+#[test]
+fn linear_attention_layers_leave_a_caching_layer_and_shrink_the_cache() {
+    let i = model_index("qwen3.5-397b-a17b");
+    let files = mutated("models.json", |v| {
+        v[i]["architecture"]["linear_attention_layers"]["value"] = json!(60);
+    });
+    assert_single_error(
+        &files,
+        &format!(
+            "models[{i}].architecture.linear_attention_layers.value: 60 linear-attention layers leave none of 60 layers holding a cache"
+        ),
+    );
+    // The shipped Qwen3.5-397B-A17B caches keys and values in its 15 Gated Attention layers
+    // only: 15 × 2 × 2 KV heads × 256 × 2 B = 30,720 B a token in f16.
+    let ds = load(&shipped(), today()).expect("the shipped dataset");
+    let m = ds.model("qwen3.5-397b-a17b").expect("qwen3.5");
+    let layout = llm_atlas::econ::KvLayout::from_architecture(&m.architecture).expect("a layout");
+    assert_eq!(layout.bytes(1, llm_atlas::econ::KvCacheType::F16), 30_720.0);
+}

@@ -135,6 +135,10 @@ pub struct Architecture {
     /// (Gemma 4 E2B and E4B).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_shared_layers: Option<Sourced<u32>>,
+    /// Layers with linear attention (Gated DeltaNet: Qwen3.5, Qwen3.6) that keep a fixed-size
+    /// state instead of a KV cache; only the other layers cache keys and values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linear_attention_layers: Option<Sourced<u32>>,
     /// With `kv_shared_layers`: the layers come in groups of this many, the last of each group
     /// attending globally and the others through the sliding window (5 for four local layers
     /// and one global), which says how many of the caching layers are global.

@@ -199,7 +199,8 @@ pub enum KvLayout {
     /// and token.
     Standard {
         /// Transformer blocks that hold a KV cache (all of them, but for layers that reuse an
-        /// earlier layer's cache: `kv_shared_layers`).
+        /// earlier layer's cache, `kv_shared_layers`, and linear-attention layers,
+        /// `linear_attention_layers`).
         layers: u32,
         /// Key/value heads (`num_key_value_heads`, not the query heads).
         kv_heads: u32,
@@ -250,6 +251,19 @@ impl KvLayout {
     /// ```
     pub fn from_architecture(arch: &Architecture) -> Result<KvLayout, VramError> {
         let layers = required("layers", &arch.layers)?;
+        // Linear-attention layers keep a fixed-size state, not a cache of every token.
+        let layers = match &arch.linear_attention_layers {
+            None => layers,
+            Some(linear) if linear.value < layers => layers - linear.value,
+            Some(linear) => {
+                return Err(EconError::Invalid {
+                    field: "linear_attention_layers",
+                    value: f64::from(linear.value),
+                    expected: "fewer than the number of layers",
+                }
+                .into())
+            }
+        };
         if arch.kv_lora_rank.is_some() || arch.qk_rope_head_dim.is_some() {
             return Ok(KvLayout::Mla {
                 layers,
@@ -907,6 +921,40 @@ mod tests {
         assert_eq!(layout.bytes(32_768, KvCacheType::F16), 207_618_048.0);
         // Not fewer caching layers than none.
         arch.kv_shared_layers = s(35);
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn linear_attention_layers_hold_no_kv_cache_qwen3_5() {
+        // Qwen3.5-397B-A17B (its card): 60 layers laid out 15 × (3 Gated DeltaNet, 1 Gated
+        // Attention); the attention layers have 2 KV heads of 256.
+        let mut arch = Architecture {
+            layers: s(60),
+            kv_heads: s(2),
+            head_dim: s(256),
+            linear_attention_layers: s(45),
+            ..Architecture::default()
+        };
+        let layout = KvLayout::from_architecture(&arch).unwrap();
+        assert!(
+            matches!(layout, KvLayout::Standard { layers: 15, .. }),
+            "{layout:?}"
+        );
+        // 15 layers × 32,768 tokens × (2 × 2 × 256 × 2 B) = 1,006,632,960 B, a quarter of what
+        // all 60 layers would hold.
+        assert_eq!(layout.bytes(32_768, KvCacheType::F16), 1_006_632_960.0);
+        arch.linear_attention_layers = None;
+        assert_eq!(
+            KvLayout::from_architecture(&arch)
+                .unwrap()
+                .bytes(32_768, KvCacheType::F16),
+            4.0 * 1_006_632_960.0
+        );
+        // Some layer must cache.
+        arch.linear_attention_layers = s(60);
         assert!(matches!(
             KvLayout::from_architecture(&arch),
             Err(VramError::Invalid(_))

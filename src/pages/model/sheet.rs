@@ -35,7 +35,7 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
             note: k.note.as_deref(),
         });
     }
-    let numbers: [(&'static str, &Option<Sourced<u32>>); 17] = [
+    let numbers: [(&'static str, &Option<Sourced<u32>>); 18] = [
         ("Layers", &a.layers),
         ("Hidden size", &a.hidden_size),
         ("Attention heads", &a.attention_heads),
@@ -50,6 +50,10 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
         ("Head dimension (global layers)", &a.global_head_dim),
         ("Layers per local/global group", &a.sliding_window_period),
         ("Layers reusing another's KV cache", &a.kv_shared_layers),
+        (
+            "Linear-attention layers (no KV cache)",
+            &a.linear_attention_layers,
+        ),
         ("Latent KV size (MLA)", &a.kv_lora_rank),
         ("RoPE key size (MLA)", &a.qk_rope_head_dim),
         ("Vocabulary", &a.vocab_size),
