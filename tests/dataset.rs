@@ -521,15 +521,15 @@ fn shared_kv_layers_need_the_layer_pattern_agreeing_with_the_layer_counts_and_le
 }
 
 #[test]
-fn linear_attention_layers_leave_a_caching_layer_and_shrink_the_cache() {
+fn attention_layers_are_among_the_layers_and_shrink_the_cache() {
     let i = model_index("qwen3.5-397b-a17b");
     let files = mutated("models.json", |v| {
-        v[i]["architecture"]["linear_attention_layers"]["value"] = json!(60);
+        v[i]["architecture"]["attention_layers"]["value"] = json!(61);
     });
     assert_single_error(
         &files,
         &format!(
-            "models[{i}].architecture.linear_attention_layers.value: 60 linear-attention layers leave none of 60 layers holding a cache"
+            "models[{i}].architecture.attention_layers.value: 61 attention layers is above 60 layers"
         ),
     );
     // The shipped Qwen3.5-397B-A17B caches keys and values in its 15 Gated Attention layers

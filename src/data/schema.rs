@@ -135,10 +135,12 @@ pub struct Architecture {
     /// (Gemma 4 E2B and E4B).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_shared_layers: Option<Sourced<u32>>,
-    /// Layers with linear attention (Gated DeltaNet: Qwen3.5, Qwen3.6) that keep a fixed-size
-    /// state instead of a KV cache; only the other layers cache keys and values.
+    /// In hybrid models, how many of the `layers` attend and cache keys and values; the others
+    /// hold no KV cache (Gated DeltaNet linear attention in Qwen3.5 and Qwen3.6, which keeps a
+    /// fixed-size state; Mamba-2 and MoE-only blocks in Nemotron 3, whose `layers` counts every
+    /// block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linear_attention_layers: Option<Sourced<u32>>,
+    pub attention_layers: Option<Sourced<u32>>,
     /// With `kv_shared_layers`: the layers come in groups of this many, the last of each group
     /// attending globally and the others through the sliding window (5 for four local layers
     /// and one global), which says how many of the caching layers are global.

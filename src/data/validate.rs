@@ -588,7 +588,7 @@ impl Validator<'_> {
             ("global_kv_heads", &a.global_kv_heads),
             ("global_head_dim", &a.global_head_dim),
             ("kv_shared_layers", &a.kv_shared_layers),
-            ("linear_attention_layers", &a.linear_attention_layers),
+            ("attention_layers", &a.attention_layers),
             ("sliding_window_period", &a.sliding_window_period),
             ("kv_lora_rank", &a.kv_lora_rank),
             ("qk_rope_head_dim", &a.qk_rope_head_dim),
@@ -678,11 +678,11 @@ impl Validator<'_> {
                 );
             }
         }
-        if let (Some(l), Some(n)) = (val(&a.layers), val(&a.linear_attention_layers)) {
-            if n >= l {
+        if let (Some(l), Some(n)) = (val(&a.layers), val(&a.attention_layers)) {
+            if n > l {
                 self.err(
-                    format!("{p}.linear_attention_layers.value"),
-                    format!("{n} linear-attention layers leave none of {l} layers holding a cache"),
+                    format!("{p}.attention_layers.value"),
+                    format!("{n} attention layers is above {l} layers"),
                 );
             }
         }
@@ -912,7 +912,7 @@ pub fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
         "global_kv_heads" => "KV heads of the global layers",
         "global_head_dim" => "head size of the global layers",
         "kv_shared_layers" => "layers reusing another's KV cache",
-        "linear_attention_layers" => "linear-attention layers",
+        "attention_layers" => "attention layers",
         "sliding_window_period" => "layers per sliding-window group",
         "memory_gb" => "memory",
         "bandwidth_gbs" => "memory bandwidth",

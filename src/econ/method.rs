@@ -114,7 +114,7 @@ pub const METHOD: &[MethodSection] = &[
             "kv_heads is the number of key/value heads (grouped-query attention), not the query heads; head_dim comes from the model's config, not hidden size / heads.",
             "Sliding-window layers hold at most their window of tokens.",
             "Layers that reuse an earlier layer's cache (Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
-            "Linear-attention layers (Gated DeltaNet in Qwen3.5 and Qwen3.6: linear_attention_layers) hold no KV cache: their fixed-size state, which does not grow with the context, is not counted.",
+            "In a hybrid model only the attention layers (attention_layers) hold a KV cache; the others hold none (the MoE-only blocks of Nemotron 3) or a fixed-size state that does not grow with the context (Gated DeltaNet in Qwen3.5 and Qwen3.6, Mamba-2 in Nemotron 3), which is not counted.",
             "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",
             "When the data lacks a number the cache formula needs, no cache is estimated and the page says which field is unknown: a model's page shows its weights alone, and the hardware page counts its weights and overhead, marked as a lower bound (a \u{201c}won't run\u{201d} then holds whatever the cache; \u{201c}weights fit\u{201d} leaves the cache to be checked).",

@@ -199,8 +199,8 @@ pub enum KvLayout {
     /// and token.
     Standard {
         /// Transformer blocks that hold a KV cache (all of them, but for layers that reuse an
-        /// earlier layer's cache, `kv_shared_layers`, and linear-attention layers,
-        /// `linear_attention_layers`).
+        /// earlier layer's cache, `kv_shared_layers`, and in hybrid models all but the
+        /// `attention_layers`).
         layers: u32,
         /// Key/value heads (`num_key_value_heads`, not the query heads).
         kv_heads: u32,
@@ -251,15 +251,18 @@ impl KvLayout {
     /// ```
     pub fn from_architecture(arch: &Architecture) -> Result<KvLayout, VramError> {
         let layers = required("layers", &arch.layers)?;
-        // Linear-attention layers keep a fixed-size state, not a cache of every token.
-        let layers = match &arch.linear_attention_layers {
+        // In a hybrid model only the attention layers cache keys and values; the others keep a
+        // fixed-size state (linear attention, Mamba) or none (MoE-only blocks).
+        let layers = match &arch.attention_layers {
             None => layers,
-            Some(linear) if linear.value < layers => layers - linear.value,
-            Some(linear) => {
+            Some(attention) if attention.value <= layers => {
+                required("attention_layers", &Some(attention.clone()))?
+            }
+            Some(attention) => {
                 return Err(EconError::Invalid {
-                    field: "linear_attention_layers",
-                    value: f64::from(linear.value),
-                    expected: "fewer than the number of layers",
+                    field: "attention_layers",
+                    value: f64::from(attention.value),
+                    expected: "at most the number of layers",
                 }
                 .into())
             }
@@ -928,14 +931,14 @@ mod tests {
     }
 
     #[test]
-    fn linear_attention_layers_hold_no_kv_cache_qwen3_5() {
+    fn only_the_attention_layers_of_a_hybrid_hold_a_kv_cache_qwen3_5() {
         // Qwen3.5-397B-A17B (its card): 60 layers laid out 15 × (3 Gated DeltaNet, 1 Gated
         // Attention); the attention layers have 2 KV heads of 256.
         let mut arch = Architecture {
             layers: s(60),
             kv_heads: s(2),
             head_dim: s(256),
-            linear_attention_layers: s(45),
+            attention_layers: s(15),
             ..Architecture::default()
         };
         let layout = KvLayout::from_architecture(&arch).unwrap();
@@ -946,15 +949,20 @@ mod tests {
         // 15 layers × 32,768 tokens × (2 × 2 × 256 × 2 B) = 1,006,632,960 B, a quarter of what
         // all 60 layers would hold.
         assert_eq!(layout.bytes(32_768, KvCacheType::F16), 1_006_632_960.0);
-        arch.linear_attention_layers = None;
+        arch.attention_layers = None;
         assert_eq!(
             KvLayout::from_architecture(&arch)
                 .unwrap()
                 .bytes(32_768, KvCacheType::F16),
             4.0 * 1_006_632_960.0
         );
-        // Some layer must cache.
-        arch.linear_attention_layers = s(60);
+        // Not more attention layers than layers, and not none.
+        arch.attention_layers = s(61);
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::Invalid(_))
+        ));
+        arch.attention_layers = s(0);
         assert!(matches!(
             KvLayout::from_architecture(&arch),
             Err(VramError::Invalid(_))

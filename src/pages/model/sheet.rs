@@ -51,8 +51,8 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
         ("Layers per local/global group", &a.sliding_window_period),
         ("Layers reusing another's KV cache", &a.kv_shared_layers),
         (
-            "Linear-attention layers (no KV cache)",
-            &a.linear_attention_layers,
+            "Attention layers (holding the KV cache)",
+            &a.attention_layers,
         ),
         ("Latent KV size (MLA)", &a.kv_lora_rank),
         ("RoPE key size (MLA)", &a.qk_rope_head_dim),
