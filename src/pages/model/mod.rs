@@ -458,6 +458,19 @@ fn gb(x: f64) -> String {
     }
 }
 
+/// The hardware page set to `model` at `context_tokens`; `None` for a model whose weights are
+/// not published (only an open model can be sized there).
+fn hardware_href(model: &Model, context_tokens: u64) -> Option<String> {
+    model.open_weights.then(|| {
+        let inputs = HardwareInputs {
+            models: vec![model.id.clone()],
+            context_tokens,
+            ..HardwareInputs::default()
+        };
+        href(&format!("/hardware{}", inputs.to_query()))
+    })
+}
+
 /// The memory section's content at a context of `context_tokens`.
 fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
     let options = MemoryOptions {
@@ -486,16 +499,10 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                     }
                 })
                 .collect_view();
-            // Only an open model can be sized on the hardware page.
-            let hardware = HardwareInputs {
-                models: vec![model.id.clone()],
-                context_tokens,
-                ..HardwareInputs::default()
-            };
-            let compare = model.open_weights.then(|| {
+            let compare = hardware_href(model, context_tokens).map(|to| {
                 view! {
                     " "
-                    <A href=href(&format!("/hardware{}", hardware.to_query()))>"Compare setups on the hardware page"</A>
+                    <A href=to>"Compare setups on the hardware page"</A>
                     "."
                 }
             });
@@ -537,16 +544,11 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                     }
                 })
                 .collect_view();
-            let hardware = HardwareInputs {
-                models: vec![model.id.clone()],
-                context_tokens,
-                ..HardwareInputs::default()
-            };
             // The hardware page judges setups by the weights and overhead, as a lower bound.
-            let compare = model.open_weights.then(|| {
+            let compare = hardware_href(model, context_tokens).map(|to| {
                 view! {
                     " "
-                    <A href=href(&format!("/hardware{}", hardware.to_query()))>"Which setups hold its weights"</A>
+                    <A href=to>"Which setups hold its weights"</A>
                     " (a lower bound) is on the hardware page."
                 }
             });
