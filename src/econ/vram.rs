@@ -253,18 +253,19 @@ impl KvLayout {
         let layers = required("layers", &arch.layers)?;
         // In a hybrid model only the attention layers cache keys and values; the others keep a
         // fixed-size state (linear attention, Mamba) or none (MoE-only blocks).
-        let layers = match &arch.attention_layers {
+        let layers = match arch.attention_layers {
             None => layers,
-            Some(attention) if attention.value <= layers => {
-                required("attention_layers", &Some(attention.clone()))?
-            }
-            Some(attention) => {
-                return Err(EconError::Invalid {
-                    field: "attention_layers",
-                    value: f64::from(attention.value),
-                    expected: "at most the number of layers",
+            Some(_) => {
+                let attention = required("attention_layers", &arch.attention_layers)?;
+                if attention > layers {
+                    return Err(EconError::Invalid {
+                        field: "attention_layers",
+                        value: f64::from(attention),
+                        expected: "at most the number of layers",
+                    }
+                    .into());
                 }
-                .into())
+                attention
             }
         };
         if arch.kv_lora_rank.is_some() || arch.qk_rope_head_dim.is_some() {
@@ -586,22 +587,20 @@ pub fn estimate_model_memory_or_weights(
     quant: Quant,
     options: &MemoryOptions,
 ) -> Result<MemoryBound, VramError> {
-    match estimate_model_memory(model, quant, options) {
-        Ok(estimate) => Ok(MemoryBound {
-            estimate,
+    let params = model
+        .params_total_b
+        .as_ref()
+        .ok_or(VramError::ParamsUnknown)?
+        .value;
+    match KvLayout::from_architecture(&model.architecture) {
+        Ok(layout) => Ok(MemoryBound {
+            estimate: estimate_memory(params, quant, &layout, options)?,
             kv_unknown: None,
         }),
-        Err(VramError::KvFieldUnknown { field }) => {
-            let params = model
-                .params_total_b
-                .as_ref()
-                .ok_or(VramError::ParamsUnknown)?
-                .value;
-            Ok(MemoryBound {
-                estimate: with_kv_cache(params, quant, 0.0, options)?,
-                kv_unknown: Some(field),
-            })
-        }
+        Err(VramError::KvFieldUnknown { field }) => Ok(MemoryBound {
+            estimate: with_kv_cache(params, quant, 0.0, options)?,
+            kv_unknown: Some(field),
+        }),
         Err(e) => Err(e),
     }
 }

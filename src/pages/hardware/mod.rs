@@ -214,8 +214,7 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             let rows = runs_on(&ds, s)
                 .into_iter()
                 .map(|r| {
-                    // A need that leaves out the KV cache is a lower bound.
-                    let at_least = if r.kv_unknown.is_some() { "≥ " } else { "" };
+                    let at_least = plan::at_least(r.kv_unknown);
                     let cells = r
                         .best
                         .iter()

@@ -223,22 +223,21 @@ pub fn verdicts(ds: &Dataset, s: &HardwareInputs, model_id: &str) -> Result<Mode
         .model(model_id)
         .ok_or_else(|| format!("unknown model “{model_id}”"))?;
     let setups = s.resolved_setups(ds);
-    let mut kv_unknown = None;
-    let rows = QUANTS
+    let bounds = QUANTS
         .iter()
-        .map(|q| {
-            let MemoryBound {
-                estimate,
-                kv_unknown: unknown,
-            } = estimate_model_memory_or_weights(model, *q, &s.options())
-                .map_err(|e| format!("{}: {e}", model.name))?;
-            kv_unknown = unknown;
-            // "≥ " before a need that leaves the KV cache out.
-            let at_least = if unknown.is_some() { "≥ " } else { "" };
+        .map(|q| estimate_model_memory_or_weights(model, *q, &s.options()).map(|b| (*q, b)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{}: {e}", model.name))?;
+    // The same for every quantization: it is the model's attention layout that is unknown.
+    let kv_unknown = bounds.first().and_then(|(_, b)| b.kv_unknown);
+    let at_least = at_least(kv_unknown);
+    let rows = bounds
+        .into_iter()
+        .map(|(q, MemoryBound { estimate, .. })| {
             let cells = setups
                 .iter()
                 .map(|(_, setup)| match fit(&estimate, setup) {
-                    Ok(Fit::Fits { need_gb, .. }) if unknown.is_some() => Verdict {
+                    Ok(Fit::Fits { need_gb, .. }) if kv_unknown.is_some() => Verdict {
                         class: "fits",
                         text: format!("weights fit ({need_gb:.0} GB)"),
                     },
@@ -260,13 +259,22 @@ pub fn verdicts(ds: &Dataset, s: &HardwareInputs, model_id: &str) -> Result<Mode
                     },
                 })
                 .collect();
-            Ok((
+            (
                 format!("{} ({at_least}{:.0} GB)", q.label(), estimate.total_gb),
                 cells,
-            ))
+            )
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect();
     Ok(ModelVerdicts { kv_unknown, rows })
+}
+
+/// "≥ " before a memory need that leaves out an unknown KV cache (a lower bound), else "".
+pub fn at_least(kv_unknown: Option<&str>) -> &'static str {
+    if kv_unknown.is_some() {
+        "≥ "
+    } else {
+        ""
+    }
 }
 
 /// The most precise quantization of a model that a setup holds entirely in GPU memory, with
