@@ -235,37 +235,87 @@ pub fn parse_number(v: &str) -> Option<f64> {
 }
 
 /// A labelled number field bound to one value of the URL state; the change is written when the
-/// field is committed (Enter or leaving it), as a new history entry.
+/// field is committed (Enter or leaving it), as a new history entry. An empty field hands `set`
+/// `None` (its default). Text that is not a number of 0 or more, or a number outside `min` to
+/// `max`, is not used: the field says why, keeps what was typed, and the state keeps its last
+/// value.
 #[component]
 pub fn NumberField<T: QueryState>(
     state: UrlState<T>,
     label: &'static str,
     testid: &'static str,
     get: fn(&T) -> Option<f64>,
-    /// Receives the typed number, or `None` for an empty or invalid entry.
+    /// Receives the typed number, or `None` for an empty entry.
     set: fn(&mut T, Option<f64>),
     #[prop(optional)] step: Option<&'static str>,
     #[prop(optional)] placeholder: Option<Signal<String>>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The smallest value the field takes (0 without it).
+    #[prop(optional)]
+    min: Option<f64>,
+    /// The largest value the field takes.
+    #[prop(optional)]
+    max: Option<f64>,
 ) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let error_id = format!("{testid}-error");
     view! {
         <label class="field">
             <span>{label}</span>
             <input
                 type="number"
-                min="0"
+                min=min.unwrap_or(0.0).to_string()
+                max=max.map(|m| m.to_string())
                 step=step.unwrap_or("any")
                 inputmode="decimal"
                 data-testid=testid
+                aria-invalid=move || error.with(|e| e.is_some()).then_some("true")
+                aria-describedby=move || error.with(|e| e.is_some()).then(|| format!("{testid}-error"))
                 placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
                 prop:value=move || state.state.with(|s| get(s).map(|x| x.to_string()).unwrap_or_default())
-                on:change=move |ev| {
-                    let v = parse_number(&event_target_value(&ev));
-                    state.update(false, |s| set(s, v))
+                on:change=move |ev| match field_value(&event_target_value(&ev), min, max) {
+                    Ok(v) => {
+                        error.set(None);
+                        state.update(false, |s| set(s, v))
+                    }
+                    Err(why) => error.set(Some(why)),
                 }
             />
             {hint.map(|h| view! { <small class="sv-muted">{h}</small> })}
+            <Show when=move || error.with(|e| e.is_some())>
+                <small class="field-error" id=error_id.clone() data-testid=error_id.clone() role="alert">
+                    {move || error.get().unwrap_or_default()}
+                </small>
+            </Show>
         </label>
+    }
+}
+
+/// What a number field's text means: `Ok(None)` when empty, `Ok(Some(x))` for a number from
+/// `min` (or 0) to `max`, or why it cannot be used.
+pub fn field_value(text: &str, min: Option<f64>, max: Option<f64>) -> Result<Option<f64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let Some(x) = parse_number(text) else {
+        return Err(format!(
+            "“{text}” is not a number of 0 or more; the last value is kept."
+        ));
+    };
+    match (min, max) {
+        (Some(m), _) if x < m => Err(format!("At least {}; the last value is kept.", limit(m))),
+        (_, Some(m)) if x > m => Err(format!("At most {}; the last value is kept.", limit(m))),
+        _ => Ok(Some(x)),
+    }
+}
+
+/// A field's limit as the message shows it: `1000000` → "1,000,000", `0.01` → "0.01".
+fn limit(x: f64) -> String {
+    if x >= 10_000.0 && x.fract() == 0.0 {
+        crate::format::grouped(x as i64)
+    } else {
+        x.to_string()
     }
 }
 
@@ -279,6 +329,30 @@ mod tests {
             label: label.into(),
             group: group.into(),
         }
+    }
+
+    #[test]
+    fn a_field_uses_a_number_within_its_limits_and_says_why_not_otherwise() {
+        assert_eq!(field_value("  ", None, Some(1.0)), Ok(None));
+        assert_eq!(field_value("0.5", None, Some(1.0)), Ok(Some(0.5)));
+        assert_eq!(field_value("1", Some(1.0), Some(1.0)), Ok(Some(1.0)));
+        assert_eq!(field_value("1e300", None, None), Ok(Some(1e300)));
+        assert_eq!(
+            field_value("2e15", None, Some(1e15)),
+            Err("At most 1,000,000,000,000,000; the last value is kept.".into())
+        );
+        assert_eq!(
+            field_value("1.5", None, Some(1.0)),
+            Err("At most 1; the last value is kept.".into())
+        );
+        assert_eq!(
+            field_value("0.001", Some(0.01), Some(1.0)),
+            Err("At least 0.01; the last value is kept.".into())
+        );
+        assert_eq!(
+            field_value("-3", None, None),
+            Err("“-3” is not a number of 0 or more; the last value is kept.".into())
+        );
     }
 
     #[test]

@@ -85,6 +85,49 @@ test("changing a cost input changes the plotted data, and the break-even follows
   }
 });
 
+test("a number outside its range is refused with the reason, and the last value is kept", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    // A link with absurd values keeps the defaults (it once showed "$inf/M" and 300 digits).
+    await page.goto(at(SITE, "/costs?tok=1e300&w=1e300&kwh=1e300&months=1e-300"));
+    await appReady(page);
+    const summary = page.getByTestId("cost-summary");
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /At 10M tokens a month/);
+    assert.doesNotMatch(await page.locator("main").innerText(), /inf\b|NaN|\d{17}/);
+
+    const tokens = page.getByTestId("tokens");
+    await tokens.fill("2e15");
+    await tokens.press("Enter");
+    const error = page.getByTestId("tokens-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /At most 1,000,000,000,000,000; the last value is kept/);
+    assert.equal(await tokens.getAttribute("aria-invalid"), "true");
+    assert.equal(await tokens.getAttribute("aria-describedby"), "tokens-error");
+    assert.equal(await tokens.inputValue(), "2e15", "what was typed stays in the field");
+    assert.doesNotMatch(page.url(), /tok=2e15/);
+    assert.match(await summary.innerText(), /At 10M tokens a month/);
+
+    // Utilization below its floor: refused the same way.
+    const util = page.getByTestId("sh-util");
+    await util.fill("0.001");
+    await util.press("Enter");
+    assert.match(await page.getByTestId("sh-util-error").innerText(), /At least 0\.01/);
+    assert.doesNotMatch(page.url(), /util=0\.001/);
+
+    // A number in range is taken, and the message goes.
+    await tokens.fill("1000000000");
+    await tokens.press("Enter");
+    await page.waitForURL(/tok=1000000000/);
+    assert.equal(await error.count(), 0);
+    assert.equal(await tokens.getAttribute("aria-invalid"), null);
+    assert.match(await summary.innerText(), /At 1B tokens a month/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a device measured on the demo page becomes a self-hosting option", async () => {
   const { context, page, errors } = await openPage(browser);
   try {

@@ -250,3 +250,35 @@ test("the app's WebAssembly needs no SIMD, so it loads in older browsers; only t
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Links carry the pages' state, so a link can hold anything: absurd numbers, unknown ids,
+// control characters. Each page must open, keep its defaults for what it cannot use, and never
+// word a figure as "NaN", "inf" or a run of hundreds of digits.
+const HOSTILE_LINKS = [
+  "/costs?tok=1e300&io=1e300&reason=1e300&kwh=1e300&w=1e300&price=1e300&usdh=1e300&ops=1e300",
+  "/costs?tok=0.0000001&util=0.000001&eff=0.0000001&batch=1e9&months=1e-300&buy=1&n=64",
+  "/costs?api=nope,,%20,gpt-4o&model=nope&hw=nope&q=zz&bench=nope&dgbs=1e300",
+  "/hardware?ctx=10000000&seq=1024&gpus=nvidia-h100-sxm:64,nope:2,x:0&ram=1e308",
+  "/hardware?m=deepseek-v4-pro,qwen3.5-397b-a17b&ctx=99999999999&seq=-1",
+  "/models?q=%00%ff&sort=zzz&tmin=1e308&tmax=-5&amin=abc&cols=a,b&pin=x,y,z,w,v,u",
+  "/models/gemma-3-270m?ctx=999999999999&q=zz",
+  "/embed/cost-vs-volume?tok=1e300&w=1e300&kwh=1e300",
+];
+
+test("hostile links open their pages with readable figures", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    for (const link of HOSTILE_LINKS) {
+      await page.goto(at(SITE, link));
+      await appReady(page);
+      await page.waitForTimeout(300);
+      const text = await page.locator("main").innerText();
+      const bad = text.match(/.{0,40}(NaN|Infinity|undefined|panicked|\binf\b|\d{17,}).{0,40}/);
+      assert.equal(bad, null, `${link}: ${bad?.[0]}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+

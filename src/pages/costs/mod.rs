@@ -20,8 +20,8 @@ use crate::format::short_count;
 use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
 use plan::{
-    cheapest_api, cost_volume_figure, not_compared, prices_figure, quality_figure, self_host_plan,
-    CostInputs, PRESETS, THIS_DEVICE,
+    cheapest_api, cost_volume_figure, limits::*, not_compared, prices_figure, quality_figure,
+    self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
 };
 use std::sync::Arc;
 
@@ -110,10 +110,10 @@ fn WorkloadFields(inputs: Inputs) -> impl IntoView {
                     }
                 />
             </label>
-            <NumberField state=inputs label="Tokens per month (exact)" testid="tokens" get=|s| Some(s.tokens_per_month) set=|s, v| if let Some(v) = v.filter(|v| *v > 0.0) { s.tokens_per_month = v } />
-            <NumberField state=inputs label="Input tokens per output token" testid="ratio" get=|s| Some(s.input_per_output) set=|s, v| s.input_per_output = v.unwrap_or(3.0) hint="3 means 3:1, a common chat mix" />
-            <NumberField state=inputs label="Cached input share (0–1)" testid="cache" step="0.05" get=|s| Some(s.cached_input_share) set=|s, v| s.cached_input_share = v.unwrap_or(0.0).min(1.0) />
-            <NumberField state=inputs label="Reasoning tokens per output token" testid="reasoning" get=|s| Some(s.reasoning_per_output) set=|s, v| s.reasoning_per_output = v.unwrap_or(0.0) hint="billed as output by reasoning models" />
+            <NumberField state=inputs label="Tokens per month (exact)" testid="tokens" min=MIN_TOKENS_PER_MONTH max=MAX_TOKENS_PER_MONTH get=|s| Some(s.tokens_per_month) set=|s, v| if let Some(v) = v { s.tokens_per_month = v } />
+            <NumberField state=inputs label="Input tokens per output token" testid="ratio" max=MAX_TOKENS_PER_OUTPUT get=|s| Some(s.input_per_output) set=|s, v| s.input_per_output = v.unwrap_or(3.0) hint="3 means 3:1, a common chat mix" />
+            <NumberField state=inputs label="Cached input share (0–1)" testid="cache" step="0.05" max=1.0 get=|s| Some(s.cached_input_share) set=|s, v| s.cached_input_share = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Reasoning tokens per output token" testid="reasoning" max=MAX_TOKENS_PER_OUTPUT get=|s| Some(s.reasoning_per_output) set=|s, v| s.reasoning_per_output = v.unwrap_or(0.0) hint="billed as output by reasoning models" />
         </fieldset>
     }
 }
@@ -222,7 +222,7 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 </select>
             </label>
             <ThisDevice inputs />
-            <NumberField state=inputs label="Devices per node" testid="sh-devices" step="1" get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map(|v| v.round().clamp(1.0, 64.0) as u32).unwrap_or(1) />
+            <NumberField state=inputs label="Devices per node" testid="sh-devices" step="1" min=1.0 max=f64::from(MAX_DEVICES) get=|s| Some(f64::from(s.devices)) set=|s, v| s.devices = v.map_or(1, |v| v.round() as u32) />
             <div class="field" role="radiogroup" aria-label="Buy or rent">
                 <span>"Pay for it by"</span>
                 <label class="check">
@@ -235,17 +235,17 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 </label>
             </div>
             <Show when=move || s.with(|s| s.buy) fallback=move || view! {
-                <NumberField state=inputs label="Cloud $ per device-hour" testid="sh-usdh" get=|s| s.usd_per_hour set=|s, v| s.usd_per_hour = v placeholder=hour_hint />
+                <NumberField state=inputs label="Cloud $ per device-hour" testid="sh-usdh" max=MAX_USD_PER_DEVICE_HOUR get=|s| s.usd_per_hour set=|s, v| s.usd_per_hour = v placeholder=hour_hint />
             }>
-                <NumberField state=inputs label="Purchase $ per device" testid="sh-price" get=|s| s.usd_per_device set=|s, v| s.usd_per_device = v placeholder=price_hint />
-                <NumberField state=inputs label="Amortized over (months)" testid="sh-months" get=|s| Some(s.amortization_months) set=|s, v| s.amortization_months = v.filter(|v| *v > 0.0).unwrap_or(36.0) />
+                <NumberField state=inputs label="Purchase $ per device" testid="sh-price" max=MAX_USD_PER_DEVICE get=|s| s.usd_per_device set=|s, v| s.usd_per_device = v placeholder=price_hint />
+                <NumberField state=inputs label="Amortized over (months)" testid="sh-months" min=MIN_AMORTIZATION_MONTHS max=MAX_AMORTIZATION_MONTHS get=|s| Some(s.amortization_months) set=|s, v| s.amortization_months = v.unwrap_or(36.0) />
             </Show>
-            <NumberField state=inputs label="Power per device (W)" testid="sh-watts" get=|s| Some(s.watts_per_device) set=|s, v| s.watts_per_device = v.unwrap_or(0.0) />
-            <NumberField state=inputs label="Electricity ($/kWh)" testid="sh-kwh" get=|s| Some(s.usd_per_kwh) set=|s, v| s.usd_per_kwh = v.unwrap_or(0.0) />
-            <NumberField state=inputs label="Utilization (0–1)" testid="sh-util" step="0.05" get=|s| Some(s.utilization) set=|s, v| s.utilization = v.filter(|v| *v > 0.0).unwrap_or(0.5).min(1.0) hint="share of hours spent serving" />
-            <NumberField state=inputs label="Operations ($/month)" testid="sh-ops" get=|s| Some(s.ops_usd_per_month) set=|s, v| s.ops_usd_per_month = v.unwrap_or(0.0) />
-            <NumberField state=inputs label="Batching factor" testid="sh-batch" get=|s| Some(s.batching_factor) set=|s, v| s.batching_factor = v.filter(|v| *v >= 1.0).unwrap_or(1.0) hint="assumption: concurrent streams multiply throughput until compute-bound; 1 = one stream" />
-            <NumberField state=inputs label="Bandwidth efficiency (0–1)" testid="sh-eff" step="0.05" get=|s| Some(s.efficiency) set=|s, v| s.efficiency = v.filter(|v| *v > 0.0).unwrap_or(0.6).min(1.0) />
+            <NumberField state=inputs label="Power per device (W)" testid="sh-watts" max=MAX_WATTS_PER_DEVICE get=|s| Some(s.watts_per_device) set=|s, v| s.watts_per_device = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Electricity ($/kWh)" testid="sh-kwh" max=MAX_USD_PER_KWH get=|s| Some(s.usd_per_kwh) set=|s, v| s.usd_per_kwh = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Utilization (0–1)" testid="sh-util" step="0.05" min=MIN_SHARE max=1.0 get=|s| Some(s.utilization) set=|s, v| s.utilization = v.unwrap_or(0.5) hint="share of hours spent serving" />
+            <NumberField state=inputs label="Operations ($/month)" testid="sh-ops" max=MAX_OPS_USD_PER_MONTH get=|s| Some(s.ops_usd_per_month) set=|s, v| s.ops_usd_per_month = v.unwrap_or(0.0) />
+            <NumberField state=inputs label="Batching factor" testid="sh-batch" min=1.0 max=MAX_BATCHING_FACTOR get=|s| Some(s.batching_factor) set=|s, v| s.batching_factor = v.unwrap_or(1.0) hint="assumption: concurrent streams multiply throughput until compute-bound; 1 = one stream" />
+            <NumberField state=inputs label="Bandwidth efficiency (0–1)" testid="sh-eff" step="0.05" min=MIN_SHARE max=1.0 get=|s| Some(s.efficiency) set=|s, v| s.efficiency = v.unwrap_or(0.6) />
         </fieldset>
     }
 }

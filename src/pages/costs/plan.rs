@@ -93,6 +93,36 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The range of each number on `/costs`, from a link or a field. The largest values are far
+/// above any one deployment (a quadrillion tokens a month is about 380 million tokens a
+/// second) and the smallest far below any sensible one, so every cost the page derives from
+/// them stays a finite number that reads. A link with a value outside keeps the default; a
+/// field says so and keeps its last value.
+pub mod limits {
+    pub const MIN_TOKENS_PER_MONTH: f64 = 1.0;
+    pub const MAX_TOKENS_PER_MONTH: f64 = 1e15;
+    /// Input or reasoning tokens per output token.
+    pub const MAX_TOKENS_PER_OUTPUT: f64 = 10_000.0;
+    pub const MAX_USD_PER_DEVICE: f64 = 100_000_000.0;
+    pub const MAX_USD_PER_DEVICE_HOUR: f64 = 100_000.0;
+    pub const MIN_AMORTIZATION_MONTHS: f64 = 1.0;
+    pub const MAX_AMORTIZATION_MONTHS: f64 = 1_200.0;
+    pub const MAX_WATTS_PER_DEVICE: f64 = 100_000.0;
+    pub const MAX_USD_PER_KWH: f64 = 100.0;
+    /// Utilization and bandwidth efficiency: a share of the hours, of the bandwidth.
+    pub const MIN_SHARE: f64 = 0.01;
+    pub const MAX_OPS_USD_PER_MONTH: f64 = 1_000_000_000.0;
+    pub const MAX_BATCHING_FACTOR: f64 = 10_000.0;
+    /// A device's read bandwidth, GB/s.
+    pub const MAX_DEVICE_GB_S: f64 = 100_000.0;
+    pub const MAX_DEVICES: u32 = 64;
+}
+
+/// A number from a link: finite and from `min` to `max`.
+fn num_in(v: &str, min: f64, max: f64) -> Option<f64> {
+    num(v).filter(|x| (min..=max).contains(x))
+}
+
 fn num(v: &str) -> Option<f64> {
     v.trim()
         .parse::<f64>()
@@ -107,18 +137,25 @@ fn fmt(x: f64) -> String {
 
 impl QueryState for CostInputs {
     fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> CostInputs {
+        use limits::*;
         let mut s = CostInputs::default();
         for (k, v) in params {
             match k {
                 "tok" => {
-                    s.tokens_per_month = num(v).filter(|x| *x > 0.0).unwrap_or(s.tokens_per_month)
+                    s.tokens_per_month = num_in(v, MIN_TOKENS_PER_MONTH, MAX_TOKENS_PER_MONTH)
+                        .unwrap_or(s.tokens_per_month)
                 }
-                "io" => s.input_per_output = num(v).unwrap_or(s.input_per_output),
+                "io" => {
+                    s.input_per_output =
+                        num_in(v, 0.0, MAX_TOKENS_PER_OUTPUT).unwrap_or(s.input_per_output)
+                }
                 "cache" => {
-                    s.cached_input_share =
-                        num(v).map(|x| x.min(1.0)).unwrap_or(s.cached_input_share)
+                    s.cached_input_share = num_in(v, 0.0, 1.0).unwrap_or(s.cached_input_share)
                 }
-                "reason" => s.reasoning_per_output = num(v).unwrap_or(s.reasoning_per_output),
+                "reason" => {
+                    s.reasoning_per_output =
+                        num_in(v, 0.0, MAX_TOKENS_PER_OUTPUT).unwrap_or(s.reasoning_per_output)
+                }
                 "api" => {
                     s.apis = v
                         .split(',')
@@ -134,35 +171,33 @@ impl QueryState for CostInputs {
                     s.devices = v
                         .parse::<u32>()
                         .ok()
-                        .filter(|n| (1..=64).contains(n))
+                        .filter(|n| (1..=MAX_DEVICES).contains(n))
                         .unwrap_or(s.devices)
                 }
                 "buy" => s.buy = v == "1",
-                "price" => s.usd_per_device = num(v),
-                "usdh" => s.usd_per_hour = num(v),
+                "price" => s.usd_per_device = num_in(v, 0.0, MAX_USD_PER_DEVICE),
+                "usdh" => s.usd_per_hour = num_in(v, 0.0, MAX_USD_PER_DEVICE_HOUR),
                 "months" => {
                     s.amortization_months =
-                        num(v).filter(|x| *x > 0.0).unwrap_or(s.amortization_months)
+                        num_in(v, MIN_AMORTIZATION_MONTHS, MAX_AMORTIZATION_MONTHS)
+                            .unwrap_or(s.amortization_months)
                 }
-                "w" => s.watts_per_device = num(v).unwrap_or(s.watts_per_device),
-                "kwh" => s.usd_per_kwh = num(v).unwrap_or(s.usd_per_kwh),
-                "util" => {
-                    s.utilization = num(v)
-                        .filter(|x| *x > 0.0)
-                        .map(|x| x.min(1.0))
-                        .unwrap_or(s.utilization)
+                "w" => {
+                    s.watts_per_device =
+                        num_in(v, 0.0, MAX_WATTS_PER_DEVICE).unwrap_or(s.watts_per_device)
                 }
-                "ops" => s.ops_usd_per_month = num(v).unwrap_or(s.ops_usd_per_month),
+                "kwh" => s.usd_per_kwh = num_in(v, 0.0, MAX_USD_PER_KWH).unwrap_or(s.usd_per_kwh),
+                "util" => s.utilization = num_in(v, MIN_SHARE, 1.0).unwrap_or(s.utilization),
+                "ops" => {
+                    s.ops_usd_per_month =
+                        num_in(v, 0.0, MAX_OPS_USD_PER_MONTH).unwrap_or(s.ops_usd_per_month)
+                }
                 "batch" => {
-                    s.batching_factor = num(v).filter(|x| *x >= 1.0).unwrap_or(s.batching_factor)
+                    s.batching_factor =
+                        num_in(v, 1.0, MAX_BATCHING_FACTOR).unwrap_or(s.batching_factor)
                 }
-                "eff" => {
-                    s.efficiency = num(v)
-                        .filter(|x| *x > 0.0)
-                        .map(|x| x.min(1.0))
-                        .unwrap_or(s.efficiency)
-                }
-                "dgbs" => s.device_gbs = num(v),
+                "eff" => s.efficiency = num_in(v, MIN_SHARE, 1.0).unwrap_or(s.efficiency),
+                "dgbs" => s.device_gbs = num_in(v, 0.0, MAX_DEVICE_GB_S),
                 "bench" if !v.is_empty() => s.benchmark = v.to_string(),
                 _ => {}
             }
@@ -495,6 +530,134 @@ mod tests {
     fn nonsense_is_ignored() {
         let s = CostInputs::from_params([("tok", "-5"), ("n", "0"), ("q", "Q9"), ("util", "abc")]);
         assert_eq!(s, CostInputs::default());
+    }
+
+    #[test]
+    fn values_outside_their_limits_keep_the_defaults() {
+        use limits::*;
+        let too_far = [
+            ("tok", MAX_TOKENS_PER_MONTH * 10.0),
+            ("tok", MIN_TOKENS_PER_MONTH / 10.0),
+            ("io", MAX_TOKENS_PER_OUTPUT * 10.0),
+            ("reason", MAX_TOKENS_PER_OUTPUT * 10.0),
+            ("cache", 1.5),
+            ("months", MIN_AMORTIZATION_MONTHS / 10.0),
+            ("months", MAX_AMORTIZATION_MONTHS * 10.0),
+            ("w", MAX_WATTS_PER_DEVICE * 10.0),
+            ("kwh", MAX_USD_PER_KWH * 10.0),
+            ("util", MIN_SHARE / 10.0),
+            ("eff", 1.5),
+            ("ops", MAX_OPS_USD_PER_MONTH * 10.0),
+            ("batch", MAX_BATCHING_FACTOR * 10.0),
+            ("tok", 1e300),
+        ];
+        for (k, v) in too_far {
+            let text = v.to_string();
+            assert_eq!(
+                CostInputs::from_params([(k, text.as_str())]),
+                CostInputs::default(),
+                "{k}={text}"
+            );
+        }
+        let s = CostInputs::from_params([("price", "1e300"), ("usdh", "1e300"), ("dgbs", "1e300")]);
+        assert_eq!(
+            (s.usd_per_device, s.usd_per_hour, s.device_gbs),
+            (None, None, None)
+        );
+        let at_limit = MAX_TOKENS_PER_MONTH.to_string();
+        let s = CostInputs::from_params([("tok", at_limit.as_str())]);
+        assert_eq!(s.tokens_per_month, MAX_TOKENS_PER_MONTH);
+    }
+
+    /// A figure as the page words it: a number, not "inf" or three hundred digits.
+    fn readable(words: &str) {
+        assert!(
+            words.len() <= 24
+                && words.chars().any(|c| c.is_ascii_digit())
+                && !words.contains("inf"),
+            "{words}"
+        );
+    }
+
+    /// Every input at the end of its range that makes costs largest, on the slowest listed
+    /// hardware with the largest open model: every figure the page words is still finite (a
+    /// link with 1e300 tokens once read "$inf/M" and a 300-digit volume).
+    #[test]
+    fn costs_stay_finite_at_the_limits() {
+        use crate::charts::short_usd;
+        use crate::econ::{api_monthly_cost, break_even, payback, BreakEvenOutcome, NoBreakEven};
+        use crate::format::short_count;
+        use limits::*;
+        let ds = crate::data::bundled();
+        let largest = ds
+            .models
+            .iter()
+            .filter(|m| m.open_weights && active_params_b(m).is_ok())
+            .max_by(|a, b| {
+                let size = |m: &Model| m.params_total_b.as_ref().map_or(0.0, |p| p.value);
+                size(a).total_cmp(&size(b))
+            })
+            .expect("an open model");
+        let slowest = ds
+            .hardware
+            .iter()
+            .min_by(|a, b| a.bandwidth_gbs.value.total_cmp(&b.bandwidth_gbs.value))
+            .expect("hardware");
+        let apis: Vec<String> = ds
+            .models
+            .iter()
+            .filter(|m| !ds.current_prices(&m.id).is_empty())
+            .map(|m| m.id.clone())
+            .collect();
+        for buy in [true, false] {
+            let s = CostInputs {
+                tokens_per_month: MAX_TOKENS_PER_MONTH,
+                input_per_output: MAX_TOKENS_PER_OUTPUT,
+                reasoning_per_output: MAX_TOKENS_PER_OUTPUT,
+                apis: apis.clone(),
+                model: largest.id.clone(),
+                hardware: slowest.id.clone(),
+                devices: MAX_DEVICES,
+                buy,
+                usd_per_device: Some(MAX_USD_PER_DEVICE),
+                usd_per_hour: Some(MAX_USD_PER_DEVICE_HOUR),
+                amortization_months: MIN_AMORTIZATION_MONTHS,
+                watts_per_device: MAX_WATTS_PER_DEVICE,
+                usd_per_kwh: MAX_USD_PER_KWH,
+                utilization: MIN_SHARE,
+                ops_usd_per_month: MAX_OPS_USD_PER_MONTH,
+                efficiency: MIN_SHARE,
+                ..CostInputs::default()
+            };
+            let mix = s.workload();
+            let (plan, _, _) = self_host_plan(&ds, &s).expect("plan");
+            let own = plan.monthly_cost(&mix).expect("monthly cost");
+            readable(&short_usd(own.total_usd_per_month));
+            readable(&short_usd(own.usd_per_mtok_at_capacity));
+            readable(&short_count(own.capacity_tokens_per_month));
+            for id in &s.apis {
+                let (price, _, _) = cheapest_api(&ds, id, &mix).expect("priced");
+                let cost = api_monthly_cost(&price, &mix).expect("api cost");
+                readable(&short_usd(cost.total_usd));
+                match break_even(&price, &plan, &mix).expect("break-even") {
+                    BreakEvenOutcome::Found(b) => readable(&short_count(b.tokens_per_month)),
+                    BreakEvenOutcome::NotFound(e) => {
+                        if let NoBreakEven::BeyondCapacity {
+                            break_even_tokens_per_month,
+                            ..
+                        } = e
+                        {
+                            readable(&short_count(break_even_tokens_per_month));
+                        }
+                        let words = e.to_string();
+                        assert!(!words.contains("inf") && !words.contains("NaN"), "{words}");
+                    }
+                }
+                if buy {
+                    payback(&price, &plan, &mix).expect("payback");
+                }
+            }
+        }
     }
 
     #[test]

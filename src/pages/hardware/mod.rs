@@ -63,7 +63,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                 </fieldset>
                 <fieldset class="group">
                     <legend>"Context"</legend>
-                    <NumberField state=inputs label="Context length (tokens)" testid="ctx" step="1024" get=|s: &HardwareInputs| Some(s.context_tokens as f64) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.context_tokens = v.round() as u64 } />
+                    <NumberField state=inputs label="Context length (tokens)" testid="ctx" step="1024" min=1.0 max=plan::MAX_CONTEXT_TOKENS as f64 get=|s: &HardwareInputs| Some(s.context_tokens as f64) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.context_tokens = v.round() as u64 } />
                     <label class="field">
                         <span>"KV cache precision"</span>
                         <select
@@ -80,7 +80,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </label>
-                    <NumberField state=inputs label="Concurrent sequences" testid="seq" step="1" get=|s: &HardwareInputs| Some(f64::from(s.sequences)) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.sequences = v.round().min(1024.0) as u32 } />
+                    <NumberField state=inputs label="Concurrent sequences" testid="seq" step="1" min=1.0 max=f64::from(plan::MAX_SEQUENCES) get=|s: &HardwareInputs| Some(f64::from(s.sequences)) set=|s: &mut HardwareInputs, v| if let Some(v) = v.filter(|v| *v >= 1.0) { s.sequences = v.round() as u32 } />
                 </fieldset>
                 <fieldset class="group">
                     <legend>"GPU setups"</legend>
@@ -134,7 +134,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                     >
                         "Add a setup"
                     </button>
-                    <NumberField state=inputs label="System RAM for offload (GB)" testid="ram" step="8" get=|s: &HardwareInputs| Some(s.system_ram_gb) set=|s: &mut HardwareInputs, v| if let Some(v) = v { s.system_ram_gb = v } />
+                    <NumberField state=inputs label="System RAM for offload (GB)" testid="ram" step="8" max=plan::MAX_SYSTEM_RAM_GB get=|s: &HardwareInputs| Some(s.system_ram_gb) set=|s: &mut HardwareInputs, v| if let Some(v) = v { s.system_ram_gb = v } />
                 </fieldset>
             </form>
             <div class="calc-results">

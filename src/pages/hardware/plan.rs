@@ -16,6 +16,13 @@ pub struct SetupChoice {
     pub devices: u32,
 }
 
+/// The largest context a link or the field takes (ten million tokens: above every model's window).
+pub const MAX_CONTEXT_TOKENS: u64 = 10_000_000;
+/// The most concurrent sequences.
+pub const MAX_SEQUENCES: u32 = 1024;
+/// The most system RAM for offload, GB (100 TB).
+pub const MAX_SYSTEM_RAM_GB: f64 = 100_000.0;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct HardwareInputs {
     pub models: Vec<String>,
@@ -83,7 +90,7 @@ impl QueryState for HardwareInputs {
                     s.context_tokens = v
                         .parse::<u64>()
                         .ok()
-                        .filter(|c| (1..=10_000_000).contains(c))
+                        .filter(|c| (1..=MAX_CONTEXT_TOKENS).contains(c))
                         .unwrap_or(s.context_tokens)
                 }
                 "kv" => s.kv_cache = KvCacheType::from_label(v).unwrap_or(s.kv_cache),
@@ -91,7 +98,7 @@ impl QueryState for HardwareInputs {
                     s.sequences = v
                         .parse::<u32>()
                         .ok()
-                        .filter(|n| (1..=1024).contains(n))
+                        .filter(|n| (1..=MAX_SEQUENCES).contains(n))
                         .unwrap_or(s.sequences)
                 }
                 "gpus" => {
@@ -112,7 +119,7 @@ impl QueryState for HardwareInputs {
                     s.system_ram_gb = v
                         .parse::<f64>()
                         .ok()
-                        .filter(|x| x.is_finite() && *x >= 0.0)
+                        .filter(|x| (0.0..=MAX_SYSTEM_RAM_GB).contains(x))
                         .unwrap_or(s.system_ram_gb)
                 }
                 _ => {}
@@ -369,6 +376,21 @@ mod tests {
             .filter_map(|kv| kv.split_once('='))
             .collect();
         assert_eq!(HardwareInputs::from_params(pairs), s);
+    }
+
+    #[test]
+    fn values_outside_their_limits_keep_the_defaults() {
+        let ctx = (MAX_CONTEXT_TOKENS + 1).to_string();
+        let seq = (MAX_SEQUENCES + 1).to_string();
+        let s =
+            HardwareInputs::from_params([("ctx", ctx.as_str()), ("seq", &seq), ("ram", "1e300")]);
+        assert_eq!(s, HardwareInputs::default());
+        let ctx = MAX_CONTEXT_TOKENS.to_string();
+        let s = HardwareInputs::from_params([("ctx", ctx.as_str()), ("ram", "100000")]);
+        assert_eq!(
+            (s.context_tokens, s.system_ram_gb),
+            (MAX_CONTEXT_TOKENS, MAX_SYSTEM_RAM_GB)
+        );
     }
 
     #[test]
