@@ -229,6 +229,9 @@ pub struct BenchResult {
     /// `decode_tok_s * weight_bytes_per_token / device bandwidth`: the share of the device's
     /// bandwidth decode reaches.
     pub decode_efficiency: f64,
+    /// Compute dispatches per decoded token.
+    #[serde(default)]
+    pub dispatches_per_token: usize,
 }
 
 /// What is stored under [`DEVICE_BENCH_KEY`].

@@ -130,9 +130,7 @@ fn gpu_backend_follows_the_contract() {
         "--json",
     ]);
     if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("backend 'gpu' is unavailable"), "{err}");
-        eprintln!("NOTE: --backend gpu unavailable here: {err}");
+        gpu_unavailable(&out);
         return;
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
@@ -171,4 +169,56 @@ fn seeded_sampling_is_reproducible() {
         v["ids"].clone()
     };
     assert_eq!(run("7"), run("7"));
+}
+
+/// A GPU command failed: it must say the GPU is unavailable, and with `ATLAS_REQUIRE_GPU=1`
+/// (as `cargo xtask test` sets) that is a failure, not a skip.
+#[cfg(feature = "gpu")]
+fn gpu_unavailable(out: &std::process::Output) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("backend 'gpu' is unavailable"), "{err}");
+    let required = std::env::var("ATLAS_REQUIRE_GPU").is_ok_and(|v| v == "1");
+    assert!(!required, "ATLAS_REQUIRE_GPU=1 but no GPU: {err}");
+    eprintln!("NOTE: the GPU is unavailable here: {err}");
+}
+
+/// `atlas-run bench --json` prints one object with the documented fields, and its efficiency
+/// is its own formula over its own figures.
+#[cfg(feature = "gpu")]
+#[test]
+fn bench_json_contract() {
+    let out = atlas_run(&["bench", "--prompt-tokens", "8", "-n", "3", "--json"]);
+    if !out.status.success() {
+        gpu_unavailable(&out);
+        return;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert!(v["adapter"].as_str().is_some_and(|a| !a.is_empty()), "{v}");
+    assert_eq!(v["prefill_tokens"], 8);
+    assert_eq!(v["decode_tokens"], 3);
+    let num = |k: &str| -> f64 {
+        let x = v[k]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{k} missing in {v}"));
+        assert!(x.is_finite() && x > 0.0, "{k} = {x}");
+        x
+    };
+    let (decode, read, wb) = (
+        num("decode_tok_s"),
+        num("device_read_gb_s"),
+        num("weight_bytes_per_token"),
+    );
+    num("decode_tok_s_pipelined");
+    num("prefill_tok_s");
+    num("dispatches_per_token");
+    let model_bytes = atlas_engine::gguf::Source::len(&common::model().src) as f64;
+    assert!(
+        wb > model_bytes / 2.0 && wb < model_bytes,
+        "{wb} of a {model_bytes}-byte file"
+    );
+    let eff = num("decode_efficiency");
+    assert!(
+        (eff - decode * wb / (read * 1e9)).abs() < 1e-9 * eff.max(1.0),
+        "{v}"
+    );
 }

@@ -16,7 +16,6 @@
 //! with the adapter's own read bandwidth measured in the same run; `cargo bench --bench
 //! gpu_kernels` prints each mat-vec's throughput.
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 pub mod buffers;
 pub mod context;
