@@ -113,7 +113,7 @@ pub const METHOD: &[MethodSection] = &[
         assumptions: &[
             "kv_heads is the number of key/value heads (grouped-query attention), not the query heads; head_dim comes from the model's config, not hidden size / heads.",
             "Sliding-window layers hold at most their window of tokens.",
-            "Layers that reuse an earlier layer's cache (Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
+            "Layers that reuse an earlier layer's cache (Gemma 3n and Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
             "In a hybrid model only the attention layers (attention_layers) hold a KV cache; the others hold none (the MoE-only blocks of Nemotron 3) or a fixed-size state that does not grow with the context (Gated DeltaNet in Qwen3.5 and Qwen3.6, Mamba-2 in Nemotron 3), which is not counted.",
             "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",
