@@ -134,6 +134,20 @@ pub fn CheckList<T: QueryState>(
     let all = items.clone();
     let matches =
         Memo::new(move |_| filter.with(|f| all.iter().filter(|c| choice_matches(c, f)).count()));
+    // The chosen ones by name, in the order chosen, above the (scrolling) boxes: each removes
+    // itself.
+    let labels: Vec<(String, String)> = items
+        .iter()
+        .map(|c| (c.id.clone(), c.label.clone()))
+        .collect();
+    let chosen_labels = move || {
+        state.state.with(|s| {
+            get(s)
+                .iter()
+                .filter_map(|id| labels.iter().find(|(i, _)| i == id).cloned())
+                .collect::<Vec<_>>()
+        })
+    };
     let groups = grouped(items);
     view! {
         <div class="check-tools">
@@ -168,6 +182,32 @@ pub fn CheckList<T: QueryState>(
                 </button>
             </span>
         </div>
+        <ul class="check-chosen" aria-label=format!("Chosen {noun}")>
+            {move || {
+                chosen_labels()
+                    .into_iter()
+                    .map(|(id, label)| {
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="chip"
+                                    data-id=id.clone()
+                                    aria-label=format!("Remove {label}")
+                                    on:click=move |_| {
+                                        let id = id.clone();
+                                        state.update(false, move |s| get_mut(s).retain(|x| *x != id))
+                                    }
+                                >
+                                    {label.clone()}
+                                    <span aria-hidden="true">" ×"</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
         <p class="check-empty" hidden=move || { matches.get() > 0 }>
             {move || {
                 let kept = if chosen.get() > 0 { "; the chosen ones stay listed" } else { "" };

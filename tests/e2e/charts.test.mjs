@@ -234,11 +234,21 @@ test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, an
     await filter.press("Escape");
     assert.equal(await filter.inputValue(), "");
     assert.equal((await shown()).length, priced.length);
+    // The chosen ones are named above the scrolling boxes, in the order chosen; a name's
+    // button removes it.
+    const chosen = list.getByRole("list", { name: "Chosen APIs" });
+    const name = (id) => priced.find((m) => m.id === id).name;
+    assert.deepEqual(await chosen.getByRole("button").allInnerTexts(), [`${name("gpt-4o")} ×`, `${name(expected[0])} ×`]);
+    await chosen.getByRole("button", { name: `Remove ${name(expected[0])}` }).click();
+    await page.waitForURL(/api=gpt-4o(&|$)/);
+    assert.equal(await list.locator(`input[data-id="${expected[0]}"]`).isChecked(), false);
+    assert.deepEqual(await chosen.getByRole("button").allInnerTexts(), [`${name("gpt-4o")} ×`]);
     // Clear unticks them all, in the URL too.
     await list.getByRole("button", { name: "Clear" }).click();
     await page.waitForURL(/api=(&|$)/);
     await assert.doesNotReject(list.getByText("none chosen").waitFor());
     assert.equal(await list.locator("input:checked").count(), 0);
+    assert.equal(await chosen.getByRole("button").count(), 0);
     assert.ok(await list.getByRole("button", { name: "Clear" }).isDisabled());
     assert.deepEqual(errors, []);
   } finally {
