@@ -136,6 +136,17 @@ async fn run_matvec(
 /// adapter would choose.
 const STORES: [WeightStore; 2] = [WeightStore::Buffer, WeightStore::Texture];
 
+/// Runs `check` on the GPU once with each weight store (storage buffers, then textures).
+fn on_every_store(test: &str, check: impl Fn(&GpuContext)) {
+    let Some(mut ctx) = context(test) else {
+        return;
+    };
+    for store in STORES {
+        ctx.set_weight_store(store);
+        check(&ctx);
+    }
+}
+
 const LEGACY: [GgmlType; 5] = [
     GgmlType::F32,
     GgmlType::F16,
@@ -147,13 +158,7 @@ const K_QUANTS: [GgmlType; 3] = [GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K]
 
 #[test]
 fn gpu_matvec_all_types_odd_sizes() {
-    let Some(mut ctx) = context("gpu_matvec_all_types_odd_sizes") else {
-        return;
-    };
-    for store in STORES {
-        ctx.set_weight_store(store);
-        matvec_all_types(&ctx);
-    }
+    on_every_store("gpu_matvec_all_types_odd_sizes", matvec_all_types);
 }
 
 fn matvec_all_types(ctx: &GpuContext) {
@@ -181,37 +186,29 @@ fn matvec_all_types(ctx: &GpuContext) {
 
 #[test]
 fn gpu_matmul_batched_prefill() {
-    let Some(mut ctx) = context("gpu_matmul_batched_prefill") else {
-        return;
-    };
-    for store in STORES {
-        ctx.set_weight_store(store);
+    on_every_store("gpu_matmul_batched_prefill", |ctx| {
         block(async {
             for (i, ty) in LEGACY.into_iter().chain(K_QUANTS).enumerate() {
                 let cols = if ty.block_size() == 256 { 256 } else { 96 };
                 // 21 tokens: a full group of PREFILL_COLS (16) and a partial one.
-                check_matvec(&ctx, ty, 19, cols, 21, None, 50 + i as u64).await?;
+                check_matvec(ctx, ty, 19, cols, 21, None, 50 + i as u64).await?;
             }
             Ok(())
-        });
-    }
+        })
+    });
 }
 
 #[test]
 fn gpu_matvec_row_chunks() {
-    let Some(mut ctx) = context("gpu_matvec_row_chunks") else {
-        return;
-    };
-    for store in STORES {
-        ctx.set_weight_store(store);
+    on_every_store("gpu_matvec_row_chunks", |ctx| {
         block(async {
             // Q8_0 and Q6_K chunks split between their device layout's eight-row groups: 8 rows
             // a chunk.
-            check_matvec(&ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
-            check_matvec(&ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
+            check_matvec(ctx, GgmlType::Q8_0, 41, 64, 1, Some(8), 60).await?;
+            check_matvec(ctx, GgmlType::Q6_K, 23, 256, 3, Some(8), 61).await?;
             Ok(())
-        });
-    }
+        })
+    });
 }
 
 use atlas_engine::ops::{attention, gelu, rmsnorm, rope, sample, Step};
@@ -237,13 +234,7 @@ fn tokens_step(ctx: &GpuContext, pos0: u32, n_tok: u32) -> wgpu::Buffer {
 
 #[test]
 fn gpu_embedding_lookup_chunked() {
-    let Some(mut ctx) = context("gpu_embedding_lookup_chunked") else {
-        return;
-    };
-    for store in STORES {
-        ctx.set_weight_store(store);
-        embedding_lookup_chunked(&ctx);
-    }
+    on_every_store("gpu_embedding_lookup_chunked", embedding_lookup_chunked);
 }
 
 fn embedding_lookup_chunked(ctx: &GpuContext) {
@@ -677,13 +668,10 @@ async fn check_sampling(
 
 #[test]
 fn gpu_fused_geglu_matvec_interleaved_chunks() {
-    let Some(mut ctx) = context("gpu_fused_geglu_matvec_interleaved_chunks") else {
-        return;
-    };
-    for store in STORES {
-        ctx.set_weight_store(store);
-        geglu_interleaved_chunks(&ctx);
-    }
+    on_every_store(
+        "gpu_fused_geglu_matvec_interleaved_chunks",
+        geglu_interleaved_chunks,
+    );
 }
 
 fn geglu_interleaved_chunks(ctx: &GpuContext) {
