@@ -269,9 +269,10 @@ test("hostile links open their pages with readable figures", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
     for (const link of HOSTILE_LINKS) {
-      await page.goto(at(SITE, link));
+      await page.goto(at(SITE, link), { waitUntil: "networkidle" });
       await appReady(page);
-      await page.waitForTimeout(300);
+      // Rendered from the dataset: each of these pages shows figures once it has loaded.
+      await page.waitForFunction(() => /\d/.test(document.querySelector("main")?.innerText ?? ""));
       const text = await page.locator("main").innerText();
       const bad = text.match(/.{0,40}(NaN|Infinity|undefined|panicked|\binf\b|\d{17,}).{0,40}/);
       assert.equal(bad, null, `${link}: ${bad?.[0]}`);
