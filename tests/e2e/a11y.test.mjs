@@ -74,7 +74,8 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 // Open states: the parts a reader opens (the models table's column chooser and a pinned
-// comparison, a chart's embed and cite drawers, the list of sources with a source's values), and
+// comparison, a chart's embed and cite drawers, a number field refusing an entry, the list of
+// sources with a source's values), and
 // the demo's states (generating, stopped, a bad model file). Each step checks the page as it
 // is at that moment with `check(label)`.
 const waitState = (page, states, timeout = 180_000) => waitDemoState(page, states, timeout);
@@ -111,6 +112,12 @@ const OPENED = [
     await panel.getByTestId("embed-code").waitFor();
     await panel.getByTestId("cite").click();
     await check("embed and cite");
+    // A number field refusing an entry (its message under it), beside the chosen APIs' names.
+    await page.getByTestId("tokens").fill("2e15");
+    await page.getByTestId("tokens").press("Enter");
+    await page.getByTestId("tokens-error").waitFor();
+    await page.getByRole("list", { name: "Chosen APIs" }).getByRole("button").first().waitFor();
+    await check("refused entry");
   }],
   ["/about", async (page, check) => {
     await page.locator(".source-list > summary").click();
