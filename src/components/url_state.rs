@@ -310,7 +310,10 @@ pub fn NumberField<T: QueryState>(
                 inputmode="decimal"
                 data-testid=testid
                 aria-invalid=move || error.with(|e| e.is_some()).then_some("true")
-                aria-describedby=move || error.with(|e| e.is_some()).then(|| format!("{testid}-error"))
+                aria-describedby={
+                    let id = error_id.clone();
+                    move || error.with(|e| e.is_some()).then(|| id.clone())
+                }
                 placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
                 prop:value=move || state.state.with(|s| get(s).map(|x| x.to_string()).unwrap_or_default())
                 on:change=move |ev| match field_value(&event_target_value(&ev), min, max) {

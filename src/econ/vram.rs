@@ -543,11 +543,7 @@ pub fn estimate_model_memory(
     quant: Quant,
     options: &MemoryOptions,
 ) -> Result<MemoryEstimate, VramError> {
-    let params = model
-        .params_total_b
-        .as_ref()
-        .ok_or(VramError::ParamsUnknown)?
-        .value;
+    let params = total_params_b(model)?;
     let layout = KvLayout::from_architecture(&model.architecture)?;
     estimate_memory(params, quant, &layout, options)
 }
@@ -587,11 +583,7 @@ pub fn estimate_model_memory_or_weights(
     quant: Quant,
     options: &MemoryOptions,
 ) -> Result<MemoryBound, VramError> {
-    let params = model
-        .params_total_b
-        .as_ref()
-        .ok_or(VramError::ParamsUnknown)?
-        .value;
+    let params = total_params_b(model)?;
     match KvLayout::from_architecture(&model.architecture) {
         Ok(layout) => Ok(MemoryBound {
             estimate: estimate_memory(params, quant, &layout, options)?,
@@ -624,6 +616,15 @@ pub fn active_params_b(model: &Model) -> Result<f64, VramError> {
         .params_active_b
         .as_ref()
         .ok_or(VramError::ActiveParamsUnknown)?
+        .value)
+}
+
+/// A model's total parameters in billions, or the error that says the dataset lacks them.
+fn total_params_b(model: &Model) -> Result<f64, VramError> {
+    Ok(model
+        .params_total_b
+        .as_ref()
+        .ok_or(VramError::ParamsUnknown)?
         .value)
 }
 

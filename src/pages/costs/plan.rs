@@ -3,7 +3,7 @@
 
 use crate::charts::cost_volume::{self, ApiOption, SelfHostOption};
 use crate::charts::{prices, quality_price, source_line, Figure};
-use crate::components::url_state::QueryState;
+use crate::components::url_state::{parse_number, QueryState};
 use crate::data::{Dataset, Hardware, Model};
 use crate::econ::api_cost::{workload_usd_per_mtok, ApiPrice, Workload};
 use crate::econ::self_host::{HardwareCost, OpsCost, SelfHostPlan, ThroughputInput};
@@ -120,14 +120,7 @@ pub mod limits {
 
 /// A number from a link: finite and from `min` to `max`.
 fn num_in(v: &str, min: f64, max: f64) -> Option<f64> {
-    num(v).filter(|x| (min..=max).contains(x))
-}
-
-fn num(v: &str) -> Option<f64> {
-    v.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite() && *x >= 0.0)
+    parse_number(v).filter(|x| (min..=max).contains(x))
 }
 
 /// A number as the URL carries it: the shortest text that reads back the same value.

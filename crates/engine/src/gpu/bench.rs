@@ -178,8 +178,8 @@ pub async fn measure(
         prefill_tokens,
         decode_tokens,
         weight_bytes_per_token: wb,
-        device_read_gb_s: 0.0,
-        decode_efficiency: 0.0,
+        device_read_gb_s: read,
+        decode_efficiency: 0.0, // set by against_read
         dispatches_per_token: model.dispatches_per_token(),
     }
     .against_read(read))
