@@ -25,7 +25,7 @@ function failed(error) {
 
 try {
   importScripts("./worker.js");
-  wasm_bindgen("./worker_bg.wasm").catch(failed);
+  wasm_bindgen({ module_or_path: "./worker_bg.wasm" }).catch(failed);
 } catch (e) {
   failed(e);
 }

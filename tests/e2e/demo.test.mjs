@@ -54,11 +54,11 @@ async function generate(page, prompt, maxTokens) {
 }
 
 describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
-  let browser, context, page, errors;
+  let browser, context, page, errors, warnings;
   const requests = [];
   before(async () => {
     browser = await launch();
-    ({ context, page, errors } = await openPage(browser));
+    ({ context, page, errors, warnings } = await openPage(browser));
     context.on("request", (r) => requests.push(r.url()));
   });
   after(async () => {
@@ -181,6 +181,9 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     const foreign = requests.filter((u) => !u.startsWith(ORIGIN) && !u.startsWith("data:") && !u.startsWith("blob:"));
     assert.deepEqual(foreign, [], "requests to other origins");
     assert.deepEqual(errors, []);
+    // The worker starts wasm-bindgen's module the current way (an options object), so nothing
+    // it logs says "deprecated".
+    assert.deepEqual(warnings.filter((w) => /deprecated/i.test(w)), []);
   });
 });
 

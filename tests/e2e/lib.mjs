@@ -41,14 +41,18 @@ export async function launch({ webgpu = true } = {}) {
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 360, height: 740 };
 
-/// A fresh context and page that records console errors, page errors and failed requests.
+/// A fresh context and page that records console errors, page errors and failed requests, and
+/// console warnings apart (Chromium warns about things that are not ours, such as Trunk's
+/// preload integrity attributes, so tests pick which warnings fail them).
 /// A 404 for a document itself is expected on deep links (the static host answers with the
 /// app's 404.html, which routes on the client), so it is not counted.
 export async function openPage(browser, { viewport = DESKTOP, colorScheme = "light" } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors = [];
+  const warnings = [];
   page.on("console", (msg) => {
+    if (msg.type() === "warning") warnings.push(msg.text());
     if (msg.type() !== "error") return;
     const where = msg.location()?.url ?? "";
     // Any frame's own document (an embed in an iframe is a deep link too).
@@ -57,7 +61,7 @@ export async function openPage(browser, { viewport = DESKTOP, colorScheme = "lig
     if (!isDocument404) errors.push(`console: ${msg.text()} (${where})`);
   });
   page.on("pageerror", (err) => errors.push(`page error: ${err.message}`));
-  return { context, page, errors };
+  return { context, page, errors, warnings };
 }
 
 function sameDocument(a, b) {
