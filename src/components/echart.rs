@@ -8,6 +8,7 @@
 use crate::app::href;
 use crate::charts::Figure;
 use crate::components::download::{download_text, download_url};
+use crate::components::resize::watch_size;
 use crate::theme::{use_theme, Theme};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -185,30 +186,14 @@ pub fn EChart(
         current
     });
     // Follow the box's size.
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
-    Effect::new(move |_| {
-        let Some(el) = node.get() else { return };
-        if observer.with_value(Option::is_some) {
-            return;
-        }
-        let on_resize = Closure::<dyn FnMut()>::new(move || {
-            let _ = handle.0.try_with_value(|i| {
-                if let Some(i) = i {
-                    i.resize();
-                }
-            });
-        });
-        if let Ok(obs) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            obs.observe(&el);
-            observer.set_value(Some((obs, on_resize)));
-        }
-    });
-    on_cleanup(move || {
-        let _ = observer.try_update_value(|o| {
-            if let Some((obs, _)) = o.take() {
-                obs.disconnect();
+    watch_size(node, move |_| {
+        let _ = handle.0.try_with_value(|i| {
+            if let Some(i) = i {
+                i.resize();
             }
         });
+    });
+    on_cleanup(move || {
         handle.dispose();
     });
     let label = move || figure.with(|f| f.title.clone());

@@ -6,6 +6,7 @@ use crate::app::href;
 use crate::charts::{benchmarks, ChartId, Figure};
 use crate::components::dataset::WithDataset;
 use crate::components::echart::{ChartHandle, EChart};
+use crate::components::resize::watch_size;
 use crate::components::shell::PageTitle;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
@@ -16,8 +17,6 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::sync::Arc;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The figure an embed address describes, drawn from its query parameters.
 pub fn figure_for(ds: &Dataset, id: ChartId, params: &[(String, String)]) -> Figure {
@@ -125,26 +124,7 @@ fn EmbedChart(ds: Arc<Dataset>, id: ChartId) -> impl IntoView {
         )
     };
     let root = NodeRef::<Div>::new();
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
-    Effect::new(move |_| {
-        let Some(el) = root.get() else { return };
-        if observer.with_value(Option::is_some) {
-            return;
-        }
-        let target: web_sys::HtmlElement = el.clone().unchecked_into();
-        let on_resize = Closure::<dyn FnMut()>::new(move || post_height(&target, id.slug()));
-        if let Ok(obs) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            obs.observe(&el);
-            observer.set_value(Some((obs, on_resize)));
-        }
-    });
-    on_cleanup(move || {
-        let _ = observer.try_update_value(|o| {
-            if let Some((obs, _)) = o.take() {
-                obs.disconnect();
-            }
-        });
-    });
+    watch_size(root, move |target| post_height(target, id.slug()));
     let handle = ChartHandle::new();
     view! {
         <div class="embed-page" node_ref=root data-testid="embed">

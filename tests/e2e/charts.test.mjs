@@ -490,3 +490,30 @@ test("the models page charts a benchmark for the shown rows", async () => {
     await context.close();
   }
 });
+
+test("a chart follows its box when the window narrows, as on a phone turned or a split screen", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    const widths = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('.echart[data-chart="cost-vs-volume"]');
+        return { box: el.clientWidth, chart: window.echarts.getInstanceByDom(el).getWidth() };
+      });
+    const wide = await widths();
+    assert.ok(Math.abs(wide.chart - wide.box) <= 1, `drawn ${wide.chart} px in a ${wide.box} px box`);
+    await page.setViewportSize({ width: 600, height: 860 });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('.echart[data-chart="cost-vs-volume"]');
+      return Math.abs(window.echarts.getInstanceByDom(el).getWidth() - el.clientWidth) <= 1;
+    });
+    const narrow = await widths();
+    assert.ok(narrow.box < wide.box - 100, `the box narrowed (${wide.box} -> ${narrow.box} px)`);
+    assert.ok(Math.abs(narrow.chart - narrow.box) <= 1, `drawn ${narrow.chart} px in a ${narrow.box} px box`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
