@@ -49,6 +49,7 @@
 //! compare set (at most [`MAX_PINNED`]). [`Column::key`] / [`Column::parse`]
 //! give URL-safe names for the sort column.
 
+pub mod changes;
 pub mod query;
 pub mod schema;
 pub mod validate;

@@ -3,9 +3,12 @@
 use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::shell::PageTitle;
+use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
+use crate::data::changes::{price_changes, PriceChange};
 use crate::data::{Column, Dataset, Model, Sort, SortDir};
 use crate::pages::model::model_href;
+use crate::pages::models::columns::format_usd;
 use crate::pages::models::state::TableState;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -53,7 +56,11 @@ pub fn Overview() -> impl IntoView {
             </section>
             <section class="glance" aria-labelledby="newest-heading">
                 <h2 id="newest-heading">"Newest models in the dataset"</h2>
-                <Newest ds />
+                <Newest ds=ds.clone() />
+            </section>
+            <section class="glance" aria-labelledby="changes-heading">
+                <h2 id="changes-heading">"Latest price changes"</h2>
+                <PriceChanges ds />
             </section>
         </WithDataset>
     }
@@ -123,6 +130,82 @@ fn Newest(ds: Arc<Dataset>) -> impl IntoView {
     }
 }
 
+/// How many price changes the overview lists.
+pub const CHANGES: usize = 6;
+
+/// What changed, in words: "cached input $0.20 → $0.10 per million tokens", "input $2.00 →
+/// $4.00, output $10.00 → $20.00 per million tokens", or that the seller stops (or stopped)
+/// selling it, with the price it sells (or sold) at.
+pub fn change_words(c: &PriceChange) -> String {
+    let price = |x: Option<f64>| x.map_or_else(|| "none".to_string(), format_usd);
+    let deltas = c.deltas();
+    if deltas.is_empty() {
+        let (verb, then) = if c.announced {
+            ("stops selling it", "now")
+        } else {
+            ("stopped selling it", "was")
+        };
+        return format!(
+            "{verb} ({then} {} in, {} out)",
+            format_usd(c.ended.input_usd_per_mtok),
+            format_usd(c.ended.output_usd_per_mtok)
+        );
+    }
+    let parts: Vec<String> = deltas
+        .iter()
+        .map(|d| format!("{} {} → {}", d.what, price(d.before), price(d.after)))
+        .collect();
+    format!("{} per million tokens", parts.join(", "))
+}
+
+/// The latest price changes, announced ones first: the model, the seller (and tier), what
+/// changed (sourced to the new price, or to the retirement where nothing replaced it) and the
+/// day (sourced to where the end was read).
+#[component]
+fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
+    let changes = price_changes(&ds);
+    if changes.is_empty() {
+        return view! { <p class="glance-note">"No price in the dataset has changed yet."</p> }
+            .into_any();
+    }
+    let items = changes
+        .iter()
+        .take(CHANGES)
+        .map(|c| {
+            let seller = match &c.ended.tier {
+                Some(tier) => format!("{}, {tier}", c.ended.provider),
+                None => c.ended.provider.clone(),
+            };
+            let retired = c.ended.retired.as_ref();
+            let words_source = c
+                .next
+                .map(|n| n.source.clone())
+                .or_else(|| retired.map(|r| r.source.clone()))
+                .unwrap_or_default();
+            let words = Provenance::new(&ds, &words_source)
+                .detail(&[c.next.and_then(|n| n.note.as_deref())]);
+            let day = Provenance::new(&ds, retired.map_or("", |r| r.source.as_str()))
+                .detail(&[retired.and_then(|r| r.note.as_deref())]);
+            let when = match (c.announced, c.next.is_some()) {
+                (true, true) => "from ",
+                (true, false) => "on ",
+                (false, _) => "",
+            };
+            view! {
+                <li data-testid="price-change">
+                    <a href=model_href(&c.model.id)>{c.model.name.clone()}</a>
+                    <span class="sv-muted">{format!(" · {seller}: ")}</span>
+                    <SourcedValue text=change_words(c) provenance=words />
+                    <span class="sv-muted">{format!(" · {when}")}</span>
+                    <SourcedValue text=c.day.to_string() provenance=day />
+                    {c.announced.then(|| view! { " " <span class="badge badge-warn">"announced"</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="price-changes" data-testid="price-changes">{items}</ul> }.into_any()
+}
+
 /// What the dataset holds, counted from it.
 #[component]
 fn Glance(ds: Arc<Dataset>) -> impl IntoView {
@@ -153,6 +236,31 @@ fn Glance(ds: Arc<Dataset>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_says_what_moved_or_that_the_seller_stops() {
+        let ds = crate::data::bundled();
+        let changes = price_changes(&ds);
+        let sonnet = changes
+            .iter()
+            .find(|c| c.model.id == "claude-sonnet-5-5")
+            .unwrap();
+        assert_eq!(
+            change_words(sonnet),
+            "cached input $0.20 → $0.10 per million tokens"
+        );
+        let mut stop = *sonnet;
+        stop.next = None;
+        assert_eq!(
+            change_words(&stop),
+            "stopped selling it (was $2.00 in, $10.00 out)"
+        );
+        stop.announced = true;
+        assert_eq!(
+            change_words(&stop),
+            "stops selling it (now $2.00 in, $10.00 out)"
+        );
+    }
 
     #[test]
     fn the_newest_come_first_and_none_is_newer_than_the_last_listed() {

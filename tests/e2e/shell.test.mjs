@@ -1,7 +1,7 @@
 // The app shell as a visitor meets it: every route, the theme toggle, deep links, the 404 page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, at, appReady, screenshotPath, SITE, SUBPATH_SITE, DESKTOP, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, screenshotPath, SITE, SUBPATH_SITE, DESKTOP, PHONE } from "./lib.mjs";
 
 const ROUTES = [
   { path: "/", name: "overview", heading: /Choose a language model/, title: /LLM Atlas/ },
@@ -94,6 +94,58 @@ test("the overview counts what the dataset holds", async () => {
     // The fifth card leads to the claims.
     await page.locator(".cards").getByRole("link", { name: "Claims checked" }).click();
     await page.getByRole("heading", { level: 1, name: "Claims checked" }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the overview lists the latest price changes, announced ones first, as the prices say", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(SITE);
+    await appReady(page);
+    const { models, prices, meta } = await fetchData(["models", "prices", "meta"]);
+    // The rule, from the data: a retired price, and the earliest later price of the same
+    // model, seller and tier not retired by that day; an equal successor is no change.
+    const same = (a, b) => a.model === b.model && a.provider === b.provider && (a.tier ?? "") === (b.tier ?? "");
+    const parts = (p) => [p.input_usd_per_mtok, p.cached_input_usd_per_mtok ?? null, p.output_usd_per_mtok];
+    const name = (id) => models.find((m) => m.id === id).name;
+    const changes = prices
+      .filter((p) => p.retired)
+      .map((p) => {
+        const day = p.retired.value;
+        const next = prices
+          .filter((q) => same(p, q) && q.as_of > p.as_of && !(q.retired && q.retired.value <= day))
+          .sort((a, b) => (a.as_of < b.as_of ? -1 : 1))[0];
+        return { p, day, next, name: name(p.model) };
+      })
+      .filter((c) => !c.next || parts(c.p).some((x, i) => x !== parts(c.next)[i]))
+      .sort((a, b) => (a.day !== b.day ? (a.day < b.day ? 1 : -1) : a.name < b.name ? -1 : a.name > b.name ? 1 : a.p.provider < b.p.provider ? -1 : 1))
+      .slice(0, 6);
+    assert.ok(changes.length > 0, "the dataset has retired prices");
+    const items = page.getByTestId("price-change");
+    await items.first().waitFor();
+    assert.equal(await items.count(), changes.length);
+    for (const [i, c] of changes.entries()) {
+      const text = await items.nth(i).innerText();
+      assert.ok(text.startsWith(c.name), `item ${i}: "${text}" names ${c.name}`);
+      assert.ok(text.includes(c.p.provider), `item ${i} names the seller ${c.p.provider}`);
+      assert.ok(text.includes(c.day), `item ${i} gives the day ${c.day}`);
+      assert.equal(/announced/.test(text), c.day > meta.date, `item ${i}: announced or not`);
+      if (c.next) {
+        assert.match(text, / → \$/, `item ${i} says what the price became`);
+      } else {
+        assert.match(text, /stop(ped|s) selling it/, `item ${i} says the seller stops`);
+      }
+    }
+    // What changed shows where it was read, on keyboard focus.
+    const words = items.first().locator("button.sv-value").first();
+    await words.focus();
+    await items.first().locator('[role="tooltip"] a').first().waitFor();
+    // The model's name opens its page, where the old price is history.
+    await items.first().getByRole("link", { name: changes[0].name }).click();
+    await page.getByRole("heading", { level: 1, name: changes[0].name }).waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
