@@ -3,7 +3,10 @@
 //! with its box, and disposed on unmount. `<ChartPanel>` adds the title, the source line, the
 //! downloads, the embed snippet, the citation and the data table.
 //!
-//! ECharts itself is `echarts.min.js` from npm, loaded as a classic script before the wasm.
+//! ECharts itself is `echarts.min.js` from npm, copied next to the app. It is loaded on the
+//! first chart a page draws ([`echarts_loaded`]), so the pages without a chart (the overview, a
+//! model's page, the claims, the demo) never download its 1.1 MB and the app starts without
+//! waiting for it.
 
 use crate::app::href;
 use crate::charts::Figure;
@@ -12,8 +15,10 @@ use crate::components::resize::watch_size;
 use crate::theme::{use_theme, Theme};
 use leptos::html::Div;
 use leptos::prelude::*;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
@@ -50,6 +55,66 @@ fn js_error(e: JsValue) -> String {
                 .map(|err| String::from(err.message()))
         })
         .unwrap_or_else(|| "unknown error".to_string())
+}
+
+thread_local! {
+    /// The one load of `echarts.min.js` every chart awaits (`None` before the first chart, and
+    /// again after a failed load, so a later chart tries once more).
+    static ECHARTS_LOAD: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+fn has_echarts() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"echarts".into()).is_ok_and(|v| v.is_object())
+}
+
+/// Adds `<script src="echarts.min.js">` to the document's head (the address is the app's own,
+/// under a sub-path too): resolves when it has run, rejects if it did not load.
+fn start_echarts_load() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let doc = document();
+        let added = doc
+            .create_element("script")
+            .map(|el| el.unchecked_into::<web_sys::HtmlScriptElement>())
+            .and_then(|script| {
+                script.set_src(&href("/echarts.min.js"));
+                let loaded = Closure::once_into_js(move || resolve.call0(&JsValue::NULL));
+                let reject = reject.clone();
+                let failed = Closure::once_into_js(move || {
+                    reject.call1(&JsValue::NULL, &"echarts.min.js did not load".into())
+                });
+                script.set_onload(Some(loaded.unchecked_ref()));
+                script.set_onerror(Some(failed.unchecked_ref()));
+                let head = doc
+                    .head()
+                    .ok_or_else(|| JsValue::from("the page has no head"))?;
+                head.append_child(&script).map(|_| ())
+            });
+        if let Err(e) = added {
+            // Nothing can be done with the result of rejecting a promise.
+            let _ = reject.call1(&JsValue::NULL, &e);
+        }
+    })
+}
+
+/// Resolves once ECharts is there: at once if it already is, otherwise after the one shared
+/// load of `echarts.min.js`. The error says why it is not.
+pub async fn echarts_loaded() -> Result<(), String> {
+    if has_echarts() {
+        return Ok(());
+    }
+    let load = ECHARTS_LOAD.with(|l| {
+        l.borrow_mut()
+            .get_or_insert_with(start_echarts_load)
+            .clone()
+    });
+    match JsFuture::from(load).await {
+        Ok(_) if has_echarts() => Ok(()),
+        Ok(_) => Err("echarts.min.js ran but defined no echarts".to_string()),
+        Err(e) => {
+            ECHARTS_LOAD.with(|l| l.borrow_mut().take());
+            Err(js_error(e))
+        }
+    }
 }
 
 fn theme_name(theme: Theme) -> Option<String> {
@@ -143,6 +208,15 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     result
 }
 
+/// Starts loading ECharts without waiting for it: a page with charts calls this as it opens,
+/// so the library downloads while the dataset does instead of after it.
+pub fn preload_echarts() {
+    leptos::task::spawn_local(async {
+        // A failure is reported by each chart that needs the library.
+        let _ = echarts_loaded().await;
+    });
+}
+
 #[component]
 pub fn EChart(
     figure: Signal<Figure>,
@@ -154,10 +228,27 @@ pub fn EChart(
     let node = NodeRef::<Div>::new();
     let theme = use_theme();
     let error = RwSignal::new(None::<String>);
+    // ECharts: `None` while it loads, then whether it did.
+    let library = RwSignal::new(None::<Result<(), String>>);
+    leptos::task::spawn_local(async move {
+        let loaded = echarts_loaded().await;
+        // The chart may have been unmounted meanwhile.
+        let _ = library.try_set(Some(loaded));
+    });
     // Draw: (re)create the instance when there is none or the theme changed, then set the option.
     Effect::new(move |previous: Option<Theme>| {
         let current = theme.get();
         let fig = figure.get();
+        match library.get() {
+            None => return current,
+            Some(Err(e)) => {
+                error.set(Some(format!(
+                    "The chart library did not load ({e}); the data table below has the same numbers."
+                )));
+                return current;
+            }
+            Some(Ok(())) => {}
+        }
         let Some(el) = node.get() else {
             return current;
         };
@@ -205,6 +296,7 @@ pub fn EChart(
             aria-label=label
             data-chart=move || figure.with(|f| f.id.slug())
             style:height=height
+            aria-busy=move || library.with(Option::is_none).to_string()
         ></div>
         {move || error.get().map(|e| view! { <p class="inline-error" role="alert">{e}</p> })}
     }

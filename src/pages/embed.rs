@@ -47,6 +47,7 @@ pub fn figure_for(ds: &Dataset, id: ChartId, params: &[(String, String)]) -> Fig
 
 #[component]
 pub fn Embed() -> impl IntoView {
+    crate::components::echart::preload_echarts();
     let params = use_params_map();
     let query = use_query_map();
     let theme = use_theme();

@@ -517,3 +517,48 @@ test("a chart follows its box when the window narrows, as on a phone turned or a
     await context.close();
   }
 });
+
+test("ECharts is fetched once, by the first page that draws a chart, and never by pages without one", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const fetched = [];
+    context.on("request", (r) => {
+      if (r.url().endsWith("/echarts.min.js")) fetched.push(r.url());
+    });
+    for (const path of ["/", "/claims", "/models/gemma-3-270m", "/about"]) {
+      await page.goto(at(SITE, path));
+      await appReady(page);
+      await page.waitForLoadState("networkidle");
+    }
+    assert.deepEqual(fetched, [], "pages without a chart fetched ECharts");
+    // The costs page draws three charts from one load; moving on within the app loads nothing more.
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    for (const slug of ["cost-vs-volume", "prices", "quality-vs-price"]) await waitForChart(page, slug);
+    assert.equal(fetched.length, 1, `fetched ${fetched.length} times`);
+    await page.getByRole("link", { name: "Hardware", exact: true }).first().click();
+    await waitForChart(page, "memory");
+    assert.equal(fetched.length, 1, "a second page's chart reused the loaded library");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("when ECharts cannot be fetched, each chart says so and its data table still holds the numbers", async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await context.route("**/echarts.min.js", (route) => route.abort());
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    const alerts = page.locator(".inline-error[role=alert]", { hasText: "The chart library did not load" });
+    await alerts.first().waitFor();
+    assert.equal(await alerts.count(), 3, "one message per chart");
+    const table = page.locator("details", { hasText: "Data table" }).first();
+    await table.locator("summary").click();
+    assert.ok((await table.locator("tbody tr").count()) > 0, "the data table has rows");
+    assert.equal(await page.locator(".echart canvas").count(), 0);
+  } finally {
+    await context.close();
+  }
+});

@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 #[component]
 pub fn Costs() -> impl IntoView {
+    crate::components::echart::preload_echarts();
     view! {
         <PageHead title="Costs" heading="Costs: API or your own hardware?">
             "Set your workload and a self-hosting option; the charts follow. Every assumption is a field, "

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 #[component]
 pub fn Hardware() -> impl IntoView {
+    crate::components::echart::preload_echarts();
     view! {
         <PageHead title="Hardware" heading="Hardware: will it fit?">
             "Memory a model needs (weights, KV cache, overhead) at each quantization, against the GPUs you "
