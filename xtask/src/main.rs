@@ -5,7 +5,7 @@
 //! cargo xtask build [--public-url /sub/] [--dist DIR]
 //! cargo xtask serve [--port 8080]   set up, build and serve the site on 127.0.0.1
 //! cargo xtask test               every check: fmt, clippy, native tests, wasm build, browser tests
-//! cargo xtask bench-ui           UI benchmarks (10,000-model table, embed cost)
+//! cargo xtask bench-ui           UI benchmarks (10,000-model table, embed cost, first visit)
 //! ```
 
 mod bench;
@@ -42,7 +42,7 @@ commands:
   test [--browser]           setup (and the Debian packages the browser tests need), then
                              fmt, clippy, native tests, the wasm build and the browser tests
                              (--browser: only the wasm build and the browser tests)
-  bench-ui                   the UI benchmarks: a 10,000-model table, and the embed page's cost
+  bench-ui                   the UI benchmarks: a 10,000-model table, the embed page's cost, a first visit
   bench-demo [--tokens N] [--no-wllama] [--url URL]
                              build, then benchmark the on-device demo in Chromium beside wllama
 ";
