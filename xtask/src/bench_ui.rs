@@ -15,7 +15,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build::run(&options)?;
     let port = StaticServer::bind(0, vec![Mount::new("/", &options.dist)])?.spawn();
     let url = format!("http://127.0.0.1:{port}/");
-    for script in ["bench/models-scale.mjs", "bench/embed-cost.mjs", "bench/page-load.mjs"] {
+    for script in [
+        "bench/models-scale.mjs",
+        "bench/embed-cost.mjs",
+        "bench/page-load.mjs",
+    ] {
         step(&format!("node {script}"));
         cmd::run_env(&root, "node", &[script], &[("ATLAS_URL", url.as_str())])?;
     }
