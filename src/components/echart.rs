@@ -208,6 +208,11 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     result
 }
 
+/// What a chart says in place of its drawing when ECharts is not there, and why.
+fn library_missing(reason: &str) -> String {
+    format!("The chart library did not load ({reason}); the data table below has the same numbers.")
+}
+
 /// Starts loading ECharts without waiting for it: a page with charts calls this as it opens,
 /// so the library downloads while the dataset does instead of after it.
 pub fn preload_echarts() {
@@ -242,9 +247,7 @@ pub fn EChart(
         match library.get() {
             None => return current,
             Some(Err(e)) => {
-                error.set(Some(format!(
-                    "The chart library did not load ({e}); the data table below has the same numbers."
-                )));
+                error.set(Some(library_missing(&e)));
                 return current;
             }
             Some(Ok(())) => {}
@@ -258,10 +261,7 @@ pub fn EChart(
             match echarts_init(Some(&el), theme_name(current), &JsValue::UNDEFINED) {
                 Ok(i) => handle.0.set_value(Some(i)),
                 Err(e) => {
-                    error.set(Some(format!(
-                        "The chart library did not load ({}); the data table below has the same numbers.",
-                        js_error(e)
-                    )));
+                    error.set(Some(library_missing(&js_error(e))));
                     return current;
                 }
             }

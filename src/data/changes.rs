@@ -2,19 +2,19 @@
 //! and (perhaps) sells at another from then on. The overview lists the latest ones, announced
 //! ones first, so a returning reader sees what moved.
 
-use crate::data::{Dataset, Model, Price};
+use crate::data::{Dataset, Model, Price, Sourced};
 
 /// One price that ended (or whose end is announced), with the price that replaced it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PriceChange<'a> {
-    /// The day the earlier price ended, or ends ("YYYY-MM-DD").
-    pub day: &'a str,
+    /// When the earlier price ended, or ends, and where that was read.
+    pub retired: &'a Sourced<String>,
     pub model: &'a Model,
     pub ended: &'a Price,
     /// What the same seller charges for the same tier from then on: the earliest later price
-    /// not itself retired by `day`. `None`: the seller stopped selling it.
+    /// not itself retired by [`PriceChange::day`]. `None`: the seller stopped selling it.
     pub next: Option<&'a Price>,
-    /// `day` is after the dataset's date: an announced change, not yet made.
+    /// The day is after the dataset's date: an announced change, not yet made.
     pub announced: bool,
 }
 
@@ -27,7 +27,12 @@ pub struct Delta {
     pub after: Option<f64>,
 }
 
-impl PriceChange<'_> {
+impl<'a> PriceChange<'a> {
+    /// The day the earlier price ended, or ends ("YYYY-MM-DD").
+    pub fn day(&self) -> &'a str {
+        &self.retired.value
+    }
+
     /// The parts of the price that changed, in the order input, cached input, output. Empty
     /// when the seller stopped selling (no `next`).
     pub fn deltas(&self) -> Vec<Delta> {
@@ -71,7 +76,8 @@ pub fn price_changes(ds: &Dataset) -> Vec<PriceChange<'_>> {
         .prices
         .iter()
         .filter_map(|ended| {
-            let day = ended.retired.as_ref()?.value.as_str();
+            let retired = ended.retired.as_ref()?;
+            let day = retired.value.as_str();
             let model = ds.model(&ended.model)?;
             let next = ds
                 .prices
@@ -85,7 +91,7 @@ pub fn price_changes(ds: &Dataset) -> Vec<PriceChange<'_>> {
                 })
                 .min_by(|a, b| a.as_of.cmp(&b.as_of));
             let change = PriceChange {
-                day,
+                retired,
                 model,
                 ended,
                 next,
@@ -95,8 +101,8 @@ pub fn price_changes(ds: &Dataset) -> Vec<PriceChange<'_>> {
         })
         .collect();
     changes.sort_by(|a, b| {
-        b.day
-            .cmp(a.day)
+        b.day()
+            .cmp(a.day())
             .then_with(|| a.model.name.cmp(&b.model.name))
             .then_with(|| a.ended.provider.cmp(&b.ended.provider))
             .then_with(|| a.ended.tier.cmp(&b.ended.tier))
@@ -107,7 +113,6 @@ pub fn price_changes(ds: &Dataset) -> Vec<PriceChange<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Sourced;
 
     fn retire(p: &mut Price, day: &str) {
         p.retired = Some(Sourced {
@@ -123,7 +128,12 @@ mod tests {
         let changes = price_changes(&ds);
         assert!(!changes.is_empty());
         for w in changes.windows(2) {
-            assert!(w[0].day >= w[1].day, "{} before {}", w[0].day, w[1].day);
+            assert!(
+                w[0].day() >= w[1].day(),
+                "{} before {}",
+                w[0].day(),
+                w[1].day()
+            );
         }
         // Every retired price is either listed or replaced by an equal one.
         let listed = changes.len();
@@ -134,7 +144,7 @@ mod tests {
             .iter()
             .find(|c| c.model.id == "claude-sonnet-5-5")
             .expect("Sonnet 5.5's cache-read cut");
-        assert_eq!(sonnet.day, "2026-10-07");
+        assert_eq!(sonnet.day(), "2026-10-07");
         assert!(!sonnet.announced);
         assert_eq!(
             sonnet.deltas(),
@@ -162,7 +172,7 @@ mod tests {
         retire(&mut ds.prices[i], "2099-01-01");
         let changes = price_changes(&ds);
         let first = changes[0];
-        assert_eq!(first.day, "2099-01-01");
+        assert_eq!(first.day(), "2099-01-01");
         assert_eq!(first.model.id, model);
         assert!(first.announced);
         assert_eq!(first.next, None);

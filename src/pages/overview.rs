@@ -176,16 +176,10 @@ fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
                 Some(tier) => format!("{}, {tier}", c.ended.provider),
                 None => c.ended.provider.clone(),
             };
-            let retired = c.ended.retired.as_ref();
-            let words_source = c
-                .next
-                .map(|n| n.source.clone())
-                .or_else(|| retired.map(|r| r.source.clone()))
-                .unwrap_or_default();
-            let words = Provenance::new(&ds, &words_source)
+            let words_source = c.next.map_or(&c.retired.source, |n| &n.source);
+            let words = Provenance::new(&ds, words_source)
                 .detail(&[c.next.and_then(|n| n.note.as_deref())]);
-            let day = Provenance::new(&ds, retired.map_or("", |r| r.source.as_str()))
-                .detail(&[retired.and_then(|r| r.note.as_deref())]);
+            let day = Provenance::new(&ds, &c.retired.source).detail(&[c.retired.note.as_deref()]);
             let when = match (c.announced, c.next.is_some()) {
                 (true, true) => "from ",
                 (true, false) => "on ",
@@ -197,7 +191,7 @@ fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
                     <span class="sv-muted">{format!(" · {seller}: ")}</span>
                     <SourcedValue text=change_words(c) provenance=words />
                     <span class="sv-muted">{format!(" · {when}")}</span>
-                    <SourcedValue text=c.day.to_string() provenance=day />
+                    <SourcedValue text=c.day().to_string() provenance=day />
                     {c.announced.then(|| view! { " " <span class="badge badge-warn">"announced"</span> })}
                 </li>
             }
