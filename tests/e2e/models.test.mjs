@@ -375,6 +375,41 @@ test("on a phone the table scrolls inside its box, not the page", async () => {
   }
 });
 
+test("on a 1280 px laptop screen the default columns fit, headings wrapping with their sort arrow", async () => {
+  const { context, page, errors } = await openModels("/models", { viewport: { width: 1280, height: 800 } });
+  try {
+    const box = page.locator(".models-scroll");
+    const [scroll, client] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    assert.ok(scroll <= client, `the table is ${scroll}px wide in a ${client}px box`);
+    // The prices, the last default columns, are on screen.
+    const price = await page.locator('table.models thead th[data-col="price_out"]').boundingBox();
+    assert.ok(price && price.x + price.width <= 1280, `output price heading at ${JSON.stringify(price)}`);
+    // A heading that wraps keeps its arrow beside its last word, not on a line of its own.
+    const header = page.locator('th[data-col="bench:hle"]');
+    await header.getByRole("button").click();
+    await page.waitForFunction(() => document.querySelector('th[data-col="bench:hle"] .arrow').textContent !== "");
+    const [arrow, text] = await header.evaluate((th) => {
+      const sort = th.querySelector(".sort");
+      const range = document.createRange();
+      range.selectNodeContents(sort.firstChild);
+      const lines = [...range.getClientRects()].map((r) => ({ top: r.top, bottom: r.bottom }));
+      const a = th.querySelector(".arrow").getBoundingClientRect();
+      return [{ top: a.top, bottom: a.bottom }, { heading: sort.firstChild.textContent, lines }];
+    });
+    assert.equal(text.heading, "Humanity's Last Exam");
+    const tops = [...new Set(text.lines.map((r) => Math.round(r.top)))];
+    assert.ok(tops.length >= 2, `the heading wraps: ${JSON.stringify(text.lines)}`);
+    const lastLine = text.lines.reduce((a, b) => (b.top > a.top ? b : a));
+    assert.ok(
+      arrow.top < lastLine.bottom && arrow.bottom > lastLine.top,
+      `the arrow ${JSON.stringify(arrow)} sits on the heading's last line ${JSON.stringify(lastLine)}`,
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a tooltip on the last rows opens above its value, inside the table's box, which ends at its rows", async () => {
   const { context, page, errors } = await openModels();
   try {
