@@ -345,13 +345,30 @@ test("a price cell says 'retired' where every listed price was retired, and a da
   }
 });
 
-test("on a phone the table scrolls inside its box, not the page", async () => {
+test("on a phone the table scrolls inside its box, not the page, keeping the names in view", async () => {
   const { context, page, errors } = await openModels("/models", { viewport: PHONE });
   try {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
     const box = await page.locator(".table-scroll").first().evaluate((el) => el.scrollWidth > el.clientWidth);
     assert.ok(box, "the table itself scrolls horizontally");
+    // Scrolled sideways, the pin boxes and the model names stay at the box's left edge, on top
+    // of the columns that scroll under them.
+    const scroller = page.locator(".models-scroll");
+    await page.locator("table.models tbody tr").first().scrollIntoViewIfNeeded();
+    await scroller.evaluate((el) => { el.scrollLeft = 300; });
+    const [edge, name, pin, under] = await page.evaluate(() => {
+      const r = (el) => el.getBoundingClientRect();
+      const row = document.querySelector("table.models tbody tr");
+      const nameCell = row.querySelector("th.model-name");
+      const n = r(nameCell);
+      const hit = document.elementFromPoint(n.left + 10, n.top + n.height / 2);
+      return [r(document.querySelector(".models-scroll")).left, n, r(row.querySelector(".pin-col")), nameCell.contains(hit)];
+    });
+    assert.ok(Math.abs(pin.left - edge) <= 2, `pin box at ${pin.left}, box edge at ${edge}`);
+    assert.ok(Math.abs(name.left - pin.right) <= 1, `name at ${name.left}, after the pin box ending at ${pin.right}`);
+    assert.ok(under, "the name cell is on top of the scrolled columns");
+    await scroller.evaluate((el) => { el.scrollLeft = 0; });
     // A value's tooltip stays inside the visible part of the box, its links reachable.
     const value = page.locator('table.models tbody td[data-col="params_total"] .sv-value').first();
     await value.focus();
