@@ -585,3 +585,26 @@ fn gemma_3_27b_on_rtx_4090s() {
         Err(VramError::ActiveParamsUnknown)
     );
 }
+
+/// Machines whose CPU and GPU share one pool (Apple silicon, DGX Spark, Ryzen AI Max) count
+/// three quarters of it as the GPU's and have no separate RAM to offload to; a graphics card
+/// counts all of its memory and the host's RAM.
+#[test]
+fn unified_memory_machines_share_their_pool() {
+    for id in [
+        "apple-m4-max-36gb",
+        "nvidia-dgx-spark",
+        "amd-ryzen-ai-max-plus-395-128gb",
+    ] {
+        let h = hardware(id);
+        assert!(h.kind.is_unified(), "{id} is a unified-memory machine");
+        let setup = Setup::from_hardware(&h, 1, 64.0);
+        assert_close(id, setup.gpu_gb(), 0.75 * h.memory_gb.value, 1e-9);
+        assert_eq!(setup.system_ram_gb, 0.0, "{id}: no RAM beside the pool");
+    }
+    let spark = Setup::from_hardware(&hardware("nvidia-dgx-spark"), 1, 64.0);
+    assert_close("DGX Spark's GPU share, GB", spark.gpu_gb(), 96.0, 1e-9);
+    let rtx = Setup::from_hardware(&hardware("nvidia-rtx-5090"), 1, 64.0);
+    assert_close("RTX 5090, GB", rtx.gpu_gb(), 32.0, 1e-9);
+    assert_eq!(rtx.system_ram_gb, 64.0);
+}

@@ -371,6 +371,19 @@ pub enum HardwareKind {
     ConsumerGpu,
     /// Apple silicon with unified memory.
     AppleSilicon,
+    /// Another machine whose CPU and GPU share one memory pool (NVIDIA GB10, AMD Strix Halo).
+    UnifiedMemory,
+}
+
+impl HardwareKind {
+    /// Whether the GPU's memory is the machine's one pool, shared with the CPU: only part of it
+    /// is the GPU's, and there is no separate RAM to offload to.
+    pub fn is_unified(self) -> bool {
+        matches!(
+            self,
+            HardwareKind::AppleSilicon | HardwareKind::UnifiedMemory
+        )
+    }
 }
 
 /// One entry of `hardware.json`.

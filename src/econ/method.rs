@@ -135,7 +135,7 @@ pub const METHOD: &[MethodSection] = &[
         assumptions: &[
             "The 0.5 GB per device covers the runtime's context and compute buffers; calculators quote 0.3 to 1.5 GB, and llama.cpp's compute buffer grows with context.",
             "The 10% covers fragmentation and activations (canitrun.dev uses 12%).",
-            "Apple silicon can give the GPU about 0.75 of its unified memory and has no separate RAM to offload to.",
+            "Apple silicon can give the GPU about 0.75 of its unified memory and has no separate RAM to offload to; other machines whose CPU and GPU share one pool (DGX Spark, Ryzen AI Max) are assumed the same.",
             "Memory is pooled across GPUs (layers split between them); offloaded layers run at system RAM speed.",
         ],
         sources: &["canitrun.dev/about; ggufvram.radicchio.page; ollama/ollama PR #17201 (compute buffer)."],
@@ -218,7 +218,7 @@ mod tests {
         )));
         assert!(fit.contains(&format!(
             "about {}",
-            crate::econ::vram::APPLE_USABLE_FRACTION
+            crate::econ::vram::UNIFIED_USABLE_FRACTION
         )));
     }
 }

@@ -34,7 +34,7 @@ pub use self_host::{
 pub use vram::{
     active_params_b, estimate_memory, estimate_model_memory, estimate_model_memory_or_weights, fit,
     memory_by_quant, weights_gb, Fit, KvCacheType, KvHeads, KvLayout, MemoryBound, MemoryEstimate,
-    MemoryOptions, Overhead, Quant, Setup, SlidingWindow, VramError, APPLE_USABLE_FRACTION,
+    MemoryOptions, Overhead, Quant, Setup, SlidingWindow, VramError, UNIFIED_USABLE_FRACTION,
 };
 
 /// Hours in an average month: 365 × 24 / 12 = 730.

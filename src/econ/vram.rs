@@ -12,7 +12,7 @@
 //! Architecture numbers come from the dataset's [`Architecture`]; when one is missing the
 //! estimate is a typed [`VramError::KvFieldUnknown`], never a guess.
 
-use crate::data::{Architecture, Hardware, HardwareKind, Model, Sourced};
+use crate::data::{Architecture, Hardware, Model, Sourced};
 
 use super::{non_negative, positive, positive_fraction, EconError, BYTES_PER_GB};
 
@@ -642,19 +642,24 @@ pub struct Setup {
     pub system_ram_gb: f64,
 }
 
-/// Usable share of Apple unified memory assumed for the GPU (canitrun.dev: ~75%).
-pub const APPLE_USABLE_FRACTION: f64 = 0.75;
+/// Usable share of unified memory assumed for the GPU (canitrun.dev: ~75% on Apple silicon;
+/// assumed the same for other unified-memory machines, whose OS shares the pool too).
+pub const UNIFIED_USABLE_FRACTION: f64 = 0.75;
 
 impl Setup {
-    /// `devices` × a dataset device, with `system_ram_gb` of host RAM (ignored for Apple
-    /// silicon, whose RAM is the GPU memory).
+    /// `devices` × a dataset device, with `system_ram_gb` of host RAM (ignored for unified
+    /// memory, where the RAM is the GPU memory).
     pub fn from_hardware(hardware: &Hardware, devices: u32, system_ram_gb: f64) -> Setup {
-        let apple = hardware.kind == HardwareKind::AppleSilicon;
+        let unified = hardware.kind.is_unified();
         Setup {
             devices,
             memory_gb_per_device: hardware.memory_gb.value,
-            usable_fraction: if apple { APPLE_USABLE_FRACTION } else { 1.0 },
-            system_ram_gb: if apple { 0.0 } else { system_ram_gb },
+            usable_fraction: if unified {
+                UNIFIED_USABLE_FRACTION
+            } else {
+                1.0
+            },
+            system_ram_gb: if unified { 0.0 } else { system_ram_gb },
         }
     }
 

@@ -208,7 +208,7 @@ fn Glance(ds: Arc<Dataset>) -> impl IntoView {
             {item(models, format!("models ({open} open weights, {} closed)", models - open), "glance-models")}
             {item(scores, format!("benchmark scores on {} benchmarks", ds.benchmarks.len()), "glance-scores")}
             {item(ds.prices.len(), "dated API prices".into(), "glance-prices")}
-            {item(ds.hardware.len(), "GPUs and Macs with memory and bandwidth".into(), "glance-hardware")}
+            {item(ds.hardware.len(), "GPUs, Macs and mini PCs with memory and bandwidth".into(), "glance-hardware")}
             {item(ds.claims.len(), "claims checked".into(), "glance-claims")}
             {item(ds.sources.len(), "sources: every number cites one".into(), "glance-sources")}
         </ul>

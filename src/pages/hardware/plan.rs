@@ -367,7 +367,7 @@ pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::econ::vram::APPLE_USABLE_FRACTION;
+    use crate::econ::vram::UNIFIED_USABLE_FRACTION;
 
     #[test]
     fn defaults_are_an_empty_query_and_changes_round_trip() {
@@ -463,7 +463,7 @@ mod tests {
         let mac = Setup {
             devices: 1,
             memory_gb_per_device: 36.0,
-            usable_fraction: APPLE_USABLE_FRACTION,
+            usable_fraction: UNIFIED_USABLE_FRACTION,
             system_ram_gb: 0.0,
         };
         assert_eq!(

@@ -4,9 +4,7 @@
 //! about it and its relatives. Pure, so the page and the tests agree.
 
 use crate::charts::memory::QUANTS;
-use crate::data::{
-    ArchKind, Benchmark, Claim, Dataset, Hardware, HardwareKind, Model, Price, Score, Sourced,
-};
+use crate::data::{ArchKind, Benchmark, Claim, Dataset, Hardware, Model, Price, Score, Sourced};
 use crate::econ::vram::{
     estimate_model_memory, fit, weights_gb, Fit, MemoryEstimate, MemoryOptions, Quant, Setup,
     VramError,
@@ -163,7 +161,7 @@ impl SmallestSetup<'_> {
         } else {
             format!("{}× {}", self.devices, self.hardware.name)
         };
-        let usable = if self.hardware.kind == HardwareKind::AppleSilicon {
+        let usable = if self.hardware.kind.is_unified() {
             " usable"
         } else {
             ""
