@@ -514,7 +514,7 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                         options.kv_cache.label()
                     )}
                     {method}
-                    "). A setup is 1, 2, 4 or 8 of one device from the hardware list, all in GPU memory."
+                    "). A setup is 1, 2, 4 or 8 of one graphics card from the hardware list, or one Mac or mini PC, all in GPU memory."
                     {compare}
                 </p>
                 {sheet_table(

@@ -170,15 +170,26 @@ impl SmallestSetup<'_> {
     }
 }
 
-/// Device counts tried for a setup.
+/// Device counts tried for a setup of graphics cards.
 const DEVICE_COUNTS: [u32; 4] = [1, 2, 4, 8];
+
+/// The device counts a setup of `h` is tried at: 1, 2, 4 or 8 cards in one server, but one
+/// unified-memory machine (a Mac or a mini PC is a whole computer: several of them are a
+/// cluster over a network, not a server with more GPU memory).
+fn device_counts(h: &Hardware) -> &'static [u32] {
+    if h.kind.is_unified() {
+        &DEVICE_COUNTS[..1]
+    } else {
+        &DEVICE_COUNTS
+    }
+}
 
 /// The setup with the least usable memory that holds `estimate` without offloading to system
 /// RAM (fewer devices first on a tie); `None` when not even eight of the largest device do.
 pub fn smallest_setup<'a>(ds: &'a Dataset, estimate: &MemoryEstimate) -> Option<SmallestSetup<'a>> {
     let mut best: Option<SmallestSetup<'a>> = None;
     for h in &ds.hardware {
-        for devices in DEVICE_COUNTS {
+        for &devices in device_counts(h) {
             let setup = Setup::from_hardware(h, devices, 0.0);
             if !matches!(fit(estimate, &setup), Ok(Fit::Fits { .. })) {
                 continue;
@@ -405,9 +416,9 @@ mod tests {
                 .as_ref()
                 .expect("27B fits somewhere at every quant");
             assert!(s.gpu_gb >= row.estimate.total_gb);
-            // No device of the dataset, at any count, holds it in less.
+            // No device of the dataset, at any count tried, holds it in less.
             for h in &ds.hardware {
-                for n in DEVICE_COUNTS {
+                for &n in device_counts(h) {
                     let setup = Setup::from_hardware(h, n, 0.0);
                     if setup.gpu_gb() < s.gpu_gb {
                         assert!(!matches!(fit(&row.estimate, &setup), Ok(Fit::Fits { .. })));
@@ -420,6 +431,14 @@ mod tests {
             assert!(
                 w[1].smallest.as_ref().unwrap().gpu_gb <= w[0].smallest.as_ref().unwrap().gpu_gb
             );
+        }
+        // A Mac or a mini PC is suggested alone, never as a cluster of several.
+        for m in &ds.models {
+            for row in memory_rows(&ds, m, &MemoryOptions::default()).unwrap_or_default() {
+                if let Some(s) = row.smallest.filter(|s| s.hardware.kind.is_unified()) {
+                    assert_eq!(s.devices, 1, "{}: {}", m.id, s.label());
+                }
+            }
         }
         // A closed model says why there is no estimate.
         let gpt = ds.model("gpt-4o").unwrap();
