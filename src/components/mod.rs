@@ -4,6 +4,7 @@ pub mod dataset;
 pub mod download;
 pub mod echart;
 pub mod finder;
+pub mod hardware_select;
 pub mod resize;
 pub mod shell;
 pub mod sourced;

@@ -376,6 +376,39 @@ test("the hardware page's memory chart and verdicts follow the inputs", async ()
   }
 });
 
+test("the hardware pickers group the devices by kind, and choosing a unified-memory machine sets the URL", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const hardware = await (await fetch(at(SITE, "/data/hardware.json"))).json();
+    await page.goto(at(SITE, "/hardware?m=gemma-3-27b"));
+    await appReady(page);
+    const select = page.getByLabel("Setup 1 hardware");
+    const groups = await select.evaluate((s) =>
+      [...s.querySelectorAll("optgroup")].map((g) => [g.label, [...g.querySelectorAll("option")].map((o) => o.value)]),
+    );
+    assert.deepEqual(
+      groups.map(([label]) => label),
+      ["Data-centre GPUs", "Graphics cards", "Apple silicon", "Other unified-memory machines"],
+    );
+    assert.deepEqual(groups.flatMap(([, ids]) => ids).sort(), hardware.map((h) => h.id).sort(), "every device once");
+    const kinds = { "Data-centre GPUs": "datacenter_gpu", "Graphics cards": "consumer_gpu", "Apple silicon": "apple_silicon", "Other unified-memory machines": "unified_memory" };
+    for (const [label, ids] of groups) {
+      for (const id of ids) assert.equal(hardware.find((h) => h.id === id).kind, kinds[label], `${id} under ${label}`);
+    }
+    await select.selectOption("nvidia-dgx-spark");
+    await page.waitForURL(/nvidia-dgx-spark/);
+    assert.equal(await select.inputValue(), "nvidia-dgx-spark");
+    // The costs page's self-hosting picker is grouped the same way.
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    const costGroups = await page.getByTestId("sh-hardware").evaluate((s) => [...s.querySelectorAll("optgroup")].map((g) => g.label));
+    assert.deepEqual(costGroups, groups.map(([label]) => label));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a model without a KV layout on the hardware page gets its weights drawn and lower-bound verdicts, said as such", async () => {
   const models = await (await fetch(at(SITE, "/data/models.json"))).json();
   // An open model with a size whose head size the data lacks (DeepSeek-V4 at this writing).

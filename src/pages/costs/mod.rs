@@ -7,6 +7,7 @@ use crate::app::href;
 use crate::charts::short_usd;
 use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
+use crate::components::hardware_select::{hardware_groups, hardware_options};
 use crate::components::shell::PageHead;
 use crate::components::url_state::{
     parse_number, use_url_state, CheckList, Choice, NumberField, UrlState,
@@ -145,11 +146,7 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
         .filter(|m| m.open_weights && m.params_active_b.is_some())
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
-    let hardware: Vec<(String, String)> = ds
-        .hardware
-        .iter()
-        .map(|h| (h.id.clone(), h.name.clone()))
-        .collect();
+    let hardware = hardware_groups(&ds);
     let d1 = ds.clone();
     let price_hint = Signal::derive(move || {
         s.with(|s| {
@@ -217,7 +214,7 @@ fn SelfHostFields(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                         inputs.update(false, |s| s.hardware = v)
                     }
                 >
-                    {hardware.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {hardware_options(&hardware)}
                     <Show when=move || s.with(|s| s.hardware == THIS_DEVICE)>
                         <option value=THIS_DEVICE>"This device (measured)"</option>
                     </Show>

@@ -6,6 +6,7 @@ pub mod plan;
 use crate::app::href;
 use crate::components::dataset::WithDataset;
 use crate::components::echart::ChartPanel;
+use crate::components::hardware_select::{hardware_groups, hardware_options};
 use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, Choice, NumberField, UrlState};
 use crate::data::{field_label, Dataset};
@@ -47,11 +48,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
         .filter(|m| m.open_weights && m.params_total_b.is_some())
         .map(Choice::from)
         .collect();
-    let hardware: Vec<(String, String)> = ds
-        .hardware
-        .iter()
-        .map(|h| (h.id.clone(), h.name.clone()))
-        .collect();
+    let hardware = hardware_groups(&ds);
     let d2 = ds.clone();
     let d3 = ds.clone();
     view! {
@@ -102,7 +99,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                                 inputs.update(false, |s| if let Some(x) = s.setups.get_mut(i) { x.hardware = v })
                                             }
                                         >
-                                            {hardware.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                                            {hardware_options(&hardware)}
                                         </select>
                                         <input
                                             type="number"
