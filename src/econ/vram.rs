@@ -631,12 +631,12 @@ fn total_params_b(model: &Model) -> Result<f64, VramError> {
 /// Where a model is to run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Setup {
-    /// Number of identical GPUs (or 1 for an Apple silicon machine).
+    /// Number of identical GPUs (usually 1 for a unified-memory machine).
     pub devices: u32,
     /// Memory of one device in GB.
     pub memory_gb_per_device: f64,
-    /// Fraction of that memory the runtime may use: 1.0 for a discrete GPU, 0.75 for Apple
-    /// unified memory (macOS keeps the rest for the system, per canitrun.dev).
+    /// Fraction of that memory the runtime may use: 1.0 for a discrete GPU, 0.75 for unified
+    /// memory (macOS keeps the rest for the system, per canitrun.dev; assumed alike elsewhere).
     pub usable_fraction: f64,
     /// System RAM layers can be offloaded to, in GB (0 for unified memory: it is the same pool).
     pub system_ram_gb: f64,

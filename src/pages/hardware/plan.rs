@@ -30,7 +30,7 @@ pub struct HardwareInputs {
     pub kv_cache: KvCacheType,
     pub sequences: u32,
     pub setups: Vec<SetupChoice>,
-    /// System RAM a runtime can offload layers to (not for Apple's unified memory).
+    /// System RAM a runtime can offload layers to (not for unified memory).
     pub system_ram_gb: f64,
 }
 
