@@ -145,6 +145,9 @@ test("pin up to four models and compare them, with differences highlighted", asy
     assert.equal(await compare.locator("thead th").count(), 5);
     assert.ok((await compare.locator("tr.differs").count()) > 0, "some rows differ");
     assert.ok(await boxes.nth(4).isDisabled(), "a fifth pin is refused");
+    // Four models side by side fit a 1280 px screen: long values wrap instead.
+    const [scroll, client] = await compare.locator(".table-scroll").evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    assert.ok(scroll <= client, `the comparison is ${scroll}px wide in a ${client}px box`);
     const pinnedIds = (await rowIds(page)).slice(0, 4);
     assert.match(decodeURIComponent(page.url()), new RegExp(`pin=${pinnedIds.join(",")}`));
     await compare.getByRole("button", { name: /^Remove / }).first().click();
