@@ -398,6 +398,16 @@ test("the hardware pickers group the devices by kind, and choosing a unified-mem
     await select.selectOption("nvidia-dgx-spark");
     await page.waitForURL(/nvidia-dgx-spark/);
     assert.equal(await select.inputValue(), "nvidia-dgx-spark");
+    // Several such machines are a cluster, and the setup says so; several cards are not.
+    assert.equal(await page.locator(".setup-note").count(), 0);
+    const devices = page.getByLabel("Setup 1 devices");
+    await devices.fill("2");
+    await devices.press("Enter");
+    await devices.blur();
+    const note = page.getByTestId("setup-0-cluster");
+    await note.waitFor();
+    assert.match(await note.innerText(), /^2 machines, each a whole computer: .*network cluster/);
+    assert.equal(await page.locator(".setup-note").count(), 1, "only the DGX Spark setup has the note");
     // The costs page's self-hosting picker is grouped the same way.
     await page.goto(at(SITE, "/costs"));
     await appReady(page);

@@ -49,6 +49,13 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
         .map(Choice::from)
         .collect();
     let hardware = hardware_groups(&ds);
+    // Machines whose GPU shares the computer's one memory pool: several of them are a cluster.
+    let unified: Vec<String> = ds
+        .hardware
+        .iter()
+        .filter(|h| h.kind.is_unified())
+        .map(|h| h.id.clone())
+        .collect();
     let d2 = ds.clone();
     let d3 = ds.clone();
     view! {
@@ -83,12 +90,23 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                     <legend>"GPU setups"</legend>
                     {move || {
                         let hardware = hardware.clone();
+                        let unified = unified.clone();
                         state
                             .with(|s| s.setups.clone())
                             .into_iter()
                             .enumerate()
                             .map(|(i, setup)| {
                                 let hw = setup.hardware.clone();
+                                let cluster = (setup.devices > 1 && unified.contains(&hw)).then(|| {
+                                    view! {
+                                        <p class="setup-note" data-testid=format!("setup-{i}-cluster")>
+                                            {format!(
+                                                "{} machines, each a whole computer: pooling their memory takes a network cluster (llama.cpp's RPC backend, exo), which adds network time to every token.",
+                                                setup.devices
+                                            )}
+                                        </p>
+                                    }
+                                });
                                 view! {
                                     <div class="setup-row" data-testid=format!("setup-{i}")>
                                         <select
@@ -119,6 +137,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                                         <button type="button" aria-label=format!("Remove setup {}", i + 1) on:click=move |_| inputs.update(false, |s| { if i < s.setups.len() { s.setups.remove(i); } })>
                                             "×"
                                         </button>
+                                        {cluster}
                                     </div>
                                 }
                             })
