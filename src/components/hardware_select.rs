@@ -67,6 +67,15 @@ mod tests {
             for (id, _) in devices {
                 assert_eq!(ds.hardware.iter().find(|h| &h.id == id).unwrap().kind, kind);
             }
+            // Within a group, the dataset's order.
+            let ids: Vec<&str> = devices.iter().map(|(id, _)| id.as_str()).collect();
+            let want: Vec<&str> = ds
+                .hardware
+                .iter()
+                .filter(|h| h.kind == kind)
+                .map(|h| h.id.as_str())
+                .collect();
+            assert_eq!(ids, want, "{label}");
         }
         assert!(groups
             .iter()

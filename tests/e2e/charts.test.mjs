@@ -379,7 +379,7 @@ test("the hardware page's memory chart and verdicts follow the inputs", async ()
 test("the hardware pickers group the devices by kind, and choosing a unified-memory machine sets the URL", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
-    const hardware = await (await fetch(at(SITE, "/data/hardware.json"))).json();
+    const { hardware } = await fetchData(["hardware"]);
     await page.goto(at(SITE, "/hardware?m=gemma-3-27b"));
     await appReady(page);
     const select = page.getByLabel("Setup 1 hardware");
