@@ -517,6 +517,79 @@ test("the hardware page lists what each setup runs, in agreement with the verdic
   }
 });
 
+test("what each setup runs can be ordered by a benchmark and narrowed to what fits, naming each setup's best model", async () => {
+  const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/hardware"));
+    await appReady(page);
+    const table = page.getByTestId("runs-on");
+    await table.waitFor();
+    const everyRow = await table.locator("tbody tr").count();
+    assert.equal(await page.getByTestId("best-per-setup").count(), 0, "no best model when ordered by size");
+    await page.getByTestId("rank").selectOption("gpqa_diamond");
+    await page.waitForURL(/rank=gpqa_diamond/);
+    await table.locator("thead th", { hasText: "GPQA Diamond" }).waitFor();
+    // Rows: id, the score cell's text, and each setup's cell.
+    const rows = () =>
+      table.locator("tbody tr").evaluateAll((trs) =>
+        trs.map((tr) => {
+          const tds = [...tr.querySelectorAll("td")].map((td) => td.innerText.trim());
+          return { id: tr.dataset.model, score: tds[1], setups: tds.slice(2) };
+        }),
+      );
+    const ranked = await rows();
+    assert.equal(ranked.length, everyRow);
+    // The open models with a GPQA Diamond score come first, best first, as models.json has them.
+    const scored = models
+      .filter((m) => m.open_weights && m.params_total_b && m.benchmarks?.gpqa_diamond)
+      .map((m) => m.benchmarks.gpqa_diamond.value)
+      .sort((a, b) => b - a);
+    assert.ok(scored.length >= 10);
+    const shown = ranked.slice(0, scored.length).map((r) => Number.parseFloat(r.score));
+    assert.deepEqual(shown, scored);
+    assert.ok(ranked.slice(scored.length).every((r) => r.score === "—"), "the unscored follow");
+    // Each setup's best model is the first scored row that setup holds.
+    const items = await page.getByTestId("best-per-setup").locator("li").allInnerTexts();
+    assert.equal(items.length, 3);
+    const name = (id) => models.find((m) => m.id === id).name;
+    items.forEach((text, i) => {
+      const best = ranked.find((r) => r.score !== "—" && !r.setups[i].startsWith("not even"));
+      assert.ok(best, `setup ${i + 1} runs a scored model`);
+      assert.ok(text.includes(`: ${name(best.id)}, `), `${text} names ${name(best.id)}`);
+      assert.ok(text.includes(`at ${best.setups[i].split(" · ")[0]}`), text);
+    });
+    // Only what fits: fewer rows, each held by some setup, in the same order.
+    await page.getByTestId("fitting-only").check();
+    await page.waitForURL(/fit=1/);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="runs-on"] tbody tr').length < n,
+      everyRow,
+    );
+    const fitting = await rows();
+    assert.ok(fitting.length > 0);
+    assert.ok(fitting.every((r) => r.setups.some((c) => !c.startsWith("not even"))));
+    assert.deepEqual(
+      fitting.map((r) => r.id),
+      ranked.filter((r) => r.setups.some((c) => !c.startsWith("not even"))).map((r) => r.id),
+    );
+    // A link keeps the view.
+    await page.reload();
+    await appReady(page);
+    await table.locator("thead th", { hasText: "GPQA Diamond" }).waitFor();
+    assert.equal(await page.getByTestId("rank").inputValue(), "gpqa_diamond");
+    assert.ok(await page.getByTestId("fitting-only").isChecked());
+    // Back to size: no score column, no best list, and the URL drops the order.
+    await page.getByTestId("rank").selectOption("");
+    await page.waitForURL((u) => !u.search.includes("rank="));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="best-per-setup"]'));
+    assert.equal(await table.locator("thead th", { hasText: "GPQA Diamond" }).count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("an embed renders inside a sandboxed iframe on another origin and sizes its frame", { skip: !HOST && "ATLAS_HOST_URL is not set" }, async () => {
   const { context, page, errors } = await openPage(browser);
   try {

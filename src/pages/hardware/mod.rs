@@ -9,12 +9,16 @@ use crate::components::echart::ChartPanel;
 use crate::components::hardware_select::{hardware_groups, hardware_options};
 use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, Choice, NumberField, UrlState};
+use crate::data::query::Column;
 use crate::data::{field_label, Dataset};
 use crate::econ::vram::KvCacheType;
 use crate::pages::model::model_href;
+use crate::pages::models::cell_view;
 use crate::pages::models::columns::format_params_b;
 use leptos::prelude::*;
-use plan::{memory_figure, runs_on, verdicts, HardwareInputs, ModelVerdicts, SetupChoice};
+use plan::{
+    best_per_setup, memory_figure, runs_on, verdicts, HardwareInputs, ModelVerdicts, SetupChoice,
+};
 use std::sync::Arc;
 
 #[component]
@@ -209,25 +213,87 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
     }
 }
 
-/// Every open model against the chosen setups: the most precise quantization each holds.
+/// Every open model against the chosen setups: the most precise quantization each holds, in
+/// order of size or of a benchmark's scores, with the best-scoring model each setup runs.
 #[component]
 fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoView {
     let state = inputs.state;
-    move || {
+    let no_setups = {
+        let ds = ds.clone();
+        move || state.with(|s| s.resolved_setups(&ds).is_empty())
+    };
+    // The controls stay outside the re-rendered part, so a keyboard keeps its place in them.
+    let rank_options = ds
+        .benchmarks
+        .iter()
+        .map(|b| view! { <option value=b.id.clone()>{b.name.clone()}</option> })
+        .collect_view();
+    let rank_value = {
+        let ds = ds.clone();
+        move || {
+            state.with(|s| {
+                s.rank
+                    .clone()
+                    .filter(|id| ds.benchmark(id).is_some())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let body = move || {
         state.with(|s| {
             let setups = s.resolved_setups(&ds);
             if setups.is_empty() {
                 return view! {
-                    <h2>"What each setup runs"</h2>
                     <p class="empty">"Add a GPU setup to see which models it runs."</p>
                 }
                 .into_any();
             }
+            let bench = s.rank.as_deref().and_then(|id| ds.benchmark(id));
+            let rows = runs_on(&ds, s);
+            let summary = bench.map(|b| {
+                let items = best_per_setup(&rows, setups.len())
+                    .into_iter()
+                    .zip(&setups)
+                    .enumerate()
+                    .map(|(i, (best, (label, _)))| {
+                        let what = match best {
+                            Some(r) => {
+                                let fit = r.best.get(i).copied().flatten();
+                                let score = ds
+                                    .model(&r.model_id)
+                                    .map(|m| cell_view(&ds, m, &Column::Benchmark(b.id.clone())));
+                                view! {
+                                    <a href=model_href(&r.model_id)>{r.name.clone()}</a>
+                                    ", "
+                                    {score}
+                                    {format!(
+                                        " on {}{}{}",
+                                        b.name,
+                                        fit.map(|f| format!(", at {}", f.quant.label())).unwrap_or_default(),
+                                        if r.kv_unknown.is_some() { " (its weights: the dataset lacks its KV cache layout)" } else { "" }
+                                    )}
+                                }
+                                .into_any()
+                            }
+                            None => format!("no model with a {} score fits", b.name).into_any(),
+                        };
+                        view! { <li><strong>{label.clone()}</strong>": " {what}</li> }
+                    })
+                    .collect_view();
+                let lead = format!("The best model by {} each setup runs:", b.name);
+                view! {
+                    <p class="best-runs-lead">{lead.clone()}</p>
+                    <ul class="best-runs" data-testid="best-per-setup" aria-label=lead>
+                        {items}
+                    </ul>
+                }
+            });
             let heads = setups
                 .iter()
                 .map(|(label, _)| view! { <th scope="col">{label.clone()}</th> })
                 .collect_view();
-            let rows = runs_on(&ds, s)
+            let score_head = bench.map(|b| view! { <th scope="col" class="num">{b.name.clone()}</th> });
+            let rows = rows
                 .into_iter()
                 .map(|r| {
                     let at_least = plan::at_least(r.kv_unknown);
@@ -252,6 +318,12 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
                         );
                         view! { " " <span class="badge" title=why.clone() aria-label=why>"no KV cache"</span> }
                     });
+                    let score = bench.map(|b| {
+                        let value = ds
+                            .model(&r.model_id)
+                            .map(|m| cell_view(&ds, m, &Column::Benchmark(b.id.clone())));
+                        view! { <td class="num score">{value}</td> }
+                    });
                     view! {
                         <tr data-model=r.model_id.clone() class:kv-unknown=r.kv_unknown.is_some()>
                             <th scope="row">
@@ -259,25 +331,40 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
                                 {no_kv}
                             </th>
                             <td class="num">{format_params_b(r.params_total_b)}</td>
+                            {score}
                             {cells}
                         </tr>
                     }
                 })
                 .collect_view();
+            let order = match bench {
+                Some(b) => format!(
+                    "best {} score first (most are the makers' own figures), then the models the dataset has no such score for, largest first",
+                    b.name
+                ),
+                None => "largest first".to_string(),
+            };
+            let which = if s.fitting_only {
+                "The open models at least one setup holds"
+            } else {
+                "Every open model in the dataset"
+            };
             view! {
-                <h2 id="runs-on">"What each setup runs"</h2>
                 <p class="sv-muted">
-                    "Every open model in the dataset, largest first, with the most precise quantization each setup "
-                    "holds entirely in GPU memory at the context, cache precision and sequences above (offloading to "
-                    "system RAM does not count here). A model marked \u{201c}no KV cache\u{201d} lacks its attention "
-                    "layout in the dataset: its weights and overhead are counted, not its cache."
+                    {format!("{which}, {order}, ")}
+                    "with the most precise quantization each setup holds entirely in GPU memory at the "
+                    "context, cache precision and sequences above (offloading to system RAM does not count "
+                    "here). A model marked \u{201c}no KV cache\u{201d} lacks its attention layout in the "
+                    "dataset: its weights and overhead are counted, not its cache."
                 </p>
+                {summary}
                 <div class="table-scroll verdicts" tabindex="0" role="region" aria-label="What each setup runs">
                     <table class="runs-on" data-testid="runs-on">
                         <thead>
                             <tr>
                                 <th scope="col">"Model"</th>
                                 <th scope="col" class="num">"Params"</th>
+                                {score_head}
                                 {heads}
                             </tr>
                         </thead>
@@ -287,5 +374,37 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             }
             .into_any()
         })
+    };
+    view! {
+        <h2 id="runs-on">"What each setup runs"</h2>
+        <div class="runs-on-tools" hidden=no_setups>
+            <label class="field inline-field">
+                <span>"Order by"</span>
+                <select
+                    data-testid="rank"
+                    prop:value=rank_value
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        inputs.update(false, |s| s.rank = (!v.is_empty()).then_some(v))
+                    }
+                >
+                    <option value="">"Size, largest first"</option>
+                    <optgroup label="Benchmark score, best first">{rank_options}</optgroup>
+                </select>
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="fitting-only"
+                    prop:checked=move || state.with(|s| s.fitting_only)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        inputs.update(false, |s| s.fitting_only = on)
+                    }
+                />
+                "Only the models a setup runs"
+            </label>
+        </div>
+        {body}
     }
 }

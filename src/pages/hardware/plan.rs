@@ -4,6 +4,8 @@ use crate::charts::memory::{self, Capacity, QUANTS};
 use crate::charts::Figure;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
+use std::cmp::Ordering;
+
 use crate::econ::vram::{
     estimate_model_memory_or_weights, fit, Fit, KvCacheType, MemoryBound, MemoryOptions, Quant,
     Setup,
@@ -32,6 +34,11 @@ pub struct HardwareInputs {
     pub setups: Vec<SetupChoice>,
     /// System RAM a runtime can offload layers to (not for unified memory).
     pub system_ram_gb: f64,
+    /// How "what each setup runs" orders the models: `None` by size, largest first; or a
+    /// benchmark id, best score first (models without a score follow, by size).
+    pub rank: Option<String>,
+    /// "What each setup runs" lists only the models at least one setup holds in GPU memory.
+    pub fitting_only: bool,
 }
 
 impl Default for HardwareInputs {
@@ -61,6 +68,8 @@ impl Default for HardwareInputs {
                 },
             ],
             system_ram_gb: 64.0,
+            rank: None,
+            fitting_only: false,
         }
     }
 }
@@ -123,6 +132,8 @@ impl QueryState for HardwareInputs {
                         .filter(|x| (0.0..=MAX_SYSTEM_RAM_GB).contains(x))
                         .unwrap_or(s.system_ram_gb)
                 }
+                "rank" => s.rank = (!v.is_empty()).then(|| v.to_string()),
+                "fit" => s.fitting_only = v == "1",
                 _ => {}
             }
         }
@@ -161,6 +172,14 @@ impl HardwareInputs {
         }
         if pin || self.system_ram_gb != d.system_ram_gb {
             out.push(format!("ram={}", self.system_ram_gb));
+        }
+        // The table's order and filter: no chart depends on them, so a pinned query names
+        // them only when they are set.
+        if let Some(id) = &self.rank {
+            out.push(format!("rank={id}"));
+        }
+        if self.fitting_only {
+            out.push("fit=1".into());
         }
         if out.is_empty() {
             String::new()
@@ -316,15 +335,20 @@ pub struct RunsOn {
     /// weights and overhead alone (see [`ModelVerdicts::kv_unknown`]).
     pub kv_unknown: Option<&'static str>,
     pub best: Vec<Option<BestFit>>,
+    /// Its score on the benchmark the table ranks by, if it has one.
+    pub score: Option<f64>,
 }
 
-/// Every open model with a known size, largest first, with the most precise quantization (of
-/// those the memory chart shows) each setup holds at the page's context, cache type and
-/// sequences; for a model whose attention layout the data lacks, the most precise whose
-/// weights it holds. Offloading to system RAM does not count as fitting here.
+/// Every open model with a known size, with the most precise quantization (of those the
+/// memory chart shows) each setup holds at the page's context, cache type and sequences; for a
+/// model whose attention layout the data lacks, the most precise whose weights it holds.
+/// Offloading to system RAM does not count as fitting here. Largest first, or, when the inputs
+/// rank by a benchmark the dataset defines, best score first and the unscored after them by
+/// size; with `fitting_only`, only the models some setup holds.
 pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
     let setups = s.resolved_setups(ds);
     let options = s.options();
+    let bench = s.rank.as_deref().and_then(|id| ds.benchmark(id));
     let mut rows: Vec<RunsOn> = ds
         .models
         .iter()
@@ -357,11 +381,34 @@ pub fn runs_on(ds: &Dataset, s: &HardwareInputs) -> Vec<RunsOn> {
                 params_total_b: m.params_total_b.as_ref()?.value,
                 kv_unknown,
                 best,
+                score: bench.and_then(|b| m.benchmarks.get(&b.id)).map(|x| x.value),
             })
         })
+        .filter(|r: &RunsOn| !s.fitting_only || r.best.iter().any(Option::is_some))
         .collect();
-    rows.sort_by(|a, b| b.params_total_b.total_cmp(&a.params_total_b));
+    let higher_is_better = bench.is_none_or(|b| b.higher_is_better);
+    rows.sort_by(|a, b| {
+        let by_score = match (a.score, b.score) {
+            (Some(x), Some(y)) if higher_is_better => y.total_cmp(&x),
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        by_score.then(b.params_total_b.total_cmp(&a.params_total_b))
+    });
     rows
+}
+
+/// For each of `setups` setups, the first row of `rows` (ranked by [`runs_on`]) with a score
+/// that the setup holds: the best-scoring model it runs.
+pub fn best_per_setup(rows: &[RunsOn], setups: usize) -> Vec<Option<&RunsOn>> {
+    (0..setups)
+        .map(|i| {
+            rows.iter()
+                .find(|r| r.score.is_some() && r.best.get(i).is_some_and(Option::is_some))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -407,12 +454,126 @@ mod tests {
                 devices: 2,
             }],
             system_ram_gb: 128.0,
+            // The table's order and filter stay out of a pinned query unless set (below).
+            rank: None,
+            fitting_only: false,
         };
         let keys =
             |q: &str| -> Vec<String> { pairs(q).iter().map(|(k, _)| k.to_string()).collect() };
         assert_eq!(keys(&d.pinned_query()), keys(&every.to_query()));
         assert_eq!(every.pinned_query(), every.to_query());
         assert_eq!(HardwareInputs::from_params(pairs(&d.pinned_query())), d);
+    }
+
+    #[test]
+    fn the_tables_order_and_filter_round_trip_and_are_pinned_only_when_set() {
+        let s = HardwareInputs {
+            rank: Some("gpqa_diamond".into()),
+            fitting_only: true,
+            ..HardwareInputs::default()
+        };
+        assert_eq!(s.to_query(), "?rank=gpqa_diamond&fit=1");
+        assert_eq!(HardwareInputs::from_params(pairs(&s.to_query())), s);
+        assert!(s.pinned_query().ends_with("&rank=gpqa_diamond&fit=1"));
+        assert!(!HardwareInputs::default().pinned_query().contains("rank="));
+        // An empty rank is the default order; any other `fit` leaves the filter off.
+        let d = HardwareInputs::from_params([("rank", ""), ("fit", "yes")]);
+        assert_eq!(d, HardwareInputs::default());
+    }
+
+    #[test]
+    fn ranked_by_a_benchmark_the_scored_models_come_first_best_first() {
+        let ds = crate::data::bundled();
+        let by_size = runs_on(&ds, &HardwareInputs::default());
+        let s = HardwareInputs {
+            rank: Some("gpqa_diamond".into()),
+            ..HardwareInputs::default()
+        };
+        let ranked = runs_on(&ds, &s);
+        // The same models, in another order.
+        let ids = |rows: &[RunsOn]| {
+            let mut v: Vec<String> = rows.iter().map(|r| r.model_id.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&ranked), ids(&by_size));
+        assert!(by_size.iter().all(|r| r.score.is_none()));
+        let scored = ranked.iter().take_while(|r| r.score.is_some()).count();
+        assert!(
+            scored >= 10,
+            "{scored} open models with a GPQA Diamond score"
+        );
+        // Every open model with the score is among the first rows, in descending order ...
+        let with_score = ds
+            .models
+            .iter()
+            .filter(|m| m.open_weights && m.params_total_b.is_some())
+            .filter(|m| m.benchmarks.contains_key("gpqa_diamond"))
+            .count();
+        assert_eq!(scored, with_score);
+        for pair in ranked[..scored].windows(2) {
+            assert!(
+                pair[0].score >= pair[1].score,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+        // ... and the rest follow, largest first.
+        for pair in ranked[scored..].windows(2) {
+            assert!(pair[0].params_total_b >= pair[1].params_total_b);
+        }
+        // An id the dataset does not define ranks by size.
+        let unknown = HardwareInputs {
+            rank: Some("no-such-benchmark".into()),
+            ..HardwareInputs::default()
+        };
+        let rows = runs_on(&ds, &unknown);
+        assert_eq!(
+            rows.iter().map(|r| &r.model_id).collect::<Vec<_>>(),
+            by_size.iter().map(|r| &r.model_id).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_best_model_a_setup_runs_is_the_first_scored_row_it_holds() {
+        let ds = crate::data::bundled();
+        let s = HardwareInputs {
+            rank: Some("gpqa_diamond".into()),
+            fitting_only: true,
+            ..HardwareInputs::default()
+        };
+        let rows = runs_on(&ds, &s);
+        // Only models some setup holds.
+        assert!(rows.iter().all(|r| r.best.iter().any(Option::is_some)));
+        let everything = runs_on(
+            &ds,
+            &HardwareInputs {
+                fitting_only: false,
+                ..s.clone()
+            },
+        );
+        assert!(rows.len() < everything.len());
+        let best = best_per_setup(&rows, s.setups.len());
+        assert_eq!(best.len(), 3);
+        for (i, b) in best.iter().enumerate() {
+            let b = b.expect("each default setup runs a model with a GPQA Diamond score");
+            assert!(b.best[i].is_some());
+            // No model that setup holds scores higher.
+            for r in everything.iter().filter(|r| r.best[i].is_some()) {
+                assert!(
+                    r.score.unwrap_or(f64::MIN) <= b.score.unwrap(),
+                    "{} vs {}",
+                    r.name,
+                    b.name
+                );
+            }
+        }
+        // The single RTX 5090 holds less than eight H100s, so its best scores no higher.
+        assert!(best[0].unwrap().score <= best[2].unwrap().score);
+        // Ranked by size, nothing is "best".
+        let unranked = runs_on(&ds, &HardwareInputs::default());
+        assert!(best_per_setup(&unranked, 3).iter().all(Option::is_none));
     }
 
     #[test]
