@@ -6,6 +6,7 @@ pub mod benchmarks;
 pub mod cost_volume;
 pub mod memory;
 pub mod prices;
+pub mod quality_memory;
 pub mod quality_price;
 
 use charming::component::{Axis, Grid, Legend, LegendType};
@@ -56,15 +57,17 @@ pub enum ChartId {
     CostVolume,
     QualityPrice,
     Memory,
+    QualityMemory,
     Benchmarks,
 }
 
 impl ChartId {
-    pub const ALL: [ChartId; 5] = [
+    pub const ALL: [ChartId; 6] = [
         ChartId::Prices,
         ChartId::CostVolume,
         ChartId::QualityPrice,
         ChartId::Memory,
+        ChartId::QualityMemory,
         ChartId::Benchmarks,
     ];
 
@@ -74,6 +77,7 @@ impl ChartId {
             ChartId::CostVolume => "cost-vs-volume",
             ChartId::QualityPrice => "quality-vs-price",
             ChartId::Memory => "memory",
+            ChartId::QualityMemory => "quality-vs-memory",
             ChartId::Benchmarks => "benchmarks",
         }
     }
@@ -86,7 +90,7 @@ impl ChartId {
     pub fn page(self) -> &'static str {
         match self {
             ChartId::Prices | ChartId::CostVolume | ChartId::QualityPrice => "/costs",
-            ChartId::Memory => "/hardware",
+            ChartId::Memory | ChartId::QualityMemory => "/hardware",
             ChartId::Benchmarks => "/models",
         }
     }

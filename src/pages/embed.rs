@@ -11,7 +11,7 @@ use crate::components::shell::PageTitle;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
 use crate::pages::costs::plan::{cost_volume_figure, prices_figure, quality_figure, CostInputs};
-use crate::pages::hardware::plan::{memory_figure, HardwareInputs};
+use crate::pages::hardware::plan::{memory_figure, quality_memory_figure, HardwareInputs};
 use crate::theme::{use_theme, Theme};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -26,6 +26,7 @@ pub fn figure_for(ds: &Dataset, id: ChartId, params: &[(String, String)]) -> Fig
         ChartId::CostVolume => cost_volume_figure(ds, &CostInputs::from_params(pairs())).0,
         ChartId::QualityPrice => quality_figure(ds, &CostInputs::from_params(pairs())),
         ChartId::Memory => memory_figure(ds, &HardwareInputs::from_params(pairs())),
+        ChartId::QualityMemory => quality_memory_figure(ds, &HardwareInputs::from_params(pairs())),
         ChartId::Benchmarks => {
             let bench = params
                 .iter()

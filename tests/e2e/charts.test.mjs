@@ -590,6 +590,66 @@ test("what each setup runs can be ordered by a benchmark and narrowed to what fi
   }
 });
 
+test("the quality-against-memory chart plots each scored open model at the chosen quantization, and embeds", async () => {
+  const models = await (await fetch(at(SITE, "/data/models.json"))).json();
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/hardware?qb=swe_bench_verified&qq=Q8_0"));
+    await appReady(page);
+    await waitForChart(page, "quality-vs-memory");
+    const o = await option(page, "quality-vs-memory");
+    const byName = (name) => o.series.find((s) => s.name === name);
+    const plotted = [...byName("Models").data, ...(byName("Weights only (KV layout unknown)")?.data ?? [])];
+    // Every open model with a SWE-bench Verified score and a size, once, at its score.
+    const expected = models.filter((m) => m.open_weights && m.params_total_b && m.benchmarks?.swe_bench_verified);
+    assert.equal(plotted.length, expected.length);
+    for (const m of expected) {
+      const point = plotted.find((d) => d.name === m.name);
+      assert.ok(point, `${m.name} is plotted`);
+      assert.equal(point.value[1], m.benchmarks.swe_bench_verified.value);
+    }
+    assert.match(o.xAxis[0].name, /Q8_0/);
+    assert.equal(o.yAxis[0].name, "SWE-bench Verified");
+    // The line rises with memory, and no plotted model with a known cache beats it at its memory.
+    const line = byName("Best within this memory").data;
+    assert.ok(line.length >= 2);
+    for (let i = 1; i < line.length; i++) {
+      assert.ok(line[i][0] >= line[i - 1][0] && line[i][1] > line[i - 1][1], JSON.stringify(line));
+    }
+    for (const d of byName("Models").data) {
+      const best = Math.max(...line.filter(([gb]) => gb <= d.value[0]).map(([, s]) => s));
+      assert.ok(d.value[1] <= best, `${d.name} above the line`);
+    }
+    // The default setups are drawn as capacity lines.
+    const capacities = byName("Models").markLine.data.map((d) => d.xAxis);
+    assert.ok(capacities.includes(32) && capacities.includes(80) && capacities.includes(640), `${capacities}`);
+    // A smaller quantization moves every model left.
+    const gbBefore = Object.fromEntries(plotted.map((d) => [d.name, d.value[0]]));
+    await page.getByTestId("quality-quant").selectOption("Q4_K_M");
+    await page.waitForURL(/qq=Q4_K_M|^(?!.*qq=)/);
+    const after = await waitForOption(page, "quality-vs-memory", (x) => /Q4_K_M/.test(x.xAxis[0].name));
+    for (const d of after.series.find((s) => s.name === "Models").data) {
+      assert.ok(d.value[0] < gbBefore[d.name], `${d.name}: ${d.value[0]} < ${gbBefore[d.name]}`);
+    }
+    // Another benchmark redraws it.
+    await page.getByTestId("memory-quality-benchmark").selectOption("gpqa_diamond");
+    await waitForOption(page, "quality-vs-memory", (x) => x.yAxis[0].name === "GPQA Diamond");
+    // Its embed pins the chart's inputs and draws the same chart on its own.
+    const panel = page.getByTestId("chart-quality-vs-memory");
+    await panel.getByTestId("embed").click();
+    const src = (await panel.getByTestId("embed-code").inputValue()).match(/<iframe src="([^"]+)"/)[1];
+    const pinned = new URL(src).searchParams;
+    assert.equal(pinned.get("qb"), "gpqa_diamond");
+    assert.equal(pinned.get("qq"), "Q4_K_M");
+    await page.goto(src);
+    await waitForChart(page, "quality-vs-memory");
+    assert.equal(await page.locator("h1.embed-title").innerText(), "GPQA Diamond against memory");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("an embed renders inside a sandboxed iframe on another origin and sizes its frame", { skip: !HOST && "ATLAS_HOST_URL is not set" }, async () => {
   const { context, page, errors } = await openPage(browser);
   try {

@@ -4,20 +4,22 @@
 pub mod plan;
 
 use crate::app::href;
-use crate::components::dataset::WithDataset;
+use crate::charts::memory::QUANTS;
+use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::hardware_select::{hardware_groups, hardware_options};
 use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, Choice, NumberField, UrlState};
 use crate::data::query::Column;
 use crate::data::{field_label, Dataset};
-use crate::econ::vram::KvCacheType;
+use crate::econ::vram::{KvCacheType, Quant};
 use crate::pages::model::model_href;
 use crate::pages::models::cell_view;
 use crate::pages::models::columns::format_params_b;
 use leptos::prelude::*;
 use plan::{
-    best_per_setup, memory_figure, runs_on, verdicts, HardwareInputs, ModelVerdicts, SetupChoice,
+    best_per_setup, memory_figure, quality_memory_figure, runs_on, verdicts, HardwareInputs,
+    ModelVerdicts, SetupChoice,
 };
 use std::sync::Arc;
 
@@ -207,7 +209,8 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                             .collect_view()
                     })
                 }}
-                <RunsOnTable ds=d3 inputs />
+                <RunsOnTable ds=d3.clone() inputs />
+                <QualityMemoryChart ds=d3 inputs />
             </div>
         </div>
     }
@@ -406,5 +409,45 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             </label>
         </div>
         {body}
+    }
+}
+
+/// Quality against memory: the chosen benchmark's scores against the memory each open model
+/// needs at the chosen quantization, with the setups' capacities.
+#[component]
+fn QualityMemoryChart(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoView {
+    let state = inputs.state;
+    let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
+    let d = ds.clone();
+    let figure = Signal::derive(move || state.with(|s| quality_memory_figure(&d, s)));
+    let query = Signal::derive(move || state.with(HardwareInputs::pinned_query));
+    let quants = QUANTS
+        .iter()
+        .map(|q| view! { <option value=q.label()>{q.label()}</option> })
+        .collect_view();
+    view! {
+        <div class="chart-inputs">
+            <BenchmarkSelect
+                ds
+                label="Quality measured by"
+                testid="memory-quality-benchmark"
+                value=Signal::derive(move || state.with(|s| s.quality_benchmark.clone()))
+                on_pick=move |v: String| inputs.update(false, |s| s.quality_benchmark = v)
+            />
+            <label class="field inline-field">
+                <span>"Memory at"</span>
+                <select
+                    data-testid="quality-quant"
+                    prop:value=move || state.with(|s| s.quality_quant.label().to_string())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        inputs.update(false, |s| s.quality_quant = Quant::from_label(&v).unwrap_or(s.quality_quant))
+                    }
+                >
+                    {quants}
+                </select>
+            </label>
+        </div>
+        <ChartPanel figure query dataset />
     }
 }

@@ -1,6 +1,7 @@
 //! The `/hardware` page's inputs as URL parameters, and the memory figure they produce.
 
 use crate::charts::memory::{self, Capacity, QUANTS};
+use crate::charts::quality_memory;
 use crate::charts::Figure;
 use crate::components::url_state::QueryState;
 use crate::data::Dataset;
@@ -39,6 +40,10 @@ pub struct HardwareInputs {
     pub rank: Option<String>,
     /// "What each setup runs" lists only the models at least one setup holds in GPU memory.
     pub fitting_only: bool,
+    /// The quality-against-memory chart's benchmark (an id from `benchmarks.json`).
+    pub quality_benchmark: String,
+    /// The quantization the quality-against-memory chart counts each model's memory at.
+    pub quality_quant: Quant,
 }
 
 impl Default for HardwareInputs {
@@ -70,6 +75,8 @@ impl Default for HardwareInputs {
             system_ram_gb: 64.0,
             rank: None,
             fitting_only: false,
+            quality_benchmark: "gpqa_diamond".into(),
+            quality_quant: Quant::Q4KM,
         }
     }
 }
@@ -134,6 +141,12 @@ impl QueryState for HardwareInputs {
                 }
                 "rank" => s.rank = (!v.is_empty()).then(|| v.to_string()),
                 "fit" => s.fitting_only = v == "1",
+                "qb" if !v.is_empty() => s.quality_benchmark = v.to_string(),
+                "qq" => {
+                    s.quality_quant = Quant::from_label(v)
+                        .filter(|q| QUANTS.contains(q))
+                        .unwrap_or(s.quality_quant)
+                }
                 _ => {}
             }
         }
@@ -172,6 +185,12 @@ impl HardwareInputs {
         }
         if pin || self.system_ram_gb != d.system_ram_gb {
             out.push(format!("ram={}", self.system_ram_gb));
+        }
+        if pin || self.quality_benchmark != d.quality_benchmark {
+            out.push(format!("qb={}", self.quality_benchmark));
+        }
+        if pin || self.quality_quant != d.quality_quant {
+            out.push(format!("qq={}", self.quality_quant.label()));
         }
         // The table's order and filter: no chart depends on them, so a pinned query names
         // them only when they are set.
@@ -213,15 +232,30 @@ impl HardwareInputs {
 }
 
 pub fn memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
-    let capacities: Vec<Capacity> = s
-        .resolved_setups(ds)
+    memory::figure(ds, &s.models, &s.options(), &capacities(ds, s))
+}
+
+/// Each open model's score on the chosen benchmark against its memory at the chosen
+/// quantization, with the setups' capacities.
+pub fn quality_memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
+    quality_memory::figure(
+        ds,
+        &s.quality_benchmark,
+        s.quality_quant,
+        &s.options(),
+        &capacities(ds, s),
+    )
+}
+
+/// The chosen setups as capacity lines.
+fn capacities(ds: &Dataset, s: &HardwareInputs) -> Vec<Capacity> {
+    s.resolved_setups(ds)
         .into_iter()
         .map(|(label, setup)| Capacity {
             label: capacity_label(&label, &setup),
             gb: setup.gpu_gb(),
         })
-        .collect();
-    memory::figure(ds, &s.models, &s.options(), &capacities)
+        .collect()
 }
 
 /// A capacity line's label: the setup, and the memory the line stands at where the device's
@@ -457,6 +491,8 @@ mod tests {
             // The table's order and filter stay out of a pinned query unless set (below).
             rank: None,
             fitting_only: false,
+            quality_benchmark: "swe_bench_verified".into(),
+            quality_quant: Quant::Q8_0,
         };
         let keys =
             |q: &str| -> Vec<String> { pairs(q).iter().map(|(k, _)| k.to_string()).collect() };
