@@ -35,7 +35,7 @@ pub fn Overview() -> impl IntoView {
             </li>
             <li class="card">
                 <h2><A href=href("/hardware")>"Hardware"</A></h2>
-                <p>"How much memory a model needs at each quantization, and which GPUs it fits."</p>
+                <p>"How much memory a model needs at each quantization, which GPUs it fits, and the best open model your GPUs run."</p>
             </li>
             <li class="card">
                 <h2><A href=href("/demo")>"On-device demo"</A></h2>
