@@ -190,7 +190,9 @@ pub fn figure(
         options.context_tokens,
         options.kv_cache.label()
     );
-    if pts.iter().any(|p| p.kv_unknown) {
+    if pts.is_empty() {
+        subtitle = format!("No open model in the dataset has a {bench_name} score yet.");
+    } else if pts.iter().any(|p| p.kv_unknown) {
         subtitle.push_str(
             " Hollow points lack their attention layout in the data: weights and overhead only, a lower bound, so the line leaves them out.",
         );
@@ -244,6 +246,17 @@ mod tests {
         // Where lower is better, the line follows the lowest scores.
         assert_eq!(ids(&frontier(&pts, false)), ["small"]);
         assert!(frontier(&[], true).is_empty());
+    }
+
+    #[test]
+    fn a_benchmark_no_open_model_has_says_so() {
+        let ds = crate::data::bundled();
+        let fig = figure(&ds, "no-such", Quant::Q4KM, &MemoryOptions::default(), &[]);
+        assert!(fig.table.rows.is_empty());
+        assert_eq!(
+            fig.subtitle,
+            "No open model in the dataset has a no-such score yet."
+        );
     }
 
     #[test]

@@ -420,6 +420,7 @@ fn QualityMemoryChart(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> imp
     let dataset = (ds.meta.version.clone(), ds.meta.date.clone());
     let d = ds.clone();
     let figure = Signal::derive(move || state.with(|s| quality_memory_figure(&d, s)));
+    let d2 = ds.clone();
     let query = Signal::derive(move || state.with(HardwareInputs::pinned_query));
     let quants = QUANTS
         .iter()
@@ -431,7 +432,7 @@ fn QualityMemoryChart(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> imp
                 ds
                 label="Quality measured by"
                 testid="memory-quality-benchmark"
-                value=Signal::derive(move || state.with(|s| s.quality_benchmark.clone()))
+                value=Signal::derive(move || state.with(|s| s.quality_benchmark_in(&d2).to_string()))
                 on_pick=move |v: String| inputs.update(false, |s| s.quality_benchmark = v)
             />
             <label class="field inline-field">

@@ -19,6 +19,9 @@ pub struct SetupChoice {
     pub devices: u32,
 }
 
+/// The quality-against-memory chart's benchmark unless the reader picks another.
+pub const DEFAULT_QUALITY_BENCHMARK: &str = "gpqa_diamond";
+
 /// The largest context a link or the field takes (ten million tokens: above every model's window).
 pub const MAX_CONTEXT_TOKENS: u64 = 10_000_000;
 /// The most concurrent sequences.
@@ -75,7 +78,7 @@ impl Default for HardwareInputs {
             system_ram_gb: 64.0,
             rank: None,
             fitting_only: false,
-            quality_benchmark: "gpqa_diamond".into(),
+            quality_benchmark: DEFAULT_QUALITY_BENCHMARK.into(),
             quality_quant: Quant::Q4KM,
         }
     }
@@ -209,6 +212,16 @@ impl HardwareInputs {
 }
 
 impl HardwareInputs {
+    /// The quality chart's benchmark if the dataset defines it, else the default's (an old or
+    /// mistyped link still draws a chart, and its picker shows what is drawn).
+    pub fn quality_benchmark_in<'a>(&'a self, ds: &Dataset) -> &'a str {
+        if ds.benchmark(&self.quality_benchmark).is_some() {
+            &self.quality_benchmark
+        } else {
+            DEFAULT_QUALITY_BENCHMARK
+        }
+    }
+
     pub fn options(&self) -> MemoryOptions {
         MemoryOptions {
             context_tokens: self.context_tokens,
@@ -240,7 +253,7 @@ pub fn memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
 pub fn quality_memory_figure(ds: &Dataset, s: &HardwareInputs) -> Figure {
     quality_memory::figure(
         ds,
-        &s.quality_benchmark,
+        s.quality_benchmark_in(ds),
         s.quality_quant,
         &s.options(),
         &capacities(ds, s),
@@ -610,6 +623,22 @@ mod tests {
         // Ranked by size, nothing is "best".
         let unranked = runs_on(&ds, &HardwareInputs::default());
         assert!(best_per_setup(&unranked, 3).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn an_unknown_quality_benchmark_or_quantization_draws_the_default() {
+        let ds = crate::data::bundled();
+        let s = HardwareInputs::from_params([("qb", "no-such-benchmark"), ("qq", "Q3_K_S")]);
+        assert_eq!(s.quality_quant, Quant::Q4KM);
+        assert_eq!(s.quality_benchmark_in(&ds), DEFAULT_QUALITY_BENCHMARK);
+        let fig = quality_memory_figure(&ds, &s);
+        assert_eq!(fig.title, "GPQA Diamond against memory");
+        assert!(!fig.table.rows.is_empty());
+        let s = HardwareInputs::from_params([("qb", "hle"), ("qq", "q8_0")]);
+        assert_eq!(
+            (s.quality_benchmark_in(&ds), s.quality_quant),
+            ("hle", Quant::Q8_0)
+        );
     }
 
     #[test]
