@@ -137,16 +137,10 @@ pub fn figure(
                     num(c.gb),
                 ]);
             }
-            bar = bar.mark_line(
-                MarkLine::new()
-                    .symbol(vec![Symbol::None, Symbol::None])
-                    // At the line's right end, inside the plot (a label outside the grid is
-                    // cut off by the chart's edge when it is long); above or below: see
-                    // `labels_above`.
-                    .label(Label::new().show(true).formatter("{b}").font_size(10))
-                    .line_style(LineStyle::new().type_(LineStyleType::Dashed))
-                    .data(lines),
-            );
+            // Each label at its line's right end, inside the plot (a label outside the grid
+            // is cut off by the chart's edge when it is long); above or below: see
+            // `labels_above`.
+            bar = bar.mark_line(capacity_lines(lines));
             first = false;
         }
         chart = chart.series(bar);
@@ -173,6 +167,16 @@ pub fn figure(
         chart,
         table,
     }
+}
+
+/// Capacity lines as a chart draws them: dashed, no end symbols, each labelled with its name
+/// (where the label sits is up to each line's data).
+pub(crate) fn capacity_lines(lines: Vec<MarkLineVariant>) -> MarkLine {
+    MarkLine::new()
+        .symbol(vec![Symbol::None, Symbol::None])
+        .label(Label::new().show(true).formatter("{b}").font_size(10))
+        .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+        .data(lines)
 }
 
 /// Whether each capacity line's label goes above it (else below). Above, unless the next line

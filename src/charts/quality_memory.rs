@@ -2,15 +2,14 @@
 //! needs at one quantization, the best score within each amount of memory, and the chosen
 //! setups' capacities. The hardware counterpart of quality against price.
 
-use super::memory::Capacity;
+use super::memory::{capacity_lines, Capacity};
 use super::{grid, legend, num, source_line, x_axis, y_axis, ChartId, DataTable, Figure};
 use crate::data::Dataset;
 use crate::econ::vram::{estimate_model_memory_or_weights, MemoryOptions, Quant};
 use charming::component::Title;
 use charming::datatype::DataPointItem;
 use charming::element::{
-    AxisType, Label, LabelPosition, LineStyle, LineStyleType, MarkLine, MarkLineData,
-    MarkLineVariant, Step, Symbol, Tooltip, Trigger,
+    AxisType, Label, LabelPosition, MarkLineData, MarkLineVariant, Step, Symbol, Tooltip, Trigger,
 };
 use charming::series::{Line, Scatter};
 use charming::Chart;
@@ -116,13 +115,7 @@ pub fn figure(
                 )
             })
             .collect();
-        models = models.mark_line(
-            MarkLine::new()
-                .symbol(vec![Symbol::None, Symbol::None])
-                .label(Label::new().show(true).formatter("{b}").font_size(10))
-                .line_style(LineStyle::new().type_(LineStyleType::Dashed))
-                .data(lines),
-        );
+        models = models.mark_line(capacity_lines(lines));
     }
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Item))
