@@ -277,6 +277,50 @@ test("an open model lists its memory per quantization; a closed one says why it 
   }
 });
 
+test("an open model names the open models that score higher in less memory, and one on the line says none does", async () => {
+  const { context, page, errors } = await openModel("llama-3.1-405b");
+  try {
+    const list = page.getByTestId("better-smaller");
+    await list.waitFor();
+    const self = model("llama-3.1-405b");
+    // One item per benchmark it has a score on, in the dataset's order of benchmarks.
+    const benches = data.benchmarks.filter((b) => self.benchmarks[b.id]).map((b) => b.id);
+    assert.deepEqual(await list.locator("li").evaluateAll((lis) => lis.map((li) => li.dataset.bench)), benches);
+    const gpqa = list.locator('li[data-bench="gpqa_diamond"]');
+    assert.match(await gpqa.innerText(), new RegExp(`\\(its ${self.benchmarks.gpqa_diamond.value}\\)`));
+    assert.ok(Number(await gpqa.getAttribute("data-count")) >= 10);
+    // Each model named is open, scores higher, and is listed best first.
+    const named = await gpqa.locator("a[href*='/models/']").evaluateAll((as) =>
+      as.map((a) => a.getAttribute("href").split("/models/")[1]),
+    );
+    assert.equal(named.length, 3);
+    const scores = named.map((id) => model(id).benchmarks.gpqa_diamond.value);
+    for (const [i, id] of named.entries()) {
+      assert.ok(model(id).open_weights, id);
+      assert.ok(scores[i] > self.benchmarks.gpqa_diamond.value, id);
+      if (i > 0) assert.ok(scores[i] <= scores[i - 1]);
+    }
+    // Its link opens that benchmark's quality-against-memory chart on the hardware page.
+    await gpqa.getByRole("link", { name: "on the chart" }).click();
+    await page.waitForURL(/\/hardware\?/);
+    await page.getByTestId("chart-quality-vs-memory").getByRole("heading", { name: "GPQA Diamond against memory" }).waitFor();
+    // The smallest model with a GPQA Diamond score is on the line: nothing beats it in less memory.
+    await page.goto(at(SITE, "/models/gemma-3-1b"));
+    await appReady(page);
+    const none = page.getByTestId("better-smaller").locator('li[data-bench="gpqa_diamond"]');
+    assert.match(await none.innerText(), /none: no open model in the dataset does better in less memory/);
+    assert.equal(await none.getAttribute("data-count"), "0");
+    // A closed model has no such list.
+    await page.goto(at(SITE, "/models/gpt-4o"));
+    await appReady(page);
+    await page.getByTestId("model-name").waitFor();
+    assert.equal(await page.getByTestId("better-smaller").count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("claims about a model and its relatives link on", async () => {
   const m = model("llama-4-maverick");
   const about = data.claims.filter((c) => c.models.includes(m.id));

@@ -11,7 +11,8 @@ use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
 use crate::data::{
-    field_label, Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
+    field_label, BenchmarkUnit, Column, CommercialUse, Dataset, Model, Pinned, Price, Sort,
+    SortDir, MAX_PINNED,
 };
 use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
@@ -25,8 +26,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use sheet::{
-    arch_facts, blended_usd_per_mtok, claims_about, memory_rows, ordinal, prices, relatives,
-    score_rows, suggestions, weights_rows,
+    arch_facts, better_and_smaller, blended_usd_per_mtok, claims_about, memory_rows, ordinal,
+    prices, relatives, score_rows, suggestions, weights_rows, COMPARE_QUANT,
 };
 use std::sync::Arc;
 
@@ -471,6 +472,90 @@ fn hardware_href(model: &Model, context_tokens: u64) -> Option<String> {
     })
 }
 
+/// A score as its benchmark's unit reads: percentages as given, ratings whole.
+fn score_text(unit: BenchmarkUnit, value: f64) -> String {
+    match unit {
+        BenchmarkUnit::Percent => crate::charts::num(value),
+        _ => format!("{}", value.round() as i64),
+    }
+}
+
+/// Per benchmark the model has a score on, the open models that score better in less memory
+/// (at [`COMPARE_QUANT`] and the section's context), or that none does; each with a link to
+/// that benchmark's quality-against-memory chart. Nothing for a model whose memory is unknown.
+fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -> Option<AnyView> {
+    const SHOWN: usize = 3;
+    let rows = better_and_smaller(ds, model, COMPARE_QUANT, options);
+    if rows.is_empty() {
+        return None;
+    }
+    let items = rows
+        .into_iter()
+        .map(|(b, mine, rivals)| {
+            let chart = HardwareInputs {
+                models: vec![model.id.clone()],
+                context_tokens: options.context_tokens,
+                quality_benchmark: b.id.clone(),
+                quality_quant: COMPARE_QUANT,
+                ..HardwareInputs::default()
+            };
+            let chart = href(&format!("/hardware{}", chart.to_query()));
+            let more = rivals.len().saturating_sub(SHOWN);
+            let body = if rivals.is_empty() {
+                view! { "none: no open model in the dataset does better in less memory" }.into_any()
+            } else {
+                let named = rivals
+                    .iter()
+                    .take(SHOWN)
+                    .map(|r| {
+                        (
+                            model_href(&r.model.id),
+                            r.model.name.clone(),
+                            format!(" ({}, {:.0} GB)", score_text(b.unit, r.score), r.gb),
+                        )
+                    })
+                    .enumerate()
+                    .map(|(i, (to, name, detail))| {
+                        view! {
+                            {(i > 0).then_some(", ")}
+                            <A href=to>{name}</A>
+                            {detail}
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    {named}
+                    {(more > 0).then(|| format!(" and {more} more"))}
+                }
+                .into_any()
+            };
+            view! {
+                <li data-bench=b.id.clone() data-count=rivals.len().to_string()>
+                    <strong>{b.name.clone()}</strong>
+                    {format!(" (its {}): ", score_text(b.unit, mine))}
+                    {body}
+                    " · "
+                    <A href=chart>"on the chart"</A>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h3>"Better scores in less memory"</h3>
+            <p class="sv-muted">
+                {format!(
+                    "Open models in the dataset that score higher than {} and need less memory at {} and this context, best first. Most scores are the makers' own; models whose attention layout the dataset lacks are not compared.",
+                    model.name,
+                    COMPARE_QUANT.label()
+                )}
+            </p>
+            <ul class="link-list better-smaller" data-testid="better-smaller">{items}</ul>
+        }
+        .into_any(),
+    )
+}
+
 /// The memory section's content at a context of `context_tokens`.
 fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
     let options = MemoryOptions {
@@ -528,6 +613,7 @@ fn memory_body(ds: &Dataset, model: &Model, context_tokens: u64) -> AnyView {
                     ],
                     rows.into_any(),
                 )}
+                {better_in_less_memory(ds, model, &options)}
             }
             .into_any()
         }

@@ -252,6 +252,72 @@ pub fn weights_rows(m: &Model) -> Vec<(Quant, f64)> {
         .collect()
 }
 
+/// An open model that scores better than the page's model on a benchmark in less memory.
+pub struct BetterSmaller<'a> {
+    pub model: &'a Model,
+    pub score: f64,
+    /// Its memory at the comparison's quantization and context, GB.
+    pub gb: f64,
+}
+
+/// The quantization the "better in less memory" comparison counts memory at.
+pub const COMPARE_QUANT: Quant = Quant::Q4KM;
+
+/// For each benchmark `m` has a score on (in the dataset's order), the open models that score
+/// better and need less memory at `quant` and the options' context, best first. Only models
+/// whose memory is known count on either side (a lower bound cannot say "less"), so an open
+/// `m` without a KV layout, or a closed one, gets nothing. An empty list for a benchmark puts
+/// `m` on that benchmark's quality-against-memory line.
+pub fn better_and_smaller<'a>(
+    ds: &'a Dataset,
+    m: &Model,
+    quant: Quant,
+    options: &MemoryOptions,
+) -> Vec<(&'a Benchmark, f64, Vec<BetterSmaller<'a>>)> {
+    let Ok(own) = estimate_model_memory(m, quant, options) else {
+        return Vec::new();
+    };
+    if !m.open_weights {
+        return Vec::new();
+    }
+    ds.benchmarks
+        .iter()
+        .filter_map(|b| {
+            let mine = m.benchmarks.get(&b.id)?.value;
+            let better = |x: f64| {
+                if b.higher_is_better {
+                    x > mine
+                } else {
+                    x < mine
+                }
+            };
+            let mut rivals: Vec<BetterSmaller<'a>> = ds
+                .models
+                .iter()
+                .filter(|o| o.open_weights && o.id != m.id)
+                .filter_map(|o| {
+                    let score = o.benchmarks.get(&b.id)?.value;
+                    let gb = estimate_model_memory(o, quant, options).ok()?.total_gb;
+                    (better(score) && gb < own.total_gb).then_some(BetterSmaller {
+                        model: o,
+                        score,
+                        gb,
+                    })
+                })
+                .collect();
+            rivals.sort_by(|x, y| {
+                let by_score = if b.higher_is_better {
+                    y.score.total_cmp(&x.score)
+                } else {
+                    x.score.total_cmp(&y.score)
+                };
+                by_score.then(x.gb.total_cmp(&y.gb))
+            });
+            Some((b, mine, rivals))
+        })
+        .collect()
+}
+
 /// The claims that name `model_id`.
 pub fn claims_about<'a>(ds: &'a Dataset, model_id: &str) -> Vec<&'a Claim> {
     ds.claims
@@ -552,5 +618,69 @@ mod tests {
                 .to_string()
         );
         assert!(arch_facts(ds.model("gpt-4o").unwrap()).is_empty());
+    }
+
+    /// On each benchmark, a model has no better-and-smaller rival exactly when it is on that
+    /// benchmark's quality-against-memory line; every rival listed beats it on both counts.
+    #[test]
+    fn better_in_less_memory_agrees_with_the_quality_against_memory_line() {
+        use crate::charts::quality_memory::{frontier, points};
+        let ds = dataset();
+        let options = MemoryOptions::default();
+        let mut checked = 0;
+        for b in &ds.benchmarks {
+            let pts = points(&ds, &b.id, COMPARE_QUANT, &options);
+            let line: Vec<String> = frontier(&pts, b.higher_is_better)
+                .into_iter()
+                .map(|p| p.model_id)
+                .collect();
+            for p in pts.iter().filter(|p| !p.kv_unknown) {
+                let m = ds.model(&p.model_id).unwrap();
+                let all = better_and_smaller(&ds, m, COMPARE_QUANT, &options);
+                let (_, mine, rivals) = all.iter().find(|(x, _, _)| x.id == b.id).unwrap();
+                assert_eq!(*mine, p.score);
+                // Ties aside (another model as good in no more memory, or in the same memory),
+                // the line's models are the ones with no rival.
+                let tied = pts.iter().filter(|q| !q.kv_unknown).any(|q| {
+                    q.model_id != p.model_id
+                        && (q.gb == p.gb || (q.gb < p.gb && q.score == p.score))
+                });
+                if !tied {
+                    assert_eq!(
+                        rivals.is_empty(),
+                        line.contains(&p.model_id),
+                        "{} on {}",
+                        m.name,
+                        b.name
+                    );
+                }
+                for r in rivals {
+                    assert!(
+                        r.gb < p.gb && r.score > p.score,
+                        "{} vs {}",
+                        r.model.name,
+                        m.name
+                    );
+                    assert!(r.model.open_weights);
+                }
+                for pair in rivals.windows(2) {
+                    assert!(pair[0].score >= pair[1].score);
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked} model-benchmark pairs");
+        // Llama 3.1 405B is far from the line on GPQA Diamond.
+        let big = ds.model("llama-3.1-405b").unwrap();
+        let gpqa = better_and_smaller(&ds, big, COMPARE_QUANT, &options)
+            .into_iter()
+            .find(|(b, _, _)| b.id == "gpqa_diamond")
+            .unwrap();
+        assert!(gpqa.2.len() >= 10);
+        // Closed models and models without a KV layout get nothing.
+        assert!(
+            better_and_smaller(&ds, ds.model("gpt-4o").unwrap(), COMPARE_QUANT, &options)
+                .is_empty()
+        );
     }
 }
