@@ -126,6 +126,23 @@ fn Newest(ds: Arc<Dataset>) -> impl IntoView {
 
 /// How many price changes the overview lists.
 pub const CHANGES: usize = 8;
+/// At most this many of them announced, so the changes already made keep their room.
+pub const ANNOUNCED: usize = 4;
+
+/// The changes the overview lists: up to [`ANNOUNCED`] announced ones, the soonest first (what
+/// a reader must act on next), then the latest made ones, newest first; [`CHANGES`] in all.
+/// `changes` is [`price_changes`]'s list (newest day first, then by name).
+pub fn listed<'a, 'b>(changes: &'b [PriceChange<'a>]) -> Vec<&'b PriceChange<'a>> {
+    let mut announced: Vec<&PriceChange<'a>> = changes.iter().filter(|c| c.announced).collect();
+    // A stable sort: one day's changes keep their order by name.
+    announced.sort_by(|a, b| a.day().cmp(b.day()));
+    announced.truncate(ANNOUNCED);
+    let made = changes
+        .iter()
+        .filter(|c| !c.announced)
+        .take(CHANGES - announced.len());
+    announced.into_iter().chain(made).collect()
+}
 
 /// What changed, in words: "cached input $0.20 → $0.10 per million tokens", "input $2.00 →
 /// $4.00, output $10.00 → $20.00 per million tokens", or that the seller stops (or stopped)
@@ -152,7 +169,7 @@ pub fn change_words(c: &PriceChange) -> String {
     format!("{} per million tokens", parts.join(", "))
 }
 
-/// The latest price changes, announced ones first: the model, the seller (and tier), what
+/// The latest price changes, announced ones first (see [`listed`]): the model, the seller (and tier), what
 /// changed (sourced to the new price, or to the retirement where nothing replaced it) and the
 /// day (sourced to where the end was read).
 #[component]
@@ -162,9 +179,8 @@ fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
         return view! { <p class="glance-note">"No price in the dataset has changed yet."</p> }
             .into_any();
     }
-    let items = changes
-        .iter()
-        .take(CHANGES)
+    let items = listed(&changes)
+        .into_iter()
         .map(|c| {
             let seller = match &c.ended.tier {
                 Some(tier) => format!("{}, {tier}", c.ended.provider),
@@ -248,6 +264,42 @@ mod tests {
             change_words(&stop),
             "stops selling it (now $2.00 in, $10.00 out)"
         );
+    }
+
+    #[test]
+    fn announced_changes_come_soonest_first_and_leave_room_for_made_ones() {
+        let ds = crate::data::bundled();
+        let changes = price_changes(&ds);
+        let shown = listed(&changes);
+        assert_eq!(shown.len(), CHANGES.min(changes.len()));
+        let announced: Vec<_> = shown.iter().take_while(|c| c.announced).collect();
+        assert!(!announced.is_empty() && announced.len() <= ANNOUNCED);
+        for w in announced.windows(2) {
+            assert!(
+                w[0].day() <= w[1].day(),
+                "{} before {}",
+                w[0].day(),
+                w[1].day()
+            );
+        }
+        // No announced change is sooner than the last announced one shown and left out.
+        let last = announced.last().unwrap().day();
+        let left_out = changes
+            .iter()
+            .filter(|c| c.announced)
+            .filter(|c| !shown.iter().any(|s| std::ptr::eq(*s, *c)));
+        for c in left_out {
+            assert!(c.day() >= last);
+        }
+        // Then the changes made, newest first, and the newest of them all.
+        let made: Vec<_> = shown.iter().skip(announced.len()).collect();
+        assert!(made.iter().all(|c| !c.announced));
+        assert!(made.len() >= CHANGES - ANNOUNCED);
+        for w in made.windows(2) {
+            assert!(w[0].day() >= w[1].day());
+        }
+        let newest_made = changes.iter().find(|c| !c.announced).unwrap();
+        assert!(std::ptr::eq(*made[0], newest_made));
     }
 
     #[test]

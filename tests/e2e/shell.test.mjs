@@ -114,7 +114,7 @@ test("the overview lists the latest price changes, announced ones first, as the 
     const same = (a, b) => sameSeller(a, b) && (a.tier ?? "") === (b.tier ?? "");
     const parts = (p) => [p.input_usd_per_mtok, p.cached_input_usd_per_mtok ?? null, p.output_usd_per_mtok];
     const name = (id) => models.find((m) => m.id === id).name;
-    const changes = prices
+    const all = prices
       .filter((p) => p.retired)
       .map((p) => {
         const day = p.retired.value;
@@ -126,9 +126,15 @@ test("the overview lists the latest price changes, announced ones first, as the 
         return { p, day, next, name: name(p.model) };
       })
       .filter((c) => !c.next || parts(c.p).some((x, i) => x !== parts(c.next)[i]))
-      .sort((a, b) => (a.day !== b.day ? (a.day < b.day ? 1 : -1) : a.name < b.name ? -1 : a.name > b.name ? 1 : a.p.provider < b.p.provider ? -1 : 1))
-      .slice(0, 8);
-    assert.ok(changes.length > 0, "the dataset has retired prices");
+      .sort((a, b) => (a.day !== b.day ? (a.day < b.day ? 1 : -1) : a.name < b.name ? -1 : a.name > b.name ? 1 : a.p.provider < b.p.provider ? -1 : 1));
+    // Up to four announced ones, the soonest first (a stable sort keeps a day's order by
+    // name), then the latest made ones, eight in all.
+    const announced = all
+      .filter((c) => c.day > meta.date)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
+      .slice(0, 4);
+    const changes = [...announced, ...all.filter((c) => c.day <= meta.date).slice(0, 8 - announced.length)];
+    assert.ok(announced.length > 0 && changes.length > announced.length, "the dataset has announced and made changes");
     const items = page.getByTestId("price-change");
     await items.first().waitFor();
     assert.equal(await items.count(), changes.length);
