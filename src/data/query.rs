@@ -10,6 +10,7 @@ use std::fmt;
 
 use super::schema::{CommercialUse, Modality, Model};
 use super::validate::Dataset;
+use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant};
 
 /// A sortable column of the models table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub enum Column {
     InputPrice,
     /// Lowest current output price over providers, USD per million tokens.
     OutputPrice,
+    /// GPU memory at Q4_K_M with an 8K-token f16 KV cache, GB (see [`memory_gb`]).
+    Memory,
 }
 
 impl Column {
@@ -51,6 +54,7 @@ impl Column {
             Column::Benchmark(id) => format!("bench:{id}"),
             Column::InputPrice => "price_in".into(),
             Column::OutputPrice => "price_out".into(),
+            Column::Memory => "memory".into(),
         }
     }
 
@@ -70,6 +74,7 @@ impl Column {
             "license" => Column::License,
             "price_in" => Column::InputPrice,
             "price_out" => Column::OutputPrice,
+            "memory" => Column::Memory,
             other => {
                 let id = other.strip_prefix("bench:")?;
                 if id.is_empty() {
@@ -103,8 +108,28 @@ impl Column {
             Column::Benchmark(id) => num(m.benchmarks.get(id).map(|s| s.value)),
             Column::InputPrice => num(cheapest(ds, m, |p| p.input_usd_per_mtok)),
             Column::OutputPrice => num(cheapest(ds, m, |p| p.output_usd_per_mtok)),
+            Column::Memory => num(memory_gb(m)),
         }
     }
+}
+
+/// The quantization the models table's memory column counts at.
+pub const MEMORY_QUANT: Quant = Quant::Q4KM;
+/// The context the models table's memory column counts a KV cache for, tokens.
+pub const MEMORY_CONTEXT: u64 = 8192;
+
+/// What a model needs in GPU memory at [`MEMORY_QUANT`] with a [`MEMORY_CONTEXT`]-token f16
+/// KV cache, one sequence and overhead, GB; `None` where that is unknown: a closed model's
+/// size, or an attention layout the data lacks (its weights alone would be a lower bound,
+/// which can neither sort nor pass a "less than" filter honestly).
+pub fn memory_gb(m: &Model) -> Option<f64> {
+    let options = MemoryOptions {
+        context_tokens: MEMORY_CONTEXT,
+        ..MemoryOptions::default()
+    };
+    estimate_model_memory(m, MEMORY_QUANT, &options)
+        .ok()
+        .map(|e| e.total_gb)
 }
 
 fn cheapest(ds: &Dataset, m: &Model, f: impl Fn(&super::schema::Price) -> f64) -> Option<f64> {
@@ -192,6 +217,8 @@ pub struct Filter {
     pub params_total_b: Range,
     /// Active parameters, billions.
     pub params_active_b: Range,
+    /// GPU memory at Q4_K_M and an 8K context, GB ([`memory_gb`]).
+    pub memory_gb: Range,
     /// Case-insensitive search over name, vendor, family and id; every
     /// whitespace-separated term must match somewhere.
     pub text: String,
@@ -241,6 +268,9 @@ impl Filter {
             .params_active_b
             .admits(m.params_active_b.as_ref().map(|s| s.value))
         {
+            return false;
+        }
+        if !self.memory_gb.is_open() && !self.memory_gb.admits(memory_gb(m)) {
             return false;
         }
         text_matches(&self.text, m)
@@ -839,6 +869,55 @@ mod tests {
         assert_eq!(ids(&run(&ds, &q)), ["alpha", "delta", "echo"]);
         q.filter.input_modalities = vec![Modality::Image, Modality::Audio];
         assert_eq!(ids(&run(&ds, &q)), ["echo"]);
+    }
+
+    #[test]
+    fn the_memory_filter_keeps_open_models_known_to_fit_and_sorts_by_memory() {
+        let ds = crate::data::bundled();
+        let mut q = Query::default();
+        q.filter.memory_gb = Range {
+            min: None,
+            max: Some(24.0),
+        };
+        let fits = run(&ds, &q);
+        assert!(fits.len() >= 10, "{} models fit in 24 GB", fits.len());
+        for m in &fits {
+            assert!(m.open_weights, "{}", m.name);
+            assert!(memory_gb(m).unwrap() <= 24.0, "{}", m.name);
+        }
+        // Every open model known to need 24 GB or less is kept; one without a KV layout is
+        // not (its weights alone are a lower bound).
+        let known = ds
+            .models
+            .iter()
+            .filter(|m| memory_gb(m).is_some_and(|gb| gb <= 24.0))
+            .count();
+        assert_eq!(fits.len(), known);
+        let layoutless = ds
+            .models
+            .iter()
+            .find(|m| m.open_weights && m.params_total_b.is_some() && memory_gb(m).is_none())
+            .expect("an open model without a KV layout");
+        assert!(!q.filter.matches(layoutless));
+        // A model's memory grows with its size at one quantization: Gemma 3 27B needs more
+        // than Gemma 3 4B.
+        let gb = |id: &str| memory_gb(ds.model(id).unwrap()).unwrap();
+        assert!(gb("gemma-3-27b") > gb("gemma-3-4b"));
+        assert!(memory_gb(ds.model("gpt-4o").unwrap()).is_none());
+        // Sorted by memory, smallest first: the known ones ascend, the unknown follow.
+        q.filter = Filter::default();
+        q.sort = Some(Sort {
+            column: Column::Memory,
+            dir: SortDir::Asc,
+        });
+        let rows = run(&ds, &q);
+        let values: Vec<Option<f64>> = rows.iter().map(|m| memory_gb(m)).collect();
+        let n = values.iter().take_while(|v| v.is_some()).count();
+        assert!(values[n..].iter().all(Option::is_none));
+        for w in values[..n].windows(2) {
+            assert!(w[0] <= w[1]);
+        }
+        assert_eq!(Column::parse("memory"), Some(Column::Memory));
     }
 
     #[test]

@@ -116,6 +116,47 @@ test("filters, search and the empty state", async () => {
   }
 });
 
+test("the memory column and filter find the open models that fit a GPU, as their pages count them", async () => {
+  const { context, page, errors } = await openModels("/models?cols=memory,bench:gpqa_diamond");
+  try {
+    await page.getByTestId("memory-max").fill("24");
+    await page.getByTestId("memory-max").press("Enter");
+    await page.waitForURL(/mmax=24/);
+    await showAll(page);
+    const ids = await rowIds(page);
+    const gbs = (await colTexts(page, "memory")).map((t) => Number.parseFloat(t));
+    assert.ok(ids.length >= 10, `${ids.length} models fit in 24 GB`);
+    assert.ok(gbs.every((gb) => gb <= 24), `${gbs}`);
+    // Only open models, and not the ones whose memory is only a lower bound.
+    for (const id of ids) assert.ok(models.find((m) => m.id === id).open_weights, id);
+    // Sorted by memory: the most first, as every number column, then the least first.
+    const sortButton = page.locator('th[data-col="memory"] button');
+    await sortButton.click();
+    await page.waitForURL(/sort=memory&dir=desc/);
+    const most = (await colTexts(page, "memory")).map((t) => Number.parseFloat(t));
+    for (let i = 1; i < most.length; i++) assert.ok(most[i] <= most[i - 1], `${most}`);
+    await sortButton.click();
+    await page.waitForURL((u) => u.search.includes("sort=memory") && !u.search.includes("dir=desc"));
+    const sorted = (await colTexts(page, "memory")).map((t) => Number.parseFloat(t));
+    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i] >= sorted[i - 1], `${sorted}`);
+    // A row's memory is the model page's Q4_K_M total at the 8K context.
+    const [id] = await rowIds(page);
+    const shown = (await colTexts(page, "memory"))[0];
+    await page.goto(at(SITE, `/models/${id}`));
+    await appReady(page);
+    const total = await page.locator('tr[data-quant="Q4_K_M"] td').nth(2).innerText();
+    assert.ok(Math.abs(Number.parseFloat(total) - Number.parseFloat(shown)) < 0.051, `${id}: ${shown} vs ${total}`);
+    // An open model without an attention layout shows its weights as a lower bound.
+    await page.goto(at(SITE, "/models?cols=memory&q=magistral%20small"));
+    await appReady(page);
+    await page.getByTestId("models-table").waitFor();
+    assert.match((await colTexts(page, "memory"))[0], /^≥ \d/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("changing a filter goes back to one page of rows", async () => {
   const { context, page, errors } = await openModels();
   try {

@@ -1,7 +1,9 @@
 //! What each column of the models table shows: its label, its cells as text, and where each
 //! cell's value was read. Pure, so the CSV/JSON exports and the page agree.
 
+use crate::data::query::{memory_gb, MEMORY_CONTEXT, MEMORY_QUANT};
 use crate::data::{BenchmarkUnit, Column, CommercialUse, Dataset, Model, Price, Sourced};
+use crate::econ::vram::{estimate_model_memory_or_weights, MemoryOptions};
 
 /// Every column a reader can choose, in chooser order (the name is always shown).
 pub fn all_columns(ds: &Dataset) -> Vec<Column> {
@@ -18,6 +20,7 @@ pub fn all_columns(ds: &Dataset) -> Vec<Column> {
         Column::Reasoning,
         Column::InputPrice,
         Column::OutputPrice,
+        Column::Memory,
     ];
     cols.extend(
         ds.benchmarks
@@ -42,6 +45,7 @@ pub fn label(ds: &Dataset, col: &Column) -> String {
         Column::License => "License".into(),
         Column::InputPrice => "Input $/M".into(),
         Column::OutputPrice => "Output $/M".into(),
+        Column::Memory => format!("Memory {}", MEMORY_QUANT.label()),
         Column::Benchmark(id) => ds
             .benchmark(id)
             .map(|b| b.name.clone())
@@ -59,6 +63,7 @@ pub fn is_numeric(col: &Column) -> bool {
             | Column::MaxOutput
             | Column::InputPrice
             | Column::OutputPrice
+            | Column::Memory
             | Column::Benchmark(_)
     )
 }
@@ -205,8 +210,38 @@ fn sourced<T: ToString>(v: Option<&Sourced<T>>, text: impl Fn(&T) -> String) -> 
     .unwrap_or_default()
 }
 
+/// GB as the memory column shows it: whole above 10, one decimal below.
+pub fn format_gb(gb: f64) -> String {
+    if gb >= 10.0 {
+        format!("{gb:.0} GB")
+    } else {
+        format!("{gb:.1} GB")
+    }
+}
+
 pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
     match col {
+        Column::Memory => match memory_gb(m) {
+            Some(gb) => CellInfo {
+                text: format_gb(gb),
+                raw: crate::charts::num(gb),
+                ..CellInfo::default()
+            },
+            // Its size is known but not its attention layout: the weights say at least this.
+            None if m.open_weights => {
+                let options = MemoryOptions {
+                    context_tokens: MEMORY_CONTEXT,
+                    ..MemoryOptions::default()
+                };
+                estimate_model_memory_or_weights(m, MEMORY_QUANT, &options)
+                    .map(|b| CellInfo {
+                        text: format!("≥ {}", format_gb(b.estimate.total_gb)),
+                        ..CellInfo::default()
+                    })
+                    .unwrap_or_default()
+            }
+            None => CellInfo::default(),
+        },
         Column::Name => CellInfo::plain(m.name.clone()),
         Column::Vendor => CellInfo::plain(m.vendor.clone()),
         Column::Family => CellInfo::plain(m.family.clone()),

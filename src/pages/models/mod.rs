@@ -34,7 +34,11 @@ pub fn Models() -> impl IntoView {
             "Open and closed models with their sizes, context windows, licenses, prices and benchmark scores. "
             "A model's name opens its page. Focus or hover a value to see where it was read; "
             <span class="sv-muted">"ˢ"</span>
-            " marks a score the vendor reported about its own model."
+            " marks a score the vendor reported about its own model. "
+            "Memory (a column and a filter) is what an open model needs in GPU memory at Q4_K_M with "
+            "an 8K-token cache ("
+            <a href=crate::app::href("/about#method-econ")>"method"</a>
+            "); \u{2265} marks the weights alone where its attention layout is unknown."
         </PageHead>
         <WithDataset let:ds>
             <ModelsTable ds />
@@ -660,6 +664,13 @@ fn Filters(ds: Arc<Dataset>, table: Table) -> impl IntoView {
                 table
                 get=|s| s.query.filter.params_active_b
                 set=|s, r| s.query.filter.params_active_b = r
+            />
+            <RangeField
+                label="Memory Q4_K_M (GB)"
+                testid="memory"
+                table
+                get=|s| s.query.filter.memory_gb
+                set=|s, r| s.query.filter.memory_gb = r
             />
             <Show when=move || s.with(TableState::is_filtered)>
                 <button type="button" class="clear" on:click=move |_| table.update(false, |s| *s = s.without_filters())>

@@ -158,6 +158,8 @@ impl QueryState for TableState {
                 "tmax" => f.params_total_b.max = number(value),
                 "amin" => f.params_active_b.min = number(value),
                 "amax" => f.params_active_b.max = number(value),
+                "mmin" => f.memory_gb.min = number(value),
+                "mmax" => f.memory_gb.max = number(value),
                 "cols" => {
                     let cols: Vec<Column> = list(value)
                         .iter()
@@ -244,6 +246,8 @@ impl TableState {
         put("tmax", num(f.params_total_b.max));
         put("amin", num(f.params_active_b.min));
         put("amax", num(f.params_active_b.max));
+        put("mmin", num(f.memory_gb.min));
+        put("mmax", num(f.memory_gb.max));
         if self.columns != default_columns() {
             put(
                 "cols",
@@ -338,8 +342,16 @@ mod tests {
     fn state_round_trips_through_the_url() {
         let s = parse(
             "q=llama 4&sort=bench:gpqa_diamond&dir=desc&open=open&reasoning=no&vendor=Meta,Google\
-             &use=allowed,conditional&in=image&tmin=1&tmax=500&amax=40&cols=vendor,context&pin=a,b&chart=aime_2025",
+             &use=allowed,conditional&in=image&tmin=1&tmax=500&amax=40&mmax=24&cols=vendor,context,memory&pin=a,b&chart=aime_2025",
         );
+        assert_eq!(
+            s.query.filter.memory_gb,
+            Range {
+                min: None,
+                max: Some(24.0)
+            }
+        );
+        assert!(s.columns.contains(&Column::Memory));
         assert_eq!(s.query.filter.text, "llama 4");
         assert_eq!(
             s.query.sort,
@@ -370,7 +382,10 @@ mod tests {
                 max: Some(40.0)
             }
         );
-        assert_eq!(s.columns, vec![Column::Vendor, Column::Context]);
+        assert_eq!(
+            s.columns,
+            vec![Column::Vendor, Column::Context, Column::Memory]
+        );
         assert_eq!(s.pinned.ids(), ["a", "b"]);
         assert_eq!(s.chart, "aime_2025");
         let again: Vec<(String, String)> = s
