@@ -558,6 +558,9 @@ test("what each setup runs can be ordered by a benchmark and narrowed to what fi
       assert.ok(best, `setup ${i + 1} runs a scored model`);
       assert.ok(text.includes(`: ${name(best.id)}, `), `${text} names ${name(best.id)}`);
       assert.ok(text.includes(`at ${best.setups[i].split(" · ")[0]}`), text);
+      // Its cell in that setup's column, and no other, is marked best.
+      const marked = ranked.filter((r) => / best$/.test(r.setups[i])).map((r) => r.id);
+      assert.deepEqual(marked, [best.id], `setup ${i + 1}`);
     });
     // Only what fits: fewer rows, each held by some setup, in the same order.
     await page.getByTestId("fitting-only").check();
@@ -584,6 +587,7 @@ test("what each setup runs can be ordered by a benchmark and narrowed to what fi
     await page.waitForURL((u) => !u.search.includes("rank="));
     await page.waitForFunction(() => !document.querySelector('[data-testid="best-per-setup"]'));
     assert.equal(await table.locator("thead th", { hasText: "GPQA Diamond" }).count(), 0);
+    assert.equal(await table.locator("td.best-run").count(), 0, "ordered by size, nothing is best");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -253,6 +253,15 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             }
             let bench = s.rank.as_deref().and_then(|id| ds.benchmark(id));
             let rows = runs_on(&ds, s);
+            // Per setup, the model named as its best (marked in its column too).
+            let best_ids: Vec<Option<String>> = if bench.is_some() {
+                best_per_setup(&rows, setups.len())
+                    .into_iter()
+                    .map(|r| r.map(|r| r.model_id.clone()))
+                    .collect()
+            } else {
+                vec![None; setups.len()]
+            };
             let summary = bench.map(|b| {
                 let items = best_per_setup(&rows, setups.len())
                     .into_iter()
@@ -303,11 +312,18 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
                     let cells = r
                         .best
                         .iter()
-                        .map(|b| match b {
-                            Some(b) => view! {
-                                <td class="verdict-fits">{format!("{} · {at_least}{:.0} GB", b.quant.label(), b.need_gb)}</td>
+                        .enumerate()
+                        .map(|(i, b)| match b {
+                            Some(b) => {
+                                let best = best_ids.get(i).and_then(Option::as_ref) == Some(&r.model_id);
+                                view! {
+                                    <td class="verdict-fits" class:best-run=best>
+                                        {format!("{} · {at_least}{:.0} GB", b.quant.label(), b.need_gb)}
+                                        {best.then(|| view! { " " <span class="badge">"best"</span> })}
+                                    </td>
+                                }
+                                .into_any()
                             }
-                            .into_any(),
                             None => view! {
                                 <td class="verdict-wont">"not even Q2_K"</td>
                             }
