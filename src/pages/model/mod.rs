@@ -489,53 +489,86 @@ fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -
     if rows.is_empty() {
         return None;
     }
-    let items = rows
+    // The benchmark's quality-against-memory chart, at this section's context.
+    let chart_href = |bench: &str| {
+        let chart = HardwareInputs {
+            models: vec![model.id.clone()],
+            context_tokens: options.context_tokens,
+            quality_benchmark: bench.to_string(),
+            quality_quant: COMPARE_QUANT,
+            ..HardwareInputs::default()
+        };
+        href(&format!("/hardware{}", chart.to_query()))
+    };
+    let (beaten, on_line): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, _, r)| !r.is_empty());
+    // The benchmarks nothing beats it on, in one sentence, each naming its chart.
+    let line = (!on_line.is_empty()).then(|| {
+        let n = on_line.len();
+        let names = on_line
+            .iter()
+            .map(|(b, mine, _)| {
+                (
+                    chart_href(&b.id),
+                    b.name.clone(),
+                    format!(" ({})", score_text(b.unit, *mine)),
+                )
+            })
+            .enumerate()
+            .map(|(i, (to, name, score))| {
+                let sep = match (i, n - i) {
+                    (0, _) => "",
+                    (_, 1) => " and ",
+                    _ => ", ",
+                };
+                view! {
+                    {sep}
+                    <A href=to>{name}</A>
+                    {score}
+                }
+            })
+            .collect_view();
+        let benches = on_line
+            .iter()
+            .map(|(b, _, _)| b.id.clone())
+            .collect::<Vec<_>>()
+            .join(",");
+        view! {
+            <p data-testid="on-the-line" data-benches=benches>
+                "On " {names} ", no open model in the dataset scores higher in less memory."
+            </p>
+        }
+    });
+    let items = beaten
         .into_iter()
         .map(|(b, mine, rivals)| {
-            let chart = HardwareInputs {
-                models: vec![model.id.clone()],
-                context_tokens: options.context_tokens,
-                quality_benchmark: b.id.clone(),
-                quality_quant: COMPARE_QUANT,
-                ..HardwareInputs::default()
-            };
-            let chart = href(&format!("/hardware{}", chart.to_query()));
             let more = rivals.len().saturating_sub(SHOWN);
-            let body = if rivals.is_empty() {
-                view! { "none: no open model in the dataset does better in less memory" }.into_any()
-            } else {
-                let named = rivals
-                    .iter()
-                    .take(SHOWN)
-                    .map(|r| {
-                        (
-                            model_href(&r.model.id),
-                            r.model.name.clone(),
-                            format!(" ({}, {:.0} GB)", score_text(b.unit, r.score), r.gb),
-                        )
-                    })
-                    .enumerate()
-                    .map(|(i, (to, name, detail))| {
-                        view! {
-                            {(i > 0).then_some(", ")}
-                            <A href=to>{name}</A>
-                            {detail}
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    {named}
-                    {(more > 0).then(|| format!(" and {more} more"))}
-                }
-                .into_any()
-            };
+            let named = rivals
+                .iter()
+                .take(SHOWN)
+                .map(|r| {
+                    (
+                        model_href(&r.model.id),
+                        r.model.name.clone(),
+                        format!(" ({}, {:.0} GB)", score_text(b.unit, r.score), r.gb),
+                    )
+                })
+                .enumerate()
+                .map(|(i, (to, name, detail))| {
+                    view! {
+                        {(i > 0).then_some(", ")}
+                        <A href=to>{name}</A>
+                        {detail}
+                    }
+                })
+                .collect_view();
             view! {
                 <li data-bench=b.id.clone() data-count=rivals.len().to_string()>
                     <strong>{b.name.clone()}</strong>
                     {format!(" (its {}): ", score_text(b.unit, mine))}
-                    {body}
+                    {named}
+                    {(more > 0).then(|| format!(" and {more} more"))}
                     " · "
-                    <A href=chart>"on the chart"</A>
+                    <A href=chart_href(&b.id)>"on the chart"</A>
                 </li>
             }
         })
@@ -550,6 +583,7 @@ fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -
                     COMPARE_QUANT.label()
                 )}
             </p>
+            {line}
             <ul class="link-list better-smaller" data-testid="better-smaller">{items}</ul>
         }
         .into_any(),
