@@ -115,19 +115,19 @@ impl Column {
 
 /// The quantization the models table's memory column counts at.
 pub const MEMORY_QUANT: Quant = Quant::Q4KM;
-/// The context the models table's memory column counts a KV cache for, tokens.
-pub const MEMORY_CONTEXT: u64 = 8192;
 
-/// What a model needs in GPU memory at [`MEMORY_QUANT`] with a [`MEMORY_CONTEXT`]-token f16
-/// KV cache, one sequence and overhead, GB; `None` where that is unknown: a closed model's
-/// size, or an attention layout the data lacks (its weights alone would be a lower bound,
-/// which can neither sort nor pass a "less than" filter honestly).
+/// What the memory column counts besides the weights: the calculators' defaults, an
+/// 8,192-token f16 KV cache, one sequence and overhead.
+pub fn memory_options() -> MemoryOptions {
+    MemoryOptions::default()
+}
+
+/// What a model needs in GPU memory at [`MEMORY_QUANT`] with [`memory_options`], GB; `None`
+/// where that is unknown: a closed model's size, or an attention layout the data lacks (its
+/// weights alone would be a lower bound, which can neither sort nor pass a "less than" filter
+/// honestly).
 pub fn memory_gb(m: &Model) -> Option<f64> {
-    let options = MemoryOptions {
-        context_tokens: MEMORY_CONTEXT,
-        ..MemoryOptions::default()
-    };
-    estimate_model_memory(m, MEMORY_QUANT, &options)
+    estimate_model_memory(m, MEMORY_QUANT, &memory_options())
         .ok()
         .map(|e| e.total_gb)
 }

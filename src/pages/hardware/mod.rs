@@ -253,18 +253,19 @@ fn RunsOnTable(ds: Arc<Dataset>, inputs: UrlState<HardwareInputs>) -> impl IntoV
             }
             let bench = s.rank.as_deref().and_then(|id| ds.benchmark(id));
             let rows = runs_on(&ds, s);
-            // Per setup, the model named as its best (marked in its column too).
-            let best_ids: Vec<Option<String>> = if bench.is_some() {
-                best_per_setup(&rows, setups.len())
-                    .into_iter()
-                    .map(|r| r.map(|r| r.model_id.clone()))
-                    .collect()
-            } else {
-                vec![None; setups.len()]
+            // Per setup, the model named as its best above the table and marked in its column.
+            let best = match bench {
+                Some(_) => best_per_setup(&rows, setups.len()),
+                None => vec![None; setups.len()],
             };
+            let best_ids: Vec<Option<String>> = best
+                .iter()
+                .map(|r| r.map(|r| r.model_id.clone()))
+                .collect();
             let summary = bench.map(|b| {
-                let items = best_per_setup(&rows, setups.len())
-                    .into_iter()
+                let items = best
+                    .iter()
+                    .copied()
                     .zip(&setups)
                     .enumerate()
                     .map(|(i, (best, (label, _)))| {

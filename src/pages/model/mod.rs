@@ -11,15 +11,16 @@ use crate::components::shell::PageTitle;
 use crate::components::sourced::{Provenance, SourcedValue};
 use crate::components::url_state::QueryState;
 use crate::data::{
-    field_label, BenchmarkUnit, Column, CommercialUse, Dataset, Model, Pinned, Price, Sort,
-    SortDir, MAX_PINNED,
+    field_label, Column, CommercialUse, Dataset, Model, Pinned, Price, Sort, SortDir, MAX_PINNED,
 };
 use crate::econ::vram::{estimate_model_memory, MemoryOptions, Quant, VramError};
 use crate::pages::claims::{verdict_class, verdict_label};
 use crate::pages::demo::BUNDLED_MODEL_ID;
 use crate::pages::hardware::plan::HardwareInputs;
 use crate::pages::models::cell_view;
-use crate::pages::models::columns::{format_tokens, format_usd, format_usd_approx, label};
+use crate::pages::models::columns::{
+    format_score, format_tokens, format_usd, format_usd_approx, label,
+};
 use crate::pages::models::state::TableState;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -472,14 +473,6 @@ fn hardware_href(model: &Model, context_tokens: u64) -> Option<String> {
     })
 }
 
-/// A score as its benchmark's unit reads: percentages as given, ratings whole.
-fn score_text(unit: BenchmarkUnit, value: f64) -> String {
-    match unit {
-        BenchmarkUnit::Percent => crate::charts::num(value),
-        _ => format!("{}", value.round() as i64),
-    }
-}
-
 /// Per benchmark the model has a score on, the open models that score better in less memory
 /// (at [`COMPARE_QUANT`] and the section's context), or that none does; each with a link to
 /// that benchmark's quality-against-memory chart. Nothing for a model whose memory is unknown.
@@ -510,7 +503,7 @@ fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -
                 (
                     chart_href(&b.id),
                     b.name.clone(),
-                    format!(" ({})", score_text(b.unit, *mine)),
+                    format!(" ({})", format_score(Some(b.unit), *mine)),
                 )
             })
             .enumerate()
@@ -549,7 +542,7 @@ fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -
                     (
                         model_href(&r.model.id),
                         r.model.name.clone(),
-                        format!(" ({}, {:.0} GB)", score_text(b.unit, r.score), r.gb),
+                        format!(" ({}, {:.0} GB)", format_score(Some(b.unit), r.score), r.gb),
                     )
                 })
                 .enumerate()
@@ -564,7 +557,7 @@ fn better_in_less_memory(ds: &Dataset, model: &Model, options: &MemoryOptions) -
             view! {
                 <li data-bench=b.id.clone() data-count=rivals.len().to_string()>
                     <strong>{b.name.clone()}</strong>
-                    {format!(" (its {}): ", score_text(b.unit, mine))}
+                    {format!(" (its {}): ", format_score(Some(b.unit), mine))}
                     {named}
                     {(more > 0).then(|| format!(" and {more} more"))}
                     " · "

@@ -4,6 +4,7 @@
 //! about it and its relatives. Pure, so the page and the tests agree.
 
 use crate::charts::memory::QUANTS;
+use crate::charts::quality_memory::points;
 use crate::data::{ArchKind, Benchmark, Claim, Dataset, Hardware, Model, Price, Score, Sourced};
 use crate::econ::vram::{
     estimate_model_memory, fit, weights_gb, Fit, MemoryEstimate, MemoryOptions, Quant, Setup,
@@ -291,17 +292,16 @@ pub fn better_and_smaller<'a>(
                     x < mine
                 }
             };
-            let mut rivals: Vec<BetterSmaller<'a>> = ds
-                .models
-                .iter()
-                .filter(|o| o.open_weights && o.id != m.id)
-                .filter_map(|o| {
-                    let score = o.benchmarks.get(&b.id)?.value;
-                    let gb = estimate_model_memory(o, quant, options).ok()?.total_gb;
-                    (better(score) && gb < own.total_gb).then_some(BetterSmaller {
-                        model: o,
-                        score,
-                        gb,
+            // The quality-against-memory chart's points, so the two always agree.
+            let mut rivals: Vec<BetterSmaller<'a>> = points(ds, &b.id, quant, options)
+                .into_iter()
+                .filter(|p| !p.kv_unknown && p.model_id != m.id)
+                .filter(|p| better(p.score) && p.gb < own.total_gb)
+                .filter_map(|p| {
+                    Some(BetterSmaller {
+                        model: ds.model(&p.model_id)?,
+                        score: p.score,
+                        gb: p.gb,
                     })
                 })
                 .collect();

@@ -1,9 +1,9 @@
 //! What each column of the models table shows: its label, its cells as text, and where each
 //! cell's value was read. Pure, so the CSV/JSON exports and the page agree.
 
-use crate::data::query::{memory_gb, MEMORY_CONTEXT, MEMORY_QUANT};
+use crate::data::query::{memory_options, MEMORY_QUANT};
 use crate::data::{BenchmarkUnit, Column, CommercialUse, Dataset, Model, Price, Sourced};
-use crate::econ::vram::{estimate_model_memory_or_weights, MemoryOptions};
+use crate::econ::vram::estimate_model_memory_or_weights;
 
 /// Every column a reader can choose, in chooser order (the name is always shown).
 pub fn all_columns(ds: &Dataset) -> Vec<Column> {
@@ -168,6 +168,16 @@ fn cents_at_least(s: String) -> String {
 }
 
 /// Up to two decimals, no trailing zeros.
+/// A benchmark score as the table shows it: a percentage to two decimals at most, a rating
+/// or arena score whole (`None`: a benchmark the dataset does not define, shown as a
+/// percentage).
+pub fn format_score(unit: Option<BenchmarkUnit>, value: f64) -> String {
+    match unit {
+        Some(BenchmarkUnit::Percent) | None => trim(value),
+        Some(_) => format!("{}", value.round() as i64),
+    }
+}
+
 fn trim(x: f64) -> String {
     trim_to(x, 2)
 }
@@ -221,27 +231,21 @@ pub fn format_gb(gb: f64) -> String {
 
 pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
     match col {
-        Column::Memory => match memory_gb(m) {
-            Some(gb) => CellInfo {
-                text: format_gb(gb),
-                raw: crate::charts::num(gb),
-                ..CellInfo::default()
-            },
-            // Its size is known but not its attention layout: the weights say at least this.
-            None if m.open_weights => {
-                let options = MemoryOptions {
-                    context_tokens: MEMORY_CONTEXT,
-                    ..MemoryOptions::default()
-                };
-                estimate_model_memory_or_weights(m, MEMORY_QUANT, &options)
-                    .map(|b| CellInfo {
-                        text: format!("≥ {}", format_gb(b.estimate.total_gb)),
-                        ..CellInfo::default()
-                    })
-                    .unwrap_or_default()
-            }
-            None => CellInfo::default(),
-        },
+        // The weights alone where the attention layout is unknown: a lower bound, shown as
+        // such and left out of the column's sorting and filtering (`memory_gb`).
+        Column::Memory => estimate_model_memory_or_weights(m, MEMORY_QUANT, &memory_options())
+            .map(|b| match b.kv_unknown {
+                None => CellInfo {
+                    text: format_gb(b.estimate.total_gb),
+                    raw: crate::charts::num(b.estimate.total_gb),
+                    ..CellInfo::default()
+                },
+                Some(_) => CellInfo {
+                    text: format!("≥ {}", format_gb(b.estimate.total_gb)),
+                    ..CellInfo::default()
+                },
+            })
+            .unwrap_or_default(),
         Column::Name => CellInfo::plain(m.name.clone()),
         Column::Vendor => CellInfo::plain(m.vendor.clone()),
         Column::Family => CellInfo::plain(m.family.clone()),
@@ -294,11 +298,7 @@ pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
             .benchmarks
             .get(id)
             .map(|s| {
-                let unit = ds.benchmark(id).map(|b| b.unit);
-                let text = match unit {
-                    Some(BenchmarkUnit::Percent) | None => trim(s.value),
-                    Some(_) => format!("{}", s.value.round() as i64),
-                };
+                let text = format_score(ds.benchmark(id).map(|b| b.unit), s.value);
                 let parts: Vec<&str> =
                     [s.setting.as_deref(), s.as_of.as_deref(), s.note.as_deref()]
                         .into_iter()
