@@ -286,6 +286,95 @@ fn a_retirement_needs_a_real_date_and_a_known_source_but_may_lie_ahead() {
     assert!(load(&files, fixed_today()).is_ok());
 }
 
+/// A price announced ahead of its day: read before it starts, retired (if ever) after it, a
+/// real date and a known source; the day itself may lie ahead.
+#[test]
+fn an_announced_price_starts_after_it_was_read() {
+    let announce = |starts: Value, retired: Option<Value>| {
+        mutated("prices.json", |v| {
+            let mut p = v[0].clone();
+            p["input_usd_per_mtok"] = json!(99.0);
+            p["starts"] = starts;
+            let p = p.as_object_mut().unwrap();
+            p.remove("retired");
+            if let Some(r) = retired {
+                p.insert("retired".into(), r);
+            }
+            v.as_array_mut().unwrap().push(p.clone().into());
+        })
+    };
+    let ok = announce(
+        json!({ "value": "2099-01-01", "source": "llm-prices" }),
+        None,
+    );
+    let ds = load(&ok, fixed_today()).expect("an announced price is valid data");
+    let model = ds.prices[0].model.clone();
+    let announced = ds.announced_prices(&model);
+    assert_eq!(announced.len(), 1);
+    assert_eq!(announced[0].input_usd_per_mtok, 99.0);
+    assert!(ds
+        .current_prices(&model)
+        .iter()
+        .all(|p| p.input_usd_per_mtok != 99.0));
+
+    let n = ds.prices.len() - 1;
+    let as_of = ds.prices[0].as_of.clone().unwrap();
+    let errs = errors_of(&announce(
+        json!({ "value": as_of, "source": "nowhere" }),
+        Some(json!({ "value": "2000-01-01", "source": "llm-prices" })),
+    ));
+    assert_eq!(
+        errs,
+        vec![
+            format!(
+                "prices[{n}].starts.value: a price that starts on {as_of} must have been read before then, not on {as_of}"
+            ),
+            format!("prices[{n}].retired.value: retired on 2000-01-01, not after it starts on {as_of}"),
+            format!("prices[{n}].starts.source: unknown source id \"nowhere\""),
+            // Starting the day it was read, it applies from the same day as the price it copies.
+            format!("prices[{n}]: duplicate price for model \"{model}\" at provider \"{}\" from the same date (first at prices[0])", ds.prices[0].provider),
+        ]
+    );
+    let errs = errors_of(&announce(
+        json!({ "value": "2099-02-30", "source": "llm-prices" }),
+        None,
+    ));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].starts_with(&format!("prices[{n}].starts.value: ")),
+        "{errs:#?}"
+    );
+}
+
+/// MLA may cache no RoPE part (a size of 0), but a RoPE size alone is no layout.
+#[test]
+fn a_rope_key_size_may_be_zero_but_needs_a_latent() {
+    let mla = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .position(|m| m["architecture"]["kv_lora_rank"].is_object())
+            .expect("an MLA model")
+    };
+    let files = mutated("models.json", |v| {
+        let i = mla(v);
+        v[i]["architecture"]["qk_rope_head_dim"]["value"] = json!(0);
+    });
+    assert!(load(&files, fixed_today()).is_ok());
+    let mut at = 0;
+    let files = mutated("models.json", |v| {
+        at = mla(v);
+        v[at]["architecture"]
+            .as_object_mut()
+            .unwrap()
+            .remove("kv_lora_rank");
+    });
+    assert_single_error(
+        &files,
+        &format!("models[{at}].architecture.qk_rope_head_dim: a RoPE key size (MLA) needs the KV latent rank (kv_lora_rank) next to it"),
+    );
+}
+
 #[test]
 fn all_problems_are_reported_not_just_the_first() {
     let files = mutated("models.json", |v| {

@@ -12,7 +12,8 @@ pub struct PriceChange<'a> {
     pub model: &'a Model,
     pub ended: &'a Price,
     /// What the same seller charges for the same tier from then on: the earliest later price
-    /// not itself retired by [`PriceChange::day`]; for a tier with no such successor (an
+    /// (by the day it applies: announced prices count from their start) not itself retired by
+    /// [`PriceChange::day`]; for a tier with no such successor (an
     /// introductory price), the seller's later price without a tier, which replaced it.
     /// `None`: the seller stopped selling it.
     pub next: Option<&'a Price>,
@@ -88,10 +89,10 @@ pub fn price_changes(ds: &Dataset) -> Vec<PriceChange<'_>> {
                         p.model == ended.model
                             && p.provider == ended.provider
                             && p.tier == *tier
-                            && p.as_of > ended.as_of
+                            && p.effective_day() > ended.as_of.as_deref()
                             && !p.retired_by(day)
                     })
-                    .min_by(|a, b| a.as_of.cmp(&b.as_of))
+                    .min_by(|a, b| a.effective_day().cmp(&b.effective_day()))
             };
             let next = successor(&ended.tier)
                 .or_else(|| ended.tier.as_ref().and_then(|_| successor(&None)));
@@ -229,6 +230,52 @@ mod tests {
         let again = price_changes(&ds);
         let c = again.iter().find(|c| c.model.id == model).unwrap();
         assert!(!c.announced);
+    }
+
+    /// A rise announced ahead of its day, read the same day as the price it replaces: that
+    /// price's successor from its start, and no calculator's offer until then.
+    #[test]
+    fn an_announced_price_follows_from_its_start_and_is_current_only_then() {
+        let mut ds = crate::data::bundled();
+        let i = ds
+            .prices
+            .iter()
+            .position(|p| {
+                let current = ds.current_prices(&p.model);
+                p.retired.is_none() && current.len() == 1 && std::ptr::eq(current[0], p)
+            })
+            .expect("a model with one current price, not retiring");
+        let model = ds.prices[i].model.clone();
+        let mut rise = ds.prices[i].clone();
+        rise.output_usd_per_mtok *= 2.0;
+        rise.starts = Some(Sourced {
+            value: "2099-01-01".into(),
+            source: rise.source.clone(),
+            note: None,
+        });
+        retire(&mut ds.prices[i], "2099-01-01");
+        ds.prices.push(rise.clone());
+        let today = crate::data::Date::parse(&ds.meta.date).unwrap();
+        assert_eq!(ds.validate(today), vec![]);
+        assert_eq!(ds.current_prices(&model), vec![&ds.prices[i]]);
+        assert_eq!(ds.announced_prices(&model), vec![&rise]);
+        let changes = price_changes(&ds);
+        let c = changes.iter().find(|c| c.model.id == model).unwrap();
+        assert!(c.announced);
+        assert_eq!(c.day(), "2099-01-01");
+        assert_eq!(c.next, Some(&rise));
+        assert_eq!(
+            c.deltas(),
+            vec![Delta {
+                what: "output",
+                before: Some(ds.prices[i].output_usd_per_mtok),
+                after: Some(rise.output_usd_per_mtok)
+            }]
+        );
+        // From its day the announced price is the offer, and nothing is announced.
+        ds.meta.date = "2099-01-01".into();
+        assert_eq!(ds.current_prices(&model), vec![&rise]);
+        assert!(ds.announced_prices(&model).is_empty());
     }
 
     #[test]

@@ -618,6 +618,7 @@ mod tests {
             as_of: Some(as_of.into()),
             source: "s".into(),
             retired: None,
+            starts: None,
             note: None,
         }
     }

@@ -321,6 +321,11 @@ pub struct Price {
     /// after the dataset's date is an announced retirement; the price stays current until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retired: Option<Sourced<String>>,
+    /// The day the price takes effect ("YYYY-MM-DD"), with where that was read, for a price the
+    /// seller announced before it applied (read on `as_of`, before this day). Until this day it
+    /// is an announcement, not an offer: no calculator or chart uses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts: Option<Sourced<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -331,6 +336,21 @@ impl Price {
         self.retired
             .as_ref()
             .is_some_and(|r| r.value.as_str() <= date)
+    }
+
+    /// Whether the price is announced for a day after `date` ("YYYY-MM-DD"): not yet in force.
+    pub fn starts_after(&self, date: &str) -> bool {
+        self.starts
+            .as_ref()
+            .is_some_and(|s| s.value.as_str() > date)
+    }
+
+    /// The day from which the price applies: its announced start, else the day it was read.
+    pub fn effective_day(&self) -> Option<&str> {
+        self.starts
+            .as_ref()
+            .map(|s| s.value.as_str())
+            .or(self.as_of.as_deref())
     }
 }
 

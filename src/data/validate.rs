@@ -267,12 +267,14 @@ impl Dataset {
         for p in &self.prices {
             let tier = p.tier.as_deref().map(|t| format!(", {t}"));
             let as_of = p.as_of.as_deref().map(|d| format!(", {d}"));
+            let starts = p.starts.as_ref().map(|s| format!(", from {}", s.value));
             let label = format!(
-                "{} price at {}{}{}",
+                "{} price at {}{}{}{}",
                 model(&p.model),
                 p.provider,
                 tier.unwrap_or_default(),
-                as_of.unwrap_or_default()
+                as_of.unwrap_or_default(),
+                starts.unwrap_or_default()
             );
             cite(of_model(label, &p.model), serde_json::to_value(p));
         }
@@ -312,16 +314,22 @@ impl Dataset {
         self.prices.iter().filter(move |p| p.model == model_id)
     }
 
-    /// The newest price per (provider, tier) for a model, sorted by provider; a provider and
-    /// tier whose newest price was retired by the dataset's date has none (an older price of
-    /// theirs is history too).
+    /// The newest price in force per (provider, tier) for a model, sorted by provider; a
+    /// provider and tier whose newest price was retired by the dataset's date has none (an
+    /// older price of theirs is history too). A price announced for a later day is not in
+    /// force yet (see [`Dataset::announced_prices`]); once its day comes it is the newest.
     pub fn current_prices(&self, model_id: &str) -> Vec<&Price> {
+        let date = self.meta.date.as_str();
         let mut latest: BTreeMap<(&str, Option<&str>), &Price> = BTreeMap::new();
-        for p in self.prices.iter().filter(|p| p.model == model_id) {
+        for p in self
+            .prices
+            .iter()
+            .filter(|p| p.model == model_id && !p.starts_after(date))
+        {
             let key = (p.provider.as_str(), p.tier.as_deref());
             let newer = match latest.get(&key) {
                 None => true,
-                Some(old) => p.as_of.as_deref() > old.as_of.as_deref(),
+                Some(old) => (p.effective_day(), &p.as_of) > (old.effective_day(), &old.as_of),
             };
             if newer {
                 latest.insert(key, p);
@@ -329,8 +337,26 @@ impl Dataset {
         }
         latest
             .into_values()
-            .filter(|p| !p.retired_by(&self.meta.date))
+            .filter(|p| !p.retired_by(date))
             .collect()
+    }
+
+    /// A model's prices announced for a day after the dataset's date, soonest first (then by
+    /// provider and tier).
+    pub fn announced_prices(&self, model_id: &str) -> Vec<&Price> {
+        let mut announced: Vec<&Price> = self
+            .prices
+            .iter()
+            .filter(|p| p.model == model_id && p.starts_after(&self.meta.date))
+            .collect();
+        announced.sort_by(|a, b| {
+            (a.effective_day(), &a.provider, &a.tier).cmp(&(
+                b.effective_day(),
+                &b.provider,
+                &b.tier,
+            ))
+        });
+        announced
     }
 }
 
@@ -574,7 +600,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let fields: [(&str, &Option<Sourced<u32>>); 18] = [
+        let fields: [(&str, &Option<Sourced<u32>>); 17] = [
             ("experts", &a.experts),
             ("experts_active", &a.experts_active),
             ("shared_experts", &a.shared_experts),
@@ -591,11 +617,21 @@ impl Validator<'_> {
             ("attention_layers", &a.attention_layers),
             ("sliding_window_period", &a.sliding_window_period),
             ("kv_lora_rank", &a.kv_lora_rank),
-            ("qk_rope_head_dim", &a.qk_rope_head_dim),
             ("vocab_size", &a.vocab_size),
         ];
         for (name, f) in fields {
             self.sourced_positive(&format!("{p}.{name}"), f);
+        }
+        // An MLA model may cache no RoPE part (GLM-5.3-Flash: qk_rope_head_dim 0), but only
+        // next to a latent.
+        if let Some(r) = &a.qk_rope_head_dim {
+            self.source_ref(&format!("{p}.qk_rope_head_dim.source"), &r.source);
+            if a.kv_lora_rank.is_none() {
+                self.err(
+                    format!("{p}.qk_rope_head_dim"),
+                    "a RoPE key size (MLA) needs the KV latent rank (kv_lora_rank) next to it",
+                );
+            }
         }
         let val = |f: &Option<Sourced<u32>>| f.as_ref().map(|s| s.value);
         if let (Some(e), Some(act)) = (val(&a.experts), val(&a.experts_active)) {
@@ -701,7 +737,7 @@ impl Validator<'_> {
     }
 
     fn prices(&mut self, prices: &[Price], models: &HashSet<&str>) {
-        // (model, provider, tier, as_of) -> first index
+        // (model, provider, tier, the day it applies) -> first index
         type PriceKey<'k> = (&'k str, &'k str, Option<&'k str>, Option<&'k str>);
         let mut seen: HashMap<PriceKey, usize> = HashMap::new();
         for (i, pr) in prices.iter().enumerate() {
@@ -727,17 +763,45 @@ impl Validator<'_> {
                 }
                 self.source_ref(&format!("{p}.retired.source"), &r.source);
             }
+            if let Some(st) = &pr.starts {
+                // An announced price: read before the day it applies, which may lie ahead.
+                match Date::parse(&st.value) {
+                    Err(e) => self.err(format!("{p}.starts.value"), e),
+                    Ok(_) => {
+                        if pr.as_of.as_deref().is_some_and(|d| d >= st.value.as_str()) {
+                            self.err(
+                                format!("{p}.starts.value"),
+                                format!(
+                                    "a price that starts on {} must have been read before then, not on {}",
+                                    st.value,
+                                    pr.as_of.as_deref().unwrap_or_default()
+                                ),
+                            );
+                        }
+                        if let Some(r) = pr.retired.as_ref().filter(|r| r.value <= st.value) {
+                            self.err(
+                                format!("{p}.retired.value"),
+                                format!(
+                                    "retired on {}, not after it starts on {}",
+                                    r.value, st.value
+                                ),
+                            );
+                        }
+                    }
+                }
+                self.source_ref(&format!("{p}.starts.source"), &st.source);
+            }
             let key = (
                 pr.model.as_str(),
                 pr.provider.as_str(),
                 pr.tier.as_deref(),
-                pr.as_of.as_deref(),
+                pr.effective_day(),
             );
             if let Some(first) = seen.insert(key, i) {
                 self.err(
                     &p,
                     format!(
-                        "duplicate price for model \"{}\" at provider \"{}\" on the same date (first at prices[{first}])",
+                        "duplicate price for model \"{}\" at provider \"{}\" from the same date (first at prices[{first}])",
                         pr.model, pr.provider
                     ),
                 );

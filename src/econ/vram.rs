@@ -269,10 +269,19 @@ impl KvLayout {
             }
         };
         if arch.kv_lora_rank.is_some() || arch.qk_rope_head_dim.is_some() {
+            // The RoPE part may be absent (0: GLM-5.3-Flash caches the latent alone), the latent
+            // may not.
+            let qk_rope_head_dim = arch
+                .qk_rope_head_dim
+                .as_ref()
+                .ok_or(VramError::KvFieldUnknown {
+                    field: "qk_rope_head_dim",
+                })?
+                .value;
             return Ok(KvLayout::Mla {
                 layers,
                 kv_lora_rank: required("kv_lora_rank", &arch.kv_lora_rank)?,
-                qk_rope_head_dim: required("qk_rope_head_dim", &arch.qk_rope_head_dim)?,
+                qk_rope_head_dim,
             });
         }
         let kv_heads = required("kv_heads", &arch.kv_heads)?;
@@ -1011,6 +1020,26 @@ mod tests {
                 qk_rope_head_dim: 64
             })
         );
+        // No RoPE part: the latent alone is cached (GLM-5.3-Flash's 11 attention layers of 45).
+        arch.qk_rope_head_dim = s(0);
+        arch.layers = s(45);
+        arch.attention_layers = s(11);
+        let layout = KvLayout::from_architecture(&arch).unwrap();
+        assert_eq!(
+            layout,
+            KvLayout::Mla {
+                layers: 11,
+                kv_lora_rank: 512,
+                qk_rope_head_dim: 0
+            }
+        );
+        assert_eq!(
+            layout.bytes(1000, KvCacheType::F16),
+            11.0 * 512.0 * 1000.0 * 2.0
+        );
+        // A latent of size zero is no layout.
+        arch.kv_lora_rank = s(0);
+        assert!(KvLayout::from_architecture(&arch).is_err());
 
         let mut arch = Architecture {
             layers: s(32),

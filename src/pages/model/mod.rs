@@ -28,7 +28,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use sheet::{
     arch_facts, better_and_smaller, blended_usd_per_mtok, claims_about, memory_rows, ordinal,
-    prices, relatives, score_rows, suggestions, weights_rows, COMPARE_QUANT,
+    prices, relatives, score_rows, suggestions, weights_rows, ModelPrices, COMPARE_QUANT,
 };
 use std::sync::Arc;
 
@@ -325,22 +325,54 @@ fn ended(ds: &Dataset, p: &Price) -> AnyView {
     }
 }
 
-/// A price's row. `history` adds the cell that says why it is no longer current; a current
-/// price whose retirement is announced says when it goes.
-fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl IntoView {
+/// Which of a model's price lists a row sits in, which decides its last cell.
+#[derive(Clone, Copy, PartialEq)]
+enum PriceList {
+    /// On offer now; `cheapest` marks the cheapest of several. A price whose retirement is
+    /// announced says when it goes.
+    Current { cheapest: bool },
+    /// Announced for a later day: the last cell gives the day it starts.
+    Announced,
+    /// Replaced or retired: the last cell says which.
+    Earlier,
+}
+
+/// A price's row in `list`.
+fn price_row(ds: &Dataset, p: &Price, list: PriceList) -> impl IntoView {
+    let cheapest = list == PriceList::Current { cheapest: true };
     let tier = p.tier.clone().unwrap_or_default();
     let as_of = p.as_of.clone().unwrap_or_default();
     let detail = [p.note.as_deref()];
     let usd = |x: f64| sourced(ds, format_usd(x), &p.source, &detail);
-    let retiring = p.retired.as_ref().filter(|_| !history).map(|r| {
-        let detail = [r.note.as_deref()];
-        view! {
-            " "
-            <span class="badge badge-warn">
-                {sourced(ds, format!("retires {}", r.value), &r.source, &detail)}
-            </span>
-        }
-    });
+    let retiring = p
+        .retired
+        .as_ref()
+        .filter(|_| matches!(list, PriceList::Current { .. }))
+        .map(|r| {
+            let detail = [r.note.as_deref()];
+            view! {
+                " "
+                <span class="badge badge-warn">
+                    {sourced(ds, format!("retires {}", r.value), &r.source, &detail)}
+                </span>
+            }
+        });
+    let last = match list {
+        PriceList::Current { .. } => None,
+        PriceList::Announced => p.starts.as_ref().map(|st| {
+            let detail = [st.note.as_deref()];
+            view! {
+                <td class="wrap-narrow" data-testid="price-starts">
+                    {sourced(ds, st.value.clone(), &st.source, &detail)}
+                </td>
+            }
+            .into_any()
+        }),
+        PriceList::Earlier => Some(
+            view! { <td class="wrap-narrow" data-testid="price-ended">{ended(ds, p)}</td> }
+                .into_any(),
+        ),
+    };
     view! {
         <tr class:cheapest=cheapest>
             <th scope="row" class="wrap-narrow">
@@ -359,7 +391,7 @@ fn price_row(ds: &Dataset, p: &Price, cheapest: bool, history: bool) -> impl Int
             <td class="num">{usd(p.output_usd_per_mtok)}</td>
             <td class="num">{format_usd_approx(blended_usd_per_mtok(p))}</td>
             <td>{as_of}</td>
-            {history.then(|| view! { <td class="wrap-narrow" data-testid="price-ended">{ended(ds, p)}</td> })}
+            {last}
         </tr>
     }
 }
@@ -396,14 +428,33 @@ const PRICE_COLUMNS: &[(&str, bool)] = &[
 
 #[component]
 fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
-    let (current, earlier) = prices(&ds, &model.id);
+    let ModelPrices {
+        current,
+        announced,
+        earlier,
+    } = prices(&ds, &model.id);
+    let rows = |list: &[&Price], kind: &dyn Fn(usize) -> PriceList| {
+        list.iter()
+            .enumerate()
+            .map(|(i, p)| price_row(&ds, p, kind(i)))
+            .collect_view()
+            .into_any()
+    };
+    let upcoming = (!announced.is_empty()).then(|| {
+        let rows = rows(&announced, &|_| PriceList::Announced);
+        view! {
+            <div data-testid="announced-prices">
+                <h3>"Announced"</h3>
+                <p class="sv-muted">
+                    "Prices a provider has announced for a later day. No calculator uses them before that day."
+                </p>
+                {sheet_table("Announced API prices", &[PRICE_COLUMNS, &[("Starts", false)]].concat(), rows)}
+            </div>
+        }
+    });
     let history = (!earlier.is_empty()).then(|| {
         let n = earlier.len();
-        let rows = earlier
-            .iter()
-            .map(|p| price_row(&ds, p, false, true))
-            .collect_view()
-            .into_any();
+        let rows = rows(&earlier, &|_| PriceList::Earlier);
         // With no current price the history is the section's content: open.
         view! {
             <details class="earlier-prices" data-testid="earlier-prices" open=current.is_empty()>
@@ -412,31 +463,23 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
             </details>
         }
     });
-    let body = if current.is_empty() {
-        let why = if !earlier.is_empty() {
+    let now = if current.is_empty() {
+        let why = if !announced.is_empty() {
+            "No provider in the dataset sells it yet: its first price is announced below."
+        } else if !earlier.is_empty() {
             "No provider in the dataset sells it now: every price listed for it has been retired or replaced."
         } else if model.open_weights {
             "The dataset lists no API offering it. Its weights are open: see what serving it yourself costs."
         } else {
             "The dataset lists no API price for it."
         };
-        view! {
-            <p class="empty" data-testid="no-current-price">{why}</p>
-            {history}
-        }
-        .into_any()
+        view! { <p class="empty" data-testid="no-current-price">{why}</p> }.into_any()
     } else {
-        let rows = current
-            .iter()
-            .enumerate()
-            .map(|(i, p)| price_row(&ds, p, i == 0 && current.len() > 1, false))
-            .collect_view()
-            .into_any();
-        view! {
-            {sheet_table("API prices", PRICE_COLUMNS, rows)}
-            {history}
-        }
-        .into_any()
+        let several = current.len() > 1;
+        let rows = rows(&current, &|i| PriceList::Current {
+            cheapest: i == 0 && several,
+        });
+        sheet_table("API prices", PRICE_COLUMNS, rows)
     };
     view! {
         <section aria-labelledby="prices-title" data-testid="model-prices">
@@ -446,7 +489,9 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                 "a blend of three input tokens to one output token. A price whose provider has stopped "
                 "selling the model is history: no calculator uses it."
             </p>
-            {body}
+            {now}
+            {upcoming}
+            {history}
         </section>
     }
 }

@@ -129,18 +129,39 @@ pub fn blended_usd_per_mtok(p: &Price) -> f64 {
     (3.0 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4.0
 }
 
-/// `m`'s current prices (the newest per provider and tier), cheapest blend first, and the
-/// older ones they replaced, newest first.
-pub fn prices<'a>(ds: &'a Dataset, model_id: &str) -> (Vec<&'a Price>, Vec<&'a Price>) {
+/// A model's prices in three lists, which together hold every price listed for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelPrices<'a> {
+    /// The newest price in force per provider and tier, cheapest blend first.
+    pub current: Vec<&'a Price>,
+    /// Prices announced for a later day, soonest first.
+    pub announced: Vec<&'a Price>,
+    /// The older ones that were replaced or retired, newest first.
+    pub earlier: Vec<&'a Price>,
+}
+
+/// `m`'s prices: current, announced and earlier.
+pub fn prices<'a>(ds: &'a Dataset, model_id: &str) -> ModelPrices<'a> {
     let mut current = ds.current_prices(model_id);
     current.sort_by(|a, b| blended_usd_per_mtok(a).total_cmp(&blended_usd_per_mtok(b)));
+    let announced = ds.announced_prices(model_id);
+    let listed = |p: &Price| {
+        current
+            .iter()
+            .chain(&announced)
+            .any(|c| std::ptr::eq(*c, p))
+    };
     let mut earlier: Vec<&Price> = ds
         .prices
         .iter()
-        .filter(|p| p.model == model_id && !current.iter().any(|c| std::ptr::eq(*c, *p)))
+        .filter(|p| p.model == model_id && !listed(p))
         .collect();
     earlier.sort_by(|a, b| b.as_of.cmp(&a.as_of).then(a.provider.cmp(&b.provider)));
-    (current, earlier)
+    ModelPrices {
+        current,
+        announced,
+        earlier,
+    }
 }
 
 /// The smallest setup among the dataset's devices (1, 2, 4 or 8 of one kind) that holds a
@@ -438,9 +459,13 @@ mod tests {
         let ds = dataset();
         let (mut with_history, mut retired) = (0, 0);
         for m in &ds.models {
-            let (current, earlier) = prices(&ds, &m.id);
+            let ModelPrices {
+                current,
+                announced,
+                earlier,
+            } = prices(&ds, &m.id);
             assert_eq!(
-                current.len() + earlier.len(),
+                current.len() + announced.len() + earlier.len(),
                 ds.prices_for(&m.id).count(),
                 "{}",
                 m.id
@@ -464,6 +489,10 @@ mod tests {
             }
             for c in &current {
                 assert!(!c.retired_by(&ds.meta.date), "{}: {}", m.id, c.provider);
+                assert!(!c.starts_after(&ds.meta.date), "{}: {}", m.id, c.provider);
+            }
+            for a in &announced {
+                assert!(a.starts_after(&ds.meta.date), "{}: {}", m.id, a.provider);
             }
         }
         assert!(with_history > 0, "the dataset holds price changes");
