@@ -196,6 +196,31 @@ mod tests {
                 }
             ]
         );
+        // Gemini 3.8 Flash's introductory price ends on 2027-01-01, when the standard price
+        // Google announced for that day takes over: an announced change with its successor.
+        let flash = changes
+            .iter()
+            .find(|c| c.model.id == "gemini-3.8-flash")
+            .expect("Gemini 3.8 Flash's announced rise");
+        assert!(flash.announced);
+        assert_eq!(flash.day(), "2027-01-01");
+        let next = flash.next.expect("the announced standard price");
+        assert_eq!(next.starts.as_ref().unwrap().value, "2027-01-01");
+        assert_eq!(
+            flash.deltas(),
+            vec![
+                Delta {
+                    what: "input",
+                    before: Some(0.75),
+                    after: Some(1.5)
+                },
+                Delta {
+                    what: "output",
+                    before: Some(3.75),
+                    after: Some(7.5)
+                }
+            ]
+        );
         let sonnet: Vec<_> = changes
             .iter()
             .filter(|c| c.model.id == "claude-sonnet-4-5")

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, openPage, at, appReady, fetchData, currentPrices, retiredBy, SITE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, currentPrices, retiredBy, startsAfter, SITE } from "./lib.mjs";
 
 const HOST = process.env.ATLAS_HOST_URL;
 
@@ -184,6 +184,27 @@ test("the price and quality charts plot the dataset's numbers", async () => {
     const q = await option(page, "quality-vs-price");
     assert.match(q.yAxis[0].name, /MMLU-Pro/);
     assert.ok(q.series[0].data.length > 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a price announced for a later day is not charged before it starts", async () => {
+  const { prices, meta } = await fetchData(["prices", "meta"]);
+  const next = prices.find((p) => startsAfter(p, meta.date));
+  assert.ok(next, "the dataset holds an announced price");
+  const now = currentPrices(prices, meta.date).filter((p) => p.model === next.model);
+  assert.ok(now.length > 0, `${next.model} has a price in force`);
+  assert.ok(!now.some((p) => p.input_usd_per_mtok === next.input_usd_per_mtok), "the announced price differs from the current ones");
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, `/costs?api=${next.model}`));
+    await appReady(page);
+    await waitForChart(page, "prices");
+    const input = (await option(page, "prices")).series[0].data;
+    for (const p of now) assert.ok(input.includes(p.input_usd_per_mtok), `${p.input_usd_per_mtok} plotted`);
+    assert.ok(!input.includes(next.input_usd_per_mtok), `the announced ${next.input_usd_per_mtok} is not plotted`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

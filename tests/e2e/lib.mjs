@@ -111,13 +111,18 @@ export async function fetchData(names) {
 /// Whether a price's seller had stopped selling by `date` (the dataset's, "YYYY-MM-DD").
 export const retiredBy = (price, date) => price.retired !== undefined && price.retired.value <= date;
 
-/// The prices still on offer on `date`: the newest per model, seller and tier, unless retired
-/// (a seller whose newest price was retired offers none, whatever it charged before).
+/// Whether a price is announced for a day after `date`: not yet on offer.
+export const startsAfter = (price, date) => price.starts !== undefined && price.starts.value > date;
+
+/// The prices still on offer on `date`: the newest in force per model, seller and tier (by the
+/// day it applies: an announced price from its start), unless retired (a seller whose newest
+/// price was retired offers none, whatever it charged before).
 export function currentPrices(prices, date) {
+  const applies = (p) => `${p.starts?.value ?? p.as_of} ${p.as_of}`;
   const newest = new Map();
-  for (const p of prices) {
+  for (const p of prices.filter((p) => !startsAfter(p, date))) {
     const key = `${p.model}|${p.provider}|${p.tier ?? ""}`;
-    if (!newest.has(key) || p.as_of > newest.get(key).as_of) newest.set(key, p);
+    if (!newest.has(key) || applies(p) > applies(newest.get(key))) newest.set(key, p);
   }
   return [...newest.values()].filter((p) => !retiredBy(p, date));
 }

@@ -3,7 +3,7 @@
 // (worked out here, independently of the Rust code); an unknown id; a sub-path.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, at, appReady, fetchData, currentPrices as current, retiredBy, SITE, SUBPATH_SITE, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, fetchData, currentPrices as current, retiredBy, startsAfter, SITE, SUBPATH_SITE, PHONE } from "./lib.mjs";
 
 let browser;
 let data;
@@ -118,7 +118,7 @@ test("API prices come cheapest first, with the earlier ones apart", async () => 
   // The model with the most price changes in the dataset.
   const changed = data.models
     .filter((m) => currentPrices(m.id).length > 0)
-    .map((m) => ({ id: m.id, earlier: data.prices.filter((p) => p.model === m.id).length - currentPrices(m.id).length }))
+    .map((m) => ({ id: m.id, earlier: data.prices.filter((p) => p.model === m.id && !startsAfter(p, data.meta.date)).length - currentPrices(m.id).length }))
     .sort((a, b) => b.earlier - a.earlier)[0];
   assert.ok(changed.earlier > 0, "the dataset holds a price change");
   const current = currentPrices(changed.id).sort((a, b) => blend(a) - blend(b));
@@ -133,6 +133,39 @@ test("API prices come cheapest first, with the earlier ones apart", async () => 
     const earlier = prices.getByTestId("earlier-prices");
     await earlier.locator("summary").click();
     assert.equal(await earlier.locator("tbody tr").count(), changed.earlier);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a price announced for a later day is listed apart with its start, and the current one says when it goes", async () => {
+  // An announced price, from the JSON, and the price it follows (same seller, retiring that day).
+  const next = data.prices.find((p) => startsAfter(p, data.meta.date));
+  assert.ok(next, "the dataset holds an announced price");
+  const day = next.starts.value;
+  const ending = currentPrices(next.model).find((p) => p.provider === next.provider && p.retired?.value === day);
+  assert.ok(ending, `a current price of ${next.model} that retires on ${day}`);
+  const { context, page, errors } = await openModel(next.model);
+  try {
+    const prices = page.getByTestId("model-prices");
+    // The current table holds the price in force, with its announced end, and not the next one.
+    const now = prices.locator('[aria-label="API prices"] tbody tr');
+    assert.equal(await now.count(), currentPrices(next.model).length);
+    const row = now.filter({ hasText: ending.tier ?? ending.provider }).first();
+    assert.match(await row.locator("th").innerText(), new RegExp(`retires ${day}`));
+    assert.equal(Number((await row.locator("td").nth(1).innerText()).replace(/[^\d.]/g, "")), ending.input_usd_per_mtok);
+    // The announced table: its price, the day it was read and the day it starts, sourced.
+    const announced = prices.getByTestId("announced-prices");
+    await announced.getByRole("heading", { name: "Announced" }).waitFor();
+    const cells = (await announced.locator("tbody tr").first().locator("td").allInnerTexts()).map((t) => t.replace(/\s*[°*]?\s*$/, "").trim());
+    // Tier, input, cached input, output, blend, as of, starts.
+    assert.equal(Number(cells[1].slice(1)), next.input_usd_per_mtok);
+    assert.equal(Number(cells[3].slice(1)), next.output_usd_per_mtok);
+    assert.equal(cells[5], next.as_of);
+    assert.equal(cells[6], day);
+    const start = announced.getByTestId("price-starts").first().locator("button.sv-value");
+    assert.equal(await start.getAttribute("data-source"), next.starts.source);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
