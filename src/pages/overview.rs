@@ -124,23 +124,50 @@ fn Newest(ds: Arc<Dataset>) -> impl IntoView {
     }
 }
 
-/// How many price changes the overview lists.
+/// How many lines of price changes the overview lists.
 pub const CHANGES: usize = 8;
 /// At most this many of them announced, so the changes already made keep their room.
 pub const ANNOUNCED: usize = 4;
 
-/// The changes the overview lists: up to [`ANNOUNCED`] announced ones, the soonest first (what
-/// a reader must act on next), then the latest made ones, newest first; [`CHANGES`] in all.
-/// `changes` is [`price_changes`]'s list (newest day first, then by name).
-pub fn listed<'a, 'b>(changes: &'b [PriceChange<'a>]) -> Vec<&'b PriceChange<'a>> {
+/// One line of the overview's price changes: a change, or a seller's stops on one day (no
+/// price after them), which read as one piece of news ("OpenAI stops selling GPT-5, GPT-5
+/// mini and o3 on 2026-12-11").
+pub type Line<'b, 'a> = Vec<&'b PriceChange<'a>>;
+
+/// `changes` in lines: each stop joins the line of an earlier stop by the same seller on the
+/// same day (announced alike; several tiers of one model among them); every other change is a
+/// line of its own. Order kept.
+fn lines<'a, 'b>(changes: impl IntoIterator<Item = &'b PriceChange<'a>>) -> Vec<Line<'b, 'a>> {
+    let stop_key = |c: &PriceChange| {
+        c.next
+            .is_none()
+            .then(|| (c.day().to_string(), c.ended.provider.clone(), c.announced))
+    };
+    let mut out: Vec<Line<'b, 'a>> = Vec::new();
+    for c in changes {
+        let joined = stop_key(c).and_then(|key| {
+            out.iter_mut()
+                .find(|line| stop_key(line[0]).as_ref() == Some(&key))
+        });
+        match joined {
+            Some(line) => line.push(c),
+            None => out.push(vec![c]),
+        }
+    }
+    out
+}
+
+/// The lines the overview lists: up to [`ANNOUNCED`] of announced changes, the soonest first
+/// (what a reader must act on next), then the latest made ones, newest first; [`CHANGES`] in
+/// all. `changes` is [`price_changes`]'s list (newest day first, then by name).
+pub fn listed<'a, 'b>(changes: &'b [PriceChange<'a>]) -> Vec<Line<'b, 'a>> {
     let mut announced: Vec<&PriceChange<'a>> = changes.iter().filter(|c| c.announced).collect();
     // A stable sort: one day's changes keep their order by name.
     announced.sort_by(|a, b| a.day().cmp(b.day()));
+    let mut announced = lines(announced);
     announced.truncate(ANNOUNCED);
-    let made = changes
-        .iter()
-        .filter(|c| !c.announced)
-        .take(CHANGES - announced.len());
+    let mut made = lines(changes.iter().filter(|c| !c.announced));
+    made.truncate(CHANGES - announced.len());
     announced.into_iter().chain(made).collect()
 }
 
@@ -181,10 +208,11 @@ fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
     }
     let items = listed(&changes)
         .into_iter()
-        .map(|c| {
-            let seller = match &c.ended.tier {
-                Some(tier) => format!("{}, {tier}", c.ended.provider),
-                None => c.ended.provider.clone(),
+        .map(|line| {
+            let c = line[0];
+            let seller = match (&c.ended.tier, line.len()) {
+                (Some(tier), 1) => format!("{}, {tier}", c.ended.provider),
+                _ => c.ended.provider.clone(),
             };
             let words_source = c.next.map_or(&c.retired.source, |n| &n.source);
             let words = Provenance::new(&ds, words_source)
@@ -195,11 +223,40 @@ fn PriceChanges(ds: Arc<Dataset>) -> impl IntoView {
                 (true, false) => "on ",
                 (false, _) => "",
             };
+            // The models of the line, each once (a model may stop in several tiers).
+            let mut models: Vec<&Model> = Vec::new();
+            for c in &line {
+                if !models.iter().any(|m| m.id == c.model.id) {
+                    models.push(c.model);
+                }
+            }
+            let n = models.len();
+            let names = models
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let sep = match i {
+                        0 => "",
+                        i if i + 1 == n => " and ",
+                        _ => ", ",
+                    };
+                    view! { {sep}<a href=model_href(&m.id)>{m.name.clone()}</a> }
+                })
+                .collect_view();
+            let what = match (line.len(), n, c.announced) {
+                (1, _, _) => change_words(c),
+                (_, 1, true) => "stops selling it".to_string(),
+                (_, 1, false) => "stopped selling it".to_string(),
+                (_, _, true) => "stops selling them".to_string(),
+                (_, _, false) => "stopped selling them".to_string(),
+            };
+            let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+            let ids = ids.join(" ");
             view! {
-                <li data-testid="price-change">
-                    <a href=model_href(&c.model.id)>{c.model.name.clone()}</a>
+                <li data-testid="price-change" data-models=ids>
+                    {names}
                     <span class="sv-muted">{format!(" · {seller}: ")}</span>
-                    <SourcedValue text=change_words(c) provenance=words />
+                    <SourcedValue text=what provenance=words />
                     <span class="sv-muted">{format!(" · {when}")}</span>
                     <SourcedValue text=c.day().to_string() provenance=day />
                     {c.announced.then(|| view! { " " <span class="badge badge-warn">"announced"</span> })}
@@ -271,35 +328,80 @@ mod tests {
         let ds = crate::data::bundled();
         let changes = price_changes(&ds);
         let shown = listed(&changes);
-        assert_eq!(shown.len(), CHANGES.min(changes.len()));
-        let announced: Vec<_> = shown.iter().take_while(|c| c.announced).collect();
+        assert!(shown.len() <= CHANGES);
+        // A line is one change, or one seller's stops on one day; no two lines are such stops
+        // of the same seller and day.
+        fn stop_key<'a>(c: &PriceChange<'a>) -> (&'a str, &'a str, bool) {
+            (c.day(), c.ended.provider.as_str(), c.announced)
+        }
+        for line in &shown {
+            assert!(!line.is_empty());
+            if line.len() > 1 {
+                assert!(line.iter().all(|c| c.next.is_none()));
+                assert!(line.iter().all(|c| stop_key(c) == stop_key(line[0])));
+            }
+        }
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[i + 1..] {
+                let stops = a[0].next.is_none() && b[0].next.is_none();
+                assert!(
+                    !(stops && stop_key(a[0]) == stop_key(b[0])),
+                    "{:?}",
+                    stop_key(a[0])
+                );
+            }
+        }
+        let announced: Vec<_> = shown.iter().take_while(|l| l[0].announced).collect();
         assert!(!announced.is_empty() && announced.len() <= ANNOUNCED);
         for w in announced.windows(2) {
             assert!(
-                w[0].day() <= w[1].day(),
+                w[0][0].day() <= w[1][0].day(),
                 "{} before {}",
-                w[0].day(),
-                w[1].day()
+                w[0][0].day(),
+                w[1][0].day()
             );
         }
-        // No announced change is sooner than the last announced one shown and left out.
-        let last = announced.last().unwrap().day();
-        let left_out = changes
-            .iter()
-            .filter(|c| c.announced)
-            .filter(|c| !shown.iter().any(|s| std::ptr::eq(*s, *c)));
-        for c in left_out {
+        // No announced change left out is sooner than the last announced line shown.
+        let is_shown = |c: &PriceChange| shown.iter().flatten().any(|s| std::ptr::eq(*s, c));
+        let last = announced.last().unwrap()[0].day();
+        for c in changes.iter().filter(|c| c.announced && !is_shown(c)) {
             assert!(c.day() >= last);
         }
         // Then the changes made, newest first, and the newest of them all.
         let made: Vec<_> = shown.iter().skip(announced.len()).collect();
-        assert!(made.iter().all(|c| !c.announced));
-        assert!(made.len() >= CHANGES - ANNOUNCED);
+        assert!(made.iter().flat_map(|l| l.iter()).all(|c| !c.announced));
+        assert_eq!(made.len(), CHANGES - announced.len());
         for w in made.windows(2) {
-            assert!(w[0].day() >= w[1].day());
+            assert!(w[0][0].day() >= w[1][0].day());
         }
         let newest_made = changes.iter().find(|c| !c.announced).unwrap();
-        assert!(std::ptr::eq(*made[0], newest_made));
+        assert!(std::ptr::eq(made[0][0], newest_made));
+    }
+
+    /// Stops by one seller on one day share a line; a change of price never joins one.
+    #[test]
+    fn a_sellers_stops_on_one_day_share_a_line() {
+        let ds = crate::data::bundled();
+        let changes = price_changes(&ds);
+        let stop = changes.iter().find(|c| c.next.is_none()).expect("a stop");
+        let moved = changes
+            .iter()
+            .find(|c| c.next.is_some())
+            .expect("a change of price");
+        let mut other = *stop;
+        let someone_else = ds.models.iter().find(|m| m.id != stop.model.id).unwrap();
+        other.model = someone_else;
+        let mut same_day_move = *moved;
+        same_day_move.retired = stop.retired;
+        let mut provider_moved = moved.ended.clone();
+        provider_moved.provider = stop.ended.provider.clone();
+        same_day_move.ended = &provider_moved;
+        let got = lines([stop, &same_day_move, &other, stop]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].len(), 3, "the stops, in order");
+        assert!(std::ptr::eq(got[0][1], &other));
+        assert!(std::ptr::eq(got[0][2], stop));
+        assert!(std::ptr::eq(got[1][0], &same_day_move));
     }
 
     #[test]

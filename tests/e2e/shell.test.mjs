@@ -107,9 +107,9 @@ test("the overview lists the latest price changes, announced ones first, as the 
     await appReady(page);
     const { models, prices, meta } = await fetchData(["models", "prices", "meta"]);
     // The rule, from the data: a retired price, and the earliest later price of the same
-    // model, seller and tier not retired by that day (for a tier without one, such as an
-    // introductory price, the seller's later price without a tier); an equal successor is no
-    // change.
+    // model, seller and tier not retired by that day (later by the day it applies: an announced
+    // price from its start; for a tier without one, such as an introductory price, the seller's
+    // later price without a tier); an equal successor is no change.
     const sameSeller = (a, b) => a.model === b.model && a.provider === b.provider;
     const same = (a, b) => sameSeller(a, b) && (a.tier ?? "") === (b.tier ?? "");
     const parts = (p) => [p.input_usd_per_mtok, p.cached_input_usd_per_mtok ?? null, p.output_usd_per_mtok];
@@ -118,36 +118,51 @@ test("the overview lists the latest price changes, announced ones first, as the 
       .filter((p) => p.retired)
       .map((p) => {
         const day = p.retired.value;
+        const applies = (q) => q.starts?.value ?? q.as_of;
         const after = (match) =>
           prices
-            .filter((q) => match(q) && q.as_of > p.as_of && !(q.retired && q.retired.value <= day))
-            .sort((a, b) => (a.as_of < b.as_of ? -1 : 1))[0];
+            .filter((q) => match(q) && applies(q) > p.as_of && !(q.retired && q.retired.value <= day))
+            .sort((a, b) => (applies(a) < applies(b) ? -1 : 1))[0];
         const next = after((q) => same(p, q)) ?? (p.tier ? after((q) => sameSeller(p, q) && !q.tier) : undefined);
         return { p, day, next, name: name(p.model) };
       })
       .filter((c) => !c.next || parts(c.p).some((x, i) => x !== parts(c.next)[i]))
       .sort((a, b) => (a.day !== b.day ? (a.day < b.day ? 1 : -1) : a.name < b.name ? -1 : a.name > b.name ? 1 : a.p.provider < b.p.provider ? -1 : 1));
-    // Up to four announced ones, the soonest first (a stable sort keeps a day's order by
+    // In lines: one seller's stops on one day (no price after them) share a line, which names
+    // each model once; every other change is a line of its own.
+    const lines = (list) => {
+      const out = [];
+      for (const c of list) {
+        const key = c.next ? null : `${c.day}|${c.p.provider}|${c.day > meta.date}`;
+        const line = key && out.find((l) => l.key === key);
+        if (line) line.items.push(c);
+        else out.push({ key, items: [c] });
+      }
+      return out;
+    };
+    // Up to four announced lines, the soonest first (a stable sort keeps a day's order by
     // name), then the latest made ones, eight in all.
-    const announced = all
-      .filter((c) => c.day > meta.date)
-      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-      .slice(0, 4);
-    const changes = [...announced, ...all.filter((c) => c.day <= meta.date).slice(0, 8 - announced.length)];
+    const announced = lines(all.filter((c) => c.day > meta.date).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))).slice(0, 4);
+    const changes = [...announced, ...lines(all.filter((c) => c.day <= meta.date)).slice(0, 8 - announced.length)];
     assert.ok(announced.length > 0 && changes.length > announced.length, "the dataset has announced and made changes");
     const items = page.getByTestId("price-change");
     await items.first().waitFor();
     assert.equal(await items.count(), changes.length);
-    for (const [i, c] of changes.entries()) {
+    for (const [i, { items: line }] of changes.entries()) {
+      const [c] = line;
+      const ids = [...new Set(line.map((d) => d.p.model))];
       const text = await items.nth(i).innerText();
-      assert.ok(text.startsWith(c.name), `item ${i}: "${text}" names ${c.name}`);
+      assert.ok(text.startsWith(c.name), `item ${i}: "${text}" names ${c.name} first`);
+      for (const d of line) assert.ok(text.includes(d.name), `item ${i} names ${d.name}`);
+      assert.equal(await items.nth(i).getAttribute("data-models"), ids.join(" "));
       assert.ok(text.includes(c.p.provider), `item ${i} names the seller ${c.p.provider}`);
       assert.ok(text.includes(c.day), `item ${i} gives the day ${c.day}`);
       assert.equal(/announced/.test(text), c.day > meta.date, `item ${i}: announced or not`);
       if (c.next) {
         assert.match(text, / → \$/, `item ${i} says what the price became`);
       } else {
-        assert.match(text, /stop(ped|s) selling it/, `item ${i} says the seller stops`);
+        assert.match(text, ids.length > 1 ? /stop(ped|s) selling them/ : /stop(ped|s) selling it/, `item ${i} says the seller stops`);
+        if (line.length > 1) assert.doesNotMatch(text, /\(was|\(now/, `item ${i} quotes no single price for several`);
       }
     }
     // What changed shows where it was read, on keyboard focus.
@@ -155,8 +170,9 @@ test("the overview lists the latest price changes, announced ones first, as the 
     await words.focus();
     await items.first().locator('[role="tooltip"] a').first().waitFor();
     // The model's name opens its page, where the old price is history.
-    await items.first().getByRole("link", { name: changes[0].name }).click();
-    await page.getByRole("heading", { level: 1, name: changes[0].name }).waitFor();
+    const first = changes[0].items[0].name;
+    await items.first().getByRole("link", { name: first, exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: first }).waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
