@@ -146,6 +146,22 @@ pub struct Architecture {
     /// and one global), which says how many of the caching layers are global.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sliding_window_period: Option<Sourced<u32>>,
+    /// DeepSeek-V4: how many layers also cache the sequence compressed `compress_ratio`-fold
+    /// (compressed sparse attention, CSA), one entry per that many tokens, besides the
+    /// `sliding_window` every layer keeps. Its entries are `kv_heads` × `head_dim` wide (one
+    /// shared key and value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compressed_layers: Option<Sourced<u32>>,
+    /// With `compressed_layers`: tokens per compressed entry (4 for DeepSeek-V4's CSA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compress_ratio: Option<Sourced<u32>>,
+    /// DeepSeek-V4: layers compressed much further (heavily compressed attention, HCA), one
+    /// entry per `heavy_compress_ratio` tokens, besides their sliding window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heavily_compressed_layers: Option<Sourced<u32>>,
+    /// With `heavily_compressed_layers`: tokens per entry (128 for DeepSeek-V4's HCA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heavy_compress_ratio: Option<Sourced<u32>>,
     /// DeepSeek multi-head latent attention: compressed KV size per token and layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_lora_rank: Option<Sourced<u32>>,

@@ -600,7 +600,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let fields: [(&str, &Option<Sourced<u32>>); 17] = [
+        let fields: [(&str, &Option<Sourced<u32>>); 21] = [
             ("experts", &a.experts),
             ("experts_active", &a.experts_active),
             ("shared_experts", &a.shared_experts),
@@ -616,6 +616,10 @@ impl Validator<'_> {
             ("kv_shared_layers", &a.kv_shared_layers),
             ("attention_layers", &a.attention_layers),
             ("sliding_window_period", &a.sliding_window_period),
+            ("compressed_layers", &a.compressed_layers),
+            ("compress_ratio", &a.compress_ratio),
+            ("heavily_compressed_layers", &a.heavily_compressed_layers),
+            ("heavy_compress_ratio", &a.heavy_compress_ratio),
             ("kv_lora_rank", &a.kv_lora_rank),
             ("vocab_size", &a.vocab_size),
         ];
@@ -978,6 +982,10 @@ pub fn field_label(key: &str) -> std::borrow::Cow<'_, str> {
         "kv_shared_layers" => "layers reusing another's KV cache",
         "attention_layers" => "attention layers",
         "sliding_window_period" => "layers per sliding-window group",
+        "compressed_layers" => "compressed-attention layers",
+        "compress_ratio" => "tokens per compressed entry",
+        "heavily_compressed_layers" => "heavily compressed layers",
+        "heavy_compress_ratio" => "tokens per heavily compressed entry",
         "memory_gb" => "memory",
         "bandwidth_gbs" => "memory bandwidth",
         "cloud" => "cloud rental",

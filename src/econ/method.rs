@@ -109,11 +109,13 @@ pub const METHOD: &[MethodSection] = &[
         formula: "standard (MHA/GQA): 2 × kv_heads × head_dim × bytes × (global layers × context + sliding layers × min(context, window))\n\
                   where the global layers have their own heads (Gemma 4): 2 × bytes × (global_kv_heads × global_head_dim × global layers × context + kv_heads × head_dim × sliding layers × min(context, window))\n\
                   DeepSeek MLA: layers × (kv_lora_rank + qk_rope_head_dim) × context × bytes\n\
+                  DeepSeek-V4 (compressed): kv_heads × head_dim × bytes × (layers × min(context, window) + compressed_layers × context / compress_ratio + heavily_compressed_layers × context / heavy_compress_ratio)\n\
                   × concurrent sequences",
         assumptions: &[
             "kv_heads is the number of key/value heads (grouped-query attention), not the query heads; head_dim comes from the model's config, not hidden size / heads.",
             "Sliding-window layers hold at most their window of tokens.",
             "Layers that reuse an earlier layer's cache (Gemma 3n and Gemma 4 E2B and E4B: kv_shared_layers) hold none; of the layers that do, every sliding_window_period-th is global.",
+            "DeepSeek-V4 caches one shared key-value entry (kv_heads × head_dim = 512 wide) per position: every layer the last sliding_window tokens, and its compressed layers one entry per compress_ratio tokens (CSA: 4) or per heavy_compress_ratio tokens (HCA: 128) of the whole context. The CSA indexer's own small key cache is not counted.",
             "In a hybrid model only the attention layers (attention_layers) hold a KV cache; the others hold none (the MoE-only blocks of Nemotron 3) or a fixed-size state that does not grow with the context (Gated DeltaNet in Qwen3.5 and Qwen3.6, Mamba-2 in Nemotron 3), which is not counted.",
             "Keys and values are both stored, as llama.cpp does, even for layers whose values are their keys (Gemma 4's global layers).",
             "Bytes per element: f16 2, q8_0 34/32 = 1.0625, q4_0 18/32 = 0.5625.",

@@ -192,6 +192,13 @@ pub struct KvHeads {
     pub dim: u32,
 }
 
+/// Layers that cache the sequence compressed: one entry per `ratio` tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompressedLayers {
+    pub layers: u32,
+    pub ratio: u32,
+}
+
 /// The shape of a model's KV cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KvLayout {
@@ -208,6 +215,19 @@ pub enum KvLayout {
         head_dim: u32,
         /// Sliding-window layers, if any.
         sliding_window: Option<SlidingWindow>,
+    },
+    /// DeepSeek-V4: one shared key-value entry of `width` (KV heads × head size) per cached
+    /// position. Every layer keeps the last `window` tokens; the compressed layers also keep one
+    /// entry per `ratio` tokens of the whole sequence (CSA 4, HCA 128; a group of 0 layers is
+    /// absent).
+    Compressed {
+        /// Transformer blocks, each with its sliding window.
+        layers: u32,
+        /// Elements per cached entry.
+        width: u32,
+        /// The sliding window in tokens.
+        window: u32,
+        groups: [CompressedLayers; 2],
     },
     /// DeepSeek multi-head latent attention: one compressed latent plus a RoPE key per layer and
     /// token.
@@ -286,6 +306,53 @@ impl KvLayout {
         }
         let kv_heads = required("kv_heads", &arch.kv_heads)?;
         let head_dim = required("head_dim", &arch.head_dim)?;
+        let compressed = [
+            (
+                "compressed_layers",
+                &arch.compressed_layers,
+                "compress_ratio",
+                &arch.compress_ratio,
+            ),
+            (
+                "heavily_compressed_layers",
+                &arch.heavily_compressed_layers,
+                "heavy_compress_ratio",
+                &arch.heavy_compress_ratio,
+            ),
+        ];
+        if compressed
+            .iter()
+            .any(|(_, n, _, r)| n.is_some() || r.is_some())
+        {
+            // Both numbers of a group, or neither; at least the first group.
+            let mut groups = [CompressedLayers {
+                layers: 0,
+                ratio: 1,
+            }; 2];
+            for (i, (n_field, n, r_field, r)) in compressed.into_iter().enumerate() {
+                if i == 0 || n.is_some() || r.is_some() {
+                    groups[i] = CompressedLayers {
+                        layers: required(n_field, n)?,
+                        ratio: required(r_field, r)?,
+                    };
+                }
+            }
+            let total = groups[0].layers + groups[1].layers;
+            if total > layers {
+                return Err(EconError::Invalid {
+                    field: "compressed_layers",
+                    value: f64::from(total),
+                    expected: "at most the number of layers, with heavily_compressed_layers",
+                }
+                .into());
+            }
+            return Ok(KvLayout::Compressed {
+                layers,
+                width: kv_heads * head_dim,
+                window: required("sliding_window", &arch.sliding_window)?,
+                groups,
+            });
+        }
         let sliding_window = match (&arch.sliding_window, &arch.sliding_window_layers) {
             (None, None) => None,
             (Some(_), None) => {
@@ -396,6 +463,19 @@ impl KvLayout {
                                 * ctx.min(f64::from(sw.window))
                     }
                 }
+            }
+            KvLayout::Compressed {
+                layers,
+                width,
+                window,
+                groups,
+            } => {
+                let entries = f64::from(layers) * ctx.min(f64::from(window))
+                    + groups
+                        .iter()
+                        .map(|g| f64::from(g.layers) * ctx / f64::from(g.ratio))
+                        .sum::<f64>();
+                entries * f64::from(width) * b
             }
             KvLayout::Mla {
                 layers,
@@ -996,6 +1076,84 @@ mod tests {
         assert_eq!(bytes, 1_223_294_976.0);
         // 1,223,294,976 / 2^20 = 1,166.625 exactly, which the log prints as 1166.62.
         assert_eq!(bytes / (1u64 << 20) as f64, 1166.625);
+    }
+
+    /// DeepSeek-V4-Flash's shape: 43 layers, each with a 128-token window of 512-wide shared
+    /// key-value entries; 21 CSA layers keep one entry per 4 tokens, 20 HCA layers one per 128.
+    #[test]
+    fn compressed_kv_cache_deepseek_v4() {
+        let mut arch = Architecture {
+            layers: s(43),
+            kv_heads: s(1),
+            head_dim: s(512),
+            sliding_window: s(128),
+            compressed_layers: s(21),
+            compress_ratio: s(4),
+            heavily_compressed_layers: s(20),
+            heavy_compress_ratio: s(128),
+            ..Architecture::default()
+        };
+        let layout = KvLayout::from_architecture(&arch).unwrap();
+        assert_eq!(
+            layout,
+            KvLayout::Compressed {
+                layers: 43,
+                width: 512,
+                window: 128,
+                groups: [
+                    CompressedLayers {
+                        layers: 21,
+                        ratio: 4
+                    },
+                    CompressedLayers {
+                        layers: 20,
+                        ratio: 128
+                    }
+                ],
+            }
+        );
+        // At 1,048,576 tokens: 43 × 128 + 21 × 262,144 + 20 × 8,192 = 5,674,368 entries of 512
+        // f16 values = 5,810,552,832 bytes (vLLM's bf16 cache holds the same entries).
+        assert_eq!(layout.bytes(1_048_576, KvCacheType::F16), 5_810_552_832.0);
+        // Below the window every layer holds every token once, plus the compressed entries.
+        assert_eq!(
+            layout.bytes(64, KvCacheType::F16),
+            (43.0 * 64.0 + 21.0 * 16.0 + 20.0 * 0.5) * 512.0 * 2.0
+        );
+        // One group is enough (no HCA).
+        arch.heavily_compressed_layers = None;
+        arch.heavy_compress_ratio = None;
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Ok(KvLayout::Compressed {
+                groups: [_, CompressedLayers { layers: 0, .. }],
+                ..
+            })
+        ));
+        // A ratio without its layers, a missing window, or more compressed layers than layers.
+        arch.heavy_compress_ratio = s(128);
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "heavily_compressed_layers"
+            })
+        );
+        arch.heavily_compressed_layers = s(23);
+        assert!(matches!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::Invalid(EconError::Invalid {
+                field: "compressed_layers",
+                ..
+            }))
+        ));
+        arch.heavily_compressed_layers = s(20);
+        arch.sliding_window = None;
+        assert_eq!(
+            KvLayout::from_architecture(&arch),
+            Err(VramError::KvFieldUnknown {
+                field: "sliding_window"
+            })
+        );
     }
 
     #[test]

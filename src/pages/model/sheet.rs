@@ -34,7 +34,7 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
             note: k.note.as_deref(),
         });
     }
-    let numbers: [(&'static str, &Option<Sourced<u32>>); 18] = [
+    let numbers: [(&'static str, &Option<Sourced<u32>>); 22] = [
         ("Layers", &a.layers),
         ("Hidden size", &a.hidden_size),
         ("Attention heads", &a.attention_heads),
@@ -53,6 +53,13 @@ pub fn arch_facts(m: &Model) -> Vec<ArchFact<'_>> {
             "Attention layers (holding the KV cache)",
             &a.attention_layers,
         ),
+        ("Compressed layers (CSA)", &a.compressed_layers),
+        ("Tokens per compressed entry (CSA)", &a.compress_ratio),
+        (
+            "Heavily compressed layers (HCA)",
+            &a.heavily_compressed_layers,
+        ),
+        ("Tokens per compressed entry (HCA)", &a.heavy_compress_ratio),
         ("Latent KV size (MLA)", &a.kv_lora_rank),
         ("RoPE key size (MLA)", &a.qk_rope_head_dim),
         ("Vocabulary", &a.vocab_size),
