@@ -319,7 +319,13 @@ impl Dataset {
     /// older price of theirs is history too). A price announced for a later day is not in
     /// force yet (see [`Dataset::announced_prices`]); once its day comes it is the newest.
     pub fn current_prices(&self, model_id: &str) -> Vec<&Price> {
-        let date = self.meta.date.as_str();
+        self.prices_on(model_id, &self.meta.date)
+    }
+
+    /// The prices of a model in force on `date` ("YYYY-MM-DD"), as [`Dataset::current_prices`]
+    /// gives them for the dataset's date: for a later day, what the announced retirements and
+    /// prices make of them.
+    pub fn prices_on(&self, model_id: &str, date: &str) -> Vec<&Price> {
         let mut latest: BTreeMap<(&str, Option<&str>), &Price> = BTreeMap::new();
         for p in self
             .prices

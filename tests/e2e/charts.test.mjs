@@ -205,6 +205,12 @@ test("a price announced for a later day is not charged before it starts", async 
     const input = (await option(page, "prices")).series[0].data;
     for (const p of now) assert.ok(input.includes(p.input_usd_per_mtok), `${p.input_usd_per_mtok} plotted`);
     assert.ok(!input.includes(next.input_usd_per_mtok), `the announced ${next.input_usd_per_mtok} is not plotted`);
+    // The summary gives today's monthly cost and, apart, what it becomes on the announced day.
+    const line = page.getByTestId("cost-summary").locator("dd").first();
+    await line.waitFor();
+    const text = await line.innerText();
+    const day = next.starts.value;
+    assert.match(text, new RegExp(`^\\$[\\d.,]+[KMB]? a month through ${next.provider}.*\\(\\$[\\d.,]+[KMB]? from ${day} through ${next.provider}, announced\\)`), text);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

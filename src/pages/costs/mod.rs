@@ -21,8 +21,8 @@ use crate::format::short_count;
 use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
 use plan::{
-    cheapest_api, cost_volume_figure, limits::*, not_compared, prices_figure, quality_figure,
-    self_host_plan, CostInputs, PRESETS, THIS_DEVICE,
+    cheapest_api, cost_volume_figure, limits::*, next_price, not_compared, prices_figure,
+    quality_figure, self_host_plan, CostInputs, NextPrice, PRESETS, THIS_DEVICE,
 };
 use std::sync::Arc;
 
@@ -292,6 +292,18 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 };
                 let Ok(cost) = api_monthly_cost(&price, &mix) else { continue };
                 let mut text = format!("{} a month through {provider}", short_usd(cost.total_usd));
+                // What its sellers announced: the price from its next change, or the end.
+                match next_price(&ds, id, &mix) {
+                    Some(NextPrice { day, price: Some((next, seller)) }) => {
+                        if let Some(c) = api_monthly_cost(&next, &mix).ok().filter(|c| c.total_usd != cost.total_usd) {
+                            text.push_str(&format!(" ({} from {day} through {seller}, announced)", short_usd(c.total_usd)));
+                        }
+                    }
+                    Some(NextPrice { day, price: None }) => {
+                        text.push_str(&format!(" (no longer sold from {day}, announced)"))
+                    }
+                    None => {}
+                }
                 if let Some((plan, _, _)) = &plan {
                     match break_even(&price, plan, &mix) {
                         Ok(BreakEvenOutcome::Found(b)) => {

@@ -396,7 +396,45 @@ pub fn cheapest_api(
     model_id: &str,
     mix: &Workload,
 ) -> Option<(ApiPrice, String, String)> {
-    ds.current_prices(model_id)
+    cheapest_on(ds, model_id, mix, &ds.meta.date)
+}
+
+/// What a model's price does next, as its sellers announced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextPrice {
+    /// The first day after the dataset's date on which one of its current prices ends or an
+    /// announced price starts.
+    pub day: String,
+    /// The cheapest price for the workload from that day, with its seller; `None`: no seller in
+    /// the dataset sells it from then.
+    pub price: Option<(ApiPrice, String)>,
+}
+
+/// The next announced change to what `model_id` costs for this workload, if any: a price that
+/// ends (a retirement) or starts (an announced price) after the dataset's date.
+pub fn next_price(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<NextPrice> {
+    let today = ds.meta.date.as_str();
+    let ends = ds
+        .current_prices(model_id)
+        .into_iter()
+        .filter_map(|p| p.retired.as_ref().map(|r| r.value.as_str()));
+    let starts = ds
+        .announced_prices(model_id)
+        .into_iter()
+        .filter_map(|p| p.starts.as_ref().map(|s| s.value.as_str()));
+    let day = ends.chain(starts).filter(|d| *d > today).min()?.to_string();
+    let price = cheapest_on(ds, model_id, mix, &day).map(|(price, seller, _)| (price, seller));
+    Some(NextPrice { day, price })
+}
+
+/// The cheapest price of a model in force on `date` for this workload (see [`cheapest_api`]).
+fn cheapest_on(
+    ds: &Dataset,
+    model_id: &str,
+    mix: &Workload,
+    date: &str,
+) -> Option<(ApiPrice, String, String)> {
+    ds.prices_on(model_id, date)
         .into_iter()
         .filter_map(|p| {
             let price = ApiPrice::from_price(p);
@@ -516,6 +554,55 @@ mod tests {
             ..CostInputs::default()
         };
         assert_eq!(CostInputs::from_params(pairs(&s.to_query())), s);
+    }
+
+    /// An announced rise is the next price from its day; a retirement with nothing after it
+    /// says nothing is sold from then; a model with no announcement has no next price.
+    #[test]
+    fn the_next_price_is_the_cheapest_from_the_first_announced_day() {
+        use crate::data::Sourced;
+        let mut ds = crate::data::bundled();
+        let mix = CostInputs::default().workload();
+        let i = ds
+            .prices
+            .iter()
+            .position(|p| {
+                let current = ds.current_prices(&p.model);
+                p.retired.is_none()
+                    && current.len() == 1
+                    && std::ptr::eq(current[0], p)
+                    && ds.announced_prices(&p.model).is_empty()
+            })
+            .expect("a model with one current price and nothing announced");
+        let model = ds.prices[i].model.clone();
+        assert_eq!(next_price(&ds, &model, &mix), None);
+        let day = |d: &str| {
+            Some(Sourced {
+                value: d.to_string(),
+                source: ds.prices[i].source.clone(),
+                note: None,
+            })
+        };
+        let mut rise = ds.prices[i].clone();
+        rise.output_usd_per_mtok *= 2.0;
+        rise.starts = day("2099-01-01");
+        ds.prices[i].retired = day("2099-01-01");
+        ds.prices.push(rise);
+        let next = next_price(&ds, &model, &mix).expect("an announced change");
+        assert_eq!(next.day, "2099-01-01");
+        let (price, seller) = next.price.expect("the announced price");
+        assert_eq!(
+            price.output_usd_per_mtok,
+            2.0 * ds.prices[i].output_usd_per_mtok
+        );
+        assert_eq!(seller, ds.prices[i].provider);
+        // Today's price is unchanged by the announcement.
+        let (today, _, _) = cheapest_api(&ds, &model, &mix).unwrap();
+        assert_eq!(today.output_usd_per_mtok, ds.prices[i].output_usd_per_mtok);
+        // Without the announced price, the retirement leaves nothing to sell.
+        ds.prices.pop();
+        let next = next_price(&ds, &model, &mix).expect("an announced end");
+        assert_eq!((next.day.as_str(), next.price), ("2099-01-01", None));
     }
 
     /// A query's `(key, value)` pairs.
