@@ -2,7 +2,7 @@
 //! plans they build, including the visitor's own measured device.
 
 use llm_atlas::charts::memory::QUANTS;
-use llm_atlas::charts::ChartId;
+use llm_atlas::charts::{ChartId, ON_LINE_SYMBOL_SIZE};
 use llm_atlas::components::url_state::QueryState;
 use llm_atlas::data::{Dataset, Date, FILES};
 use llm_atlas::econ::api_cost::ApiPrice;
@@ -292,12 +292,27 @@ fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
         .expect("scatter");
     assert_eq!(models["label"]["show"], true);
     assert_eq!(models["labelLayout"]["hideOverlap"], true);
+    // 10-pixel labels get a 12-pixel line height, so ECharts sees how far they reach.
+    assert_eq!(models["label"]["lineHeight"], 12.0);
     // The frontier line has no labels to hide, and the rest of the option is charming's.
     let line = series
         .iter()
         .find(|s| s["type"] == "line")
         .expect("frontier");
     assert!(line.get("labelLayout").is_none());
+    // The models on the frontier are drawn larger (their labels win overlaps), and only they.
+    let frontier = line["data"].as_array().expect("frontier points");
+    assert!(!frontier.is_empty());
+    let mut enlarged = 0;
+    for d in models["data"].as_array().expect("points") {
+        let on_line = frontier.contains(&d["value"]);
+        assert_eq!(d.get("symbolSize").is_some(), on_line, "{d}");
+        if on_line {
+            assert_eq!(d["symbolSize"], ON_LINE_SYMBOL_SIZE);
+            enlarged += 1;
+        }
+    }
+    assert_eq!(enlarged, frontier.len());
     let mut plain = serde_json::to_value(&fig.chart).expect("serializes");
     plain["series"]
         .as_array_mut()
@@ -306,6 +321,12 @@ fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
         .filter(|s| s["name"] == "Models")
         .for_each(|s| {
             s["labelLayout"] = serde_json::json!({ "hideOverlap": true });
+            s["label"]["lineHeight"] = serde_json::json!(12.0);
+            for d in s["data"].as_array_mut().expect("points") {
+                if frontier.contains(&d["value"]) {
+                    d["symbolSize"] = ON_LINE_SYMBOL_SIZE.into();
+                }
+            }
         });
     assert_eq!(json, plain);
 }

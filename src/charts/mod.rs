@@ -148,6 +148,9 @@ pub struct Figure {
     pub table: DataTable,
 }
 
+/// The width of a scatter point on one of its chart's lines (the others are 12).
+pub const ON_LINE_SYMBOL_SIZE: u32 = 16;
+
 /// Two figures are the same when they would draw and export the same thing.
 impl PartialEq for Figure {
     fn eq(&self, other: &Self) -> bool {
@@ -162,19 +165,48 @@ impl PartialEq for Figure {
 
 impl Figure {
     /// The ECharts option, with what charming cannot express added: labelled scatter series
-    /// hide the labels that would overlap (the point and its tooltip stay), so a crowded
-    /// quality-against-price chart stays readable.
+    /// hide the labels that would overlap (the point and its tooltip stay; the labels get a
+    /// line height, without which ECharts misjudges their height), so a crowded quality chart
+    /// stays readable; and a scatter point that lies on a line series (a model on
+    /// the best-score or Pareto line) is drawn [`ON_LINE_SYMBOL_SIZE`] wide, which ECharts also
+    /// takes as its label's priority, so the models on the line keep their names first.
     pub fn option_value(&self) -> Result<serde_json::Value, String> {
         let mut json = serde_json::to_value(&self.chart).map_err(|e| e.to_string())?;
         if let Some(series) = json.get_mut("series").and_then(|s| s.as_array_mut()) {
+            let on_lines: Vec<serde_json::Value> = series
+                .iter()
+                .filter(|s| s.get("type").and_then(|t| t.as_str()) == Some("line"))
+                .filter_map(|s| s.get("data").and_then(|d| d.as_array()))
+                .flatten()
+                .cloned()
+                .collect();
             for s in series {
                 let labelled_scatter = s.get("type").and_then(|t| t.as_str()) == Some("scatter")
                     && s.pointer("/label/show").and_then(|v| v.as_bool()) == Some(true);
-                if let (true, Some(obj)) = (labelled_scatter, s.as_object_mut()) {
-                    obj.insert(
-                        "labelLayout".into(),
-                        serde_json::json!({ "hideOverlap": true }),
-                    );
+                let Some(obj) = s.as_object_mut().filter(|_| labelled_scatter) else {
+                    continue;
+                };
+                obj.insert(
+                    "labelLayout".into(),
+                    serde_json::json!({ "hideOverlap": true }),
+                );
+                // ECharts measures a label hosted by a scatter symbol a few pixels tall unless
+                // it is given a line height, and then misses most overlaps.
+                if let Some(label) = obj.get_mut("label").and_then(|l| l.as_object_mut()) {
+                    let font = label
+                        .get("fontSize")
+                        .and_then(|f| f.as_f64())
+                        .unwrap_or(12.0);
+                    label
+                        .entry("lineHeight")
+                        .or_insert_with(|| (font * 1.2).round().into());
+                }
+                let points = obj.get_mut("data").and_then(|d| d.as_array_mut());
+                for point in points.into_iter().flatten() {
+                    let on_line = point.get("value").is_some_and(|v| on_lines.contains(v));
+                    if let (true, Some(p)) = (on_line, point.as_object_mut()) {
+                        p.insert("symbolSize".into(), ON_LINE_SYMBOL_SIZE.into());
+                    }
                 }
             }
         }

@@ -111,7 +111,7 @@ pub fn figure(
                     MarkLineData::new()
                         .name(c.label.as_str())
                         .x_axis(c.gb)
-                        .label(Label::new().position(LabelPosition::InsideEndTop)),
+                        .label(Label::new().position(LabelPosition::InsideStartTop)),
                 )
             })
             .collect();

@@ -651,6 +651,30 @@ test("the quality-against-memory chart plots each scored open model at the chose
       const best = Math.max(...line.filter(([gb]) => gb <= d.value[0]).map(([, s]) => s));
       assert.ok(d.value[1] <= best, `${d.name} above the line`);
     }
+    // No two model names drawn on the chart overlap (a label is at least its 10-pixel font
+    // tall, whatever ECharts measures), and the models on the line keep theirs first.
+    const names = new Set(plotted.map((d) => d.name));
+    const labels = await page.evaluate((names) => {
+      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="quality-vs-memory"]'));
+      const out = [];
+      chart.getZr().storage.traverse((el) => {
+        const text = el.getTextContent?.();
+        if (!text || text.ignore || text.invisible || !names.includes(text.style.text)) return;
+        const r = text.getBoundingRect().clone();
+        r.applyTransform(text.getComputedTransform());
+        out.push({ name: text.style.text, x: r.x, y: r.y, w: r.width, h: Math.max(r.height, 10) });
+      });
+      return out;
+    }, [...names]);
+    assert.ok(labels.length > 5, `${labels.length} names drawn`);
+    for (const [i, a] of labels.entries()) {
+      for (const b of labels.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
+        assert.ok(apart, `"${a.name}" and "${b.name}" overlap`);
+      }
+    }
+    const onLine = byName("Models").data.filter((d) => d.symbolSize === 16).map((d) => d.name);
+    assert.ok(onLine.length >= 2 && onLine.some((n) => labels.some((l) => l.name === n)), `${onLine} named`);
     // The default setups are drawn as capacity lines.
     const capacities = byName("Models").markLine.data.map((d) => d.xAxis);
     assert.ok(capacities.includes(32) && capacities.includes(80) && capacities.includes(640), `${capacities}`);
