@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, openPage, at, appReady, waitDemoState, waitDemoTokens, fetchData, currentPrices, SITE, DESKTOP, PHONE } from "./lib.mjs";
+import { launch, openPage, at, appReady, waitDemoState, waitDemoTokens, fetchData, currentPrices, startsAfter, SITE, DESKTOP, PHONE } from "./lib.mjs";
 
 const ROUTES = [
   ["/", "main h1"],
@@ -34,6 +34,10 @@ before(async () => {
   const announced = currentPrices(prices, meta.date).find((p) => p.retired !== undefined);
   assert.ok(announced, "the dataset has a price with an announced retirement");
   ROUTES.push([`/models/${announced.model}`, ".badge-warn"]);
+  // A model with a price announced for a later day (its page lists it apart).
+  const ahead = prices.find((p) => startsAfter(p, meta.date));
+  assert.ok(ahead, "the dataset has a price announced for a later day");
+  ROUTES.push([`/models/${ahead.model}`, "[data-testid=announced-prices]"]);
 });
 after(async () => {
   await browser?.close();
