@@ -290,6 +290,20 @@ pub fn cell(ds: &Dataset, m: &Model, col: &Column) -> CellInfo {
                             detail.push_str(&format!("; cached input {}", format_usd(c)));
                         }
                     }
+                    // What its sellers announced: this price's end, and prices for a later day.
+                    if let Some(r) = &p.retired {
+                        detail.push_str(&format!("; this price ends {}", r.value));
+                    }
+                    for a in ds.announced_prices(&m.id) {
+                        if let Some(st) = &a.starts {
+                            detail.push_str(&format!(
+                                "; announced: {} at {} from {}",
+                                format_usd(f(a)),
+                                a.provider,
+                                st.value
+                            ));
+                        }
+                    }
                     CellInfo::sourced(format_usd(f(p)), f(p).to_string(), &p.source, Some(&detail))
                 })
                 .unwrap_or_default()
@@ -363,6 +377,35 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+    }
+
+    /// A price cell's detail says when the price ends and what is announced after it.
+    #[test]
+    fn a_price_cell_names_its_announced_end_and_the_next_price() {
+        let ds = crate::data::bundled();
+        let announced = ds
+            .prices
+            .iter()
+            .find(|p| p.starts_after(&ds.meta.date))
+            .expect("an announced price");
+        let m = ds.model(&announced.model).unwrap();
+        let shown = cell(&ds, m, &Column::InputPrice);
+        let detail = shown.detail.expect("a detail");
+        let day = &announced.starts.as_ref().unwrap().value;
+        assert!(
+            detail.contains(&format!(
+                "announced: {} at {} from {day}",
+                format_usd(announced.input_usd_per_mtok),
+                announced.provider
+            )),
+            "{detail}"
+        );
+        // The cell itself shows today's price, not the announced one.
+        let today = ds.current_prices(&m.id);
+        assert!(today
+            .iter()
+            .any(|p| shown.raw == p.input_usd_per_mtok.to_string()));
+        assert_ne!(shown.raw, announced.input_usd_per_mtok.to_string());
     }
 
     #[test]
