@@ -33,7 +33,10 @@ pub fn About() -> impl IntoView {
                 "selling the model (a retirement on its deprecation page, with its own source), the price "
                 "stays in the dataset as history but no longer counts: the tables, charts and cost "
                 "calculator use only prices still on offer on the dataset's date, and a model's page lists "
-                "the retired ones with the day they ended."
+                "the retired ones with the day they ended. A price a seller announces for a later day (a "
+                "rise at the end of an introductory price, say) is read with the day it starts and counts "
+                "only from then: until that day a model's page lists it as announced, and the cost summary "
+                "says what the monthly cost becomes."
             </p>
         </section>
         <section id="sources">
