@@ -25,6 +25,35 @@ function option(page, slug) {
   }, slug);
 }
 
+/// The model names a chart draws (its point labels that are not hidden), with their boxes; it
+/// fails if two overlap. A box is at least the labels' 10-pixel font tall, whatever ECharts
+/// measures.
+async function drawnLabels(page, slug, names) {
+  const labels = await page.evaluate(
+    ({ slug, names }) => {
+      const chart = window.echarts.getInstanceByDom(document.querySelector(`.echart[data-chart="${slug}"]`));
+      const out = [];
+      chart.getZr().storage.traverse((el) => {
+        const text = el.getTextContent?.();
+        if (!text || text.ignore || text.invisible || !names.includes(text.style.text)) return;
+        const r = text.getBoundingRect().clone();
+        r.applyTransform(text.getComputedTransform());
+        out.push({ name: text.style.text, x: r.x, y: r.y, w: r.width, h: Math.max(r.height, 10) });
+      });
+      return out;
+    },
+    { slug, names: [...new Set(names)] },
+  );
+  assert.ok(labels.length > 5, `${slug}: ${labels.length} names drawn`);
+  for (const [i, a] of labels.entries()) {
+    for (const b of labels.slice(i + 1)) {
+      const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
+      assert.ok(apart, `${slug}: "${a.name}" and "${b.name}" overlap`);
+    }
+  }
+  return labels;
+}
+
 async function waitForChart(page, slug) {
   await page.waitForFunction((slug) => {
     const el = document.querySelector(`.echart[data-chart="${slug}"]`);
@@ -184,6 +213,10 @@ test("the price and quality charts plot the dataset's numbers", async () => {
     const q = await option(page, "quality-vs-price");
     assert.match(q.yAxis[0].name, /MMLU-Pro/);
     assert.ok(q.series[0].data.length > 1);
+    // The names it draws do not overlap, and the models on the frontier are among them.
+    const named = await drawnLabels(page, "quality-vs-price", q.series[0].data.map((d) => d.name));
+    const frontier = q.series[0].data.filter((d) => d.symbolSize === 16).map((d) => d.name);
+    assert.ok(frontier.length > 0 && frontier.some((n) => named.some((l) => l.name === n)), `${frontier}`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -653,26 +686,7 @@ test("the quality-against-memory chart plots each scored open model at the chose
     }
     // No two model names drawn on the chart overlap (a label is at least its 10-pixel font
     // tall, whatever ECharts measures), and the models on the line keep theirs first.
-    const names = new Set(plotted.map((d) => d.name));
-    const labels = await page.evaluate((names) => {
-      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="quality-vs-memory"]'));
-      const out = [];
-      chart.getZr().storage.traverse((el) => {
-        const text = el.getTextContent?.();
-        if (!text || text.ignore || text.invisible || !names.includes(text.style.text)) return;
-        const r = text.getBoundingRect().clone();
-        r.applyTransform(text.getComputedTransform());
-        out.push({ name: text.style.text, x: r.x, y: r.y, w: r.width, h: Math.max(r.height, 10) });
-      });
-      return out;
-    }, [...names]);
-    assert.ok(labels.length > 5, `${labels.length} names drawn`);
-    for (const [i, a] of labels.entries()) {
-      for (const b of labels.slice(i + 1)) {
-        const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
-        assert.ok(apart, `"${a.name}" and "${b.name}" overlap`);
-      }
-    }
+    const labels = await drawnLabels(page, "quality-vs-memory", plotted.map((d) => d.name));
     const onLine = byName("Models").data.filter((d) => d.symbolSize === 16).map((d) => d.name);
     assert.ok(onLine.length >= 2 && onLine.some((n) => labels.some((l) => l.name === n)), `${onLine} named`);
     // The default setups are drawn as capacity lines.
