@@ -67,13 +67,15 @@ pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// One box of a [`CheckList`]: the id written to the URL state, the label shown, and the
-/// heading it is listed under (a model's vendor).
+/// One box of a [`CheckList`]: the id written to the URL state, the label shown, the heading it
+/// is listed under (a model's vendor) and a muted note after the label in the list only (not
+/// where the chosen ones are named), e.g. "retires 2026-12-11".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub id: String,
     pub label: String,
     pub group: String,
+    pub note: Option<String>,
 }
 
 impl From<&crate::data::Model> for Choice {
@@ -82,6 +84,7 @@ impl From<&crate::data::Model> for Choice {
             id: m.id.clone(),
             label: m.name.clone(),
             group: m.vendor.clone(),
+            note: None,
         }
     }
 }
@@ -253,7 +256,10 @@ pub fn CheckList<T: QueryState>(
                                                     state.update(false, move |s| toggle(get_mut(s), id))
                                                 }
                                             />
-                                            {choice.label}
+                                            <span>
+                                                {choice.label}
+                                                {choice.note.map(|n| view! { " " <span class="sv-muted choice-note">{format!("({n})")}</span> })}
+                                            </span>
                                         </label>
                                     }
                                 })
@@ -371,6 +377,7 @@ mod tests {
             id: id.into(),
             label: label.into(),
             group: group.into(),
+            note: None,
         }
     }
 

@@ -279,6 +279,17 @@ test("the API list is grouped by vendor, filters as typed, keeps ticked APIs, an
     await list.locator("label.check input").first().waitFor();
     // Every priced model once, under its vendor's heading.
     assert.deepEqual(await shown(), priced.map((m) => m.id).sort());
+    // A model that every seller stops selling on one announced day, with nothing announced
+    // after, says so in its label.
+    const ending = priced.find((m) => {
+      const now = sold.filter((p) => p.model === m.id);
+      const days = new Set(now.map((p) => p.retired?.value));
+      const [day] = days;
+      return days.size === 1 && day !== undefined && !prices.some((p) => p.model === m.id && startsAfter(p, meta.date) && p.starts.value <= day);
+    });
+    assert.ok(ending, "the dataset has a model whose sellers all stop on an announced day");
+    const day = sold.find((p) => p.model === ending.id).retired.value;
+    assert.match(await list.locator(`label.check:has(input[data-id="${ending.id}"])`).innerText(), new RegExp(`\\(retires ${day}\\)`));
     for (const vendor of new Set(priced.map((m) => m.vendor))) {
       const group = list.getByRole("group", { name: vendor, exact: true });
       const ids = await group.locator("input").evaluateAll((els) => els.map((e) => e.dataset.id).sort());

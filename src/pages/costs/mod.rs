@@ -123,11 +123,19 @@ fn WorkloadFields(inputs: Inputs) -> impl IntoView {
 
 #[component]
 fn ApiChoices(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
+    // A model nobody will sell after an announced day says so in its label.
+    let mix = CostInputs::default().workload();
     let priced: Vec<Choice> = ds
         .models
         .iter()
         .filter(|m| !ds.current_prices(&m.id).is_empty())
-        .map(Choice::from)
+        .map(|m| {
+            let mut choice = Choice::from(m);
+            if let Some(NextPrice { day, price: None }) = next_price(&ds, &m.id, &mix) {
+                choice.note = Some(format!("retires {day}"));
+            }
+            choice
+        })
         .collect();
     view! {
         <fieldset class="group">
