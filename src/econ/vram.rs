@@ -306,37 +306,43 @@ impl KvLayout {
         }
         let kv_heads = required("kv_heads", &arch.kv_heads)?;
         let head_dim = required("head_dim", &arch.head_dim)?;
-        let compressed = [
-            (
-                "compressed_layers",
-                &arch.compressed_layers,
-                "compress_ratio",
-                &arch.compress_ratio,
-            ),
-            (
-                "heavily_compressed_layers",
-                &arch.heavily_compressed_layers,
-                "heavy_compress_ratio",
-                &arch.heavy_compress_ratio,
-            ),
-        ];
-        if compressed
-            .iter()
-            .any(|(_, n, _, r)| n.is_some() || r.is_some())
-        {
-            // Both numbers of a group, or neither; at least the first group.
-            let mut groups = [CompressedLayers {
-                layers: 0,
-                ratio: 1,
-            }; 2];
-            for (i, (n_field, n, r_field, r)) in compressed.into_iter().enumerate() {
-                if i == 0 || n.is_some() || r.is_some() {
-                    groups[i] = CompressedLayers {
-                        layers: required(n_field, n)?,
-                        ratio: required(r_field, r)?,
-                    };
-                }
+        // A compressed group's two numbers come together: both, or neither.
+        let group = |layers_field: &'static str,
+                     layers: &Option<Sourced<u32>>,
+                     ratio_field: &'static str,
+                     ratio: &Option<Sourced<u32>>|
+         -> Result<Option<CompressedLayers>, VramError> {
+            if layers.is_none() && ratio.is_none() {
+                return Ok(None);
             }
+            Ok(Some(CompressedLayers {
+                layers: required(layers_field, layers)?,
+                ratio: required(ratio_field, ratio)?,
+            }))
+        };
+        let csa = group(
+            "compressed_layers",
+            &arch.compressed_layers,
+            "compress_ratio",
+            &arch.compress_ratio,
+        )?;
+        let hca = group(
+            "heavily_compressed_layers",
+            &arch.heavily_compressed_layers,
+            "heavy_compress_ratio",
+            &arch.heavy_compress_ratio,
+        )?;
+        if csa.is_some() || hca.is_some() {
+            // The first group makes the layout; the heavily compressed one may be absent.
+            let groups = [
+                csa.ok_or(VramError::KvFieldUnknown {
+                    field: "compressed_layers",
+                })?,
+                hca.unwrap_or(CompressedLayers {
+                    layers: 0,
+                    ratio: 1,
+                }),
+            ];
             let total = groups[0].layers + groups[1].layers;
             if total > layers {
                 return Err(EconError::Invalid {

@@ -134,21 +134,22 @@ pub const ANNOUNCED: usize = 4;
 /// mini and o3 on 2026-12-11").
 pub type Line<'b, 'a> = Vec<&'b PriceChange<'a>>;
 
+/// What makes a stop join another's line: its day, seller and whether it is announced. `None`
+/// for a change of price, which stands alone.
+fn stop_key<'a>(c: &PriceChange<'a>) -> Option<(&'a str, &'a str, bool)> {
+    c.next
+        .is_none()
+        .then(|| (c.day(), c.ended.provider.as_str(), c.announced))
+}
+
 /// `changes` in lines: each stop joins the line of an earlier stop by the same seller on the
 /// same day (announced alike; several tiers of one model among them); every other change is a
 /// line of its own. Order kept.
 fn lines<'a, 'b>(changes: impl IntoIterator<Item = &'b PriceChange<'a>>) -> Vec<Line<'b, 'a>> {
-    let stop_key = |c: &PriceChange| {
-        c.next
-            .is_none()
-            .then(|| (c.day().to_string(), c.ended.provider.clone(), c.announced))
-    };
     let mut out: Vec<Line<'b, 'a>> = Vec::new();
     for c in changes {
-        let joined = stop_key(c).and_then(|key| {
-            out.iter_mut()
-                .find(|line| stop_key(line[0]).as_ref() == Some(&key))
-        });
+        let joined =
+            stop_key(c).and_then(|key| out.iter_mut().find(|line| stop_key(line[0]) == Some(key)));
         match joined {
             Some(line) => line.push(c),
             None => out.push(vec![c]),
@@ -331,9 +332,6 @@ mod tests {
         assert!(shown.len() <= CHANGES);
         // A line is one change, or one seller's stops on one day; no two lines are such stops
         // of the same seller and day.
-        fn stop_key<'a>(c: &PriceChange<'a>) -> (&'a str, &'a str, bool) {
-            (c.day(), c.ended.provider.as_str(), c.announced)
-        }
         for line in &shown {
             assert!(!line.is_empty());
             if line.len() > 1 {
