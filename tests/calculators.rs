@@ -11,8 +11,8 @@ use llm_atlas::econ::vram::{
     estimate_model_memory, estimate_model_memory_or_weights, fit, Fit, MemoryOptions, Quant,
 };
 use llm_atlas::pages::costs::plan::{
-    cheapest_api, cost_volume_figure, not_compared, self_host_plan, CostInputs, PRESETS,
-    THIS_DEVICE,
+    cheapest_api, cost_volume_figure, next_price, not_compared, self_host_plan, CostInputs, Offer,
+    PRESETS, THIS_DEVICE,
 };
 use llm_atlas::pages::embed::figure_for;
 use llm_atlas::pages::hardware::plan::{memory_figure, runs_on, verdicts, HardwareInputs};
@@ -49,10 +49,17 @@ fn the_default_cost_view_draws_apis_self_hosting_and_a_break_even() {
     let option: serde_json::Value = serde_json::from_str(&fig.option_json()).expect("json");
     let series = option["series"].as_array().expect("series");
     let lines = series.iter().filter(|s| s["type"] == "line").count();
+    // An API whose seller announced a new price for a later day gets a second, dotted line.
+    let inputs = CostInputs::default();
+    let announced = inputs
+        .apis
+        .iter()
+        .filter(|id| next_price(&ds, id, &inputs.workload()).is_some_and(|n| n.price.is_some()))
+        .count();
     assert_eq!(
         lines,
-        CostInputs::default().apis.len() + 1,
-        "one line per API and one self-hosting line"
+        inputs.apis.len() + announced + 1,
+        "one line per API and per announced price, and one self-hosting line"
     );
     assert!(
         fig.table.rows.iter().any(|r| r[1] == "break_even"),
@@ -336,12 +343,12 @@ fn a_price_that_differs_by_tier_names_the_tier_it_was_chosen_from() {
     let ds = dataset();
     let mix = CostInputs::default().workload();
     // Gemini 2.5 Pro at Google: long prompts cost more.
-    let (price, seller, _) = cheapest_api(&ds, "gemini-2.5-pro", &mix).expect("priced");
-    assert_eq!(seller, "Google, prompts up to 200k tokens");
-    assert_eq!(price.output_usd_per_mtok, 10.0);
+    let offer = cheapest_api(&ds, "gemini-2.5-pro", &mix).expect("priced");
+    assert_eq!(offer.seller, "Google, prompts up to 200k tokens");
+    assert_eq!(offer.price.output_usd_per_mtok, 10.0);
     // A single price keeps the provider alone.
-    let (_, seller, _) = cheapest_api(&ds, "gpt-4o", &mix).expect("priced");
-    assert_eq!(seller, "OpenAI");
+    let offer = cheapest_api(&ds, "gpt-4o", &mix).expect("priced");
+    assert_eq!(offer.seller, "OpenAI");
 }
 
 #[test]
@@ -350,7 +357,7 @@ fn a_retired_price_is_never_the_cheapest_and_a_link_to_it_says_why() {
     let mix = CostInputs::default().workload();
     let date = ds.meta.date.clone();
     for m in &ds.models {
-        if let Some((price, seller, _)) = cheapest_api(&ds, &m.id, &mix) {
+        if let Some(Offer { price, seller, .. }) = cheapest_api(&ds, &m.id, &mix) {
             let listed = ds
                 .prices_for(&m.id)
                 .find(|p| seller.starts_with(&p.provider) && ApiPrice::from_price(p) == price)

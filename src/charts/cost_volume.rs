@@ -1,6 +1,7 @@
-//! Monthly cost against monthly volume, on log axes: one line per API option, one per
-//! self-hosting option (a step each time another node is needed), and a labelled dot where
-//! each API line crosses each self-hosting line.
+//! Monthly cost against monthly volume, on log axes: one line per API option (dotted for a
+//! price announced for a later day), one per self-hosting option (dashed, a step each time
+//! another node is needed), and a labelled dot where each API line crosses each self-hosting
+//! line.
 
 use super::{grid, legend, num, short_usd, x_axis, y_axis, ChartId, DataTable, Figure};
 use crate::econ::api_cost::{api_monthly_cost, ApiPrice, Workload};
@@ -19,6 +20,9 @@ use charming::Chart;
 pub struct ApiOption {
     pub label: String,
     pub price: ApiPrice,
+    /// The day this price starts, for a price its seller announced for a later day (drawn
+    /// dotted); `None` for a price in force today.
+    pub starts: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -99,8 +103,13 @@ pub fn figure(
                 (cost.total_usd > 0.0).then(|| vec![v, cost.total_usd])
             })
             .collect();
+        let kind = if a.starts.is_some() {
+            "api_announced"
+        } else {
+            "api"
+        };
         for p in &points {
-            table.push(vec![a.label.clone(), "api".into(), num(p[0]), num(p[1])]);
+            table.push(vec![a.label.clone(), kind.into(), num(p[0]), num(p[1])]);
         }
         for c in found.iter().filter(|c| c.api == a.label) {
             table.push(vec![
@@ -110,12 +119,14 @@ pub fn figure(
                 num(c.usd_per_month),
             ]);
         }
-        chart = chart.series(
-            Line::new()
-                .name(a.label.as_str())
-                .show_symbol(false)
-                .data(points),
-        );
+        let mut line = Line::new()
+            .name(a.label.as_str())
+            .show_symbol(false)
+            .data(points);
+        if a.starts.is_some() {
+            line = line.line_style(LineStyle::new().type_(LineStyleType::Dotted).width(2));
+        }
+        chart = chart.series(line);
     }
     for o in own {
         let points: Vec<Vec<f64>> = volumes
@@ -211,6 +222,7 @@ mod tests {
                 cached_input_usd_per_mtok: None,
                 output_usd_per_mtok: usd_per_mtok,
             },
+            starts: None,
         }
     }
 

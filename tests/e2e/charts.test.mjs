@@ -244,6 +244,21 @@ test("a price announced for a later day is not charged before it starts", async 
     const text = await line.innerText();
     const day = next.starts.value;
     assert.match(text, new RegExp(`^\\$[\\d.,]+[KMB]? a month through ${next.provider}.*\\(\\$[\\d.,]+[KMB]? from ${day} through ${next.provider}, announced\\)`), text);
+    // The volume chart draws both: today's price solid, the announced one dotted, named by its
+    // day, and the announced line costs what the announced price charges (here at 3:1 input
+    // to output, the page's default mix, with no cached input or reasoning).
+    await waitForChart(page, "cost-vs-volume");
+    const lines = (await option(page, "cost-vs-volume")).series.filter((s) => s.type === "line" && / API /.test(s.name));
+    assert.equal(lines.length, 2, lines.map((l) => l.name).join(" | "));
+    const [today, later] = lines;
+    assert.doesNotMatch(today.name, /announced/);
+    assert.notEqual(today.lineStyle?.type, "dotted");
+    assert.match(later.name, new RegExp(`from ${day} \\(${next.provider}[^)]*, announced\\)$`));
+    assert.equal(later.lineStyle.type, "dotted");
+    const perMtok = (3 * next.input_usd_per_mtok + next.output_usd_per_mtok) / 4;
+    for (const [tokens, usd] of later.data) {
+      assert.ok(Math.abs(usd - (tokens / 1e6) * perMtok) < 1e-6 * usd, `${usd} at ${tokens} tokens`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -22,7 +22,7 @@ use atlas_engine::protocol::{DeviceBench, DEVICE_BENCH_KEY};
 use leptos::prelude::*;
 use plan::{
     cheapest_api, cost_volume_figure, limits::*, next_price, not_compared, prices_figure,
-    quality_figure, self_host_plan, CostInputs, NextPrice, PRESETS, THIS_DEVICE,
+    quality_figure, self_host_plan, CostInputs, NextPrice, Offer, PRESETS, THIS_DEVICE,
 };
 use std::sync::Arc;
 
@@ -295,14 +295,14 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
             let mut out: Vec<(String, String)> = Vec::new();
             let plan = self_host_plan(&ds, s).ok();
             for id in &s.apis {
-                let (Some(m), Some((price, provider, _))) = (ds.model(id), cheapest_api(&ds, id, &mix)) else {
+                let (Some(m), Some(Offer { price, seller: provider, .. })) = (ds.model(id), cheapest_api(&ds, id, &mix)) else {
                     continue;
                 };
                 let Ok(cost) = api_monthly_cost(&price, &mix) else { continue };
                 let mut text = format!("{} a month through {provider}", short_usd(cost.total_usd));
                 // What its sellers announced: the price from its next change, or the end.
                 match next_price(&ds, id, &mix) {
-                    Some(NextPrice { day, price: Some((next, seller)) }) => {
+                    Some(NextPrice { day, price: Some(Offer { price: next, seller, .. }) }) => {
                         if let Some(c) = api_monthly_cost(&next, &mix).ok().filter(|c| c.total_usd != cost.total_usd) {
                             text.push_str(&format!(" ({} from {day} through {seller}, announced)", short_usd(c.total_usd)));
                         }

@@ -389,13 +389,18 @@ fn hardware_cost(hw: &Hardware, s: &CostInputs) -> Result<HardwareCost, String> 
     }
 }
 
-/// The cheapest current price of a model for this workload, with its seller (the provider, and
-/// the tier where prices differ by one: "Alibaba Cloud, non-thinking") and source.
-pub fn cheapest_api(
-    ds: &Dataset,
-    model_id: &str,
-    mix: &Workload,
-) -> Option<(ApiPrice, String, String)> {
+/// A price a model is sold at, for one workload: the price, who sells it at that price (the
+/// provider, and the tier where prices differ by one: "Alibaba Cloud, non-thinking") and the
+/// source it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub price: ApiPrice,
+    pub seller: String,
+    pub source: String,
+}
+
+/// The cheapest current price of a model for this workload.
+pub fn cheapest_api(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<Offer> {
     cheapest_on(ds, model_id, mix, &ds.meta.date)
 }
 
@@ -405,9 +410,9 @@ pub struct NextPrice {
     /// The first day after the dataset's date on which one of its current prices ends or an
     /// announced price starts.
     pub day: String,
-    /// The cheapest price for the workload from that day, with its seller; `None`: no seller in
-    /// the dataset sells it from then.
-    pub price: Option<(ApiPrice, String)>,
+    /// The cheapest price for the workload from that day; `None`: no seller in the dataset
+    /// sells it from then.
+    pub price: Option<Offer>,
 }
 
 /// The next announced change to what `model_id` costs for this workload, if any: a price that
@@ -423,17 +428,12 @@ pub fn next_price(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<NextPr
         .into_iter()
         .filter_map(|p| p.starts.as_ref().map(|s| s.value.as_str()));
     let day = ends.chain(starts).filter(|d| *d > today).min()?.to_string();
-    let price = cheapest_on(ds, model_id, mix, &day).map(|(price, seller, _)| (price, seller));
+    let price = cheapest_on(ds, model_id, mix, &day);
     Some(NextPrice { day, price })
 }
 
 /// The cheapest price of a model in force on `date` for this workload (see [`cheapest_api`]).
-fn cheapest_on(
-    ds: &Dataset,
-    model_id: &str,
-    mix: &Workload,
-    date: &str,
-) -> Option<(ApiPrice, String, String)> {
+fn cheapest_on(ds: &Dataset, model_id: &str, mix: &Workload, date: &str) -> Option<Offer> {
     ds.prices_on(model_id, date)
         .into_iter()
         .filter_map(|p| {
@@ -443,12 +443,13 @@ fn cheapest_on(
                 .map(|c| (c, price, p))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, price, p)| {
-            let seller = match &p.tier {
+        .map(|(_, price, p)| Offer {
+            price,
+            seller: match &p.tier {
                 Some(tier) => format!("{}, {tier}", p.provider),
                 None => p.provider.clone(),
-            };
-            (price, seller, p.source.clone())
+            },
+            source: p.source.clone(),
         })
 }
 
@@ -487,19 +488,33 @@ pub fn not_compared(ds: &Dataset, id: &str) -> Option<String> {
 pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<String>) {
     let mix = s.workload();
     let mut sources: Vec<String> = Vec::new();
-    let apis: Vec<ApiOption> = s
-        .apis
-        .iter()
-        .filter_map(|id| {
-            let m = ds.model(id)?;
-            let (price, provider, source) = cheapest_api(ds, id, &mix)?;
-            sources.push(source);
-            Some(ApiOption {
-                label: format!("{} API ({provider})", m.name),
-                price,
-            })
-        })
-        .collect();
+    let mut apis: Vec<ApiOption> = Vec::new();
+    for id in &s.apis {
+        let (Some(m), Some(now)) = (ds.model(id), cheapest_api(ds, id, &mix)) else {
+            continue;
+        };
+        // The price its sellers announced for a later day, drawn beside today's when it changes
+        // what this workload costs (a retirement with nothing after it draws nothing).
+        let next = next_price(ds, id, &mix).and_then(|n| {
+            let offer = n.price?;
+            let costs = |p: &ApiPrice| workload_usd_per_mtok(p, &mix).ok();
+            (costs(&offer.price) != costs(&now.price)).then_some((n.day, offer))
+        });
+        sources.push(now.source);
+        apis.push(ApiOption {
+            label: format!("{} API ({})", m.name, now.seller),
+            price: now.price,
+            starts: None,
+        });
+        if let Some((day, offer)) = next {
+            sources.push(offer.source);
+            apis.push(ApiOption {
+                label: format!("{} API from {day} ({}, announced)", m.name, offer.seller),
+                price: offer.price,
+                starts: Some(day),
+            });
+        }
+    }
     let (own, problem) = match self_host_plan(ds, s) {
         Ok((plan, model, hw)) => {
             sources.extend(hw.source.clone());
@@ -590,19 +605,87 @@ mod tests {
         ds.prices.push(rise);
         let next = next_price(&ds, &model, &mix).expect("an announced change");
         assert_eq!(next.day, "2099-01-01");
-        let (price, seller) = next.price.expect("the announced price");
+        let offer = next.price.expect("the announced price");
         assert_eq!(
-            price.output_usd_per_mtok,
+            offer.price.output_usd_per_mtok,
             2.0 * ds.prices[i].output_usd_per_mtok
         );
-        assert_eq!(seller, ds.prices[i].provider);
+        assert_eq!(offer.seller, ds.prices[i].provider);
         // Today's price is unchanged by the announcement.
-        let (today, _, _) = cheapest_api(&ds, &model, &mix).unwrap();
+        let today = cheapest_api(&ds, &model, &mix).unwrap().price;
         assert_eq!(today.output_usd_per_mtok, ds.prices[i].output_usd_per_mtok);
         // Without the announced price, the retirement leaves nothing to sell.
         ds.prices.pop();
         let next = next_price(&ds, &model, &mix).expect("an announced end");
         assert_eq!((next.day.as_str(), next.price), ("2099-01-01", None));
+    }
+
+    /// A compared API whose seller announced a new price draws it beside today's, dotted and
+    /// named by its day, with its own break-even; one whose sellers only announced an end, or
+    /// nothing, draws today's line alone.
+    #[test]
+    fn an_announced_price_is_drawn_dotted_beside_todays() {
+        let ds = crate::data::bundled();
+        let base = CostInputs::default();
+        let mix = base.workload();
+        let changing = |ends_only: bool| {
+            ds.models
+                .iter()
+                .find(|m| match next_price(&ds, &m.id, &mix) {
+                    Some(n) => n.price.is_none() == ends_only,
+                    None => false,
+                })
+                .expect("the bundled data announces a price and an end")
+        };
+        let (rising, ending) = (changing(false), changing(true));
+        let s = CostInputs {
+            apis: vec![rising.id.clone(), ending.id.clone()],
+            ..base
+        };
+        let (fig, problem) = cost_volume_figure(&ds, &s);
+        assert_eq!(problem, None);
+        let next = next_price(&ds, &rising.id, &mix).unwrap();
+        let offer = next.price.unwrap();
+        let json: serde_json::Value = serde_json::from_str(&fig.option_json()).unwrap();
+        let lines: Vec<&serde_json::Value> = json["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["name"].as_str().unwrap().contains(" API "))
+            .collect();
+        let name = format!(
+            "{} API from {} ({}, announced)",
+            rising.name, next.day, offer.seller
+        );
+        let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names[0].starts_with(&format!("{} API (", rising.name)));
+        assert_eq!(names[1], name);
+        assert!(names[2].starts_with(&format!("{} API (", ending.name)));
+        assert_eq!(lines[1]["lineStyle"]["type"], "dotted");
+        assert!(lines[0]["lineStyle"].is_null());
+        // Its points are the announced price's monthly cost, marked as such in the data table.
+        let rows: Vec<&Vec<String>> = fig.table.rows.iter().filter(|r| r[0] == name).collect();
+        assert!(!rows.is_empty());
+        for r in rows {
+            assert_eq!(r[1], "api_announced");
+            let v: f64 = r[2].parse().unwrap();
+            let want = crate::econ::api_cost::api_monthly_cost(
+                &offer.price,
+                &mix.with_tokens_per_month(v),
+            )
+            .unwrap()
+            .total_usd;
+            let got: f64 = r[3].parse().unwrap();
+            // The table's numbers keep four significant digits, volumes included.
+            assert!((got - want).abs() <= 2e-3 * want, "{got} against {want}");
+        }
+        // The self-hosting line crosses it too.
+        assert!(fig
+            .table
+            .rows
+            .iter()
+            .any(|r| r[1] == "break_even" && r[0].contains(&name)));
     }
 
     /// A query's `(key, value)` pairs.
@@ -787,7 +870,7 @@ mod tests {
             readable(&short_usd(own.usd_per_mtok_at_capacity));
             readable(&short_count(own.capacity_tokens_per_month));
             for id in &s.apis {
-                let (price, _, _) = cheapest_api(&ds, id, &mix).expect("priced");
+                let price = cheapest_api(&ds, id, &mix).expect("priced").price;
                 let cost = api_monthly_cost(&price, &mix).expect("api cost");
                 readable(&short_usd(cost.total_usd));
                 match break_even(&price, &plan, &mix).expect("break-even") {
