@@ -288,7 +288,7 @@ fn every_chart_can_be_embedded_from_its_defaults() {
 }
 
 #[test]
-fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
+fn labelled_scatter_series_and_log_axes_hide_overlapping_labels_and_nothing_else_changes() {
     let ds = dataset();
     let fig = figure_for(&ds, ChartId::QualityPrice, &[]);
     let json = fig.option_value().expect("serializes");
@@ -335,6 +335,10 @@ fn labelled_scatter_series_hide_overlapping_labels_and_nothing_else_changes() {
                 }
             }
         });
+    // Its log axis (the price) hides the labels that would overlap.
+    assert_eq!(json["xAxis"]["type"], "log");
+    assert_eq!(json["xAxis"]["axisLabel"]["hideOverlap"], true);
+    plain["xAxis"]["axisLabel"] = serde_json::json!({ "hideOverlap": true });
     assert_eq!(json, plain);
 }
 

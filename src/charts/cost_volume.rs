@@ -3,7 +3,9 @@
 //! another node is needed), and a labelled dot where each API line crosses each self-hosting
 //! line.
 
-use super::{grid, legend, num, short_usd, x_axis, y_axis, ChartId, DataTable, Figure};
+use super::{
+    grid, legend, num, short_usd, x_axis, y_axis, ChartId, DataTable, Figure, SHORT_COUNT_LABELS,
+};
 use crate::econ::api_cost::{api_monthly_cost, ApiPrice, Workload};
 use crate::econ::breakeven::{break_even, BreakEvenOutcome};
 use crate::econ::self_host::SelfHostPlan;
@@ -11,7 +13,7 @@ use crate::format::short_count;
 use charming::component::Title;
 use charming::datatype::{DataPoint, DataPointItem};
 use charming::element::{
-    AxisType, Label, LabelPosition, LineStyle, LineStyleType, Tooltip, Trigger,
+    AxisLabel, AxisType, Label, LabelPosition, LineStyle, LineStyleType, Tooltip, Trigger,
 };
 use charming::series::{Line, Scatter};
 use charming::Chart;
@@ -82,12 +84,12 @@ pub fn figure(
     let mut chart = Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(legend())
-        // Room on the right for the last volume label, "1,000,000,000", centred on the edge.
-        .grid(grid(48).right(48))
+        .grid(grid(48))
         .x_axis(
             x_axis(AxisType::Log, "tokens per month")
                 .min(volume_range.0)
-                .max(volume_range.1),
+                .max(volume_range.1)
+                .axis_label(AxisLabel::new().formatter(SHORT_COUNT_LABELS)),
         )
         .y_axis(y_axis(AxisType::Log, "$ per month"))
         .title(
@@ -244,6 +246,8 @@ mod tests {
             .filter(|s| s["name"] == BREAK_EVEN)
             .collect();
         assert_eq!(dots.len(), 2, "labels above and labels below");
+        // Volumes read as short counts ("10M"), which the chart component formats.
+        assert_eq!(json["xAxis"]["axisLabel"]["formatter"], SHORT_COUNT_LABELS);
         let volumes = |s: &serde_json::Value| -> Vec<f64> {
             s["data"]
                 .as_array()

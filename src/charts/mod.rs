@@ -148,6 +148,11 @@ pub struct Figure {
     pub table: DataTable,
 }
 
+/// An axis label formatter that names no ECharts template but asks the chart component for
+/// short counts ("100K", "10M", "1B"): ECharts takes such a formatter only as a function, which
+/// an option in JSON cannot hold, so the component puts one in its place.
+pub const SHORT_COUNT_LABELS: &str = "llm-atlas:short-count";
+
 /// The width of a scatter point on one of its chart's lines (the others are 12).
 pub const ON_LINE_SYMBOL_SIZE: u32 = 16;
 
@@ -169,9 +174,31 @@ impl Figure {
     /// line height, without which ECharts misjudges their height), so a crowded quality chart
     /// stays readable; and a scatter point that lies on a line series (a model on
     /// the best-score or Pareto line) is drawn [`ON_LINE_SYMBOL_SIZE`] wide, which ECharts also
-    /// takes as its label's priority, so the models on the line keep their names first.
+    /// takes as its label's priority, so the models on the line keep their names first. A log
+    /// axis hides the labels that would overlap (long volumes on a phone-wide chart).
     pub fn option_value(&self) -> Result<serde_json::Value, String> {
         let mut json = serde_json::to_value(&self.chart).map_err(|e| e.to_string())?;
+        for key in ["xAxis", "yAxis"] {
+            let axes = match json.get_mut(key) {
+                Some(serde_json::Value::Array(a)) => a.iter_mut().collect::<Vec<_>>(),
+                Some(one) => vec![one],
+                None => Vec::new(),
+            };
+            for axis in axes {
+                let Some(obj) = axis.as_object_mut() else {
+                    continue;
+                };
+                if obj.get("type").and_then(|t| t.as_str()) != Some("log") {
+                    continue;
+                }
+                let label = obj
+                    .entry("axisLabel")
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Some(label) = label.as_object_mut() {
+                    label.insert("hideOverlap".into(), true.into());
+                }
+            }
+        }
         if let Some(series) = json.get_mut("series").and_then(|s| s.as_array_mut()) {
             let on_lines: Vec<serde_json::Value> = series
                 .iter()

@@ -11,9 +11,10 @@
 //! costs nothing to a reader who stays with the table.
 
 use crate::app::href;
-use crate::charts::Figure;
+use crate::charts::{Figure, SHORT_COUNT_LABELS};
 use crate::components::download::{download_text, download_url};
 use crate::components::resize::{watch_near_viewport, watch_size};
+use crate::format::short_count;
 use crate::theme::{use_theme, Theme};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -144,14 +145,43 @@ fn background(theme: Theme) -> &'static str {
     }
 }
 
-/// The option, with a transparent background so the chart sits on the page's surface.
-fn option_value(figure: &Figure) -> Result<JsValue, String> {
+/// The option as ECharts takes it, on `background` (a CSS colour), without animation, and
+/// with a function in place of each [`SHORT_COUNT_LABELS`] axis label formatter.
+fn option_value(figure: &Figure, background: &str) -> Result<JsValue, String> {
     let mut json = figure.option_value()?;
     if let Some(obj) = json.as_object_mut() {
-        obj.insert("backgroundColor".into(), "transparent".into());
+        obj.insert("backgroundColor".into(), background.into());
         obj.insert("animation".into(), false.into());
     }
-    js_sys::JSON::parse(&json.to_string()).map_err(js_error)
+    let option = js_sys::JSON::parse(&json.to_string()).map_err(js_error)?;
+    for key in ["xAxis", "yAxis"] {
+        let axes = js_sys::Reflect::get(&option, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        let axes: Vec<JsValue> = if js_sys::Array::is_array(&axes) {
+            js_sys::Array::from(&axes).iter().collect()
+        } else {
+            vec![axes]
+        };
+        for axis in axes.iter().filter(|a| a.is_object()) {
+            let label =
+                js_sys::Reflect::get(axis, &"axisLabel".into()).unwrap_or(JsValue::UNDEFINED);
+            if !label.is_object() {
+                continue;
+            }
+            let formatter = js_sys::Reflect::get(&label, &"formatter".into()).ok();
+            if formatter.and_then(|f| f.as_string()).as_deref() == Some(SHORT_COUNT_LABELS) {
+                SHORT_COUNT
+                    .with(|f| js_sys::Reflect::set(&label, &"formatter".into(), f))
+                    .map_err(js_error)?;
+            }
+        }
+    }
+    Ok(option)
+}
+
+thread_local! {
+    /// The axis label formatter for [`SHORT_COUNT_LABELS`]: made once, kept for the page's life.
+    static SHORT_COUNT: JsValue =
+        Closure::<dyn Fn(f64) -> String>::new(short_count).into_js_value();
 }
 
 fn not_merge() -> JsValue {
@@ -206,12 +236,7 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
     let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
     let chart = echarts_init(None, theme_name(theme), &opts.into()).map_err(js_error)?;
-    let mut json = figure.option_value()?;
-    if let Some(obj) = json.as_object_mut() {
-        obj.insert("backgroundColor".into(), background(theme).into());
-        obj.insert("animation".into(), false.into());
-    }
-    let option = js_sys::JSON::parse(&json.to_string()).map_err(js_error)?;
+    let option = option_value(figure, background(theme))?;
     let result = chart
         .set_option(&option, &not_merge())
         .map_err(js_error)
@@ -295,7 +320,7 @@ pub fn EChart(
                 }
             }
         }
-        let drawn = option_value(&fig).and_then(|option| {
+        let drawn = option_value(&fig, "transparent").and_then(|option| {
             handle
                 .0
                 .with_value(|i| i.as_ref().map(|i| i.set_option(&option, &not_merge())))

@@ -28,13 +28,14 @@ function option(page, slug) {
 /// The model names a chart draws (its point labels that are not hidden), with their boxes; it
 /// fails if two overlap. A box is at least the labels' 10-pixel font tall, whatever ECharts
 /// measures.
-async function drawnLabels(page, slug, names) {
+async function drawnLabels(page, slug, names, min = 6) {
   const labels = await page.evaluate(
     ({ slug, names }) => {
       const chart = window.echarts.getInstanceByDom(document.querySelector(`.echart[data-chart="${slug}"]`));
       const out = [];
       chart.getZr().storage.traverse((el) => {
-        const text = el.getTextContent?.();
+        // A point's label is its element's text content; an axis label is a text of its own.
+        const text = el.type === "text" ? el : el.getTextContent?.();
         if (!text || text.ignore || text.invisible || !names.includes(text.style.text)) return;
         const r = text.getBoundingRect().clone();
         r.applyTransform(text.getComputedTransform());
@@ -44,7 +45,7 @@ async function drawnLabels(page, slug, names) {
     },
     { slug, names: [...new Set(names)] },
   );
-  assert.ok(labels.length > 5, `${slug}: ${labels.length} names drawn`);
+  assert.ok(labels.length >= min, `${slug}: ${labels.length} names drawn`);
   for (const [i, a] of labels.entries()) {
     for (const b of labels.slice(i + 1)) {
       const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
@@ -821,6 +822,25 @@ test("a chart follows its box when the window narrows, as on a phone turned or a
     const narrow = await widths();
     assert.ok(narrow.box < wide.box - 100, `the box narrowed (${wide.box} -> ${narrow.box} px)`);
     assert.ok(Math.abs(narrow.chart - narrow.box) <= 1, `drawn ${narrow.chart} px in a ${narrow.box} px box`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("on a phone the volume axis reads in short counts that do not overlap", async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    // The default view spans 100 thousand to 1 billion tokens a month.
+    const short = ["100K", "1M", "10M", "100M", "1B"];
+    const long = ["100,000", "1,000,000", "10,000,000", "100,000,000", "1,000,000,000"];
+    const drawn = await drawnLabels(page, "cost-vs-volume", short, 3);
+    const y = drawn[0].y;
+    assert.ok(drawn.every((l) => Math.abs(l.y - y) < 2), "all on the axis line");
+    assert.deepEqual(await drawnLabels(page, "cost-vs-volume", long, 0), [], "no long volume is drawn");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
