@@ -153,6 +153,9 @@ pub struct Figure {
 /// an option in JSON cannot hold, so the component puts one in its place.
 pub const SHORT_COUNT_LABELS: &str = "llm-atlas:short-count";
 
+/// The widest a category axis's label is drawn, in pixels, before it is cut with an ellipsis.
+pub const CATEGORY_LABEL_WIDTH: u32 = 130;
+
 /// The width of a scatter point on one of its chart's lines (the others are 12).
 pub const ON_LINE_SYMBOL_SIZE: u32 = 16;
 
@@ -175,7 +178,8 @@ impl Figure {
     /// stays readable; and a scatter point that lies on a line series (a model on
     /// the best-score or Pareto line) is drawn [`ON_LINE_SYMBOL_SIZE`] wide, which ECharts also
     /// takes as its label's priority, so the models on the line keep their names first. A log
-    /// axis hides the labels that would overlap (long volumes on a phone-wide chart).
+    /// axis hides the labels that would overlap (long volumes on a phone-wide chart), and a
+    /// category axis down the side cuts its labels at [`CATEGORY_LABEL_WIDTH`].
     pub fn option_value(&self) -> Result<serde_json::Value, String> {
         let mut json = serde_json::to_value(&self.chart).map_err(|e| e.to_string())?;
         for key in ["xAxis", "yAxis"] {
@@ -188,14 +192,36 @@ impl Figure {
                 let Some(obj) = axis.as_object_mut() else {
                     continue;
                 };
-                if obj.get("type").and_then(|t| t.as_str()) != Some("log") {
-                    continue;
-                }
+                let kind = obj.get("type").and_then(|t| t.as_str()).unwrap_or("");
+                // Names of two lines need a line height: ECharts draws the lines on top of each
+                // other without one (and one-line names keep the default, which packs more).
+                let two_lines = obj.get("data").and_then(|d| d.as_array()).is_some_and(|d| {
+                    d.iter()
+                        .any(|n| n.as_str().is_some_and(|n| n.contains('\n')))
+                });
+                let settings = match (key, kind) {
+                    (_, "log") => serde_json::json!({ "hideOverlap": true }),
+                    // Names down the side: cut at a width that leaves a phone room for the
+                    // bars (the tooltip and the data table keep them whole).
+                    ("yAxis", "category") if two_lines => serde_json::json!({
+                        "width": CATEGORY_LABEL_WIDTH,
+                        "overflow": "truncate",
+                        "lineHeight": 14,
+                    }),
+                    ("yAxis", "category") => serde_json::json!({
+                        "width": CATEGORY_LABEL_WIDTH,
+                        "overflow": "truncate",
+                    }),
+                    _ => continue,
+                };
                 let label = obj
                     .entry("axisLabel")
                     .or_insert_with(|| serde_json::json!({}));
-                if let Some(label) = label.as_object_mut() {
-                    label.insert("hideOverlap".into(), true.into());
+                if let (Some(label), Some(settings)) = (label.as_object_mut(), settings.as_object())
+                {
+                    for (k, v) in settings {
+                        label.insert(k.clone(), v.clone());
+                    }
                 }
             }
         }
@@ -305,6 +331,22 @@ mod tests {
         let mut t = DataTable::new(&["model", "usd"]);
         t.push(vec!["GPT-4o, 2024".into(), "2.5".into()]);
         assert_eq!(t.to_csv(), "model,usd\n\"GPT-4o, 2024\",2.5\n");
+    }
+
+    /// Names down the side are cut at one width; one-line names keep ECharts' own line height,
+    /// which packs thirty of them into a phone-tall chart.
+    #[test]
+    fn one_line_names_down_the_side_are_cut_but_keep_their_line_height() {
+        let ds = crate::data::bundled();
+        let ids: Vec<String> = ds.models.iter().map(|m| m.id.clone()).collect();
+        let json = benchmarks::figure(&ds, "gpqa_diamond", &ids)
+            .option_value()
+            .unwrap();
+        let axis = json["yAxis"].get(0).unwrap_or(&json["yAxis"]);
+        assert_eq!(axis["type"], "category");
+        assert_eq!(axis["axisLabel"]["width"], CATEGORY_LABEL_WIDTH);
+        assert_eq!(axis["axisLabel"]["overflow"], "truncate");
+        assert!(axis["axisLabel"].get("lineHeight").is_none());
     }
 
     #[test]

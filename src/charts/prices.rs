@@ -13,7 +13,10 @@ use charming::Chart;
 #[derive(Clone, Debug, PartialEq)]
 pub struct PriceRow {
     pub model_id: String,
+    /// "Model · seller", the seller being the provider and its tier where it has one.
     pub label: String,
+    pub model_name: String,
+    pub seller: String,
     pub input: f64,
     pub output: f64,
     pub blended: f64,
@@ -30,13 +33,15 @@ pub fn price_rows(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> 
             ds.current_prices(&m.id).into_iter().filter_map(move |p| {
                 let blended =
                     blended_usd_per_mtok(&ApiPrice::from_price(p), input_per_output).ok()?;
-                let mut label = format!("{} · {}", m.name, p.provider);
-                if let Some(tier) = &p.tier {
-                    label.push_str(&format!(" ({tier})"));
-                }
+                let seller = match &p.tier {
+                    Some(tier) => format!("{} ({tier})", p.provider),
+                    None => p.provider.clone(),
+                };
                 Some(PriceRow {
                     model_id: m.id.clone(),
-                    label,
+                    label: format!("{} · {seller}", m.name),
+                    model_name: m.name.clone(),
+                    seller,
                     input: p.input_usd_per_mtok,
                     output: p.output_usd_per_mtok,
                     blended,
@@ -73,7 +78,11 @@ fn charted(rows: &[PriceRow]) -> (Vec<&PriceRow>, usize) {
 pub fn figure(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> Figure {
     let all = price_rows(ds, model_ids, input_per_output);
     let (rows, left_out) = charted(&all);
-    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    // Model and seller on two lines, so a phone-wide chart keeps room for its bars.
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{}\n{}", r.model_name, r.seller))
+        .collect();
     let ratio = num(input_per_output);
     let blended_name = format!("Blended ({ratio}:1 in:out)");
     // Horizontal bars: cheapest at the top.
@@ -118,14 +127,13 @@ pub fn figure(ds: &Dataset, model_ids: &[String], input_per_output: f64) -> Figu
         "source",
     ]);
     for r in &all {
-        let provider = r.label.split(" · ").nth(1).unwrap_or_default().to_string();
         let url = ds
             .source(&r.source)
             .map(|s| s.url.clone())
             .unwrap_or_default();
         table.push(vec![
             r.model_id.clone(),
-            provider,
+            r.seller.clone(),
             num(r.input),
             num(r.output),
             num(r.blended),
@@ -177,21 +185,33 @@ mod tests {
             .iter()
             .filter_map(|v| v.as_str())
             .collect();
-        let prefix = format!("{} · ", crowded.name);
+        let prefix = format!("{}\n", crowded.name);
         let bars = labels.iter().filter(|l| l.starts_with(&prefix)).count();
         assert_eq!(bars, SELLERS_PER_MODEL);
         // The ones drawn are its cheapest.
-        let cheapest: Vec<&str> = all
+        let cheapest: Vec<String> = all
             .iter()
             .filter(|r| r.model_id == crowded.id)
             .take(SELLERS_PER_MODEL)
-            .map(|r| r.label.as_str())
+            .map(|r| format!("{}\n{}", r.model_name, r.seller))
             .collect();
-        assert!(cheapest.iter().all(|c| labels.contains(c)), "{labels:?}");
+        assert!(
+            cheapest.iter().all(|c| labels.contains(&c.as_str())),
+            "{labels:?}"
+        );
         let more = all.len() - labels.len();
         assert!(fig
             .subtitle
             .contains(&format!("({more} more in the data table)")));
+        // Each name is the model over its seller, cut to fit beside the bars on a phone, with
+        // the line height two lines need.
+        assert!(labels.iter().all(|l| l.lines().count() == 2), "{labels:?}");
+        assert_eq!(
+            axis["axisLabel"]["width"],
+            crate::charts::CATEGORY_LABEL_WIDTH
+        );
+        assert_eq!(axis["axisLabel"]["overflow"], "truncate");
+        assert_eq!(axis["axisLabel"]["lineHeight"], 14);
         // Few sellers: every price drawn, the plain subtitle.
         let one = figure(&ds, &["gpt-4o".to_string()], 3.0);
         assert!(one.subtitle.starts_with("Newest list price per provider;"));

@@ -847,6 +847,40 @@ test("on a phone the volume axis reads in short counts that do not overlap", asy
   }
 });
 
+test("on a phone the price chart's names leave its bars room, each model over its seller", async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "prices");
+    const drawn = await page.evaluate(() => {
+      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="prices"]'));
+      const plot = chart.getModel().getComponent("grid").coordinateSystem.getRect();
+      const names = [];
+      chart.getZr().storage.traverse((el) => {
+        if (el.type !== "text" || el.ignore || el.invisible || !el.style.text?.includes("\n")) return;
+        const r = el.getBoundingRect().clone();
+        r.applyTransform(el.getComputedTransform());
+        names.push({ text: el.style.text, x: r.x, y: r.y, w: r.width, h: r.height });
+      });
+      return { width: chart.getWidth(), plot: { x: plot.x, width: plot.width }, names };
+    });
+    assert.ok(drawn.plot.width >= 0.4 * drawn.width, `bars get ${drawn.plot.width} of ${drawn.width} px`);
+    const opt = await option(page, "prices");
+    assert.equal(drawn.names.length, opt.yAxis[0].data.length, "every name drawn, on two lines");
+    for (const n of drawn.names) {
+      assert.ok(n.x >= 0 && n.x + n.w <= drawn.plot.x + 1, `${JSON.stringify(n.text)} fits left of the bars`);
+      assert.ok(n.h >= 26, `${JSON.stringify(n.text)}: two lines apart (${n.h} px tall)`);
+    }
+    for (const [i, a] of drawn.names.entries()) {
+      for (const b of drawn.names.slice(i + 1)) assert.ok(a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1, `${a.text} and ${b.text} overlap`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("ECharts is fetched once, by the first page that draws a chart, and never by pages without one", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
