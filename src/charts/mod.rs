@@ -153,6 +153,95 @@ pub struct Figure {
 /// an option in JSON cannot hold, so the component puts one in its place.
 pub const SHORT_COUNT_LABELS: &str = "llm-atlas:short-count";
 
+/// At most this many rows of legend are drawn wrapped; a longer legend keeps ECharts' scrolling
+/// one (a phone-wide chart whose names are each nearly as wide as it).
+pub const MAX_LEGEND_ROWS: usize = 4;
+
+/// The height a row of legend items takes as ECharts 6 lays them out (14 px items, 8 px apart).
+pub const LEGEND_ROW_PX: f64 = 22.0;
+
+/// The widths ECharts adds to a legend item's text: the 25 px icon and the 5 px after it.
+pub const LEGEND_ICON_PX: f64 = 30.0;
+
+/// How many rows legend items of these widths (icons included) take when wrapped within
+/// `width` px (ECharts puts 8 px between items and 5 px of padding on each side; 4 px more are
+/// kept spare: the names are measured with ECharts' own font, and [`wrap_legend`] gives the
+/// legend this width, so ECharts breaks the rows where they are counted here). `None` when an
+/// item alone is wider than that, or when it takes more than [`MAX_LEGEND_ROWS`] rows.
+pub fn legend_rows(item_widths: &[f64], width: f64) -> Option<usize> {
+    let room = legend_room(width);
+    let mut rows = 1;
+    let mut x = 0.0;
+    for &w in item_widths {
+        if w > room {
+            return None;
+        }
+        if x > 0.0 && x + w > room {
+            rows += 1;
+            x = 0.0;
+        }
+        x += w + 8.0;
+    }
+    (rows <= MAX_LEGEND_ROWS).then_some(rows)
+}
+
+/// The names a scrolling legend shows, in order: its `data`, or else the named series (a name
+/// that several series share once). Empty when the option has no scrolling legend.
+pub fn scrolling_legend_names(option: &serde_json::Value) -> Vec<String> {
+    let Some(legend) = option.get("legend").filter(|l| l["type"] == "scroll") else {
+        return Vec::new();
+    };
+    let listed = legend["data"].as_array().map(|d| {
+        d.iter()
+            .filter_map(|n| n.as_str().or_else(|| n["name"].as_str()))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
+    let names = listed.unwrap_or_else(|| {
+        option["series"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["name"].as_str())
+            .map(str::to_string)
+            .collect()
+    });
+    let mut seen = Vec::new();
+    for n in names {
+        if !n.is_empty() && !seen.contains(&n) {
+            seen.push(n);
+        }
+    }
+    seen
+}
+
+/// The width a wrapped legend's rows may take in a chart `width` px wide.
+fn legend_room(width: f64) -> f64 {
+    width - 2.0 * 5.0 - 4.0
+}
+
+/// The option drawn `width` px wide with its scrolling legend wrapped onto `rows` rows (as wide
+/// as [`legend_rows`] assumed, so ECharts breaks the rows where it counted them) and the (first)
+/// plot moved down by the rows added, so every name shows at once.
+pub fn wrap_legend(option: &mut serde_json::Value, rows: usize, width: f64) {
+    if rows < 2 || option.get("legend").is_none_or(|l| l["type"] != "scroll") {
+        return;
+    }
+    option["legend"]["type"] = "plain".into();
+    option["legend"]["width"] = legend_room(width).into();
+    let grid = match option.get_mut("grid") {
+        Some(serde_json::Value::Array(g)) => g.first_mut(),
+        other => other,
+    };
+    if let Some(grid) = grid.and_then(|g| g.as_object_mut()) {
+        let top = grid.get("top").and_then(|t| t.as_f64()).unwrap_or(60.0);
+        grid.insert(
+            "top".into(),
+            (top + (rows - 1) as f64 * LEGEND_ROW_PX).into(),
+        );
+    }
+}
+
 /// The widest a category axis's label is drawn, in pixels, before it is cut with an ellipsis.
 pub const CATEGORY_LABEL_WIDTH: u32 = 130;
 
@@ -347,6 +436,42 @@ mod tests {
         assert_eq!(axis["axisLabel"]["width"], CATEGORY_LABEL_WIDTH);
         assert_eq!(axis["axisLabel"]["overflow"], "truncate");
         assert!(axis["axisLabel"].get("lineHeight").is_none());
+    }
+
+    /// Legend items wrap greedily within the width, a row at a time; one item wider than the
+    /// chart, or more rows than [`MAX_LEGEND_ROWS`], keep the scrolling legend.
+    #[test]
+    fn legend_items_wrap_within_the_width() {
+        // Room: 500 - 10 - 4 = 486 px; items are 8 px apart.
+        assert_eq!(legend_rows(&[200.0, 200.0], 500.0), Some(1));
+        assert_eq!(legend_rows(&[200.0, 200.0, 70.0], 500.0), Some(1));
+        assert_eq!(legend_rows(&[200.0, 200.0, 71.0], 500.0), Some(2));
+        assert_eq!(legend_rows(&[300.0, 300.0, 300.0], 500.0), Some(3));
+        assert_eq!(legend_rows(&[487.0], 500.0), None);
+        assert_eq!(legend_rows(&[300.0; 5], 500.0), None);
+        assert_eq!(legend_rows(&[], 500.0), Some(1));
+    }
+
+    /// The names come from the legend's data or else the series, each once; wrapping makes the
+    /// legend plain and moves the plot down by the added rows.
+    #[test]
+    fn a_wrapped_legend_moves_the_plot_down() {
+        let mut option = serde_json::json!({
+            "legend": { "type": "scroll", "top": 0 },
+            "grid": [{ "top": 48 }],
+            "series": [{ "name": "a" }, { "name": "Break-even" }, { "name": "Break-even" }, {}],
+        });
+        assert_eq!(scrolling_legend_names(&option), ["a", "Break-even"]);
+        wrap_legend(&mut option, 1, 500.0);
+        assert_eq!(option["legend"]["type"], "scroll");
+        wrap_legend(&mut option, 3, 500.0);
+        assert_eq!(option["legend"]["type"], "plain");
+        assert_eq!(option["legend"]["width"], 486.0);
+        assert_eq!(option["grid"][0]["top"], 48.0 + 2.0 * LEGEND_ROW_PX);
+        // Once plain, it is left alone.
+        assert!(scrolling_legend_names(&option).is_empty());
+        wrap_legend(&mut option, 3, 500.0);
+        assert_eq!(option["grid"][0]["top"], 48.0 + 2.0 * LEGEND_ROW_PX);
     }
 
     #[test]

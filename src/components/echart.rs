@@ -11,7 +11,9 @@
 //! costs nothing to a reader who stays with the table.
 
 use crate::app::href;
-use crate::charts::{Figure, SHORT_COUNT_LABELS};
+use crate::charts::{
+    legend_rows, scrolling_legend_names, wrap_legend, Figure, LEGEND_ICON_PX, SHORT_COUNT_LABELS,
+};
 use crate::components::download::{download_text, download_url};
 use crate::components::resize::{watch_near_viewport, watch_size};
 use crate::format::short_count;
@@ -145,10 +147,14 @@ fn background(theme: Theme) -> &'static str {
     }
 }
 
-/// The option as ECharts takes it, on `background` (a CSS colour), without animation, and
-/// with a function in place of each [`SHORT_COUNT_LABELS`] axis label formatter.
-fn option_value(figure: &Figure, background: &str) -> Result<JsValue, String> {
+/// The option as ECharts takes it, on `background` (a CSS colour), without animation, with a
+/// function in place of each [`SHORT_COUNT_LABELS`] axis label formatter, and, drawn `width`
+/// px wide, its legend wrapped when that shows every name in a few rows (see [`legend_rows`]).
+/// Also returns the rows the legend takes (1: one row, or scrolling).
+fn option_value(figure: &Figure, background: &str, width: f64) -> Result<(JsValue, usize), String> {
     let mut json = figure.option_value()?;
+    let rows = legend_rows_at(&json, width);
+    wrap_legend(&mut json, rows, width);
     if let Some(obj) = json.as_object_mut() {
         obj.insert("backgroundColor".into(), background.into());
         obj.insert("animation".into(), false.into());
@@ -175,10 +181,45 @@ fn option_value(figure: &Figure, background: &str) -> Result<JsValue, String> {
             }
         }
     }
-    Ok(option)
+    Ok((option, rows))
+}
+
+/// The rows the option's scrolling legend takes wrapped at `width` px; 1 when it has none or
+/// keeps scrolling (names too long for the width, or too many rows).
+fn legend_rows_at(option: &serde_json::Value, width: f64) -> usize {
+    let names = scrolling_legend_names(option);
+    if names.is_empty() {
+        return 1;
+    }
+    let widths: Option<Vec<f64>> = LEGEND_TEXT.with(|ctx| {
+        let ctx = ctx.as_ref()?;
+        names
+            .iter()
+            .map(|n| Some(LEGEND_ICON_PX + ctx.measure_text(n).ok()?.width()))
+            .collect()
+    });
+    widths.and_then(|w| legend_rows(&w, width)).unwrap_or(1)
+}
+
+/// A canvas context set to ECharts' legend font (12 px sans-serif), to measure legend names.
+fn legend_text_context() -> Option<web_sys::CanvasRenderingContext2d> {
+    let canvas = document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    let ctx = canvas
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<web_sys::CanvasRenderingContext2d>()
+        .ok()?;
+    ctx.set_font("12px sans-serif");
+    Some(ctx)
 }
 
 thread_local! {
+    static LEGEND_TEXT: Option<web_sys::CanvasRenderingContext2d> = legend_text_context();
+
     /// The axis label formatter for [`SHORT_COUNT_LABELS`]: made once, kept for the page's life.
     static SHORT_COUNT: JsValue =
         Closure::<dyn Fn(f64) -> String>::new(short_count).into_js_value();
@@ -197,6 +238,14 @@ pub struct ChartHandle(StoredValue<Option<EchartsInstance>, LocalStorage>);
 impl ChartHandle {
     pub fn new() -> ChartHandle {
         ChartHandle(StoredValue::new_local(None))
+    }
+
+    /// Draws `option` on the instance, in place of what it drew (none yet: nothing to do).
+    fn set_option(&self, option: &JsValue) -> Result<(), String> {
+        self.0
+            .with_value(|i| i.as_ref().map(|i| i.set_option(option, &not_merge())))
+            .unwrap_or(Ok(()))
+            .map_err(js_error)
     }
 
     fn dispose(&self) {
@@ -236,7 +285,7 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
     let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
     let chart = echarts_init(None, theme_name(theme), &opts.into()).map_err(js_error)?;
-    let option = option_value(figure, background(theme))?;
+    let (option, _) = option_value(figure, background(theme), f64::from(width))?;
     let result = chart
         .set_option(&option, &not_merge())
         .map_err(js_error)
@@ -275,6 +324,8 @@ pub fn EChart(
     // asks once its box nears the viewport (most of a screen ahead, so the drawing is there
     // when the reader scrolls to it), unless its page or another chart asked first.
     let library = RwSignal::new(None::<Result<(), String>>);
+    // The rows the legend was last drawn on (1: one row, or scrolling).
+    let drawn_rows = StoredValue::new(1usize);
     let wanted = echarts_wanted();
     watch_near_viewport(node, "600px 0px", {
         let wanted = wanted.clone();
@@ -320,23 +371,36 @@ pub fn EChart(
                 }
             }
         }
-        let drawn = option_value(&fig, "transparent").and_then(|option| {
-            handle
-                .0
-                .with_value(|i| i.as_ref().map(|i| i.set_option(&option, &not_merge())))
-                .unwrap_or(Ok(()))
-                .map_err(js_error)
-        });
+        let drawn = option_value(&fig, "transparent", f64::from(el.client_width())).and_then(
+            |(option, rows)| {
+                drawn_rows.set_value(rows);
+                handle.set_option(&option)
+            },
+        );
         error.set(drawn.err());
         current
     });
-    // Follow the box's size.
+    // Follow the box's size, and draw again when the legend then wraps onto other rows.
     watch_size(node, move |_| {
         let _ = handle.0.try_with_value(|i| {
             if let Some(i) = i {
                 i.resize();
             }
         });
+        let (Some(el), Some(fig)) = (node.get_untracked(), figure.try_get_untracked()) else {
+            return;
+        };
+        let Ok((option, rows)) = option_value(&fig, "transparent", f64::from(el.client_width()))
+        else {
+            return;
+        };
+        if drawn_rows
+            .try_get_value()
+            .is_some_and(|drawn| drawn != rows)
+        {
+            drawn_rows.set_value(rows);
+            error.set(handle.set_option(&option).err());
+        }
     });
     on_cleanup(move || {
         handle.dispose();

@@ -881,6 +881,53 @@ test("on a phone the price chart's names leave its bars room, each model over it
   }
 });
 
+test("the volume chart's legend shows every name above the plot where a few rows hold them, and scrolls on a phone", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    // The legend's names as drawn, the plot's top, and the legend's kind.
+    const layout = () =>
+      page.evaluate(() => {
+        const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]'));
+        const o = chart.getOption();
+        const names = new Set(o.series.map((s) => s.name));
+        const drawn = [];
+        chart.getZr().storage.traverse((el) => {
+          if (el.type !== "text" || el.ignore || el.invisible || !names.has(el.style.text)) return;
+          const r = el.getBoundingRect().clone();
+          r.applyTransform(el.getComputedTransform());
+          drawn.push({ name: el.style.text, x: r.x, y: r.y, w: r.width, h: r.height });
+        });
+        const plotTop = chart.getModel().getComponent("grid").coordinateSystem.getRect().y;
+        return { type: o.legend[0].type, names: [...names], drawn, plotTop, width: chart.getWidth() };
+      });
+    const wide = await layout();
+    assert.equal(wide.type, "plain", `a ${wide.width} px chart wraps its legend`);
+    assert.deepEqual(wide.drawn.map((d) => d.name).sort(), wide.names.sort(), "every name drawn once");
+    for (const d of wide.drawn) assert.ok(d.y + d.h <= wide.plotTop - 8, `${d.name} sits above the plot (${d.y + d.h} / ${wide.plotTop})`);
+    for (const [i, a] of wide.drawn.entries()) {
+      for (const b of wide.drawn.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
+        assert.ok(apart, `"${a.name}" and "${b.name}" overlap`);
+      }
+    }
+    // On a phone the names are each nearly as wide as the chart: the legend scrolls again, on one
+    // row, and the plot moves back up.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => {
+      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]'));
+      return chart.getOption().legend[0].type === "scroll";
+    });
+    const narrow = await layout();
+    assert.ok(narrow.plotTop < wide.plotTop, `the plot moved up (${wide.plotTop} -> ${narrow.plotTop})`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("ECharts is fetched once, by the first page that draws a chart, and never by pages without one", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
