@@ -160,6 +160,10 @@ pub const MAX_LEGEND_ROWS: usize = 4;
 /// The height a row of legend items takes as ECharts 6 lays them out (14 px items, 8 px apart).
 pub const LEGEND_ROW_PX: f64 = 22.0;
 
+/// The font a wrapped legend's names are measured and drawn in.
+pub const LEGEND_FONT_FAMILY: &str = "sans-serif";
+pub const LEGEND_FONT_PX: f64 = 12.0;
+
 /// The widths ECharts adds to a legend item's text: the 25 px icon and the 5 px after it.
 pub const LEGEND_ICON_PX: f64 = 30.0;
 
@@ -229,6 +233,9 @@ pub fn wrap_legend(option: &mut serde_json::Value, rows: usize, width: f64) {
     }
     option["legend"]["type"] = "plain".into();
     option["legend"]["width"] = legend_room(width).into();
+    // The font the names were measured in (ECharts' default, except on Windows).
+    option["legend"]["textStyle"]["fontFamily"] = LEGEND_FONT_FAMILY.into();
+    option["legend"]["textStyle"]["fontSize"] = LEGEND_FONT_PX.into();
     let grid = match option.get_mut("grid") {
         Some(serde_json::Value::Array(g)) => g.first_mut(),
         other => other,
@@ -467,6 +474,10 @@ mod tests {
         wrap_legend(&mut option, 3, 500.0);
         assert_eq!(option["legend"]["type"], "plain");
         assert_eq!(option["legend"]["width"], 486.0);
+        assert_eq!(
+            option["legend"]["textStyle"]["fontFamily"],
+            LEGEND_FONT_FAMILY
+        );
         assert_eq!(option["grid"][0]["top"], 48.0 + 2.0 * LEGEND_ROW_PX);
         // Once plain, it is left alone.
         assert!(scrolling_legend_names(&option).is_empty());

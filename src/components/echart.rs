@@ -12,7 +12,8 @@
 
 use crate::app::href;
 use crate::charts::{
-    legend_rows, scrolling_legend_names, wrap_legend, Figure, LEGEND_ICON_PX, SHORT_COUNT_LABELS,
+    legend_rows, scrolling_legend_names, wrap_legend, Figure, LEGEND_FONT_FAMILY, LEGEND_FONT_PX,
+    LEGEND_ICON_PX, SHORT_COUNT_LABELS,
 };
 use crate::components::download::{download_text, download_url};
 use crate::components::resize::{watch_near_viewport, watch_size};
@@ -201,7 +202,7 @@ fn legend_rows_at(option: &serde_json::Value, width: f64) -> usize {
     widths.and_then(|w| legend_rows(&w, width)).unwrap_or(1)
 }
 
-/// A canvas context set to ECharts' legend font (12 px sans-serif), to measure legend names.
+/// A canvas context set to the font a wrapped legend is drawn in, to measure its names.
 fn legend_text_context() -> Option<web_sys::CanvasRenderingContext2d> {
     let canvas = document()
         .create_element("canvas")
@@ -213,7 +214,7 @@ fn legend_text_context() -> Option<web_sys::CanvasRenderingContext2d> {
         .ok()??
         .dyn_into::<web_sys::CanvasRenderingContext2d>()
         .ok()?;
-    ctx.set_font("12px sans-serif");
+    ctx.set_font(&format!("{LEGEND_FONT_PX}px {LEGEND_FONT_FAMILY}"));
     Some(ctx)
 }
 
