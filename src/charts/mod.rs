@@ -295,28 +295,25 @@ impl Figure {
                     d.iter()
                         .any(|n| n.as_str().is_some_and(|n| n.contains('\n')))
                 });
-                let settings = match (key, kind) {
-                    (_, "log") => serde_json::json!({ "hideOverlap": true }),
+                let mut settings: Vec<(&str, serde_json::Value)> = match (key, kind) {
+                    (_, "log") => vec![("hideOverlap", true.into())],
                     // Names down the side: cut at a width that leaves a phone room for the
                     // bars (the tooltip and the data table keep them whole).
-                    ("yAxis", "category") if two_lines => serde_json::json!({
-                        "width": CATEGORY_LABEL_WIDTH,
-                        "overflow": "truncate",
-                        "lineHeight": 14,
-                    }),
-                    ("yAxis", "category") => serde_json::json!({
-                        "width": CATEGORY_LABEL_WIDTH,
-                        "overflow": "truncate",
-                    }),
+                    ("yAxis", "category") => vec![
+                        ("width", CATEGORY_LABEL_WIDTH.into()),
+                        ("overflow", "truncate".into()),
+                    ],
                     _ => continue,
                 };
+                if two_lines {
+                    settings.push(("lineHeight", 14.into()));
+                }
                 let label = obj
                     .entry("axisLabel")
                     .or_insert_with(|| serde_json::json!({}));
-                if let (Some(label), Some(settings)) = (label.as_object_mut(), settings.as_object())
-                {
+                if let Some(label) = label.as_object_mut() {
                     for (k, v) in settings {
-                        label.insert(k.clone(), v.clone());
+                        label.insert(k.into(), v);
                     }
                 }
             }

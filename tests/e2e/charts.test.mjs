@@ -25,33 +25,55 @@ function option(page, slug) {
   }, slug);
 }
 
-/// The model names a chart draws (its point labels that are not hidden), with their boxes; it
-/// fails if two overlap. A box is at least the labels' 10-pixel font tall, whatever ECharts
-/// measures.
-async function drawnLabels(page, slug, names, min = 6) {
-  const labels = await page.evaluate(
-    ({ slug, names }) => {
+/// The texts a chart draws and does not hide (point and axis labels, legend names), with their
+/// boxes on the page: those in `names`, and with `multiline` also every text of several lines.
+async function drawnTexts(page, slug, { names = [], multiline = false } = {}) {
+  return page.evaluate(
+    ({ slug, names, multiline }) => {
       const chart = window.echarts.getInstanceByDom(document.querySelector(`.echart[data-chart="${slug}"]`));
       const out = [];
       chart.getZr().storage.traverse((el) => {
-        // A point's label is its element's text content; an axis label is a text of its own.
+        // A point's label is its element's text content; an axis label or a legend name is a
+        // text of its own.
         const text = el.type === "text" ? el : el.getTextContent?.();
-        if (!text || text.ignore || text.invisible || !names.includes(text.style.text)) return;
+        const t = text?.style.text;
+        if (!text || text.ignore || text.invisible || !(names.includes(t) || (multiline && t?.includes("\n")))) return;
         const r = text.getBoundingRect().clone();
         r.applyTransform(text.getComputedTransform());
-        out.push({ name: text.style.text, x: r.x, y: r.y, w: r.width, h: Math.max(r.height, 10) });
+        out.push({ name: t, x: r.x, y: r.y, w: r.width, h: r.height });
       });
       return out;
     },
-    { slug, names: [...new Set(names)] },
+    { slug, names: [...new Set(names)], multiline },
   );
-  assert.ok(labels.length >= min, `${slug}: ${labels.length} names drawn`);
-  for (const [i, a] of labels.entries()) {
-    for (const b of labels.slice(i + 1)) {
+}
+
+/// Fails if two of the boxes overlap.
+function assertApart(slug, boxes) {
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
       const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
       assert.ok(apart, `${slug}: "${a.name}" and "${b.name}" overlap`);
     }
   }
+}
+
+/// The chart's width and its (first) plot's box.
+async function plotBox(page, slug) {
+  return page.evaluate((slug) => {
+    const chart = window.echarts.getInstanceByDom(document.querySelector(`.echart[data-chart="${slug}"]`));
+    const { x, y, width, height } = chart.getModel().getComponent("grid").coordinateSystem.getRect();
+    return { chartWidth: chart.getWidth(), x, y, width, height };
+  }, slug);
+}
+
+/// The model names a chart draws (its point labels that are not hidden), with their boxes; it
+/// fails if two overlap. A box is at least the labels' 10-pixel font tall, whatever ECharts
+/// measures.
+async function drawnLabels(page, slug, names, min = 6) {
+  const labels = (await drawnTexts(page, slug, { names })).map((l) => ({ ...l, h: Math.max(l.h, 10) }));
+  assert.ok(labels.length >= min, `${slug}: ${labels.length} names drawn`);
+  assertApart(slug, labels);
   return labels;
 }
 
@@ -853,27 +875,17 @@ test("on a phone the price chart's names leave its bars room, each model over it
     await page.goto(at(SITE, "/costs"));
     await appReady(page);
     await waitForChart(page, "prices");
-    const drawn = await page.evaluate(() => {
-      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="prices"]'));
-      const plot = chart.getModel().getComponent("grid").coordinateSystem.getRect();
-      const names = [];
-      chart.getZr().storage.traverse((el) => {
-        if (el.type !== "text" || el.ignore || el.invisible || !el.style.text?.includes("\n")) return;
-        const r = el.getBoundingRect().clone();
-        r.applyTransform(el.getComputedTransform());
-        names.push({ text: el.style.text, x: r.x, y: r.y, w: r.width, h: r.height });
-      });
-      return { width: chart.getWidth(), plot: { x: plot.x, width: plot.width }, names };
-    });
-    assert.ok(drawn.plot.width >= 0.4 * drawn.width, `bars get ${drawn.plot.width} of ${drawn.width} px`);
+    const plot = await plotBox(page, "prices");
+    const names = await drawnTexts(page, "prices", { multiline: true });
+    assert.ok(plot.width >= 0.4 * plot.chartWidth, `bars get ${plot.width} of ${plot.chartWidth} px`);
     const opt = await option(page, "prices");
-    assert.equal(drawn.names.length, opt.yAxis[0].data.length, "every name drawn, on two lines");
-    for (const n of drawn.names) {
-      assert.ok(n.x >= 0 && n.x + n.w <= drawn.plot.x + 1, `${JSON.stringify(n.text)} fits left of the bars`);
-      assert.ok(n.h >= 26, `${JSON.stringify(n.text)}: two lines apart (${n.h} px tall)`);
+    assert.equal(names.length, opt.yAxis[0].data.length, "every name drawn, on two lines");
+    for (const n of names) {
+      assert.ok(n.x >= 0 && n.x + n.w <= plot.x + 1, `${JSON.stringify(n.name)} fits left of the bars`);
+      assert.ok(n.h >= 26, `${JSON.stringify(n.name)}: two lines apart (${n.h} px tall)`);
     }
-    for (const [i, a] of drawn.names.entries()) {
-      for (const b of drawn.names.slice(i + 1)) assert.ok(a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1, `${a.text} and ${b.text} overlap`);
+    for (const [i, a] of names.entries()) {
+      for (const b of names.slice(i + 1)) assert.ok(a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1, `${a.name} and ${b.name} overlap`);
     }
     assert.deepEqual(errors, []);
   } finally {
@@ -887,41 +899,20 @@ test("the volume chart's legend shows every name above the plot where a few rows
     await page.goto(at(SITE, "/costs"));
     await appReady(page);
     await waitForChart(page, "cost-vs-volume");
-    // The legend's names as drawn, the plot's top, and the legend's kind.
-    const layout = () =>
-      page.evaluate(() => {
-        const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]'));
-        const o = chart.getOption();
-        const names = new Set(o.series.map((s) => s.name));
-        const drawn = [];
-        chart.getZr().storage.traverse((el) => {
-          if (el.type !== "text" || el.ignore || el.invisible || !names.has(el.style.text)) return;
-          const r = el.getBoundingRect().clone();
-          r.applyTransform(el.getComputedTransform());
-          drawn.push({ name: el.style.text, x: r.x, y: r.y, w: r.width, h: r.height });
-        });
-        const plotTop = chart.getModel().getComponent("grid").coordinateSystem.getRect().y;
-        return { type: o.legend[0].type, names: [...names], drawn, plotTop, width: chart.getWidth() };
-      });
-    const wide = await layout();
-    assert.equal(wide.type, "plain", `a ${wide.width} px chart wraps its legend`);
-    assert.deepEqual(wide.drawn.map((d) => d.name).sort(), wide.names.sort(), "every name drawn once");
-    for (const d of wide.drawn) assert.ok(d.y + d.h <= wide.plotTop - 8, `${d.name} sits above the plot (${d.y + d.h} / ${wide.plotTop})`);
-    for (const [i, a] of wide.drawn.entries()) {
-      for (const b of wide.drawn.slice(i + 1)) {
-        const apart = a.x + a.w <= b.x + 1 || b.x + b.w <= a.x + 1 || a.y + a.h <= b.y + 1 || b.y + b.h <= a.y + 1;
-        assert.ok(apart, `"${a.name}" and "${b.name}" overlap`);
-      }
-    }
+    const opt = await option(page, "cost-vs-volume");
+    const names = [...new Set(opt.series.map((s) => s.name))];
+    const plot = await plotBox(page, "cost-vs-volume");
+    assert.equal(opt.legend[0].type, "plain", `a ${plot.chartWidth} px chart wraps its legend`);
+    const drawn = await drawnTexts(page, "cost-vs-volume", { names });
+    assert.deepEqual(drawn.map((d) => d.name).sort(), names.sort(), "every name drawn once");
+    for (const d of drawn) assert.ok(d.y + d.h <= plot.y - 8, `${d.name} sits above the plot (${d.y + d.h} / ${plot.y})`);
+    assertApart("cost-vs-volume", drawn);
     // On a phone the names are each nearly as wide as the chart: the legend scrolls again, on one
     // row, and the plot moves back up.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForFunction(() => {
-      const chart = window.echarts.getInstanceByDom(document.querySelector('.echart[data-chart="cost-vs-volume"]'));
-      return chart.getOption().legend[0].type === "scroll";
-    });
-    const narrow = await layout();
-    assert.ok(narrow.plotTop < wide.plotTop, `the plot moved up (${wide.plotTop} -> ${narrow.plotTop})`);
+    await waitForOption(page, "cost-vs-volume", (o) => o.legend[0].type === "scroll");
+    const narrow = await plotBox(page, "cost-vs-volume");
+    assert.ok(narrow.y < plot.y, `the plot moved up (${plot.y} -> ${narrow.y})`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

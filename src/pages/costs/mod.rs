@@ -302,9 +302,9 @@ fn Summary(ds: Arc<Dataset>, inputs: Inputs) -> impl IntoView {
                 let mut text = format!("{} a month through {provider}", short_usd(cost.total_usd));
                 // What its sellers announced: the price from its next change, or the end.
                 match next_price(&ds, id, &mix) {
-                    Some(NextPrice { day, price: Some(Offer { price: next, seller, .. }) }) => {
-                        if let Some(c) = api_monthly_cost(&next, &mix).ok().filter(|c| c.total_usd != cost.total_usd) {
-                            text.push_str(&format!(" ({} from {day} through {seller}, announced)", short_usd(c.total_usd)));
+                    Some(NextPrice { day, price: Some(next) }) => {
+                        if let (true, Ok(c)) = (next.costs_other_than(&price, &mix), api_monthly_cost(&next.price, &mix)) {
+                            text.push_str(&format!(" ({} from {day} through {}, announced)", short_usd(c.total_usd), next.seller));
                         }
                     }
                     Some(NextPrice { day, price: None }) => {

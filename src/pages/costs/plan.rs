@@ -399,6 +399,15 @@ pub struct Offer {
     pub source: String,
 }
 
+impl Offer {
+    /// Whether this offer charges the workload otherwise than `price` does (a change of seller
+    /// or tier at the same cost is no change to show).
+    pub fn costs_other_than(&self, price: &ApiPrice, mix: &Workload) -> bool {
+        let cost = |p: &ApiPrice| workload_usd_per_mtok(p, mix).ok();
+        cost(&self.price) != cost(price)
+    }
+}
+
 /// The cheapest current price of a model for this workload.
 pub fn cheapest_api(ds: &Dataset, model_id: &str, mix: &Workload) -> Option<Offer> {
     cheapest_on(ds, model_id, mix, &ds.meta.date)
@@ -497,8 +506,9 @@ pub fn cost_volume_figure(ds: &Dataset, s: &CostInputs) -> (Figure, Option<Strin
         // what this workload costs (a retirement with nothing after it draws nothing).
         let next = next_price(ds, id, &mix).and_then(|n| {
             let offer = n.price?;
-            let costs = |p: &ApiPrice| workload_usd_per_mtok(p, &mix).ok();
-            (costs(&offer.price) != costs(&now.price)).then_some((n.day, offer))
+            offer
+                .costs_other_than(&now.price, &mix)
+                .then_some((n.day, offer))
         });
         sources.push(now.source);
         apis.push(ApiOption {
