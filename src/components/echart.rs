@@ -391,17 +391,18 @@ pub fn EChart(
         let (Some(el), Some(fig)) = (node.get_untracked(), figure.try_get_untracked()) else {
             return;
         };
-        let Ok((option, rows)) = option_value(&fig, "transparent", f64::from(el.client_width()))
-        else {
+        // Resizes come a frame at a time while a window is dragged: only the legend's rows are
+        // counted, and the option is built again only when they change.
+        let width = f64::from(el.client_width());
+        let rows = legend_rows_at(&fig.option_value().unwrap_or_default(), width);
+        if drawn_rows.try_get_value().is_none_or(|drawn| drawn == rows) {
             return;
-        };
-        if drawn_rows
-            .try_get_value()
-            .is_some_and(|drawn| drawn != rows)
-        {
-            drawn_rows.set_value(rows);
-            error.set(handle.set_option(&option).err());
         }
+        let redrawn = option_value(&fig, "transparent", width).and_then(|(option, rows)| {
+            drawn_rows.set_value(rows);
+            handle.set_option(&option)
+        });
+        error.set(redrawn.err());
     });
     on_cleanup(move || {
         handle.dispose();
