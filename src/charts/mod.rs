@@ -153,9 +153,15 @@ pub struct Figure {
 /// an option in JSON cannot hold, so the component puts one in its place.
 pub const SHORT_COUNT_LABELS: &str = "llm-atlas:short-count";
 
+/// A legend formatter that names no ECharts template but asks the chart component for a
+/// function showing each name without its parenthesised parts ([`short_legend_name`]), as
+/// [`SHORT_COUNT_LABELS`] does for axis labels.
+pub const SHORT_LEGEND_NAMES: &str = "llm-atlas:short-legend-name";
+
 /// At most this many rows of legend are drawn wrapped; a longer legend keeps ECharts' scrolling
-/// one (a phone-wide chart whose names are each nearly as wide as it).
-pub const MAX_LEGEND_ROWS: usize = 4;
+/// one. The chart grows by the rows it adds (see [`LegendLayout::extra_height`]), so the plot
+/// keeps its size however many rows the legend takes.
+pub const MAX_LEGEND_ROWS: usize = 6;
 
 /// The height a row of legend items takes as ECharts 6 lays them out (14 px items, 8 px apart).
 pub const LEGEND_ROW_PX: f64 = 22.0;
@@ -167,26 +173,128 @@ pub const LEGEND_FONT_PX: f64 = 12.0;
 /// The widths ECharts adds to a legend item's text: the 25 px icon and the 5 px after it.
 pub const LEGEND_ICON_PX: f64 = 30.0;
 
-/// How many rows legend items of these widths (icons included) take when wrapped within
-/// `width` px (ECharts puts 8 px between items and 5 px of padding on each side; 4 px more are
-/// kept spare: the names are measured with ECharts' own font, and [`wrap_legend`] gives the
-/// legend this width, so ECharts breaks the rows where they are counted here). `None` when an
-/// item alone is wider than that, or when it takes more than [`MAX_LEGEND_ROWS`] rows.
-pub fn legend_rows(item_widths: &[f64], width: f64) -> Option<usize> {
+/// Where legend items of these widths (icons included) start new rows when wrapped within
+/// `width` px: the index of each row's first item after the first row (ECharts puts 8 px
+/// between items and 5 px of padding on each side; 4 px more are kept spare, since the names
+/// are measured in ECharts' font but not by ECharts). `None` when an item alone is wider than
+/// that, or when the items take more than [`MAX_LEGEND_ROWS`] rows.
+pub fn legend_breaks(item_widths: &[f64], width: f64) -> Option<Vec<usize>> {
     let room = legend_room(width);
-    let mut rows = 1;
+    let mut breaks = Vec::new();
     let mut x = 0.0;
-    for &w in item_widths {
+    for (i, &w) in item_widths.iter().enumerate() {
         if w > room {
             return None;
         }
         if x > 0.0 && x + w > room {
-            rows += 1;
+            breaks.push(i);
             x = 0.0;
         }
         x += w + 8.0;
     }
-    (rows <= MAX_LEGEND_ROWS).then_some(rows)
+    (breaks.len() < MAX_LEGEND_ROWS).then_some(breaks)
+}
+
+/// A name as a crowded legend shows it: without its parenthesised parts, which name the seller,
+/// tier or set-up ("Gemma 4 31B on 1× Apple M4 Max (36 GB, Mac Studio base) (bought, Q4_K_M)"
+/// -> "Gemma 4 31B on 1× Apple M4 Max"). The series keeps its full name: the legend's tooltip,
+/// the chart's tooltip and the data table show it.
+pub fn short_legend_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let short = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if short.is_empty() {
+        name.to_string()
+    } else {
+        short
+    }
+}
+
+/// How a chart's scrolling legend is drawn at some width.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LegendLayout {
+    /// The legend's rows when it is wrapped: the names' indices where each row after the first
+    /// starts (see [`legend_breaks`]), and the left edge of the rows, which are as one block
+    /// centred in the chart. `None` leaves ECharts' one-row scrolling legend.
+    pub rows: Option<(Vec<usize>, f64)>,
+    /// Whether the names are shown short ([`short_legend_name`]).
+    pub short_names: bool,
+}
+
+impl LegendLayout {
+    /// ECharts' own legend: one row, scrolling when its names need more.
+    pub const SCROLLING: LegendLayout = LegendLayout {
+        rows: None,
+        short_names: false,
+    };
+
+    /// The rows the legend takes.
+    pub fn rows(&self) -> usize {
+        self.rows.as_ref().map_or(1, |(breaks, _)| breaks.len() + 1)
+    }
+
+    /// The pixels the chart grows by so the plot keeps its size under the added rows.
+    pub fn extra_height(&self) -> f64 {
+        (self.rows() - 1) as f64 * LEGEND_ROW_PX
+    }
+}
+
+/// How to draw a legend of these `names` (see [`scrolling_legend_names`]) in a chart `width` px
+/// wide, given the width of a name's text: ECharts' own legend when every name fits on one row;
+/// else every name in full in at most [`MAX_LEGEND_ROWS`] rows; else every name short, when
+/// that fits and no two short names are alike (a phone-wide chart of long names, which would
+/// otherwise show one name a page); else scrolling. `text_width` answers `None` when it cannot
+/// measure, which keeps the scrolling legend.
+pub fn legend_layout(
+    names: &[String],
+    width: f64,
+    text_width: impl Fn(&str) -> Option<f64>,
+) -> LegendLayout {
+    let rows_of = |names: &[String]| {
+        let widths: Vec<f64> = names
+            .iter()
+            .map(|n| Some(LEGEND_ICON_PX + text_width(n)?))
+            .collect::<Option<_>>()?;
+        let breaks = legend_breaks(&widths, width)?;
+        // The widest row, items 8 px apart, plus the legend's 5 px padding on each side.
+        let mut starts = vec![0];
+        starts.extend(&breaks);
+        starts.push(widths.len());
+        let widest = starts
+            .windows(2)
+            .map(|r| widths[r[0]..r[1]].iter().sum::<f64>() + 8.0 * (r[1] - r[0] - 1) as f64)
+            .fold(0.0, f64::max);
+        Some((breaks, ((width - widest) / 2.0 - 5.0).max(0.0).floor()))
+    };
+    if names.is_empty() {
+        return LegendLayout::SCROLLING;
+    }
+    if let Some(rows) = rows_of(names) {
+        return LegendLayout {
+            rows: (!rows.0.is_empty()).then_some(rows),
+            short_names: false,
+        };
+    }
+    let short: Vec<String> = names.iter().map(|n| short_legend_name(n)).collect();
+    let distinct = short
+        .iter()
+        .enumerate()
+        .all(|(i, n)| !short[..i].contains(n));
+    match rows_of(&short) {
+        Some(rows) if distinct && short != names => LegendLayout {
+            rows: Some(rows),
+            short_names: true,
+        },
+        _ => LegendLayout::SCROLLING,
+    }
 }
 
 /// The names a scrolling legend shows, in order: its `data`, or else the named series (a name
@@ -224,28 +332,62 @@ fn legend_room(width: f64) -> f64 {
     width - 2.0 * 5.0 - 4.0
 }
 
-/// The option drawn `width` px wide with its scrolling legend wrapped onto `rows` rows (as wide
-/// as [`legend_rows`] assumed, so ECharts breaks the rows where it counted them) and the (first)
-/// plot moved down by the rows added, so every name shows at once.
-pub fn wrap_legend(option: &mut serde_json::Value, rows: usize, width: f64) {
-    if rows < 2 || option.get("legend").is_none_or(|l| l["type"] != "scroll") {
+/// The option drawn `width` px wide with its scrolling legend laid out as `layout` says: one
+/// plain legend a row (ECharts keeps only one line break in a legend's names), the rows left
+/// aligned as a block, the (first) plot moved down by the rows added, and with short names the
+/// [`SHORT_LEGEND_NAMES`] formatter and a tooltip with each full name. ECharts keeps one
+/// selection across the legends, so a name clicked in any row shows or hides its series.
+pub fn wrap_legend(option: &mut serde_json::Value, layout: &LegendLayout) {
+    let Some((breaks, left)) = &layout.rows else {
+        return;
+    };
+    let names = scrolling_legend_names(option);
+    if names.is_empty() {
         return;
     }
-    option["legend"]["type"] = "plain".into();
-    option["legend"]["width"] = legend_room(width).into();
+    let mut row = option["legend"].clone();
+    let listed = row["data"].as_array().cloned().unwrap_or_default();
+    let top = row["top"].as_f64().unwrap_or(0.0);
+    row["type"] = "plain".into();
+    row["left"] = (*left).into();
+    row["itemGap"] = 8.into();
     // The font the names were measured in (ECharts' default, except on Windows).
-    option["legend"]["textStyle"]["fontFamily"] = LEGEND_FONT_FAMILY.into();
-    option["legend"]["textStyle"]["fontSize"] = LEGEND_FONT_PX.into();
+    row["textStyle"]["fontFamily"] = LEGEND_FONT_FAMILY.into();
+    row["textStyle"]["fontSize"] = LEGEND_FONT_PX.into();
+    if layout.short_names {
+        row["formatter"] = SHORT_LEGEND_NAMES.into();
+        row["tooltip"]["show"] = true.into();
+    }
+    let mut starts = vec![0];
+    starts.extend(breaks);
+    starts.push(names.len());
+    let rows: Vec<serde_json::Value> = starts
+        .windows(2)
+        .enumerate()
+        .map(|(r, span)| {
+            let data: Vec<serde_json::Value> = names[span[0]..span[1]]
+                .iter()
+                .map(|name| {
+                    let item = listed
+                        .iter()
+                        .find(|d| d.as_str().or_else(|| d["name"].as_str()) == Some(name.as_str()));
+                    item.cloned().unwrap_or_else(|| name.as_str().into())
+                })
+                .collect();
+            let mut legend = row.clone();
+            legend["data"] = data.into();
+            legend["top"] = (top + r as f64 * LEGEND_ROW_PX).into();
+            legend
+        })
+        .collect();
+    option["legend"] = rows.into();
     let grid = match option.get_mut("grid") {
         Some(serde_json::Value::Array(g)) => g.first_mut(),
         other => other,
     };
     if let Some(grid) = grid.and_then(|g| g.as_object_mut()) {
         let top = grid.get("top").and_then(|t| t.as_f64()).unwrap_or(60.0);
-        grid.insert(
-            "top".into(),
-            (top + (rows - 1) as f64 * LEGEND_ROW_PX).into(),
-        );
+        grid.insert("top".into(), (top + layout.extra_height()).into());
     }
 }
 
@@ -447,39 +589,150 @@ mod tests {
     #[test]
     fn legend_items_wrap_within_the_width() {
         // Room: 500 - 10 - 4 = 486 px; items are 8 px apart.
-        assert_eq!(legend_rows(&[200.0, 200.0], 500.0), Some(1));
-        assert_eq!(legend_rows(&[200.0, 200.0, 70.0], 500.0), Some(1));
-        assert_eq!(legend_rows(&[200.0, 200.0, 71.0], 500.0), Some(2));
-        assert_eq!(legend_rows(&[300.0, 300.0, 300.0], 500.0), Some(3));
-        assert_eq!(legend_rows(&[487.0], 500.0), None);
-        assert_eq!(legend_rows(&[300.0; 5], 500.0), None);
-        assert_eq!(legend_rows(&[], 500.0), Some(1));
+        assert_eq!(legend_breaks(&[200.0, 200.0], 500.0), Some(vec![]));
+        assert_eq!(legend_breaks(&[200.0, 200.0, 70.0], 500.0), Some(vec![]));
+        assert_eq!(legend_breaks(&[200.0, 200.0, 71.0], 500.0), Some(vec![2]));
+        assert_eq!(
+            legend_breaks(&[300.0, 300.0, 100.0, 300.0], 500.0),
+            Some(vec![1, 3])
+        );
+        assert_eq!(legend_breaks(&[487.0], 500.0), None);
+        assert_eq!(legend_breaks(&[300.0; 6], 500.0), Some(vec![1, 2, 3, 4, 5]));
+        assert_eq!(legend_breaks(&[300.0; 7], 500.0), None);
+        assert_eq!(legend_breaks(&[], 500.0), Some(vec![]));
     }
 
-    /// The names come from the legend's data or else the series, each once; wrapping makes the
-    /// legend plain and moves the plot down by the added rows.
+    /// The names come from the legend's data or else the series, each once; wrapping gives each
+    /// row a plain legend of its own, one row lower than the last, and moves the plot down by
+    /// the added rows, by which the chart grows.
     #[test]
     fn a_wrapped_legend_moves_the_plot_down() {
         let mut option = serde_json::json!({
             "legend": { "type": "scroll", "top": 0 },
             "grid": [{ "top": 48 }],
-            "series": [{ "name": "a" }, { "name": "Break-even" }, { "name": "Break-even" }, {}],
+            "series": [{ "name": "a" }, { "name": "Break-even" }, { "name": "Break-even" }, {}, { "name": "c" }],
         });
-        assert_eq!(scrolling_legend_names(&option), ["a", "Break-even"]);
-        wrap_legend(&mut option, 1, 500.0);
+        assert_eq!(scrolling_legend_names(&option), ["a", "Break-even", "c"]);
+        wrap_legend(&mut option, &LegendLayout::SCROLLING);
         assert_eq!(option["legend"]["type"], "scroll");
-        wrap_legend(&mut option, 3, 500.0);
-        assert_eq!(option["legend"]["type"], "plain");
-        assert_eq!(option["legend"]["width"], 486.0);
-        assert_eq!(
-            option["legend"]["textStyle"]["fontFamily"],
-            LEGEND_FONT_FAMILY
-        );
+        let three = LegendLayout {
+            rows: Some((vec![1, 2], 40.0)),
+            short_names: false,
+        };
+        assert_eq!(three.rows(), 3);
+        assert_eq!(three.extra_height(), 2.0 * LEGEND_ROW_PX);
+        wrap_legend(&mut option, &three);
+        let rows = option["legend"].as_array().expect("a legend a row");
+        assert_eq!(rows.len(), 3);
+        for (r, (legend, names)) in rows.iter().zip([["a"], ["Break-even"], ["c"]]).enumerate() {
+            assert_eq!(legend["type"], "plain");
+            assert_eq!(legend["data"], serde_json::json!(names));
+            assert_eq!(legend["top"], r as f64 * LEGEND_ROW_PX);
+            assert_eq!(legend["left"], 40.0);
+            assert_eq!(legend["textStyle"]["fontFamily"], LEGEND_FONT_FAMILY);
+            assert!(legend.get("formatter").is_none());
+        }
         assert_eq!(option["grid"][0]["top"], 48.0 + 2.0 * LEGEND_ROW_PX);
-        // Once plain, it is left alone.
+        // Once wrapped, it is left alone.
         assert!(scrolling_legend_names(&option).is_empty());
-        wrap_legend(&mut option, 3, 500.0);
+        wrap_legend(&mut option, &three);
         assert_eq!(option["grid"][0]["top"], 48.0 + 2.0 * LEGEND_ROW_PX);
+        // Items the legend lists itself keep their settings.
+        let mut listed = serde_json::json!({
+            "legend": { "type": "scroll", "data": [{ "name": "x", "icon": "circle" }, "y"] },
+        });
+        let two = LegendLayout {
+            rows: Some((vec![1], 0.0)),
+            short_names: false,
+        };
+        wrap_legend(&mut listed, &two);
+        assert_eq!(
+            listed["legend"][0]["data"],
+            serde_json::json!([{ "name": "x", "icon": "circle" }])
+        );
+        assert_eq!(listed["legend"][1]["data"], serde_json::json!(["y"]));
+    }
+
+    #[test]
+    fn short_names_drop_their_parenthesised_parts() {
+        assert_eq!(
+            short_legend_name(
+                "Gemma 4 31B on 1× Apple M4 Max (36 GB, Mac Studio base) (bought, Q4_K_M)"
+            ),
+            "Gemma 4 31B on 1× Apple M4 Max"
+        );
+        assert_eq!(
+            short_legend_name("Gemini 3.8 Flash API from 2027-01-01 (Google, announced)"),
+            "Gemini 3.8 Flash API from 2027-01-01"
+        );
+        assert_eq!(short_legend_name("a (b (c) d) e"), "a e");
+        assert_eq!(short_legend_name("Break-even"), "Break-even");
+        assert_eq!(short_legend_name("(only)"), "(only)");
+        assert_eq!(short_legend_name("unbalanced) (x"), "unbalanced)");
+    }
+
+    /// Full names when they fit in a few rows; short ones when only they fit and stay apart;
+    /// otherwise the scrolling legend. Text is measured here at 7 px a character.
+    #[test]
+    fn a_crowded_legend_shows_short_names_when_they_fit() {
+        let measure = |n: &str| Some(7.0 * n.chars().count() as f64);
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let long = names(&[
+            "GPT-6.2 Sol API (OpenAI, prompts up to 272K input tokens)",
+            "Gemma 4 31B on 1× Apple M4 Max (36 GB, Mac Studio base) (bought, Q4_K_M)",
+            "Break-even",
+        ]);
+        // Wide enough for one row: ECharts' own legend.
+        assert_eq!(
+            legend_layout(&long, 1200.0, measure),
+            LegendLayout::SCROLLING
+        );
+        // 800 px: two rows of 429 and 534 + 8 + 100 px, centred: (800 - 642) / 2 - 5.
+        assert_eq!(
+            legend_layout(&long, 800.0, measure),
+            LegendLayout {
+                rows: Some((vec![1], 74.0)),
+                short_names: false
+            }
+        );
+        // 380 px: the full names are each wider than the chart; short, they take two rows
+        // (135 px, then 240 + 8 + 100).
+        let phone = legend_layout(&long, 380.0, measure);
+        assert_eq!(
+            phone,
+            LegendLayout {
+                rows: Some((vec![1], 11.0)),
+                short_names: true
+            }
+        );
+        let mut option = serde_json::json!({ "legend": { "type": "scroll" }, "grid": {}, "series": [
+            { "name": long[0] }, { "name": long[1] }, { "name": long[2] },
+        ] });
+        wrap_legend(&mut option, &phone);
+        for legend in option["legend"].as_array().unwrap() {
+            assert_eq!(legend["formatter"], SHORT_LEGEND_NAMES);
+            assert_eq!(legend["tooltip"]["show"], true);
+        }
+        assert_eq!(
+            option["legend"][1]["data"],
+            serde_json::json!([long[1], long[2]])
+        );
+        assert_eq!(option["grid"]["top"], 60.0 + LEGEND_ROW_PX);
+        // Short names that would read alike, or that still do not fit, keep it scrolling.
+        let alike = names(&["Model (OpenAI, a long tier name here)", "Model (Azure)"]);
+        assert_eq!(
+            legend_layout(&alike, 300.0, measure),
+            LegendLayout::SCROLLING
+        );
+        assert_eq!(
+            legend_layout(&long, 100.0, measure),
+            LegendLayout::SCROLLING
+        );
+        assert_eq!(
+            legend_layout(&long, 800.0, |_| None),
+            LegendLayout::SCROLLING
+        );
+        assert_eq!(legend_layout(&[], 300.0, measure), LegendLayout::SCROLLING);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 
 use crate::app::href;
 use crate::charts::{
-    legend_rows, scrolling_legend_names, wrap_legend, Figure, LEGEND_FONT_FAMILY, LEGEND_FONT_PX,
-    LEGEND_ICON_PX, SHORT_COUNT_LABELS,
+    legend_layout, scrolling_legend_names, short_legend_name, wrap_legend, Figure, LegendLayout,
+    LEGEND_FONT_FAMILY, LEGEND_FONT_PX, SHORT_COUNT_LABELS, SHORT_LEGEND_NAMES,
 };
 use crate::components::download::{download_text, download_url};
 use crate::components::resize::{watch_near_viewport, watch_size};
@@ -149,57 +149,72 @@ fn background(theme: Theme) -> &'static str {
 }
 
 /// The option as ECharts takes it, on `background` (a CSS colour), without animation, with a
-/// function in place of each [`SHORT_COUNT_LABELS`] axis label formatter, and, drawn `width`
-/// px wide, its legend wrapped when that shows every name in a few rows (see [`legend_rows`]).
-/// Also returns the rows the legend takes (1: one row, or scrolling).
-fn option_value(figure: &Figure, background: &str, width: f64) -> Result<(JsValue, usize), String> {
+/// function in place of each [`SHORT_COUNT_LABELS`] axis label formatter and of a
+/// [`SHORT_LEGEND_NAMES`] legend formatter, and, drawn `width` px wide, its legend laid out so
+/// it shows every name at once where it can (see [`legend_layout`]). Also returns that layout.
+fn option_value(
+    figure: &Figure,
+    background: &str,
+    width: f64,
+) -> Result<(JsValue, LegendLayout), String> {
     let mut json = figure.option_value()?;
-    let rows = legend_rows_at(&json, width);
-    wrap_legend(&mut json, rows, width);
+    let layout = legend_layout_at(&json, width);
+    wrap_legend(&mut json, &layout);
     if let Some(obj) = json.as_object_mut() {
         obj.insert("backgroundColor".into(), background.into());
         obj.insert("animation".into(), false.into());
     }
     let option = js_sys::JSON::parse(&json.to_string()).map_err(js_error)?;
     for key in ["xAxis", "yAxis"] {
-        let axes = js_sys::Reflect::get(&option, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        let axes: Vec<JsValue> = if js_sys::Array::is_array(&axes) {
-            js_sys::Array::from(&axes).iter().collect()
-        } else {
-            vec![axes]
-        };
-        for axis in axes.iter().filter(|a| a.is_object()) {
+        for axis in components(&option, key) {
             let label =
-                js_sys::Reflect::get(axis, &"axisLabel".into()).unwrap_or(JsValue::UNDEFINED);
-            if !label.is_object() {
-                continue;
-            }
-            let formatter = js_sys::Reflect::get(&label, &"formatter".into()).ok();
-            if formatter.and_then(|f| f.as_string()).as_deref() == Some(SHORT_COUNT_LABELS) {
-                SHORT_COUNT
-                    .with(|f| js_sys::Reflect::set(&label, &"formatter".into(), f))
-                    .map_err(js_error)?;
+                js_sys::Reflect::get(&axis, &"axisLabel".into()).unwrap_or(JsValue::UNDEFINED);
+            if label.is_object() {
+                put_function(&label, SHORT_COUNT_LABELS, &SHORT_COUNT)?;
             }
         }
     }
-    Ok((option, rows))
+    for legend in components(&option, "legend") {
+        put_function(&legend, SHORT_LEGEND_NAMES, &SHORT_NAME)?;
+    }
+    Ok((option, layout))
 }
 
-/// The rows the option's scrolling legend takes wrapped at `width` px; 1 when it has none or
-/// keeps scrolling (names too long for the width, or too many rows).
-fn legend_rows_at(option: &serde_json::Value, width: f64) -> usize {
-    let names = scrolling_legend_names(option);
-    if names.is_empty() {
-        return 1;
+/// The option's components of one kind (`option[key]`, one or an array of them).
+fn components(option: &JsValue, key: &str) -> Vec<JsValue> {
+    let found = js_sys::Reflect::get(option, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let all: Vec<JsValue> = if js_sys::Array::is_array(&found) {
+        js_sys::Array::from(&found).iter().collect()
+    } else {
+        vec![found]
+    };
+    all.into_iter().filter(JsValue::is_object).collect()
+}
+
+/// Puts the function `f` in `target.formatter` when that is the marker `marker`.
+fn put_function(
+    target: &JsValue,
+    marker: &str,
+    f: &'static std::thread::LocalKey<JsValue>,
+) -> Result<(), String> {
+    let formatter = js_sys::Reflect::get(target, &"formatter".into()).ok();
+    if formatter.and_then(|f| f.as_string()).as_deref() == Some(marker) {
+        f.with(|f| js_sys::Reflect::set(target, &"formatter".into(), f))
+            .map_err(js_error)?;
     }
-    let widths: Option<Vec<f64>> = LEGEND_TEXT.with(|ctx| {
-        let ctx = ctx.as_ref()?;
-        names
-            .iter()
-            .map(|n| Some(LEGEND_ICON_PX + ctx.measure_text(n).ok()?.width()))
-            .collect()
-    });
-    widths.and_then(|w| legend_rows(&w, width)).unwrap_or(1)
+    Ok(())
+}
+
+/// How the option's scrolling legend is drawn `width` px wide, its names measured in the font
+/// a wrapped legend is drawn in; scrolling when it has none or nothing can measure them.
+fn legend_layout_at(option: &serde_json::Value, width: f64) -> LegendLayout {
+    let names = scrolling_legend_names(option);
+    LEGEND_TEXT.with(|ctx| match ctx {
+        Some(ctx) => legend_layout(&names, width, |n| {
+            ctx.measure_text(n).ok().map(|m| m.width())
+        }),
+        None => LegendLayout::SCROLLING,
+    })
 }
 
 /// A canvas context set to the font a wrapped legend is drawn in, to measure its names.
@@ -224,6 +239,10 @@ thread_local! {
     /// The axis label formatter for [`SHORT_COUNT_LABELS`]: made once, kept for the page's life.
     static SHORT_COUNT: JsValue =
         Closure::<dyn Fn(f64) -> String>::new(short_count).into_js_value();
+
+    /// The legend formatter for [`SHORT_LEGEND_NAMES`]: made once, kept for the page's life.
+    static SHORT_NAME: JsValue =
+        Closure::<dyn Fn(String) -> String>::new(|n: String| short_legend_name(&n)).into_js_value();
 }
 
 fn not_merge() -> JsValue {
@@ -284,9 +303,11 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"svg".into());
     let _ = js_sys::Reflect::set(&opts, &"ssr".into(), &JsValue::TRUE);
     let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
+    let (option, layout) = option_value(figure, background(theme), f64::from(width))?;
+    // Taller by the rows the legend wraps onto, as on the page.
+    let height = f64::from(height) + layout.extra_height();
     let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
     let chart = echarts_init(None, theme_name(theme), &opts.into()).map_err(js_error)?;
-    let (option, _) = option_value(figure, background(theme), f64::from(width))?;
     let result = chart
         .set_option(&option, &not_merge())
         .map_err(js_error)
@@ -325,8 +346,8 @@ pub fn EChart(
     // asks once its box nears the viewport (most of a screen ahead, so the drawing is there
     // when the reader scrolls to it), unless its page or another chart asked first.
     let library = RwSignal::new(None::<Result<(), String>>);
-    // The rows the legend was last drawn on (1: one row, or scrolling).
-    let drawn_rows = StoredValue::new(1usize);
+    // How the legend was last drawn: the box grows by the rows it wraps onto.
+    let drawn_legend = RwSignal::new(LegendLayout::SCROLLING);
     let wanted = echarts_wanted();
     watch_near_viewport(node, "600px 0px", {
         let wanted = wanted.clone();
@@ -373,15 +394,15 @@ pub fn EChart(
             }
         }
         let drawn = option_value(&fig, "transparent", f64::from(el.client_width())).and_then(
-            |(option, rows)| {
-                drawn_rows.set_value(rows);
+            |(option, layout)| {
+                drawn_legend.set(layout);
                 handle.set_option(&option)
             },
         );
         error.set(drawn.err());
         current
     });
-    // Follow the box's size, and draw again when the legend then wraps onto other rows.
+    // Follow the box's size, and draw again when the legend is then laid out otherwise.
     watch_size(node, move |_| {
         let _ = handle.0.try_with_value(|i| {
             if let Some(i) = i {
@@ -391,15 +412,18 @@ pub fn EChart(
         let (Some(el), Some(fig)) = (node.get_untracked(), figure.try_get_untracked()) else {
             return;
         };
-        // Resizes come a frame at a time while a window is dragged: only the legend's rows are
-        // counted, and the option is built again only when they change.
+        // Resizes come a frame at a time while a window is dragged: only the legend is laid
+        // out, and the option is built again only when its layout changes.
         let width = f64::from(el.client_width());
-        let rows = legend_rows_at(&fig.option_value().unwrap_or_default(), width);
-        if drawn_rows.try_get_value().is_none_or(|drawn| drawn == rows) {
+        let layout = legend_layout_at(&fig.option_value().unwrap_or_default(), width);
+        if drawn_legend
+            .try_with_untracked(|drawn| *drawn == layout)
+            .unwrap_or(true)
+        {
             return;
         }
-        let redrawn = option_value(&fig, "transparent", width).and_then(|(option, rows)| {
-            drawn_rows.set_value(rows);
+        let redrawn = option_value(&fig, "transparent", width).and_then(|(option, layout)| {
+            drawn_legend.set(layout);
             handle.set_option(&option)
         });
         error.set(redrawn.err());
@@ -415,7 +439,9 @@ pub fn EChart(
             role="img"
             aria-label=label
             data-chart=move || figure.with(|f| f.id.slug())
-            style:height=height
+            style:height=move || {
+                format!("calc({height} + {}px)", drawn_legend.with(LegendLayout::extra_height))
+            }
             aria-busy=move || library.with(Option::is_none).to_string()
         ></div>
         {move || error.get().map(|e| view! { <p class="inline-error" role="alert">{e}</p> })}

@@ -893,7 +893,31 @@ test("on a phone the price chart's names leave its bars room, each model over it
   }
 });
 
-test("the volume chart's legend shows every name above the plot where a few rows hold them, and scrolls on a phone", async () => {
+/// A legend name without its parenthesised parts, as a crowded legend shows it.
+function shortName(name) {
+  let out = "";
+  let depth = 0;
+  for (const c of name) {
+    if (c === "(") depth += 1;
+    else if (c === ")" && depth > 0) depth -= 1;
+    else if (depth === 0) out += c;
+  }
+  return out.split(/\s+/).filter(Boolean).join(" ") || name;
+}
+
+/// Every name is drawn once, above the plot and inside the chart, none over another.
+async function assertLegendDrawn(page, slug, names, plot) {
+  const drawn = await drawnTexts(page, slug, { names });
+  assert.deepEqual(drawn.map((d) => d.name).sort(), [...names].sort(), "every name drawn once");
+  for (const d of drawn) {
+    assert.ok(d.y + d.h <= plot.y - 8, `${d.name} sits above the plot (${d.y + d.h} / ${plot.y})`);
+    assert.ok(d.x >= 0 && d.x + d.w <= plot.chartWidth, `${d.name} is inside the chart (${d.x}, ${d.w})`);
+  }
+  assertApart(slug, drawn);
+  return drawn;
+}
+
+test("the volume chart's legend shows every name above the plot: in full on a laptop, shortened on a phone, where the chart grows instead of its plot shrinking", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
     await page.goto(at(SITE, "/costs"));
@@ -902,17 +926,33 @@ test("the volume chart's legend shows every name above the plot where a few rows
     const opt = await option(page, "cost-vs-volume");
     const names = [...new Set(opt.series.map((s) => s.name))];
     const plot = await plotBox(page, "cost-vs-volume");
-    assert.equal(opt.legend[0].type, "plain", `a ${plot.chartWidth} px chart wraps its legend`);
-    const drawn = await drawnTexts(page, "cost-vs-volume", { names });
-    assert.deepEqual(drawn.map((d) => d.name).sort(), names.sort(), "every name drawn once");
-    for (const d of drawn) assert.ok(d.y + d.h <= plot.y - 8, `${d.name} sits above the plot (${d.y + d.h} / ${plot.y})`);
-    assertApart("cost-vs-volume", drawn);
-    // On a phone the names are each nearly as wide as the chart: the legend scrolls again, on one
-    // row, and the plot moves back up.
+    assert.ok(opt.legend.length > 1, `a ${plot.chartWidth} px chart wraps its legend onto rows`);
+    assert.ok(opt.legend.every((l) => l.type === "plain"));
+    await assertLegendDrawn(page, "cost-vs-volume", names, plot);
+    // On a phone each full name is nearly as wide as the chart: the legend shows them without
+    // their parenthesised parts (seller, tier, set-up), on more rows, and the chart grows by
+    // them so the plot keeps its height.
+    const laptopRows = opt.legend.length;
     await page.setViewportSize({ width: 390, height: 844 });
-    await waitForOption(page, "cost-vs-volume", (o) => o.legend[0].type === "scroll");
-    const narrow = await plotBox(page, "cost-vs-volume");
-    assert.ok(narrow.y < plot.y, `the plot moved up (${plot.y} -> ${narrow.y})`);
+    const narrow = await waitForOption(page, "cost-vs-volume", (o) => o.legend.length > laptopRows);
+    const short = names.map(shortName);
+    assert.ok(short.some((n, i) => n !== names[i]), "some names are shortened");
+    const phonePlot = await plotBox(page, "cost-vs-volume");
+    const drawn = await assertLegendDrawn(page, "cost-vs-volume", short, phonePlot);
+    assert.ok(Math.abs(phonePlot.height - plot.height) <= 1, `the plot keeps its height (${plot.height} -> ${phonePlot.height})`);
+    // The legends' rows follow one another, 22 px apart, and the full names stay in the tooltip.
+    assert.deepEqual(narrow.legend.map((l) => l.top), narrow.legend.map((_, i) => i * 22));
+    assert.ok(narrow.legend.every((l) => l.tooltip?.show === true));
+    // A name clicked in any row hides its series, and shows it again.
+    const last = drawn.find((d) => d.name === short.at(-1));
+    const chart = page.locator('.echart[data-chart="cost-vs-volume"]');
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    const hidden = (o) => o.legend.some((l) => l.selected?.[names.at(-1)] === false);
+    await page.mouse.click(box.x + last.x + last.w / 2, box.y + last.y + last.h / 2);
+    await waitForOption(page, "cost-vs-volume", hidden);
+    await page.mouse.click(box.x + last.x + last.w / 2, box.y + last.y + last.h / 2);
+    await waitForOption(page, "cost-vs-volume", (o) => !hidden(o));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
