@@ -558,6 +558,48 @@ test("a model without a KV layout on the hardware page gets its weights drawn an
   }
 });
 
+test("on a phone the table of what each setup runs keeps the model names and the setups in view as it scrolls", async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  try {
+    await page.goto(at(SITE, "/hardware"));
+    await appReady(page);
+    const table = page.getByTestId("runs-on");
+    await table.waitFor();
+    const box = page.locator(".verdicts:has(table.runs-on)");
+    await box.scrollIntoViewIfNeeded();
+    const frame = await box.boundingBox();
+    assert.ok(frame.height <= 0.8 * 844 + 1, `the box is at most most of a screen tall (${frame.height} px)`);
+    const first = table.locator("tbody tr").first();
+    const name = first.locator("th");
+    const lastHead = table.locator("thead th").last();
+    const scrolled = await box.evaluate((el) => {
+      el.scrollLeft = el.scrollWidth;
+      el.scrollTop = el.scrollHeight / 2;
+      return { left: el.scrollLeft, top: el.scrollTop };
+    });
+    assert.ok(scrolled.left > 50 && scrolled.top > 200, `the box scrolls both ways (${JSON.stringify(scrolled)})`);
+    // Across: the last setup is in view, and so are the names of the rows beside it.
+    const head = await lastHead.boundingBox();
+    assert.ok(head.x + head.width <= frame.x + frame.width + 1, "the last setup scrolled into view");
+    const rowName = await table.locator("tbody tr").nth(60).locator("th").boundingBox();
+    assert.ok(Math.abs(rowName.x - frame.x) <= 2, `row names stay at the left (${rowName.x} / ${frame.x})`);
+    // Down: the headings stay at the box's top, above the rows.
+    const model = await table.locator("thead th").first().boundingBox();
+    assert.ok(Math.abs(model.y - frame.y) <= 2, `the headings stay at the top (${model.y} / ${frame.y})`);
+    assert.ok(Math.abs(head.y - frame.y) <= 2);
+    // What sits at the box's top left corner is the "Model" heading, not a row scrolled under it.
+    const corner = await page.evaluate(({ x, y }) => document.elementFromPoint(x + 4, y + 4)?.closest("th")?.innerText, {
+      x: frame.x,
+      y: frame.y,
+    });
+    assert.equal(corner, "Model");
+    assert.ok(!(await name.isHidden()));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the hardware page lists what each setup runs, in agreement with the verdicts", async () => {
   const models = await (await fetch(at(SITE, "/data/models.json"))).json();
   const quants = ["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"];
