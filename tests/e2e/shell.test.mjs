@@ -48,6 +48,32 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
   });
 }
 
+test("on phones from 360 px the header's six links take two rows, each a target a thumb can hit", async () => {
+  for (const width of [360, 390]) {
+    const { context, page, errors } = await openPage(browser, { viewport: { width, height: 800 } });
+    try {
+      await page.goto(SITE);
+      await appReady(page);
+      const links = await page.locator(".site-nav a").evaluateAll((as) =>
+        as.map((a) => {
+          const r = a.getBoundingClientRect();
+          return { text: a.innerText, top: Math.round(r.top), right: r.right, w: r.width, h: r.height };
+        }),
+      );
+      assert.equal(links.length, 6);
+      const rows = new Set(links.map((l) => l.top));
+      assert.equal(rows.size, 2, `${width} px: links on ${rows.size} rows (${JSON.stringify(links)})`);
+      for (const l of links) {
+        assert.ok(l.right <= width, `${l.text} is on screen at ${width} px`);
+        assert.ok(l.w >= 44 && l.h >= 32, `${l.text}: ${l.w} x ${l.h} px`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test("the overview counts what the dataset holds", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
