@@ -64,7 +64,7 @@ pub fn Header() -> impl IntoView {
                             .map(|(route, label)| {
                                 view! {
                                     <li>
-                                        <A href=href(route)>{*label}</A>
+                                        <A href=href(route) attr:data-label=*label>{*label}</A>
                                     </li>
                                 }
                             })

@@ -48,24 +48,31 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
   });
 }
 
-test("on phones from 360 px the header's six links take two rows, each a target a thumb can hit", async () => {
+test("on phones from 360 px the header's six links take two rows, the same on every page, each a target a thumb can hit", async () => {
   for (const width of [360, 390]) {
     const { context, page, errors } = await openPage(browser, { viewport: { width, height: 800 } });
     try {
-      await page.goto(SITE);
-      await appReady(page);
-      const links = await page.locator(".site-nav a").evaluateAll((as) =>
-        as.map((a) => {
-          const r = a.getBoundingClientRect();
-          return { text: a.innerText, top: Math.round(r.top), right: r.right, w: r.width, h: r.height };
-        }),
-      );
-      assert.equal(links.length, 6);
-      const rows = new Set(links.map((l) => l.top));
-      assert.equal(rows.size, 2, `${width} px: links on ${rows.size} rows (${JSON.stringify(links)})`);
-      for (const l of links) {
-        assert.ok(l.right <= width, `${l.text} is on screen at ${width} px`);
-        assert.ok(l.w >= 44 && l.h >= 32, `${l.text}: ${l.w} x ${l.h} px`);
+      let first;
+      for (const path of ["/", "/models", "/hardware", "/demo", "/claims"]) {
+        await page.goto(at(SITE, path));
+        await appReady(page);
+        const links = await page.locator(".site-nav a").evaluateAll((as) =>
+          as.map((a) => {
+            const r = a.getBoundingClientRect();
+            return { text: a.innerText, x: Math.round(r.left), top: Math.round(r.top), right: r.right, w: r.width, h: r.height };
+          }),
+        );
+        assert.equal(links.length, 6);
+        const rows = new Set(links.map((l) => l.top));
+        assert.equal(rows.size, 2, `${width} px, ${path}: links on ${rows.size} rows (${JSON.stringify(links)})`);
+        for (const l of links) {
+          assert.ok(l.right <= width, `${l.text} is on screen at ${width} px`);
+          assert.ok(l.w >= 44 && l.h >= 32, `${l.text}: ${l.w} x ${l.h} px`);
+        }
+        // The current page's link is bold, and moves none of the others.
+        const at_ = links.map(({ text, x, top }) => ({ text, x, top }));
+        first ??= at_;
+        assert.deepEqual(at_, first, `${width} px, ${path}: the links stay where they were`);
       }
       assert.deepEqual(errors, []);
     } finally {
