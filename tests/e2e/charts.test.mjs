@@ -558,6 +558,39 @@ test("a model without a KV layout on the hardware page gets its weights drawn an
   }
 });
 
+test("on a phone each calculator's results are a link away from its first field, by mouse or keyboard; beside the inputs there is no link", async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  try {
+    for (const [path, heading] of [["/costs", /^At .* tokens a month$/], ["/hardware", /^Memory needed by quantization$/]]) {
+      await page.goto(at(SITE, path));
+      await appReady(page);
+      const results = page.locator("#results");
+      await results.getByRole("heading", { name: heading }).first().waitFor();
+      const link = page.getByTestId("jump-to-results");
+      assert.ok(await link.isVisible(), `${path}: the link shows`);
+      const before = await results.boundingBox();
+      assert.ok(before.y > 844, `${path}: the results start below the first screen (${before.y} px)`);
+      if (path === "/costs") {
+        await link.click();
+      } else {
+        await link.focus();
+        await page.keyboard.press("Enter");
+      }
+      await page.waitForFunction(() => document.activeElement?.id === "results");
+      const after = await results.boundingBox();
+      assert.ok(Math.abs(after.y) < 40, `${path}: the results are at the top of the screen (${after.y} px)`);
+      // Tab goes on from the results, not from the link.
+      await page.keyboard.press("Tab");
+      assert.ok(await page.evaluate(() => document.getElementById("results").contains(document.activeElement)));
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+    assert.ok(await page.getByTestId("jump-to-results").isHidden(), "no link beside the inputs");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("on a phone the table of what each setup runs keeps the model names and the setups in view as it scrolls", async () => {
   const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 } });
   try {

@@ -8,6 +8,7 @@ use crate::charts::short_usd;
 use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::hardware_select::{hardware_groups, hardware_options};
+use crate::components::jump::JumpToResults;
 use crate::components::shell::PageHead;
 use crate::components::url_state::{
     parse_number, use_url_state, CheckList, Choice, NumberField, UrlState,
@@ -60,6 +61,7 @@ fn CostsView(ds: Arc<Dataset>) -> impl IntoView {
     let quality_fig = Signal::derive(move || s.with(|s| quality_figure(&d3, s)));
     let cost_fig = Signal::derive(move || cost.with(|(f, _)| f.clone()));
     let problem = move || cost.with(|(_, p)| p.clone());
+    let results = NodeRef::<leptos::html::Div>::new();
     view! {
         <nav class="presets" aria-label="Scenarios">
             <span>"Scenarios: "</span>
@@ -68,13 +70,14 @@ fn CostsView(ds: Arc<Dataset>) -> impl IntoView {
                 .map(|(name, q)| view! { <a href=format!("{}?{q}", href("/costs"))>{*name}</a> })
                 .collect_view()}
         </nav>
+        <JumpToResults results />
         <div class="calc">
             <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Cost inputs">
                 <WorkloadFields inputs />
                 <ApiChoices ds=ds.clone() inputs />
                 <SelfHostFields ds=ds.clone() inputs />
             </form>
-            <div class="calc-results">
+            <div class="calc-results" id="results" tabindex="-1" node_ref=results>
                 <Summary ds=ds.clone() inputs />
                 {move || problem().map(|p| view! { <p class="notice" role="status" data-testid="self-host-problem">{p}</p> })}
                 <ChartPanel figure=cost_fig query dataset=dataset.clone() />

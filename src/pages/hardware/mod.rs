@@ -8,6 +8,7 @@ use crate::charts::memory::QUANTS;
 use crate::components::dataset::{BenchmarkSelect, WithDataset};
 use crate::components::echart::ChartPanel;
 use crate::components::hardware_select::{hardware_groups, hardware_options};
+use crate::components::jump::JumpToResults;
 use crate::components::shell::PageHead;
 use crate::components::url_state::{use_url_state, CheckList, Choice, NumberField, UrlState};
 use crate::data::query::Column;
@@ -64,7 +65,9 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
         .collect();
     let d2 = ds.clone();
     let d3 = ds.clone();
+    let results = NodeRef::<leptos::html::Div>::new();
     view! {
+        <JumpToResults results />
         <div class="calc">
             <form class="calc-inputs" on:submit=|ev| ev.prevent_default() aria-label="Memory inputs">
                 <fieldset class="group">
@@ -159,7 +162,7 @@ fn HardwareView(ds: Arc<Dataset>) -> impl IntoView {
                     <NumberField state=inputs label="System RAM for offload (GB)" testid="ram" step="8" max=plan::MAX_SYSTEM_RAM_GB get=|s: &HardwareInputs| Some(s.system_ram_gb) set=|s: &mut HardwareInputs, v| if let Some(v) = v { s.system_ram_gb = v } />
                 </fieldset>
             </form>
-            <div class="calc-results">
+            <div class="calc-results" id="results" tabindex="-1" node_ref=results>
                 <ChartPanel figure query dataset />
                 <h2>"Verdicts"</h2>
                 {move || {
