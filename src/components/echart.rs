@@ -413,7 +413,9 @@ pub fn EChart(
             return;
         };
         // Resizes come a frame at a time while a window is dragged: only the legend is laid
-        // out, and the option is built again only when its layout changes.
+        // out, and the option is built again only when its layout changes (for a wrapped
+        // legend, whose rows are centred as a block, at each new width; for the others, when
+        // they start or stop wrapping).
         let width = f64::from(el.client_width());
         let layout = legend_layout_at(&fig.option_value().unwrap_or_default(), width);
         if drawn_legend
