@@ -31,6 +31,16 @@ const retired = (p) => retiredBy(p, data.meta.date);
 
 const blend = (p) => (3 * p.input_usd_per_mtok + p.output_usd_per_mtok) / 4;
 
+/// A table row's cells by their column's heading (the row's heading cell included), each text
+/// without a source mark at its end.
+async function cellsByHeading(row) {
+  return row.evaluate((tr) => {
+    const heads = [...tr.closest("table").querySelectorAll("thead th")].map((th) => th.innerText.trim());
+    const cells = [...tr.children].map((c) => c.innerText.replace(/\s*[°*]?\s*$/, "").trim());
+    return Object.fromEntries(heads.map((h, i) => [h, cells[i]]));
+  });
+}
+
 test("a model's name in the table opens its page, and Back returns to the table as it was", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
@@ -139,6 +149,26 @@ test("API prices come cheapest first, with the earlier ones apart", async () => 
   }
 });
 
+test("the price table has a tier column only when one of its prices has a tier", async () => {
+  const priced = data.models.map((m) => m.id).filter((id) => currentPrices(id).length > 0);
+  const plain = priced.find((id) => currentPrices(id).every((p) => !p.tier));
+  const tiered = priced.find((id) => currentPrices(id).some((p) => p.tier));
+  assert.ok(plain && tiered, "the dataset holds models with and without price tiers");
+  for (const [id, tier] of [[plain, false], [tiered, true]]) {
+    const { context, page, errors } = await openModel(id, { viewport: PHONE });
+    try {
+      const table = page.getByTestId("model-prices").locator('[aria-label="API prices"]');
+      const heads = await table.locator("thead th").allInnerTexts();
+      assert.equal(heads.includes("Tier"), tier, `${id}: ${heads.join(", ")}`);
+      const row = table.locator("tbody tr").first();
+      assert.equal(await row.locator("th, td").count(), heads.length, `${id}: a cell under each heading`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test("a price announced for a later day is listed apart with its start, and the current one says when it goes", async () => {
   // An announced price, from the JSON, and the price it follows (same seller, retiring that day).
   const next = data.prices.find((p) => startsAfter(p, data.meta.date));
@@ -154,16 +184,17 @@ test("a price announced for a later day is listed apart with its start, and the 
     assert.equal(await now.count(), currentPrices(next.model).length);
     const row = now.filter({ hasText: ending.tier ?? ending.provider }).first();
     assert.match(await row.locator("th").innerText(), new RegExp(`retires ${day}`));
-    assert.equal(Number((await row.locator("td").nth(1).innerText()).replace(/[^\d.]/g, "")), ending.input_usd_per_mtok);
+    const cells = await cellsByHeading(row);
+    assert.equal("Tier" in cells, currentPrices(next.model).some((p) => p.tier), "a tier column only where a price has a tier");
+    assert.equal(Number(cells["Input $/M"].replace(/[^\d.]/g, "")), ending.input_usd_per_mtok);
     // The announced table: its price, the day it was read and the day it starts, sourced.
     const announced = prices.getByTestId("announced-prices");
     await announced.getByRole("heading", { name: "Announced" }).waitFor();
-    const cells = (await announced.locator("tbody tr").first().locator("td").allInnerTexts()).map((t) => t.replace(/\s*[°*]?\s*$/, "").trim());
-    // Tier, input, cached input, output, blend, as of, starts.
-    assert.equal(Number(cells[1].slice(1)), next.input_usd_per_mtok);
-    assert.equal(Number(cells[3].slice(1)), next.output_usd_per_mtok);
-    assert.equal(cells[5], next.as_of);
-    assert.equal(cells[6], day);
+    const next_ = await cellsByHeading(announced.locator("tbody tr").first());
+    assert.equal(Number(next_["Input $/M"].slice(1)), next.input_usd_per_mtok);
+    assert.equal(Number(next_["Output $/M"].slice(1)), next.output_usd_per_mtok);
+    assert.equal(next_["As of"], next.as_of);
+    assert.equal(next_["Starts"], day);
     const start = announced.getByTestId("price-starts").first().locator("button.sv-value");
     assert.equal(await start.getAttribute("data-source"), next.starts.source);
     assert.deepEqual(errors, []);
@@ -188,9 +219,9 @@ test("a listed price reads exactly as its seller lists it, in cents at least", a
       .filter({ has: page.locator("th", { hasText: p.provider }) })
       .filter({ has: page.locator("td", { hasText: p.tier ?? "" }) })
       .first();
-    const cells = await row.locator("td").allInnerTexts();
-    // Tier, input, cached input, output, blend, as of.
-    const shown = [cells[1], cells[2], cells[3]].map((t) => t.replace(/\s*[°*]?\s*$/, "").trim());
+    const cells = await cellsByHeading(row);
+    assert.equal("Tier" in cells, currentPrices(p.model).some((x) => x.tier), "a tier column only where a price has a tier");
+    const shown = ["Input $/M", "Cached input $/M", "Output $/M"].map((h) => cells[h]);
     fields.forEach((f, i) => {
       if (p[f] === undefined) return assert.equal(shown[i], "—");
       assert.match(shown[i], /^\$\d+\.\d{2,}$/, `${f} reads in cents: ${shown[i]}`);

@@ -338,9 +338,11 @@ enum PriceList {
 }
 
 /// A price's row in `list`.
-fn price_row(ds: &Dataset, p: &Price, list: PriceList) -> impl IntoView {
+/// A price's row; with a tier cell when its table has the tier column (see [`price_columns`]).
+fn price_row(ds: &Dataset, p: &Price, list: PriceList, tiers: bool) -> impl IntoView {
     let cheapest = list == PriceList::Current { cheapest: true };
-    let tier = p.tier.clone().unwrap_or_default();
+    let tier =
+        tiers.then(|| view! { <td class="wrap-narrow">{p.tier.clone().unwrap_or_default()}</td> });
     let as_of = p.as_of.clone().unwrap_or_default();
     let detail = [p.note.as_deref()];
     let usd = |x: f64| sourced(ds, format_usd(x), &p.source, &detail);
@@ -380,7 +382,7 @@ fn price_row(ds: &Dataset, p: &Price, list: PriceList) -> impl IntoView {
                 {cheapest.then(|| view! { " " <span class="badge">"cheapest"</span> })}
                 {retiring}
             </th>
-            <td class="wrap-narrow">{tier}</td>
+            {tier}
             <td class="num">{usd(p.input_usd_per_mtok)}</td>
             <td class="num">
                 {match p.cached_input_usd_per_mtok {
@@ -416,15 +418,29 @@ fn sheet_table(label: &'static str, columns: &[(&'static str, bool)], rows: AnyV
     .into_any()
 }
 
-const PRICE_COLUMNS: &[(&str, bool)] = &[
-    ("Provider", false),
-    ("Tier", false),
-    ("Input $/M", true),
-    ("Cached input $/M", true),
-    ("Output $/M", true),
-    ("Blend 3:1 $/M", true),
-    ("As of", false),
-];
+/// A price table's columns, (heading, numeric): the tier only when a price in it has one (most
+/// sellers have none, and on a phone the empty column pushed the output price off the screen),
+/// then `last` when given.
+fn price_columns(tiers: bool, last: Option<&'static str>) -> Vec<(&'static str, bool)> {
+    let mut columns = vec![("Provider", false)];
+    if tiers {
+        columns.push(("Tier", false));
+    }
+    columns.extend([
+        ("Input $/M", true),
+        ("Cached input $/M", true),
+        ("Output $/M", true),
+        ("Blend 3:1 $/M", true),
+        ("As of", false),
+    ]);
+    columns.extend(last.map(|l| (l, false)));
+    columns
+}
+
+/// Whether any of these prices has a tier.
+fn has_tiers(list: &[&Price]) -> bool {
+    list.iter().any(|p| p.tier.is_some())
+}
 
 #[component]
 fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
@@ -434,9 +450,10 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
         earlier,
     } = prices(&ds, &model.id);
     let rows = |list: &[&Price], kind: &dyn Fn(usize) -> PriceList| {
+        let tiers = has_tiers(list);
         list.iter()
             .enumerate()
-            .map(|(i, p)| price_row(&ds, p, kind(i)))
+            .map(|(i, p)| price_row(&ds, p, kind(i), tiers))
             .collect_view()
             .into_any()
     };
@@ -448,7 +465,7 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
                 <p class="sv-muted">
                     "Prices a provider has announced for a later day. No calculator uses them before that day."
                 </p>
-                {sheet_table("Announced API prices", &[PRICE_COLUMNS, &[("Starts", false)]].concat(), rows)}
+                {sheet_table("Announced API prices", &price_columns(has_tiers(&announced), Some("Starts")), rows)}
             </div>
         }
     });
@@ -459,7 +476,7 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
         view! {
             <details class="earlier-prices" data-testid="earlier-prices" open=current.is_empty()>
                 <summary>{format!("Earlier prices ({n})")}</summary>
-                {sheet_table("Earlier API prices", &[PRICE_COLUMNS, &[("Why not current", false)]].concat(), rows)}
+                {sheet_table("Earlier API prices", &price_columns(has_tiers(&earlier), Some("Why not current")), rows)}
             </details>
         }
     });
@@ -479,7 +496,11 @@ fn Prices(ds: Arc<Dataset>, model: Model) -> impl IntoView {
         let rows = rows(&current, &|i| PriceList::Current {
             cheapest: i == 0 && several,
         });
-        sheet_table("API prices", PRICE_COLUMNS, rows)
+        sheet_table(
+            "API prices",
+            &price_columns(has_tiers(&current), None),
+            rows,
+        )
     };
     view! {
         <section aria-labelledby="prices-title" data-testid="model-prices">
