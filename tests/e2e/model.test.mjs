@@ -162,6 +162,11 @@ test("the price table has a tier column only when one of its prices has a tier",
       assert.equal(heads.includes("Tier"), tier, `${id}: ${heads.join(", ")}`);
       const row = table.locator("tbody tr").first();
       assert.equal(await row.locator("th, td").count(), heads.length, `${id}: a cell under each heading`);
+      if (!tier) {
+        // Without it, the prices fit a phone's width: the output price is on screen unscrolled.
+        const output = await row.locator("td").nth(heads.indexOf("Output $/M") - 1).boundingBox();
+        assert.ok(output.x + output.width <= PHONE.width, `${id}: the output price ends at ${output.x + output.width} px`);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
