@@ -196,6 +196,29 @@ describe("broken inputs and missing WebGPU", () => {
     await browser?.close();
   });
 
+  test("on a 360 px phone the settings and the figures sit two to a row, inside the screen", async () => {
+    const { context, page, errors } = await openPage(browser, { viewport: { width: 360, height: 740 } });
+    try {
+      await page.goto(at(SITE, "/demo"));
+      await appReady(page);
+      const rows = async (selector) => {
+        const boxes = await page.locator(selector).evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { top: Math.round(r.top), right: r.right };
+          }),
+        );
+        for (const b of boxes) assert.ok(b.right <= 360, `${selector} ends at ${b.right} px`);
+        return { items: boxes.length, rows: new Set(boxes.map((b) => b.top)).size };
+      };
+      assert.deepEqual(await rows(".demo-settings input"), { items: 5, rows: 3 });
+      assert.deepEqual(await rows('[data-testid="stats"] > div'), { items: 4, rows: 2 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a truncated or corrupted local GGUF gives a clear error and the page keeps working", { timeout: LONG }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "atlas-demo-"));
     const truncated = join(dir, "truncated.gguf");
