@@ -421,6 +421,13 @@ test("PNG, SVG and CSV downloads are valid files of the plotted data", async () 
     const svg = (await download("svg")).bytes.toString("utf8");
     assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/);
     assert.ok(svg.includes("<path"), "the SVG draws lines");
+    // 960 px wide, its legend wrapped in full names, and taller than 540 px by the rows added.
+    const [, w, h] = svg.match(/^<svg[^>]*?width="(\d+)"[^>]*?height="(\d+)"/);
+    assert.equal(Number(w), 960);
+    assert.ok(Number(h) > 540 && (Number(h) - 540) % 22 === 0, `SVG height ${h}`);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&amp;/g, "&"));
+    const opt0 = await option(page, "cost-vs-volume");
+    for (const name of new Set(opt0.series.map((s) => s.name))) assert.ok(texts.includes(name), `the SVG names ${name}`);
     const csv = (await download("csv")).bytes.toString("utf8").trim().split("\n");
     assert.equal(csv[0], "series,kind,tokens_per_month,usd_per_month");
     const opt = await option(page, "cost-vs-volume");
