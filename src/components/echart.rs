@@ -52,6 +52,12 @@ extern "C" {
 
     #[wasm_bindgen(catch, method, js_name = renderToSVGString)]
     fn render_to_svg_string(this: &EchartsInstance) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn on(this: &EchartsInstance, event: &str, handler: &JsValue);
+
+    #[wasm_bindgen(catch, method, js_name = dispatchAction)]
+    fn dispatch_action(this: &EchartsInstance, payload: &JsValue) -> Result<(), JsValue>;
 }
 
 fn js_error(e: JsValue) -> String {
@@ -191,6 +197,21 @@ fn components(option: &JsValue, key: &str) -> Vec<JsValue> {
     all.into_iter().filter(JsValue::is_object).collect()
 }
 
+/// Marks the `hidden` names unselected in each of the option's legends, so it draws without
+/// their series.
+fn keep_hidden(option: &JsValue, hidden: &[String]) {
+    if hidden.is_empty() {
+        return;
+    }
+    let selected = js_sys::Object::new();
+    for name in hidden {
+        let _ = js_sys::Reflect::set(&selected, &name.into(), &JsValue::FALSE);
+    }
+    for legend in components(option, "legend") {
+        let _ = js_sys::Reflect::set(&legend, &"selected".into(), &selected);
+    }
+}
+
 /// Puts the function `f` in `target.formatter` when that is the marker `marker`.
 fn put_function(
     target: &JsValue,
@@ -253,11 +274,50 @@ fn not_merge() -> JsValue {
 
 /// Where the chart's instance lives, so the panel's downloads can reach it.
 #[derive(Clone, Copy)]
-pub struct ChartHandle(StoredValue<Option<EchartsInstance>, LocalStorage>);
+pub struct ChartHandle(
+    StoredValue<Option<EchartsInstance>, LocalStorage>,
+    /// The legend's names whose series the reader hid (by the legend or the series buttons).
+    RwSignal<Vec<String>>,
+);
 
 impl ChartHandle {
     pub fn new() -> ChartHandle {
-        ChartHandle(StoredValue::new_local(None))
+        ChartHandle(StoredValue::new_local(None), RwSignal::new(Vec::new()))
+    }
+
+    /// Follows the instance's legend: its hidden names become [`ChartHandle::hidden`].
+    fn follow_legend(&self, instance: &EchartsInstance) {
+        let hidden = self.1;
+        let changed = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+            let selected =
+                js_sys::Reflect::get(&event, &"selected".into()).unwrap_or(JsValue::UNDEFINED);
+            let names: Vec<String> = js_sys::Object::entries(&selected.unchecked_into())
+                .iter()
+                .filter_map(|pair| {
+                    let pair = js_sys::Array::from(&pair);
+                    (pair.get(1) == JsValue::FALSE).then(|| pair.get(0).as_string())?
+                })
+                .collect();
+            let _ = hidden.try_set(names);
+        });
+        instance.on("legendselectchanged", &changed.into_js_value());
+    }
+
+    /// The names whose series are hidden now.
+    pub fn hidden(&self) -> Signal<Vec<String>> {
+        self.1.into()
+    }
+
+    /// Shows the series named `name` if hidden, hides it if shown, as a click on its legend
+    /// item does.
+    pub fn toggle_series(&self, name: &str) -> Result<(), String> {
+        let payload = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&payload, &"type".into(), &"legendToggleSelect".into());
+        let _ = js_sys::Reflect::set(&payload, &"name".into(), &name.into());
+        self.0
+            .with_value(|i| i.as_ref().map(|i| i.dispatch_action(&payload)))
+            .unwrap_or(Ok(()))
+            .map_err(js_error)
     }
 
     /// Draws `option` on the instance, in place of what it drew (none yet: nothing to do).
@@ -348,6 +408,8 @@ pub fn EChart(
     let library = RwSignal::new(None::<Result<(), String>>);
     // How the legend was last drawn: the box grows by the rows it wraps onto.
     let drawn_legend = RwSignal::new(LegendLayout::SCROLLING);
+    // The figure last drawn, to tell a new figure from the same one redrawn.
+    let drawn_figure = StoredValue::new(None::<Figure>);
     let wanted = echarts_wanted();
     watch_near_viewport(node, "600px 0px", {
         let wanted = wanted.clone();
@@ -386,7 +448,10 @@ pub fn EChart(
         if missing || previous != Some(current) {
             handle.dispose();
             match echarts_init(Some(&el), theme_name(current), &JsValue::UNDEFINED) {
-                Ok(i) => handle.0.set_value(Some(i)),
+                Ok(i) => {
+                    handle.follow_legend(&i);
+                    handle.0.set_value(Some(i));
+                }
                 Err(e) => {
                     error.set(Some(library_missing(&js_error(e))));
                     return current;
@@ -396,6 +461,16 @@ pub fn EChart(
         let drawn = option_value(&fig, "transparent", f64::from(el.client_width())).and_then(
             |(option, layout)| {
                 drawn_legend.set(layout);
+                // Another figure shows every series; the same one in another theme keeps the
+                // series the reader hid hidden.
+                if drawn_figure.with_value(|f| f.as_ref() != Some(&fig)) {
+                    handle.1.set(Vec::new());
+                    drawn_figure.set_value(Some(fig.clone()));
+                } else {
+                    handle
+                        .1
+                        .with_untracked(|hidden| keep_hidden(&option, hidden));
+                }
                 handle.set_option(&option)
             },
         );
@@ -426,6 +501,10 @@ pub fn EChart(
         }
         let redrawn = option_value(&fig, "transparent", width).and_then(|(option, layout)| {
             drawn_legend.set(layout);
+            // The same figure at another width: the series the reader hid stay hidden.
+            handle
+                .1
+                .with_untracked(|hidden| keep_hidden(&option, hidden));
             handle.set_option(&option)
         });
         error.set(redrawn.err());
@@ -503,6 +582,46 @@ enum Drawer {
     Cite,
 }
 
+/// The chart's legend as buttons, a keyboard's way to hide and show its series (ECharts' legend
+/// takes only clicks). Out of sight until the focus reaches them, as a skip link is; pressed
+/// while their series shows, following clicks on the legend too.
+#[component]
+fn SeriesToggles(figure: Signal<Figure>, handle: ChartHandle) -> impl IntoView {
+    let names = Memo::new(move |_| {
+        figure.with(|f| {
+            f.option_value()
+                .map(|o| scrolling_legend_names(&o))
+                .unwrap_or_default()
+        })
+    });
+    let hidden = handle.hidden();
+    let message = RwSignal::new(None::<String>);
+    view! {
+        <Show when=move || names.with(|n| n.len() > 1)>
+            <div class="series-toggles" role="group" aria-label="Show or hide the chart's series">
+                <span aria-hidden="true">"Series: "</span>
+                <For each=move || names.get() key=|n| n.clone() let:name>
+                    {
+                        let shown = name.clone();
+                        let toggled = name.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="chip"
+                                aria-pressed=move || hidden.with(|h| !h.contains(&shown)).to_string()
+                                on:click=move |_| message.set(handle.toggle_series(&toggled).err())
+                            >
+                                {name}
+                            </button>
+                        }
+                    }
+                </For>
+                {move || message.get().map(|m| view! { <p class="inline-error" role="alert">{m}</p> })}
+            </div>
+        </Show>
+    }
+}
+
 /// A chart with its title, source line, tools (embed, PNG, SVG, CSV, cite) and data table.
 #[component]
 pub fn ChartPanel(
@@ -549,6 +668,7 @@ pub fn ChartPanel(
                 <p class="sv-muted">{move || figure.with(|f| f.subtitle.clone())}</p>
             </figcaption>
             <EChart figure handle />
+            <SeriesToggles figure handle />
             <p class="chart-source">{move || figure.with(|f| f.source_line.clone())}</p>
             <div class="chart-tools" role="toolbar" aria-label="Chart tools">
                 <button type="button" data-testid="embed" aria-expanded=move || (drawer.get() == Drawer::Embed).to_string() on:click=move |_| toggle(Drawer::Embed)>

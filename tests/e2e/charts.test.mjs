@@ -1050,6 +1050,50 @@ test("the volume chart's legend shows every name above the plot: in full on a la
   }
 });
 
+test("a keyboard hides and shows a chart's series by buttons that appear on focus and follow the legend", async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(at(SITE, "/costs"));
+    await appReady(page);
+    await waitForChart(page, "cost-vs-volume");
+    const panel = page.getByTestId("chart-cost-vs-volume");
+    const group = panel.getByRole("group", { name: "Show or hide the chart's series" });
+    const buttons = group.getByRole("button");
+    const names = [...new Set((await option(page, "cost-vs-volume")).series.map((s) => s.name))];
+    assert.deepEqual(await buttons.allInnerTexts(), names, "a button a legend name");
+    const box = async () => (await group.boundingBox()) ?? { width: 0, height: 0 };
+    assert.ok((await box()).width <= 1, "out of sight until focused");
+    const hiddenIn = (o, name) => o.legend.some((l) => l.selected?.[name] === false);
+    // Tab reaches the buttons (from the chart's element before them), Space hides a series.
+    const first = buttons.first();
+    await first.focus();
+    assert.ok((await box()).width > 100, "shown while it holds the focus");
+    assert.equal(await first.getAttribute("aria-pressed"), "true");
+    await page.keyboard.press("Space");
+    await waitForOption(page, "cost-vs-volume", (o) => hiddenIn(o, names[0]));
+    assert.equal(await first.getAttribute("aria-pressed"), "false");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.innerText), names[1], "Tab moves along the buttons");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    await waitForOption(page, "cost-vs-volume", (o) => !hiddenIn(o, names[0]));
+    assert.equal(await first.getAttribute("aria-pressed"), "true");
+    // A click on the legend moves the button too; a narrower window keeps the series hidden.
+    const name = names.at(-1);
+    const [label] = await drawnTexts(page, "cost-vs-volume", { names: [name] });
+    const chart = await page.locator('.echart[data-chart="cost-vs-volume"]').boundingBox();
+    await page.mouse.click(chart.x + label.x + label.w / 2, chart.y + label.y + label.h / 2);
+    await waitForOption(page, "cost-vs-volume", (o) => hiddenIn(o, name));
+    assert.equal(await buttons.last().getAttribute("aria-pressed"), "false");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await waitForOption(page, "cost-vs-volume", (o) => o.legend.length > 3 && hiddenIn(o, name));
+    assert.equal(await buttons.last().getAttribute("aria-pressed"), "false");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("ECharts is fetched once, by the first page that draws a chart, and never by pages without one", async () => {
   const { context, page, errors } = await openPage(browser);
   try {
