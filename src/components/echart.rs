@@ -272,22 +272,25 @@ fn not_merge() -> JsValue {
     opts.into()
 }
 
-/// Where the chart's instance lives, so the panel's downloads can reach it.
+/// Where the chart's instance lives, so the panel's downloads and series buttons can reach it.
 #[derive(Clone, Copy)]
-pub struct ChartHandle(
-    StoredValue<Option<EchartsInstance>, LocalStorage>,
+pub struct ChartHandle {
+    instance: StoredValue<Option<EchartsInstance>, LocalStorage>,
     /// The legend's names whose series the reader hid (by the legend or the series buttons).
-    RwSignal<Vec<String>>,
-);
+    hidden: RwSignal<Vec<String>>,
+}
 
 impl ChartHandle {
     pub fn new() -> ChartHandle {
-        ChartHandle(StoredValue::new_local(None), RwSignal::new(Vec::new()))
+        ChartHandle {
+            instance: StoredValue::new_local(None),
+            hidden: RwSignal::new(Vec::new()),
+        }
     }
 
     /// Follows the instance's legend: its hidden names become [`ChartHandle::hidden`].
     fn follow_legend(&self, instance: &EchartsInstance) {
-        let hidden = self.1;
+        let hidden = self.hidden;
         let changed = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
             let selected =
                 js_sys::Reflect::get(&event, &"selected".into()).unwrap_or(JsValue::UNDEFINED);
@@ -305,7 +308,7 @@ impl ChartHandle {
 
     /// The names whose series are hidden now.
     pub fn hidden(&self) -> Signal<Vec<String>> {
-        self.1.into()
+        self.hidden.into()
     }
 
     /// Shows the series named `name` if hidden, hides it if shown, as a click on its legend
@@ -314,22 +317,30 @@ impl ChartHandle {
         let payload = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&payload, &"type".into(), &"legendToggleSelect".into());
         let _ = js_sys::Reflect::set(&payload, &"name".into(), &name.into());
-        self.0
+        self.instance
             .with_value(|i| i.as_ref().map(|i| i.dispatch_action(&payload)))
             .unwrap_or(Ok(()))
             .map_err(js_error)
     }
 
-    /// Draws `option` on the instance, in place of what it drew (none yet: nothing to do).
-    fn set_option(&self, option: &JsValue) -> Result<(), String> {
-        self.0
+    /// Draws `option` on the instance, in place of what it drew (none yet: nothing to do). For
+    /// a new figure every series shows; for the one drawn before (at another width, in another
+    /// theme) the series the reader hid stay hidden.
+    fn set_option(&self, option: &JsValue, new_figure: bool) -> Result<(), String> {
+        if new_figure {
+            self.hidden.set(Vec::new());
+        } else {
+            self.hidden
+                .with_untracked(|hidden| keep_hidden(option, hidden));
+        }
+        self.instance
             .with_value(|i| i.as_ref().map(|i| i.set_option(option, &not_merge())))
             .unwrap_or(Ok(()))
             .map_err(js_error)
     }
 
     fn dispose(&self) {
-        let _ = self.0.try_update_value(|i| {
+        let _ = self.instance.try_update_value(|i| {
             if let Some(i) = i.take() {
                 i.dispose();
             }
@@ -342,7 +353,7 @@ impl ChartHandle {
         let _ = js_sys::Reflect::set(&opts, &"type".into(), &"png".into());
         let _ = js_sys::Reflect::set(&opts, &"pixelRatio".into(), &2.into());
         let _ = js_sys::Reflect::set(&opts, &"backgroundColor".into(), &background(theme).into());
-        self.0
+        self.instance
             .try_with_value(|i| match i {
                 Some(i) => i.get_data_url(&opts.into()).map_err(js_error),
                 None => Err("the chart is not drawn yet".to_string()),
@@ -444,13 +455,13 @@ pub fn EChart(
         let Some(el) = node.get() else {
             return current;
         };
-        let missing = handle.0.with_value(Option::is_none);
+        let missing = handle.instance.with_value(Option::is_none);
         if missing || previous != Some(current) {
             handle.dispose();
             match echarts_init(Some(&el), theme_name(current), &JsValue::UNDEFINED) {
                 Ok(i) => {
                     handle.follow_legend(&i);
-                    handle.0.set_value(Some(i));
+                    handle.instance.set_value(Some(i));
                 }
                 Err(e) => {
                     error.set(Some(library_missing(&js_error(e))));
@@ -461,17 +472,11 @@ pub fn EChart(
         let drawn = option_value(&fig, "transparent", f64::from(el.client_width())).and_then(
             |(option, layout)| {
                 drawn_legend.set(layout);
-                // Another figure shows every series; the same one in another theme keeps the
-                // series the reader hid hidden.
-                if drawn_figure.with_value(|f| f.as_ref() != Some(&fig)) {
-                    handle.1.set(Vec::new());
+                let new_figure = drawn_figure.with_value(|f| f.as_ref() != Some(&fig));
+                if new_figure {
                     drawn_figure.set_value(Some(fig.clone()));
-                } else {
-                    handle
-                        .1
-                        .with_untracked(|hidden| keep_hidden(&option, hidden));
                 }
-                handle.set_option(&option)
+                handle.set_option(&option, new_figure)
             },
         );
         error.set(drawn.err());
@@ -479,7 +484,7 @@ pub fn EChart(
     });
     // Follow the box's size, and draw again when the legend is then laid out otherwise.
     watch_size(node, move |_| {
-        let _ = handle.0.try_with_value(|i| {
+        let _ = handle.instance.try_with_value(|i| {
             if let Some(i) = i {
                 i.resize();
             }
@@ -501,11 +506,7 @@ pub fn EChart(
         }
         let redrawn = option_value(&fig, "transparent", width).and_then(|(option, layout)| {
             drawn_legend.set(layout);
-            // The same figure at another width: the series the reader hid stay hidden.
-            handle
-                .1
-                .with_untracked(|hidden| keep_hidden(&option, hidden));
-            handle.set_option(&option)
+            handle.set_option(&option, false)
         });
         error.set(redrawn.err());
     });
