@@ -163,7 +163,8 @@ pub const SHORT_LEGEND_NAMES: &str = "llm-atlas:short-legend-name";
 /// keeps its size however many rows the legend takes.
 pub const MAX_LEGEND_ROWS: usize = 6;
 
-/// The height a row of legend items takes as ECharts 6 lays them out (14 px items, 8 px apart).
+/// How far each row of a wrapped legend sits below the last: ECharts 6's 14 px items and the
+/// 8 px it puts between its own rows.
 pub const LEGEND_ROW_PX: f64 = 22.0;
 
 /// The font a wrapped legend's names are measured and drawn in.
