@@ -98,15 +98,22 @@ fn gpu_greedy_decoding_follows_llamacpp() {
     let Some(model) = gpu_model("gpu_greedy_decoding_follows_llamacpp") else {
         return;
     };
-    let r = common::reference();
     let mut m = model.lock().expect("model lock");
+    let (agree, total) = follow_llamacpp(&mut m, &common::reference().generate, "");
+    eprintln!("forced-decoding top-1 agreement with llama.cpp: {agree}/{total}");
+}
+
+/// Checks `m`'s greedy decoding against llama.cpp's on `cases` (the fixture rule: every step
+/// whose llama.cpp margin is clear must agree, free-running and forced), and returns the forced
+/// steps' top-1 agreement (agreeing, total). `what` names the model in failures.
+fn follow_llamacpp(m: &mut GpuModel, cases: &[common::GenerateCase], what: &str) -> (usize, usize) {
     let (mut agree, mut total) = (0usize, 0usize);
-    for case in &r.generate {
+    for case in cases {
         // Free-running greedy generation, one submission and a 4-byte readback per token.
         m.reset();
         let mut generated = Vec::new();
         let mut next = pollster::block_on(m.prefill(&case.prompt_ids, 0.0))
-            .unwrap_or_else(|e| panic!("prefill: {e}"));
+            .unwrap_or_else(|e| panic!("{what}prefill: {e}"));
         for (i, step) in case.steps.iter().enumerate() {
             if step.margin() < 0.3 {
                 break;
@@ -114,18 +121,18 @@ fn gpu_greedy_decoding_follows_llamacpp() {
             assert_eq!(
                 next,
                 case.greedy_ids[i],
-                "'{}': greedy step {i} (llama.cpp margin {:.2}) after {generated:?}",
+                "{what}'{}': greedy step {i} (llama.cpp margin {:.2}) after {generated:?}",
                 case.prompt,
                 step.margin()
             );
             generated.push(next);
-            next =
-                pollster::block_on(m.decode(None, 0.0)).unwrap_or_else(|e| panic!("decode: {e}"));
+            next = pollster::block_on(m.decode(None, 0.0))
+                .unwrap_or_else(|e| panic!("{what}decode: {e}"));
         }
         // Forced decoding on llama.cpp's sequence: every clear-margin step must agree.
         m.reset();
         let mut pred = pollster::block_on(m.prefill(&case.prompt_ids, 0.0))
-            .unwrap_or_else(|e| panic!("prefill: {e}"));
+            .unwrap_or_else(|e| panic!("{what}prefill: {e}"));
         for (i, step) in case.steps.iter().enumerate() {
             total += 1;
             agree += usize::from(pred == case.greedy_ids[i]);
@@ -133,16 +140,64 @@ fn gpu_greedy_decoding_follows_llamacpp() {
                 assert_eq!(
                     pred,
                     case.greedy_ids[i],
-                    "'{}': forced step {i} with llama.cpp margin {:.2}",
+                    "{what}'{}': forced step {i} with llama.cpp margin {:.2}",
                     case.prompt,
                     step.margin()
                 );
             }
             pred = pollster::block_on(m.decode(Some(case.greedy_ids[i]), 0.0))
-                .unwrap_or_else(|e| panic!("decode: {e}"));
+                .unwrap_or_else(|e| panic!("{what}decode: {e}"));
         }
     }
-    eprintln!("forced-decoding top-1 agreement with llama.cpp: {agree}/{total}");
+    (agree, total)
+}
+
+/// The kernels users' GPUs take (several lanes a row with workgroup reductions, 256-thread
+/// split-K attention, inputs from storage buffers) are not the ones a software device picks for
+/// itself, so they are run here on purpose: the same model with [`Tuning::Gpu`] must give the
+/// CPU-tuned model's logits up to summation order, and follow llama.cpp.
+#[test]
+fn gpu_tuned_kernels_give_the_same_logits_and_follow_llamacpp() {
+    use atlas_engine::gpu::Tuning;
+    let Some(model) = gpu_model("gpu_tuned_kernels_give_the_same_logits") else {
+        return;
+    };
+    let Some(mut ctx) = gpu_common::context("gpu_tuned_kernels (second model)") else {
+        return;
+    };
+    let other = match ctx.tuning() {
+        Tuning::Cpu => Tuning::Gpu,
+        Tuning::Gpu => Tuning::Cpu,
+    };
+    ctx.set_tuning(other);
+    let m = common::model();
+    let opts = GpuModelOptions {
+        max_context: 256,
+        prefill_chunk: 16,
+        attention_splits: 0,
+    };
+    let mut second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
+        .unwrap_or_else(|e| panic!("load the GPU model tuned for {other:?}: {e}"));
+    let r = common::reference();
+    let mut first = model.lock().expect("model lock");
+    for case in &r.generate[..2] {
+        let diffs = logit_diffs(&mut first, &mut second, case);
+        eprintln!("{other:?} tuning, largest logit differences: {diffs:?}");
+        for (i, max_diff) in diffs.into_iter().enumerate() {
+            // Sums taken in another order (lanes and a reduction instead of one thread a row).
+            assert!(
+                max_diff < 1e-3,
+                "'{}' step {i}: {other:?} kernels move a logit by {max_diff}",
+                case.prompt
+            );
+        }
+    }
+    drop(first);
+    // Greedy sampling through the GPU-tuned sampler too (one case: the logits above already
+    // tie the two models together, and these kernels are slow on a CPU).
+    let what = format!("{other:?} tuning: ");
+    let (agree, total) = follow_llamacpp(&mut second, &r.generate[..1], &what);
+    eprintln!("{what}forced-decoding top-1 agreement with llama.cpp: {agree}/{total}");
 }
 
 #[test]

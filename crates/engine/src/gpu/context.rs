@@ -102,6 +102,39 @@ pub struct GpuContext {
     limits: wgpu::Limits,
     health: Arc<Mutex<Health>>,
     weight_store: WeightStore,
+    tuning: Tuning,
+}
+
+/// Which family of kernel layouts a context compiles: chosen per adapter when the context is
+/// created ([`Tuning::for_adapter`]). The two families compute the same values; they differ in
+/// how work is spread over threads, which decides their speed on each kind of device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tuning {
+    /// For GPUs: several lanes a matrix row with a workgroup reduction, 256-thread attention
+    /// split over the context (split-K), inputs read from storage buffers.
+    Gpu,
+    /// For CPU adapters (lavapipe, SwiftShader): many rows a thread and no reduction, small
+    /// workgroups, paired-head attention, decode inputs read as uniform arrays.
+    Cpu,
+}
+
+impl Tuning {
+    /// The tuning for `adapter`: `ATLAS_TUNING` = `gpu` or `cpu` overrides; otherwise
+    /// [`Tuning::Cpu`] on CPU adapters, [`Tuning::Gpu`] elsewhere.
+    pub fn for_adapter(adapter: &AdapterSummary) -> Self {
+        Self::choose(adapter, std::env::var("ATLAS_TUNING").ok().as_deref())
+    }
+
+    /// [`Tuning::for_adapter`] with the override given (`gpu`, `cpu`; anything else is
+    /// ignored).
+    pub fn choose(adapter: &AdapterSummary, env: Option<&str>) -> Self {
+        match env {
+            Some("gpu") => Self::Gpu,
+            Some("cpu") => Self::Cpu,
+            _ if adapter.is_cpu() => Self::Cpu,
+            _ => Self::Gpu,
+        }
+    }
 }
 
 /// Where weight matrices live on the device, and so how the mat-vec kernels read them: chosen
@@ -236,6 +269,7 @@ impl GpuContext {
             device,
             queue,
             weight_store: WeightStore::for_adapter(&summary),
+            tuning: Tuning::for_adapter(&summary),
             summary,
             limits,
             health,
@@ -256,6 +290,22 @@ impl GpuContext {
     /// benchmarks compare the two; weights already uploaded keep theirs).
     pub fn set_weight_store(&mut self, store: WeightStore) {
         self.weight_store = store;
+    }
+
+    /// Which kernel layouts this context compiles (see [`Tuning`]).
+    pub fn tuning(&self) -> Tuning {
+        self.tuning
+    }
+
+    /// Whether kernels compiled on this context take their CPU-adapter layouts.
+    pub fn cpu_tuned(&self) -> bool {
+        self.tuning == Tuning::Cpu
+    }
+
+    /// Makes kernels compiled and models loaded from now on use `tuning`: the tests run the
+    /// GPU layouts, which users' GPUs take, on the software devices here.
+    pub fn set_tuning(&mut self, tuning: Tuning) {
+        self.tuning = tuning;
     }
 
     /// The limits the device was created with.
@@ -347,7 +397,7 @@ impl GpuContext {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_software_rasterizer, AdapterSummary, WeightStore};
+    use super::{is_software_rasterizer, AdapterSummary, Tuning, WeightStore};
 
     #[test]
     fn weights_go_in_textures_on_swiftshader_only_unless_overridden() {
@@ -379,6 +429,29 @@ mod tests {
         assert_eq!(
             WeightStore::choose(&lavapipe, Some("textures?")),
             WeightStore::Buffer,
+            "an unknown override is ignored"
+        );
+    }
+
+    #[test]
+    fn cpu_adapters_take_the_cpu_layouts_unless_overridden() {
+        let summary = |name: &str, device_type: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            device_type: device_type.into(),
+            driver: String::new(),
+            max_storage_buffer_binding_size: 1 << 27,
+            max_buffer_size: 1 << 30,
+        };
+        let lavapipe = summary("llvmpipe (LLVM 15.0.6, 256 bits)", "Cpu");
+        let gpu = summary("NVIDIA GeForce RTX 4090", "DiscreteGpu");
+        assert_eq!(Tuning::choose(&lavapipe, None), Tuning::Cpu);
+        assert_eq!(Tuning::choose(&gpu, None), Tuning::Gpu);
+        assert_eq!(Tuning::choose(&lavapipe, Some("gpu")), Tuning::Gpu);
+        assert_eq!(Tuning::choose(&gpu, Some("cpu")), Tuning::Cpu);
+        assert_eq!(
+            Tuning::choose(&lavapipe, Some("GPU")),
+            Tuning::Cpu,
             "an unknown override is ignored"
         );
     }

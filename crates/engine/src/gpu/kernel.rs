@@ -153,7 +153,7 @@ pub fn grid(total: u32, max_per_dim: u32) -> [u32; 3] {
 /// CPU adapters (which run a workgroup's threads in turn on one core, where the reduction's
 /// barriers cost more than the work).
 pub fn reduction_workgroup(ctx: &GpuContext, gpu: u32, cpu: u32) -> u32 {
-    if ctx.adapter().is_cpu() {
+    if ctx.cpu_tuned() {
         cpu
     } else {
         gpu

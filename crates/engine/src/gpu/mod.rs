@@ -24,7 +24,7 @@ pub mod readback;
 pub mod runner;
 
 pub use buffers::{GpuWeights, WeightChunk};
-pub use context::{AdapterSummary, GpuContext, WeightStore};
+pub use context::{AdapterSummary, GpuContext, Tuning, WeightStore};
 pub use kernel::{Binding, Dispatch, Kernel, Resource, TokenAxis};
 pub use runner::{GpuModel, GpuModelError, GpuModelOptions, PendingToken};
 

@@ -212,7 +212,7 @@ impl GpuModel {
         let cfg = ModelConfig::from_gguf(f)?;
         Self::supports(&cfg)?;
         let attention_splits = match opts.attention_splits {
-            0 if ctx.adapter().is_cpu() => 1,
+            0 if ctx.cpu_tuned() => 1,
             0 => GPU_ATTENTION_SPLITS,
             n => n.min(256),
         };
@@ -440,7 +440,7 @@ impl GpuModel {
         let cpu_heads = attention::cpu_heads_per_wg((cfg.n_head / cfg.n_head_kv) as u32);
         // CPU adapters: query heads in pairs over one load of the cache (attention 2-3x faster on
         // lavapipe than one head of 256 threads a workgroup), and for decode q as a uniform.
-        let (attention_kernel, attention_decode) = if ctx.adapter().is_cpu() {
+        let (attention_kernel, attention_decode) = if ctx.cpu_tuned() {
             let q_floats = (cfg.n_head * cfg.head_dim) as u32;
             (
                 attention::cpu_kernel(&ctx, cpu_heads).await?,

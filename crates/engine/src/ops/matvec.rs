@@ -32,7 +32,7 @@ pub fn rows_per_workgroup(ctx: &GpuContext) -> u32 {
             }
         }
     }
-    if ctx.adapter().is_cpu() {
+    if ctx.cpu_tuned() {
         64
     } else {
         4
@@ -79,7 +79,7 @@ impl XInput {
         let uniform = match std::env::var("ATLAS_MATVEC_X").as_deref() {
             Ok("storage") => false,
             Ok("uniform") => true,
-            _ => ctx.adapter().is_cpu(),
+            _ => ctx.cpu_tuned(),
         };
         if uniform && fits {
             Self::Uniform { floats }
