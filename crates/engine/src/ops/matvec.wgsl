@@ -825,8 +825,10 @@ fn prefill_rows4(
         let v2 = dequant8(min(r0 + 2u, last), u);
         let v3 = dequant8(min(r0 + 3u, last), u);
         for (var c = 0u; c < NCOLS; c++) {
-            // Tokens past the last compute on a valid one and are never written.
-            let xi = (min(t0 + c, last_tok) * p.x_stride + u * 8u) / 4u;
+            if (t0 + c > last_tok) {
+                break;
+            }
+            let xi = ((t0 + c) * p.x_stride + u * 8u) / 4u;
             let xa = x[xi];
             let xb = x[xi + 1u];
             acc[c] += vec4<f32>(dot(v0.a, xa) + dot(v0.b, xb), dot(v1.a, xa) + dot(v1.b, xb),
