@@ -159,12 +159,12 @@ fn every_specialisation_the_engine_uses_compiles_to_spirv() {
         for ncols in [1.0, 16.0] {
             for rows in [2.0, 4.0, 64.0] {
                 for geglu in [0.0, 1.0] {
-                    // The CPU layout's prefill takes four rows per thread (`prefill_rows4`).
+                    // The CPU layout's prefill takes eight rows per thread (`prefill_rows8`).
                     let prefill4 = ncols > 1.0 && rows == 64.0;
                     check(
                         "matvec",
                         matvec::SOURCE,
-                        if prefill4 { "prefill_rows4" } else { "main" },
+                        if prefill4 { "prefill_rows8" } else { "main" },
                         &[
                             ("QTYPE", qtype),
                             ("NCOLS", ncols),

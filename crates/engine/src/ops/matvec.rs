@@ -154,14 +154,14 @@ pub fn decode_rows_per_workgroup(ctx: &GpuContext, ty: GgmlType) -> u32 {
     }
 }
 
-/// Rows a `main_rows8` or `prefill_rows4` workgroup covers (8 threads of eight rows, 16 of
-/// four); `main_rows8` with `ROWS16` covers twice as many.
+/// Rows a `main_rows8` or `prefill_rows8` workgroup covers (8 threads of eight rows);
+/// `main_rows8` with `ROWS16` covers twice as many.
 const ROWS4_ROWS_PER_WG: u32 = 64;
 
 /// Whether the kernel runs the CPU layout's many-rows-per-thread entry points (`ROWS4`): the
 /// decode (`main_rows8`, eight rows a thread, sixteen with [`rows16`]) for types in the grouped
 /// device layout (Q8_0, Q5_0, Q4_K, Q6_K: one eight-row group a thread, two with sixteen), the
-/// prefill (`prefill_rows4`, four rows a thread) for every type. Each input loaded serves all
+/// prefill (`prefill_rows8`, eight rows a thread) for every type. Each input loaded serves all
 /// the rows.
 fn rows4(ty: GgmlType, ncols: u32, rows_per_wg: u32) -> bool {
     // (ROWS4_ROWS_PER_WG rows a workgroup either way, or twice that with ROWS16.)
@@ -239,7 +239,7 @@ async fn build(
         match (four, ncols) {
             (false, _) => "main",
             (true, 1) => "main_rows8",
-            (true, _) => "prefill_rows4",
+            (true, _) => "prefill_rows8",
         },
         &[
             ("QTYPE", f64::from(ty.to_u32())),
