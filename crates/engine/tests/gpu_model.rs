@@ -34,6 +34,24 @@ fn gpu_model(test: &str) -> Option<&'static Mutex<GpuModel>> {
     .as_ref()
 }
 
+/// The shared model and a second one loaded with `opts` on a fresh context that `change` has
+/// set up (`None` after a loud skip when there is no adapter). `what` names the second model in
+/// messages.
+fn shared_and_second(
+    test: &str,
+    what: &str,
+    opts: GpuModelOptions,
+    change: impl FnOnce(&mut atlas_engine::gpu::GpuContext),
+) -> Option<(&'static Mutex<GpuModel>, GpuModel)> {
+    let model = gpu_model(test)?;
+    let mut ctx = gpu_common::context(&format!("{test} ({what})"))?;
+    change(&mut ctx);
+    let m = common::model();
+    let second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
+        .unwrap_or_else(|e| panic!("load the {what}: {e}"));
+    Some((model, second))
+}
+
 fn log_softmax(x: &[f32]) -> Vec<f64> {
     let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
     let lse = x.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
@@ -159,25 +177,26 @@ fn follow_llamacpp(m: &mut GpuModel, cases: &[common::GenerateCase], what: &str)
 #[test]
 fn gpu_tuned_kernels_give_the_same_logits_and_follow_llamacpp() {
     use atlas_engine::gpu::Tuning;
-    let Some(model) = gpu_model("gpu_tuned_kernels_give_the_same_logits") else {
-        return;
-    };
-    let Some(mut ctx) = gpu_common::context("gpu_tuned_kernels (second model)") else {
-        return;
-    };
-    let other = match ctx.tuning() {
-        Tuning::Cpu => Tuning::Gpu,
-        Tuning::Gpu => Tuning::Cpu,
-    };
-    ctx.set_tuning(other);
-    let m = common::model();
+    let mut other = Tuning::Gpu;
     let opts = GpuModelOptions {
         max_context: 256,
         prefill_chunk: 16,
         attention_splits: 0,
     };
-    let mut second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
-        .unwrap_or_else(|e| panic!("load the GPU model tuned for {other:?}: {e}"));
+    let Some((model, mut second)) = shared_and_second(
+        "gpu_tuned_kernels_give_the_same_logits",
+        "model with the other kernel tuning",
+        opts,
+        |ctx| {
+            other = match ctx.tuning() {
+                Tuning::Cpu => Tuning::Gpu,
+                Tuning::Gpu => Tuning::Cpu,
+            };
+            ctx.set_tuning(other);
+        },
+    ) else {
+        return;
+    };
     let r = common::reference();
     let mut first = model.lock().expect("model lock");
     for case in &r.generate[..2] {
@@ -247,20 +266,19 @@ fn gpu_pipelined_decode_matches_step_by_step() {
 
 #[test]
 fn gpu_split_k_attention_gives_the_same_logits() {
-    let Some(model) = gpu_model("gpu_split_k_attention_gives_the_same_logits") else {
-        return;
-    };
-    let Some(ctx) = gpu_common::context("gpu_split_k_attention (second model)") else {
-        return;
-    };
-    let m = common::model();
     let opts = GpuModelOptions {
         max_context: 64,
         prefill_chunk: 4,
         attention_splits: 5,
     };
-    let mut split = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
-        .unwrap_or_else(|e| panic!("load split-K GPU model: {e}"));
+    let Some((model, mut split)) = shared_and_second(
+        "gpu_split_k_attention_gives_the_same_logits",
+        "split-K model",
+        opts,
+        |_| {},
+    ) else {
+        return;
+    };
     let r = common::reference();
     let mut single = model.lock().expect("model lock");
     // Prefill (two 4-token chunks in the split model) then three decode steps.
@@ -293,28 +311,28 @@ fn logit_diffs(a: &mut GpuModel, b: &mut GpuModel, case: &common::GenerateCase) 
 #[test]
 fn gpu_weights_in_textures_and_in_buffers_give_the_same_logits() {
     use atlas_engine::gpu::WeightStore;
-    let Some(model) = gpu_model("gpu_weights_in_textures_and_in_buffers_give_the_same_logits")
-    else {
-        return;
-    };
-    let Some(mut ctx) = gpu_common::context("gpu_weights_in_textures (second model)") else {
-        return;
-    };
-    // The other store than the shared model's (which follows the adapter: buffers on lavapipe,
-    // textures on SwiftShader).
-    let other = match ctx.weight_store() {
-        WeightStore::Buffer => WeightStore::Texture,
-        WeightStore::Texture => WeightStore::Buffer,
-    };
-    ctx.set_weight_store(other);
-    let m = common::model();
+    let mut other = WeightStore::Buffer;
     let opts = GpuModelOptions {
         max_context: 64,
         prefill_chunk: 16,
         attention_splits: 0,
     };
-    let mut second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
-        .unwrap_or_else(|e| panic!("load the GPU model with weights in {other:?}: {e}"));
+    let Some((model, mut second)) = shared_and_second(
+        "gpu_weights_in_textures_and_in_buffers_give_the_same_logits",
+        "model with weights in the other store",
+        opts,
+        |ctx| {
+            // The other store than the shared model's (which follows the adapter: buffers on
+            // lavapipe, textures on SwiftShader).
+            other = match ctx.weight_store() {
+                WeightStore::Buffer => WeightStore::Texture,
+                WeightStore::Texture => WeightStore::Buffer,
+            };
+            ctx.set_weight_store(other);
+        },
+    ) else {
+        return;
+    };
     let r = common::reference();
     let case = &r.generate[1];
     let mut first = model.lock().expect("model lock");
