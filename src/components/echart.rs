@@ -157,14 +157,11 @@ fn background(theme: Theme) -> &'static str {
 /// The option as ECharts takes it, on `background` (a CSS colour), without animation, with a
 /// function in place of each [`SHORT_COUNT_LABELS`] axis label formatter and of a
 /// [`SHORT_LEGEND_NAMES`] legend formatter, and, drawn `width` px wide, its legend laid out so
-/// it shows every name at once where it can (see [`legend_layout`]). Also returns that layout.
-fn option_value(
-    figure: &Figure,
-    background: &str,
-    width: f64,
-) -> Result<(JsValue, LegendLayout), String> {
+/// it shows every name at once where it can (see [`legend_layout`]).
+fn option_value(figure: &Figure, background: &str, width: f64) -> Result<Drawn, String> {
     let mut json = figure.option_value()?;
-    let layout = legend_layout_at(&json, width);
+    let legend_names = scrolling_legend_names(&json);
+    let layout = legend_layout_of(&legend_names, width);
     wrap_legend(&mut json, &layout);
     if let Some(obj) = json.as_object_mut() {
         obj.insert("backgroundColor".into(), background.into());
@@ -183,7 +180,21 @@ fn option_value(
     for legend in components(&option, "legend") {
         put_function(&legend, SHORT_LEGEND_NAMES, &SHORT_NAME)?;
     }
-    Ok((option, layout))
+    Ok(Drawn {
+        option,
+        layout,
+        legend_names,
+    })
+}
+
+/// A figure made ready to draw at some width ([`option_value`]).
+struct Drawn {
+    /// The option as ECharts takes it.
+    option: JsValue,
+    /// How its legend is laid out at that width.
+    layout: LegendLayout,
+    /// The names its scrolling legend shows, in order (empty without one).
+    legend_names: Vec<String>,
 }
 
 /// The option's components of one kind (`option[key]`, one or an array of them).
@@ -226,12 +237,11 @@ fn put_function(
     Ok(())
 }
 
-/// How the option's scrolling legend is drawn `width` px wide, its names measured in the font
-/// a wrapped legend is drawn in; scrolling when it has none or nothing can measure them.
-fn legend_layout_at(option: &serde_json::Value, width: f64) -> LegendLayout {
-    let names = scrolling_legend_names(option);
+/// How a scrolling legend of these `names` is drawn `width` px wide, its names measured in the
+/// font a wrapped legend is drawn in; scrolling when it has none or nothing can measure them.
+fn legend_layout_of(names: &[String], width: f64) -> LegendLayout {
     LEGEND_TEXT.with(|ctx| match ctx {
-        Some(ctx) => legend_layout(&names, width, |n| {
+        Some(ctx) => legend_layout(names, width, |n| {
             ctx.measure_text(n).ok().map(|m| m.width())
         }),
         None => LegendLayout::SCROLLING,
@@ -278,6 +288,8 @@ pub struct ChartHandle {
     instance: StoredValue<Option<EchartsInstance>, LocalStorage>,
     /// The legend's names whose series the reader hid (by the legend or the series buttons).
     hidden: RwSignal<Vec<String>>,
+    /// The names the drawn figure's scrolling legend shows, in order (none until it is drawn).
+    legend_names: RwSignal<Vec<String>>,
 }
 
 impl ChartHandle {
@@ -285,6 +297,7 @@ impl ChartHandle {
         ChartHandle {
             instance: StoredValue::new_local(None),
             hidden: RwSignal::new(Vec::new()),
+            legend_names: RwSignal::new(Vec::new()),
         }
     }
 
@@ -311,6 +324,11 @@ impl ChartHandle {
         self.hidden.into()
     }
 
+    /// The names the drawn chart's legend shows, in order (none before it is drawn).
+    pub fn legend_names(&self) -> Signal<Vec<String>> {
+        self.legend_names.into()
+    }
+
     /// Shows the series named `name` if hidden, hides it if shown, as a click on its legend
     /// item does.
     pub fn toggle_series(&self, name: &str) -> Result<(), String> {
@@ -323,15 +341,22 @@ impl ChartHandle {
             .map_err(js_error)
     }
 
-    /// Draws `option` on the instance, in place of what it drew (none yet: nothing to do). For
+    /// Draws `drawn` on the instance, in place of what it drew (none yet: nothing to do). For
     /// a new figure every series shows; for the one drawn before (at another width, in another
     /// theme) the series the reader hid stay hidden.
-    fn set_option(&self, option: &JsValue, new_figure: bool) -> Result<(), String> {
+    fn set_option(&self, drawn: Drawn, new_figure: bool) -> Result<(), String> {
+        let option = &drawn.option;
         if new_figure {
             self.hidden.set(Vec::new());
         } else {
             self.hidden
                 .with_untracked(|hidden| keep_hidden(option, hidden));
+        }
+        if self
+            .legend_names
+            .with_untracked(|n| *n != drawn.legend_names)
+        {
+            self.legend_names.set(drawn.legend_names);
         }
         self.instance
             .with_value(|i| i.as_ref().map(|i| i.set_option(option, &not_merge())))
@@ -374,7 +399,7 @@ pub fn svg(figure: &Figure, theme: Theme, width: u32, height: u32) -> Result<Str
     let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"svg".into());
     let _ = js_sys::Reflect::set(&opts, &"ssr".into(), &JsValue::TRUE);
     let _ = js_sys::Reflect::set(&opts, &"width".into(), &width.into());
-    let (option, layout) = option_value(figure, background(theme), f64::from(width))?;
+    let Drawn { option, layout, .. } = option_value(figure, background(theme), f64::from(width))?;
     // Taller by the rows the legend wraps onto, as on the page.
     let height = f64::from(height) + layout.extra_height();
     let _ = js_sys::Reflect::set(&opts, &"height".into(), &height.into());
@@ -469,16 +494,15 @@ pub fn EChart(
                 }
             }
         }
-        let drawn = option_value(&fig, "transparent", f64::from(el.client_width())).and_then(
-            |(option, layout)| {
-                drawn_legend.set(layout);
+        let drawn =
+            option_value(&fig, "transparent", f64::from(el.client_width())).and_then(|drawn| {
+                drawn_legend.set(drawn.layout.clone());
                 let new_figure = drawn_figure.with_value(|f| f.as_ref() != Some(&fig));
                 if new_figure {
                     drawn_figure.set_value(Some(fig.clone()));
                 }
-                handle.set_option(&option, new_figure)
-            },
-        );
+                handle.set_option(drawn, new_figure)
+            });
         error.set(drawn.err());
         current
     });
@@ -497,16 +521,18 @@ pub fn EChart(
         // legend, whose rows are centred as a block, at each new width; for the others, when
         // they start or stop wrapping).
         let width = f64::from(el.client_width());
-        let layout = legend_layout_at(&fig.option_value().unwrap_or_default(), width);
+        let layout = handle
+            .legend_names
+            .with_untracked(|names| legend_layout_of(names, width));
         if drawn_legend
             .try_with_untracked(|drawn| *drawn == layout)
             .unwrap_or(true)
         {
             return;
         }
-        let redrawn = option_value(&fig, "transparent", width).and_then(|(option, layout)| {
-            drawn_legend.set(layout);
-            handle.set_option(&option, false)
+        let redrawn = option_value(&fig, "transparent", width).and_then(|drawn| {
+            drawn_legend.set(drawn.layout.clone());
+            handle.set_option(drawn, false)
         });
         error.set(redrawn.err());
     });
@@ -584,17 +610,12 @@ enum Drawer {
 }
 
 /// The chart's legend as buttons, a keyboard's way to hide and show its series (ECharts' legend
-/// takes only clicks). Out of sight until the focus reaches them, as a skip link is; pressed
-/// while their series shows, following clicks on the legend too.
+/// takes only clicks), from the legend as drawn (none before the chart is). Out of sight until
+/// the focus reaches them, as a skip link is; pressed while their series shows, following
+/// clicks on the legend too.
 #[component]
-fn SeriesToggles(figure: Signal<Figure>, handle: ChartHandle) -> impl IntoView {
-    let names = Memo::new(move |_| {
-        figure.with(|f| {
-            f.option_value()
-                .map(|o| scrolling_legend_names(&o))
-                .unwrap_or_default()
-        })
-    });
+fn SeriesToggles(handle: ChartHandle) -> impl IntoView {
+    let names = handle.legend_names();
     let hidden = handle.hidden();
     let message = RwSignal::new(None::<String>);
     view! {
@@ -669,7 +690,7 @@ pub fn ChartPanel(
                 <p class="sv-muted">{move || figure.with(|f| f.subtitle.clone())}</p>
             </figcaption>
             <EChart figure handle />
-            <SeriesToggles figure handle />
+            <SeriesToggles handle />
             <p class="chart-source">{move || figure.with(|f| f.source_line.clone())}</p>
             <div class="chart-tools" role="toolbar" aria-label="Chart tools">
                 <button type="button" data-testid="embed" aria-expanded=move || (drawer.get() == Drawer::Embed).to_string() on:click=move |_| toggle(Drawer::Embed)>
