@@ -316,6 +316,15 @@ fn today_iso() -> String {
         .unwrap_or_default()
 }
 
+/// What the benchmark's `kernels` field means to a reader.
+fn kernels_label(kernels: &str) -> &'static str {
+    match kernels {
+        "gpu" => "laid out for GPUs",
+        "cpu" => "laid out for a CPU-emulated GPU",
+        _ => "not recorded",
+    }
+}
+
 fn store_device_bench(r: &BenchResult) -> Result<(), String> {
     let entry = DeviceBench {
         adapter: r.adapter.clone(),
@@ -1095,6 +1104,7 @@ fn BenchPanel(d: Demo) -> impl IntoView {
                         data-decode-pipelined-tok-s=format!("{:.3}", b.decode_tok_s_pipelined)
                         data-efficiency=format!("{:.4}", b.decode_efficiency)
                         data-read-gb-s=format!("{:.3}", b.device_read_gb_s)
+                        data-kernels=b.kernels.clone()
                     >
                         <div><dt>"Decode"</dt><dd>{format!("{:.1} tokens/s", b.decode_tok_s)}</dd></div>
                         <div><dt>"Decode, pipelined"</dt><dd>{format!("{:.1} tokens/s", b.decode_tok_s_pipelined)}</dd></div>
@@ -1102,6 +1112,7 @@ fn BenchPanel(d: Demo) -> impl IntoView {
                         <div><dt>"Device read bandwidth"</dt><dd>{format!("{:.1} GB/s", b.device_read_gb_s)}</dd></div>
                         <div><dt>"Bandwidth efficiency"</dt><dd>{format!("{:.0} %", b.decode_efficiency * 100.0)}</dd></div>
                         <div><dt>"Adapter"</dt><dd>{b.adapter.clone()}</dd></div>
+                        <div><dt>"Kernels"</dt><dd>{kernels_label(&b.kernels)}</dd></div>
                     </dl>
                     <button type="button" data-testid="bench-use" on:click=move |_| {
                         match store_device_bench(&b2) {

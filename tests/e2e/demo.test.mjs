@@ -141,6 +141,9 @@ describe("the bundled model in the browser", { timeout: LONG * 3 }, () => {
     const eff = Number(await r.getAttribute("data-efficiency"));
     const bw = Number(await r.getAttribute("data-read-gb-s"));
     assert.ok(decode > 0 && bw > 0 && eff > 0 && eff < 2, `decode ${decode}, bandwidth ${bw}, efficiency ${eff}`);
+    // Chromium's SwiftShader is a CPU-emulated GPU: the worker takes the kernels laid out for one.
+    assert.equal(await r.getAttribute("data-kernels"), "cpu");
+    assert.match(await r.innerText(), /Kernels\s+laid out for a CPU-emulated GPU/);
     await page.getByTestId("bench-use").click();
     await page.getByTestId("bench-saved").waitFor();
     const saved = JSON.parse(await page.evaluate(() => localStorage.getItem("atlas-device-bench")));

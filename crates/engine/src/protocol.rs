@@ -232,6 +232,10 @@ pub struct BenchResult {
     /// Compute dispatches per decoded token.
     #[serde(default)]
     pub dispatches_per_token: usize,
+    /// Which kernel layouts ran: `gpu` or `cpu` (CPU adapters' layouts; see
+    /// `gpu::Tuning`). Empty in results stored before it was recorded.
+    #[serde(default)]
+    pub kernels: String,
 }
 
 /// What is stored under [`DEVICE_BENCH_KEY`].

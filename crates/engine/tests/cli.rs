@@ -196,6 +196,19 @@ fn bench_json_contract() {
     assert!(v["adapter"].as_str().is_some_and(|a| !a.is_empty()), "{v}");
     assert_eq!(v["prefill_tokens"], 8);
     assert_eq!(v["decode_tokens"], 3);
+    // A software device runs the CPU adapters' kernels unless ATLAS_TUNING says otherwise.
+    let want = match std::env::var("ATLAS_TUNING").as_deref() {
+        Ok("gpu") => "gpu",
+        Ok("cpu") => "cpu",
+        _ if v["adapter"]
+            .as_str()
+            .is_some_and(|a| atlas_engine::gpu::context::is_software_rasterizer(a, "")) =>
+        {
+            "cpu"
+        }
+        _ => "gpu",
+    };
+    assert_eq!(v["kernels"], want, "{v}");
     let num = |k: &str| -> f64 {
         let x = v[k]
             .as_f64()

@@ -181,6 +181,7 @@ pub async fn measure(
         device_read_gb_s: read,
         decode_efficiency: 0.0, // set by against_read
         dispatches_per_token: model.dispatches_per_token(),
+        kernels: model.context().tuning().name().to_string(),
     }
     .against_read(read))
 }

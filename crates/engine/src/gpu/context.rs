@@ -125,6 +125,14 @@ impl Tuning {
         Self::choose(adapter, std::env::var("ATLAS_TUNING").ok().as_deref())
     }
 
+    /// The tuning's name as `ATLAS_TUNING` and benchmark results spell it: `gpu` or `cpu`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gpu => "gpu",
+            Self::Cpu => "cpu",
+        }
+    }
+
     /// [`Tuning::for_adapter`] with the override given (`gpu`, `cpu`; anything else is
     /// ignored).
     pub fn choose(adapter: &AdapterSummary, env: Option<&str>) -> Self {
@@ -449,6 +457,13 @@ mod tests {
         assert_eq!(Tuning::choose(&gpu, None), Tuning::Gpu);
         assert_eq!(Tuning::choose(&lavapipe, Some("gpu")), Tuning::Gpu);
         assert_eq!(Tuning::choose(&gpu, Some("cpu")), Tuning::Cpu);
+        for t in [Tuning::Gpu, Tuning::Cpu] {
+            assert_eq!(
+                Tuning::choose(&lavapipe, Some(t.name())),
+                t,
+                "{t:?} by its name"
+            );
+        }
         assert_eq!(
             Tuning::choose(&lavapipe, Some("GPU")),
             Tuning::Cpu,
