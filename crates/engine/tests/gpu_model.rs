@@ -34,22 +34,22 @@ fn gpu_model(test: &str) -> Option<&'static Mutex<GpuModel>> {
     .as_ref()
 }
 
-/// The shared model and a second one loaded with `opts` on a fresh context that `change` has
-/// set up (`None` after a loud skip when there is no adapter). `what` names the second model in
-/// messages.
-fn shared_and_second(
+/// The shared model, a second one loaded with `opts` on a fresh context that `change` has set
+/// up, and what `change` returned (`None` after a loud skip when there is no adapter). `what`
+/// names the second model in messages.
+fn shared_and_second<T>(
     test: &str,
     what: &str,
     opts: GpuModelOptions,
-    change: impl FnOnce(&mut atlas_engine::gpu::GpuContext),
-) -> Option<(&'static Mutex<GpuModel>, GpuModel)> {
+    change: impl FnOnce(&mut atlas_engine::gpu::GpuContext) -> T,
+) -> Option<(&'static Mutex<GpuModel>, GpuModel, T)> {
     let model = gpu_model(test)?;
     let mut ctx = gpu_common::context(&format!("{test} ({what})"))?;
-    change(&mut ctx);
+    let changed = change(&mut ctx);
     let m = common::model();
     let second = pollster::block_on(GpuModel::load(ctx, &m.file, &m.src, opts))
         .unwrap_or_else(|e| panic!("load the {what}: {e}"));
-    Some((model, second))
+    Some((model, second, changed))
 }
 
 fn log_softmax(x: &[f32]) -> Vec<f64> {
@@ -177,22 +177,22 @@ fn follow_llamacpp(m: &mut GpuModel, cases: &[common::GenerateCase], what: &str)
 #[test]
 fn gpu_tuned_kernels_give_the_same_logits_and_follow_llamacpp() {
     use atlas_engine::gpu::Tuning;
-    let mut other = Tuning::Gpu;
     let opts = GpuModelOptions {
         max_context: 256,
         prefill_chunk: 16,
         attention_splits: 0,
     };
-    let Some((model, mut second)) = shared_and_second(
+    let Some((model, mut second, other)) = shared_and_second(
         "gpu_tuned_kernels_give_the_same_logits",
         "model with the other kernel tuning",
         opts,
         |ctx| {
-            other = match ctx.tuning() {
+            let other = match ctx.tuning() {
                 Tuning::Cpu => Tuning::Gpu,
                 Tuning::Gpu => Tuning::Cpu,
             };
             ctx.set_tuning(other);
+            other
         },
     ) else {
         return;
@@ -271,7 +271,7 @@ fn gpu_split_k_attention_gives_the_same_logits() {
         prefill_chunk: 4,
         attention_splits: 5,
     };
-    let Some((model, mut split)) = shared_and_second(
+    let Some((model, mut split, ())) = shared_and_second(
         "gpu_split_k_attention_gives_the_same_logits",
         "split-K model",
         opts,
@@ -311,24 +311,24 @@ fn logit_diffs(a: &mut GpuModel, b: &mut GpuModel, case: &common::GenerateCase) 
 #[test]
 fn gpu_weights_in_textures_and_in_buffers_give_the_same_logits() {
     use atlas_engine::gpu::WeightStore;
-    let mut other = WeightStore::Buffer;
     let opts = GpuModelOptions {
         max_context: 64,
         prefill_chunk: 16,
         attention_splits: 0,
     };
-    let Some((model, mut second)) = shared_and_second(
+    let Some((model, mut second, other)) = shared_and_second(
         "gpu_weights_in_textures_and_in_buffers_give_the_same_logits",
         "model with weights in the other store",
         opts,
         |ctx| {
             // The other store than the shared model's (which follows the adapter: buffers on
             // lavapipe, textures on SwiftShader).
-            other = match ctx.weight_store() {
+            let other = match ctx.weight_store() {
                 WeightStore::Buffer => WeightStore::Texture,
                 WeightStore::Texture => WeightStore::Buffer,
             };
             ctx.set_weight_store(other);
+            other
         },
     ) else {
         return;

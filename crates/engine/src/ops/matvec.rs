@@ -70,9 +70,10 @@ pub enum XInput {
 }
 
 impl XInput {
-    /// The choice for `ctx` when the longest input is `floats` floats: a uniform array on CPU
-    /// rasterizers when it fits the adapter's uniform binding limit (`ATLAS_MATVEC_X` =
-    /// `storage` or `uniform` overrides), a storage buffer otherwise.
+    /// The choice for `ctx` when the longest input is `floats` floats: a uniform array with the
+    /// CPU-adapter kernels ([`crate::gpu::Tuning::Cpu`]) when it fits the adapter's uniform
+    /// binding limit (`ATLAS_MATVEC_X` = `storage` or `uniform` overrides), a storage buffer
+    /// otherwise.
     pub fn for_adapter(ctx: &GpuContext, floats: u32) -> Self {
         let floats = floats.div_ceil(4).max(1) * 4;
         let fits = u64::from(floats) * 4 <= ctx.limits().max_uniform_buffer_binding_size;
